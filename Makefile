@@ -1,0 +1,153 @@
+# dateline -- one GNU Makefile (Redis style).
+#
+#   make                    library (static + shared) and the CLI
+#   make test               the whole test suite; last line "N passed, N failed"
+#   make SANITIZE=address,undefined test   the same under ASan+UBSan
+#   make bench              benchmarks (long; not part of CI's test run)
+#   make install PREFIX=... library, header, pkg-config file, man page, models
+#   make fuzz               libFuzzer targets (clang)
+#   make style              banned-function check
+#
+# BUILD picks the output folder, so several builds (or several developers)
+# can share one checkout: make BUILD=build-asan SANITIZE=address,undefined
+
+VERSION     := 0.1.0
+SOVERSION   := 0
+PREFIX      ?= /usr/local
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share/dateline
+DESTDIR     ?=
+
+CC          ?= cc
+SANITIZE    ?=
+ifeq ($(SANITIZE),)
+BUILD       ?= build
+OPT         ?= -O2 -g
+else
+BUILD       ?= build-san
+OPT         ?= -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+endif
+
+# -Wconversion without -Wsign-conversion: the size_t/int sign noise of the
+# latter hides the narrowing warnings that matter.
+WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+               -Wno-sign-conversion -Wstrict-prototypes \
+               -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wcast-qual \
+               -Werror
+CPPFLAGS    += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS      ?=
+ALL_CFLAGS  := -std=c11 $(WARN) $(OPT) -fPIC $(CFLAGS)
+LIB_CFLAGS  := $(ALL_CFLAGS) -DDL_BUILDING -fvisibility=hidden \
+               -DDL_DEFAULT_MODEL_DIR='"$(DATADIR)/models"'
+LDFLAGS     ?=
+LIB_LIBS    := -lutf8proc -lm
+CLI_LIBS    := -ljansson -lpthread -lz
+
+LIB_SRC     := $(wildcard src/*.c)
+LIB_OBJ     := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
+CLI_SRC     := $(wildcard tools/dateline/*.c)
+CLI_OBJ     := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+TEST_SRC    := $(wildcard tests/unit/test_*.c)
+TEST_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCH_SRC   := $(wildcard bench/bench_*.c)
+BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%-replay,$(FUZZ_SRC))
+
+STATIC      := $(BUILD)/libdateline.a
+SHARED      := $(BUILD)/libdateline.so.$(VERSION)
+CLI         := $(BUILD)/dateline
+
+.PHONY: all test check bench fuzz style install uninstall clean models
+all: $(STATIC) $(SHARED) $(CLI) $(TEST_BIN) $(BENCH_BIN) $(FUZZ_REPLAY)
+
+$(BUILD)/src/%.o: src/%.c include/dateline.h src/internal.h $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/%.o: tools/%.c include/dateline.h $(wildcard tools/dateline/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libdateline.so.$(SOVERSION) $(OPT) $(LDFLAGS) \
+	  -o $@ $^ $(LIB_LIBS)
+	ln -sf libdateline.so.$(VERSION) $(BUILD)/libdateline.so.$(SOVERSION)
+	ln -sf libdateline.so.$(SOVERSION) $(BUILD)/libdateline.so
+
+$(CLI): $(CLI_OBJ) $(STATIC)
+	$(CC) $(OPT) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+# Unit tests link the static library and may include src/internal.h.
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.c tests/unit/t.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< tests/unit/t.c \
+	  $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+# Fuzz targets are replayed over their corpus under the normal compiler.
+$(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/fuzz_main.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/fuzz_main.c \
+	  $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+test check: all
+	@tests/run.sh $(BUILD)
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+FUZZ_CC ?= clang
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  $(FUZZ_CC) $(CPPFLAGS) -std=c11 -O1 -g -DDL_BUILDING \
+	    -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
+	    $(LIB_SRC) $(LIB_LIBS) $(CLI_LIBS) || exit 1; \
+	done
+
+style:
+	@tools/checksrc.sh
+
+models:
+	tools/build-models.sh
+
+install: $(STATIC) $(SHARED) $(CLI)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/models
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libdateline.so.$(VERSION) \
+	  $(DESTDIR)$(LIBDIR)/libdateline.so.$(SOVERSION)
+	ln -sf libdateline.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libdateline.so
+	install -m 644 include/dateline.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	  dateline.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/dateline.pc
+	install -m 644 docs/dateline.1 $(DESTDIR)$(MANDIR)/man1/
+	for f in models/*; do \
+	  [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(DATADIR)/models/; \
+	done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libdateline.* $(DESTDIR)$(INCLUDEDIR)/dateline.h \
+	  $(DESTDIR)$(BINDIR)/dateline $(DESTDIR)$(LIBDIR)/pkgconfig/dateline.pc \
+	  $(DESTDIR)$(MANDIR)/man1/dateline.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,321 @@
+/*
+** dateline.h -- the one public header of libdateline.
+**
+** dateline turns raw English news articles into structured records: clean
+** text, sentences and tokens, entities, places, dates, quotes, tone and
+** events, every fact pointing back to the byte span of the input it came
+** from.
+**
+** Three objects carry the whole API (see docs/API.md):
+**
+**   dl_model      resources (models, gazetteers, lexicons) loaded once,
+**                 immutable afterwards, shared read-only by every thread.
+**   dl_annotator  a per-thread workspace bound to one model. Its buffers are
+**                 reused from one document to the next. One thread at a time.
+**   dl_doc        one result. An arena owns every span and string in it;
+**                 dl_doc_destroy() frees it all at once.
+**
+** Example:
+**
+**   dl_model *m; dl_annotator *a; dl_doc *d; dl_error err;
+**   dl_input in = {0};
+**   in.text = text; in.len = len;
+**   if (dl_model_load(NULL, NULL, &m, &err) != DL_OK) die(err.msg);
+**   if (dl_annotator_create(m, &a, &err) != DL_OK) die(err.msg);
+**   if (dl_annotate(a, &in, DL_FIELDS_DEFAULT, &d, &err) == DL_OK) {
+**     char *json; size_t n;
+**     if (dl_doc_to_json(d, 0, DL_FIELDS_DEFAULT, &json, &n) == DL_OK) {
+**       fwrite(json, 1, n, stdout);
+**       dl_free(json);
+**     }
+**     dl_doc_destroy(d);
+**   }
+**   dl_annotator_destroy(a);
+**   dl_model_destroy(m);
+**
+** Errors: every fallible function returns a dl_status. Results come back
+** through a last `out` parameter, set to NULL on failure. An optional
+** dl_error receives a message and, where one applies, a byte offset.
+**
+** Thread safety: a dl_model may be shared by any number of threads. A
+** dl_annotator and the dl_docs it produced may be used by one thread at a
+** time. There is no global mutable state.
+*/
+#ifndef DATELINE_H
+#define DATELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* API version (source compatibility). The ABI version is the SONAME,
+** kept separately in the Makefile. */
+#define DL_VERSION_MAJOR 0
+#define DL_VERSION_MINOR 1
+#define DL_VERSION_PATCH 0
+#define DL_VERSION "0.1.0"
+#define DL_VERSION_NUMBER \
+  (DL_VERSION_MAJOR * 10000 + DL_VERSION_MINOR * 100 + DL_VERSION_PATCH)
+
+#if defined(DL_BUILDING) && defined(__GNUC__)
+#define DL_API __attribute__((visibility("default")))
+#else
+#define DL_API
+#endif
+
+/* ====================================================================
+** Errors
+** ==================================================================== */
+
+/* Values are never renumbered; retired codes become DL_ERR_OBSOLETE_n. */
+typedef enum {
+  DL_OK = 0,
+  DL_ERR_NOMEM,    /* an allocation failed */
+  DL_ERR_INVALID,  /* a bad argument or an option out of range */
+  DL_ERR_UTF8,     /* input is not valid UTF-8 (where it must be) */
+  DL_ERR_IO,       /* a file could not be read or written */
+  DL_ERR_FORMAT,   /* malformed input: JSON, CoNLL, a model file */
+  DL_ERR_VERSION,  /* a model file of an unsupported format version */
+  DL_ERR_TOO_BIG,  /* a size limit was hit */
+  DL_ERR_INTERNAL, /* a bug: please report it */
+  DL_ERR_EMPTY     /* the input holds no text to analyse */
+} dl_status;
+
+/* Detail about a failure. It owns its text: nothing to free.
+** offset is a byte offset into the input (or file) where one applies,
+** line a 1-based line number where one applies (0 otherwise). */
+typedef struct dl_error {
+  dl_status code;
+  char msg[256];
+  size_t offset;
+  unsigned line;
+} dl_error;
+
+/* Static English text for a status code. Never NULL. */
+DL_API const char *dl_strerror(dl_status code);
+
+/* Short machine-readable name for a status code ("nomem", "utf8", ...),
+** used as the `code` of JSON error records. Never NULL. */
+DL_API const char *dl_status_name(dl_status code);
+
+/* ====================================================================
+** Allocation
+** ==================================================================== */
+
+/* Every allocation of the library goes through this hook. malloc and
+** realloc return NULL on failure and must never longjmp. `old` is the
+** size previously allocated (0 for NULL). A NULL dl_allocator* means libc. */
+typedef struct dl_allocator {
+  void *(*malloc)(void *ctx, size_t size);
+  void *(*realloc)(void *ctx, void *ptr, size_t old, size_t size);
+  void (*free)(void *ctx, void *ptr);
+  void *ctx;
+} dl_allocator;
+
+/* Frees a string or buffer the library returned with "caller frees with
+** dl_free()". Such buffers are always allocated by libc malloc, whatever
+** allocator the model uses, so that callers need no context. NULL is ok. */
+DL_API void dl_free(void *p);
+
+/* ====================================================================
+** Model (shared resources)
+** ==================================================================== */
+
+typedef struct dl_model dl_model;
+typedef struct dl_annotator dl_annotator;
+typedef struct dl_doc dl_doc;
+
+typedef struct dl_options {
+  const dl_allocator *alloc; /* NULL: libc */
+  size_t max_doc_bytes;      /* 0: DL_DEFAULT_MAX_DOC_BYTES */
+  size_t max_sentence_tokens;/* 0: DL_DEFAULT_MAX_SENTENCE_TOKENS */
+} dl_options;
+
+#define DL_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
+#define DL_DEFAULT_MAX_SENTENCE_TOKENS 1000
+
+/* Loads every resource found in directory `dir` (NULL: the directory
+** compiled in at build time, or $DATELINE_MODEL_DIR when set). A resource
+** that is missing leaves its stage disabled: the record then says so
+** instead of failing. A resource that is present but corrupt is an error
+** naming the file (DL_ERR_FORMAT, DL_ERR_VERSION, DL_ERR_IO).
+** opt may be NULL for defaults. On success *out owns the model: free it
+** with dl_model_destroy() after every annotator bound to it. */
+DL_API dl_status dl_model_load(const char *dir, const dl_options *opt,
+                               dl_model **out, dl_error *err);
+
+/* A model with no resources at all (tokens, sentences, cleaning only). */
+DL_API dl_status dl_model_create_empty(const dl_options *opt, dl_model **out,
+                                       dl_error *err);
+
+/* NULL is ok. */
+DL_API void dl_model_destroy(dl_model *m);
+
+/* Which resources the model holds: a NUL-terminated, comma-separated
+** list such as "abbrev,ner". Borrowed until dl_model_destroy(). */
+DL_API const char *dl_model_resources(const dl_model *m);
+
+/* ====================================================================
+** Annotator (per-thread workspace)
+** ==================================================================== */
+
+/* Creates a workspace bound to m; m must outlive it. */
+DL_API dl_status dl_annotator_create(const dl_model *m, dl_annotator **out,
+                                     dl_error *err);
+/* NULL is ok. */
+DL_API void dl_annotator_destroy(dl_annotator *a);
+
+/* ====================================================================
+** Fields of the record
+** ==================================================================== */
+
+/* One bit per record field (see SPEC.md). The pipeline runs only the
+** stages the asked-for fields need. */
+#define DL_FIELD_ID        (UINT64_C(1) << 0)
+#define DL_FIELD_DATE      (UINT64_C(1) << 1)
+#define DL_FIELD_TITLE     (UINT64_C(1) << 2)
+#define DL_FIELD_URL       (UINT64_C(1) << 3)
+#define DL_FIELD_LANG      (UINT64_C(1) << 4)
+#define DL_FIELD_CLEAN     (UINT64_C(1) << 5)
+#define DL_FIELD_SENTENCES (UINT64_C(1) << 6)
+#define DL_FIELD_TOKENS    (UINT64_C(1) << 7)
+#define DL_FIELD_ENTITIES  (UINT64_C(1) << 8)
+#define DL_FIELD_PLACES    (UINT64_C(1) << 9)
+#define DL_FIELD_DATES     (UINT64_C(1) << 10)
+#define DL_FIELD_AMOUNTS   (UINT64_C(1) << 11)
+#define DL_FIELD_QUOTES    (UINT64_C(1) << 12)
+#define DL_FIELD_TONE      (UINT64_C(1) << 13)
+#define DL_FIELD_THEMES    (UINT64_C(1) << 14)
+#define DL_FIELD_KEYWORDS  (UINT64_C(1) << 15)
+#define DL_FIELD_SUMMARY   (UINT64_C(1) << 16)
+#define DL_FIELD_EVENTS    (UINT64_C(1) << 17)
+#define DL_FIELD_TEXT      (UINT64_C(1) << 18)
+#define DL_FIELD_ENCODING  (UINT64_C(1) << 19) /* invalid UTF-8 report */
+#define DL_FIELD_SOURCE    (UINT64_C(1) << 20)
+
+/* What `dateline annotate` emits without --fields: every field whose
+** stage exists, except tokens and text. */
+#define DL_FIELDS_DEFAULT                                                  \
+  (DL_FIELD_ID | DL_FIELD_DATE | DL_FIELD_TITLE | DL_FIELD_URL |           \
+   DL_FIELD_LANG | DL_FIELD_CLEAN | DL_FIELD_SENTENCES |                   \
+   DL_FIELD_ENTITIES | DL_FIELD_ENCODING | DL_FIELD_SOURCE)
+#define DL_FIELDS_ALL (~UINT64_C(0))
+
+/* Parses a comma-separated list of field names ("id,date,sentences",
+** "all", "default") into *out. DL_ERR_INVALID names the unknown field. */
+DL_API dl_status dl_fields_parse(const char *list, uint64_t *out,
+                                 dl_error *err);
+
+/* The name of one field bit, or NULL. Static. */
+DL_API const char *dl_field_name(uint64_t field);
+
+/* ====================================================================
+** Annotation
+** ==================================================================== */
+
+/* One document to annotate. text/len are required (text need not end in
+** NUL and is never modified; it is copied into the dl_doc). The other
+** strings are optional NUL-terminated UTF-8 (NULL: absent) and are echoed
+** in the record. `date` is "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" and comes
+** from the input (source "input"); `default_date` is the --date flag,
+** used only when the text itself carries no date (source "flag"). */
+typedef struct dl_input {
+  const char *text;
+  size_t len;
+  const char *id;
+  const char *title;
+  const char *url;
+  const char *date;
+  const char *default_date;
+  const char *lang;
+  const char *source;
+} dl_input;
+
+/* Annotates one document, running the stages that `fields` needs.
+** On success *out is a new dl_doc owned by the caller (dl_doc_destroy()).
+** Errors: DL_ERR_INVALID (NULL text with len > 0, a malformed date),
+** DL_ERR_TOO_BIG (len over max_doc_bytes), DL_ERR_NOMEM. Invalid UTF-8 and
+** NUL bytes are not errors: they are replaced for analysis (offsets stay
+** true to the input) and reported in the record's `encoding` field. A
+** text that is empty or only white space is DL_ERR_EMPTY. */
+DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
+                             uint64_t fields, dl_doc **out, dl_error *err);
+
+/* NULL is ok. */
+DL_API void dl_doc_destroy(dl_doc *d);
+
+/* ====================================================================
+** Reading a result
+** ==================================================================== */
+
+typedef struct dl_span {
+  size_t start; /* byte offset into the input text */
+  size_t end;   /* exclusive */
+} dl_span;
+
+typedef enum {
+  DL_KIND_TOKEN = 0,
+  DL_KIND_SENTENCE,
+  DL_KIND_CLEAN,   /* spans removed as scraping debris */
+  DL_KIND_MENTION, /* named-entity mentions */
+  DL_KIND_ENTITY,  /* entities (span: first mention) */
+  DL_KIND_INVALID_UTF8,
+  DL_KIND__COUNT
+} dl_kind;
+
+/* Number of items of a kind (0 when its stage did not run). */
+DL_API size_t dl_doc_count(const dl_doc *d, dl_kind kind);
+
+/* The span of item i of a kind. DL_ERR_INVALID when i is out of range. */
+DL_API dl_status dl_doc_span(const dl_doc *d, dl_kind kind, size_t i,
+                             dl_span *out);
+
+/* The document's text as given (borrowed until dl_doc_destroy()). */
+DL_API const char *dl_doc_text(const dl_doc *d, size_t *len);
+
+/* The document date as "YYYY-MM-DD" (or with "THH:MM"), and where it came
+** from ("input", "text", "dateline", "meta", "flag"), or NULL when unknown.
+** Borrowed until dl_doc_destroy(). */
+DL_API const char *dl_doc_date(const dl_doc *d, const char **source);
+
+/* A short label for mentions and entities: "PER", "ORG", ... (static). */
+DL_API const char *dl_doc_label(const dl_doc *d, dl_kind kind, size_t i);
+
+/* The reason a span was cleaned ("widget", "credit", "dateline-date", ...)
+** Static. NULL when out of range. */
+DL_API const char *dl_doc_clean_reason(const dl_doc *d, size_t i);
+
+/* ====================================================================
+** JSON output
+** ==================================================================== */
+
+#define DL_JSON_PRETTY 1u /* indented, for terminals */
+#define DL_JSON_CHARS  2u /* offsets in code points instead of bytes */
+
+/* Writes the record of SPEC.md for the fields asked for (intersected with
+** those the annotation computed). Always valid UTF-8 JSON: invalid bytes
+** of the input come out as U+FFFD. *out is NUL-terminated; caller frees it
+** with dl_free(). */
+DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
+                                uint64_t fields, char **out, size_t *len);
+
+/* Writes an error record {"id":..,"line":..,"error":{code,message,offset}}
+** for a document that could not be processed. id may be NULL (then null),
+** line 0 omits "line". Caller frees *out with dl_free(). */
+DL_API dl_status dl_error_to_json(const char *id, unsigned long line,
+                                  const dl_error *e, char **out, size_t *len);
+
+/* ====================================================================
+** Version
+** ==================================================================== */
+
+DL_API const char *dl_version(void);  /* runtime "x.y.z" */
+DL_API int dl_version_number(void);   /* runtime DL_VERSION_NUMBER */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DATELINE_H */
