@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# bench/run.sh [BUILD] -- tokenizer + sentence-splitter benchmark, ours and
+# the peers on the same bytes, in one run (called by `make bench`).
+#
+#   1. bench_tok builds the corpus from ../shared (BBC + Reuters-21578
+#      BODY texts, see bench/bench_tok.c), writes it as JSONL to a temp
+#      dir, and times dl_annotate(TOKENS|SENTENCES) through the public API
+#      (one thread, then BENCH_THREADS threads), plus the JSON variant.
+#   2. `dateline annotate --fields id,date,clean,sentences,tokens` over the
+#      same JSONL: the whole CLI path (JSONL parse, annotate, JSON out).
+#   3. the peers (bench/peers/tok.js): wink-nlp + wink-eng-lite-web-model
+#      and compromise, installed into bench/peers/node_modules by `npm ci`
+#      from the committed package-lock.json.
+#   4. a table: tool, tokens (each tool's own count), MB/s and tokens/s on
+#      the same bytes, peak RSS, and the ratio ours/peer (MB/s).
+#
+# Environment: DATELINE_SHARED (default ../shared beside the checkout),
+# BENCH_REPEAT (passes, best one kept; default 3), BENCH_THREADS (default:
+# the number of cores), BENCH_PEERS=0 to skip the peers.
+# Never asserted by any test: timings are printed, not checked.
+set -u
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+SHARED=${DATELINE_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+REPEAT=${BENCH_REPEAT:-3}
+THREADS=${BENCH_THREADS:-$(nproc 2>/dev/null || echo 2)}
+BENCH="$ROOT/$BUILD/bench/bench_tok"
+CLI="$ROOT/$BUILD/dateline"
+
+if [ ! -d "$SHARED/data/news" ]; then
+  echo "bench: no corpus at $SHARED/data/news (set DATELINE_SHARED)" >&2
+  exit 1
+fi
+if [ ! -x "$BENCH" ]; then
+  echo "bench: $BENCH not built (make BUILD=$BUILD)" >&2
+  exit 1
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/dateline-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+CORPUS="$TMP/corpus.jsonl"
+
+# RESULT lines of every tool, collected here.
+RESULTS="$TMP/results"
+: >"$RESULTS"
+
+echo "== machine: $(nproc 2>/dev/null) cores, $(uname -sm)," \
+  "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+echo "== dateline: bench_tok, one thread (best of $REPEAT)"
+"$BENCH" --shared "$SHARED" --repeat "$REPEAT" --json \
+  --write-jsonl "$CORPUS" | tee "$TMP/ours.txt" || exit 1
+grep '^RESULT ' "$TMP/ours.txt" >>"$RESULTS"
+
+if [ "$THREADS" -gt 1 ]; then
+  echo
+  echo "== dateline: bench_tok, $THREADS threads (best of $REPEAT)"
+  "$BENCH" --shared "$SHARED" --repeat "$REPEAT" --threads "$THREADS" |
+    tee "$TMP/ours-mt.txt" || exit 1
+  grep '^RESULT ' "$TMP/ours-mt.txt" |
+    sed "s/tool=dateline/tool=dateline-${THREADS}threads/" >>"$RESULTS"
+fi
+
+# kv FIELD LINE: the value of FIELD=... in a RESULT line
+kv() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+
+echo
+echo "== dateline annotate (CLI: JSONL in, JSON records out to /dev/null)"
+if [ -x "$CLI" ]; then
+  ours=$(grep '^RESULT ' "$TMP/ours.txt")
+  bytes=$(kv bytes "$ours")
+  fields=id,date,clean,sentences,tokens
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%e %M' -o "$TMP/cli.time" \
+      "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
+    rc=$?
+    read -r secs rss <"$TMP/cli.time"
+  else
+    start=$(date +%s.%N)
+    "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
+    rc=$?
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    rss=0
+  fi
+  if [ "$rc" -eq 0 ]; then
+    echo "dateline annotate --fields $fields --compact: $secs s, rc $rc"
+    awk -v b="$bytes" -v s="$secs" -v r="$rss" -v t="$(kv tokens "$ours")" \
+      'BEGIN { if (s <= 0) s = 0.001;
+               printf "RESULT tool=dateline-annotate-cli threads=1 bytes=%d " \
+                 "tokens=%d secs=%.3f mbps=%.2f tps=%.0f rss_kb=%d\n",
+                 b, t, s, b / 1e6 / s, t / s, r }' >>"$RESULTS"
+  else
+    echo "dateline annotate failed (exit $rc); row skipped"
+  fi
+fi
+
+if [ "${BENCH_PEERS:-1}" != 0 ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "bench: node/npm not found: peers skipped" >&2
+  else
+    if [ ! -d bench/peers/node_modules/wink-nlp ] ||
+       [ ! -d bench/peers/node_modules/compromise ] ||
+       [ ! -d bench/peers/node_modules/wink-eng-lite-web-model ]; then
+      echo
+      echo "== installing peers (npm ci in bench/peers)"
+      (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error) ||
+        echo "bench: npm ci failed: peers skipped" >&2
+    fi
+    for tool in wink compromise; do
+      echo
+      echo "== peer: $tool (best of $REPEAT)"
+      if node bench/peers/tok.js "$tool" "$CORPUS" "$REPEAT" |
+        tee "$TMP/$tool.txt"; then
+        grep '^RESULT ' "$TMP/$tool.txt" >>"$RESULTS"
+      else
+        echo "bench: $tool failed" >&2
+      fi
+    done
+  fi
+fi
+
+echo
+echo "== tokenizer + sentence splitter, $(kv bytes "$(head -n 1 "$RESULTS")") bytes" \
+  "($(kv docs "$(head -n 1 "$RESULTS")") documents: BBC + Reuters-21578 BODY)"
+awk '
+  function kv(k,   i, a) {
+    for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == k) return a[2] }
+    return ""
+  }
+  { tool[NR] = kv("tool"); mb[NR] = kv("mbps"); tps[NR] = kv("tps");
+    tok[NR] = kv("tokens"); rss[NR] = kv("rss_kb"); th[NR] = kv("threads") }
+  END {
+    ref = 0
+    for (i = 1; i <= NR; i++) if (tool[i] == "dateline") ref = mb[i]
+    printf "%-26s %7s %11s %9s %14s %10s %10s\n", "tool", "threads",
+      "tokens", "MB/s", "tokens/s", "peak RSS", "ours/peer"
+    for (i = 1; i <= NR; i++) {
+      ratio = "-"
+      if (tool[i] !~ /^dateline/ && mb[i] > 0 && ref > 0)
+        ratio = sprintf("%.1fx", ref / mb[i])
+      printf "%-26s %7s %11d %9.2f %14.0f %8.1f MB %10s\n", tool[i], th[i],
+        tok[i], mb[i], tps[i], rss[i] / 1024, ratio
+    }
+    print "MB/s on the same input bytes for every tool; tokens are each " \
+      "tool'"'"'s own count;"
+    print "ours/peer = dateline (1 thread, public API) MB/s / peer MB/s; " \
+      "peak RSS includes the corpus held in memory."
+  }' "$RESULTS"
