@@ -38,6 +38,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 for t in tests/cli/*.sh; do
   [ -f "$t" ] || continue
+  [ "$(basename "$t")" = lib.sh ] && continue # sourced helpers, not a test
   tally "cli/$(basename "$t" .sh)" bash "$t"
 done
 for r in "$BUILD"/fuzz/*-replay; do

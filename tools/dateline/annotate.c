@@ -6,15 +6,15 @@
 ** line that is not valid JSON, or has neither "text" nor "html", yields an
 ** error record in its place ({"id":..,"line":N,"error":{..}}) and the run
 ** goes on: no input line is ever silently lost (SPEC.md). JSON is read
-** with jansson; records are written by the library.
+** with jansson (input.c); records are written by the library.
 **
 ** The format is --format, else the file name (.jsonl, .ndjson), else the
 ** content: a first line that parses as a JSON object means JSONL.
 */
 #include "cli.h"
+#include "input.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,91 +73,15 @@ static void annotate_one(run *r, const dl_input *in, unsigned long line,
   dl_doc_destroy(d);
 }
 
-/* Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS][.fff][Z|+hh:mm]": the
-** library takes the first 10 or 16 characters. */
-static const char *norm_date(const char *s, char *buf, size_t cap)
-{
-  size_t n = strlen(s);
-  if (n > 16 && (s[10] == 'T' || s[10] == ' ') && s[13] == ':') n = 16;
-  if (n >= cap) n = cap - 1;
-  memcpy(buf, s, n);
-  buf[n] = 0;
-  return buf;
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-  json_t *v = json_object_get(obj, key);
-  return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void jsonl_line(run *r, const char *line, size_t len,
                        unsigned long lineno, const char *file)
 {
-  json_error_t jerr;
-  json_t *root, *text, *idv;
-  dl_error err;
-  dl_input in;
-  char idbuf[64], datebuf[32];
-  const char *id = NULL, *date;
-  memset(&err, 0, sizeof err);
-  memset(&in, 0, sizeof in);
-  while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-  if (len == 0) {
-    err.code = DL_ERR_FORMAT;
-    snprintf(err.msg, sizeof err.msg, "empty line");
-    emit_error(r, NULL, lineno, &err, file);
-    return;
-  }
-  root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-  if (!root || !json_is_object(root)) {
-    err.code = DL_ERR_FORMAT;
-    if (root)
-      snprintf(err.msg, sizeof err.msg, "line is JSON but not an object");
-    else
-      snprintf(err.msg, sizeof err.msg, "invalid JSON: %s (column %d)",
-               jerr.text, jerr.column);
-    err.offset = root ? 0 : (size_t)(jerr.position > 0 ? jerr.position : 0);
-    json_decref(root);
-    emit_error(r, NULL, lineno, &err, file);
-    return;
-  }
-  idv = json_object_get(root, "id");
-  if (json_is_string(idv)) {
-    id = json_string_value(idv);
-  } else if (json_is_integer(idv)) {
-    snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT,
-             json_integer_value(idv));
-    id = idbuf;
-  } else if (json_is_real(idv)) {
-    snprintf(idbuf, sizeof idbuf, "%.17g", json_real_value(idv));
-    id = idbuf;
-  }
-  text = json_object_get(root, "text");
-  if (!json_is_string(text)) {
-    err.code = DL_ERR_FORMAT;
-    if (json_is_string(json_object_get(root, "html")))
-      snprintf(err.msg, sizeof err.msg,
-               "\"html\" input is not supported yet: give \"text\"");
-    else
-      snprintf(err.msg, sizeof err.msg,
-               "line has neither a \"text\" nor an \"html\" string");
-    emit_error(r, id, lineno, &err, file);
-    json_decref(root);
-    return;
-  }
-  in.text = json_string_value(text);
-  in.len = json_string_length(text);
-  in.id = id;
-  in.title = jstr(root, "title");
-  in.url = jstr(root, "url");
-  in.lang = jstr(root, "lang");
-  in.source = jstr(root, "source");
-  date = jstr(root, "date");
-  in.date = date ? norm_date(date, datebuf, sizeof datebuf) : NULL;
-  in.default_date = r->o.date;
-  annotate_one(r, &in, lineno, file);
-  json_decref(root);
+  cli_jsonl l;
+  if (cli_jsonl_parse(line, len, r->o.date, &l))
+    annotate_one(r, &l.in, lineno, file);
+  else
+    emit_error(r, l.id, lineno, &l.err, file);
+  cli_jsonl_free(&l);
 }
 
 static void run_jsonl(run *r, FILE *f, const char *file)
@@ -181,24 +105,6 @@ static bool ends_with(const char *s, const char *suf)
 {
   size_t a = strlen(s), b = strlen(suf);
   return a >= b && strcmp(s + a - b, suf) == 0;
-}
-
-/* Content sniffing: the first line is a JSON object. */
-static bool looks_jsonl(const char *buf, size_t len)
-{
-  size_t i = 0, e;
-  json_t *j;
-  bool yes;
-  while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
-                     buf[i] == '\n'))
-    i++;
-  if (i >= len || buf[i] != '{') return false;
-  e = i;
-  while (e < len && buf[e] != '\n') e++;
-  j = json_loadb(buf + i, e - i, JSON_ALLOW_NUL, NULL);
-  yes = json_is_object(j);
-  json_decref(j);
-  return yes;
 }
 
 static void run_file(run *r, const char *path)
@@ -229,7 +135,7 @@ static void run_file(run *r, const char *path)
     emit_error(r, path, 0, &err, NULL);
     return;
   }
-  if (fmt == FMT_AUTO && looks_jsonl(buf, len)) {
+  if (fmt == FMT_AUTO && cli_looks_jsonl(buf, len)) {
     FILE *mf = fmemopen(buf, len, "rb");
     if (mf) {
       run_jsonl(r, mf, name);
