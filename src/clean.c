@@ -749,11 +749,10 @@ dl_status dl__clean_run(dl_annotator *a, dl_doc *d, dl_error *err)
   /* The end of the document's text: before trailing white space and
   ** control characters ("Reuter\n&#3;"). */
   while (e > 0) {
-    if (u[e - 1] == '\n' || (k = space_before(u, 0, e)) > 0 ||
-        (k = ctrl_before(u, 0, e)) > 0)
-      e -= u[e - 1] == '\n' ? 1 : k;
-    else
-      break;
+    k = u[e - 1] == '\n' ? 1 : space_before(u, 0, e);
+    if (!k) k = ctrl_before(u, 0, e);
+    if (!k) break;
+    e -= k;
   }
   c.d = d;
   c.s = &s;
