@@ -181,8 +181,12 @@ enum {
   DL__TOK_CLITIC = 1u << 17,     /* 's n't 're 'll 've 'd 'm */
   DL__TOK_HYPHEN = 1u << 18,     /* word with inner hyphen */
   DL__TOK_DASH = 1u << 19,
-  DL__TOK_ELLIPSIS = 1u << 20
+  DL__TOK_ELLIPSIS = 1u << 20,
+  DL__TOK_LINE_START = 1u << 21  /* a line break before the token */
 };
+
+/* The longest token in bytes; a longer run is cut into several tokens. */
+#define DL__TOK_MAX 1024
 
 typedef struct dl__token {
   uint32_t start, end; /* bytes into dl_doc.text */

@@ -1,34 +1,244 @@
 /*
-** sent.c -- sentence splitter. PLACEHOLDER: splits after . ! ? tokens;
-** the real splitter replaces this file.
+** sent.c -- the sentence splitter: d->tokens into d->sentences.
+**
+** A rule-based pass over the tokens (the tokenizer already decided which
+** periods belong to abbreviations). A sentence ends:
+**  - before a paragraph start (DL__TOK_PARA_START: a blank line, the start
+**    of a line in a one-paragraph-per-line text), always;
+**  - after . ! ? ?! and the like, together with the closing quotes and
+**    brackets that follow them ("...hand," Putin said. / ...said "no.")
+**    -- unless a lower-case word follows ("Why?" he asked; a missing
+**    space) or a comma-like mark does;
+**  - after an ellipsis only when a capitalised word (or an opening quote)
+**    follows;
+**  - after an abbreviation or an initial (DL__TOK_ABBREV, the period is
+**    inside the token) only when the next token clearly starts a sentence:
+**    a capitalised closed-class word from the generated starter list ("in
+**    the U.S. The company...") -- never after a title ("Gen.", "Mr.") --,
+**    or any capitalised word after an abbreviation that the training data
+**    shows mostly sentence-final ("p.m."), or a line break;
+**  - at a line break after a short line without final punctuation that
+**    stands alone (a headline or a dateline in a text that keeps them on
+**    their own lines): DL__SENT_HEADLINE, which also marks any sentence
+**    that ends at a paragraph end without final punctuation;
+**  - after max_sentence_tokens tokens (DL__SENT_FORCED on the cut part).
+** A sentence spans from its first token's start to its last token's end.
+** Paragraphs are counted at DL__TOK_PARA_START tokens (d->n_paragraphs,
+** sentence.para).
 */
 #include "internal.h"
 
+#include "abbrev.h"
+
+/* Abbreviations that stand before a name or a number and so never end a
+** sentence before a capitalised word, even a "starter" ("Gen. A..."). A
+** closed hand list: the training data cannot tell titles from other
+** abbreviations. */
+static const char *const titles[] = {
+    "adm", "capt", "cmdr", "col", "dr", "ft", "gen", "gov", "insp", "lt",
+    "maj", "mr", "mrs", "ms", "mt", "no", "nos", "pres", "prof", "rep",
+    "rev", "sen", "sgt", "st", "supt", "vs"};
+
+static bool is_title(const char *s, size_t n)
+{
+  char low[8];
+  if (n == 0 || n > sizeof low) return false;
+  for (size_t i = 0; i < n; i++)
+    low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+  for (size_t i = 0; i < DL__COUNTOF(titles); i++)
+    if (strlen(titles[i]) == n && memcmp(titles[i], low, n) == 0) return true;
+  return false;
+}
+
+struct ctx {
+  const dl_doc *d;
+  const dl__token *t;
+  size_t n;
+};
+
+static const char *tok_text(const struct ctx *c, size_t i, size_t *len)
+{
+  *len = c->t[i].end - c->t[i].start;
+  return c->d->view + c->t[i].start;
+}
+
+/* Kinds of sentence-ending tokens. */
+enum { T_NONE, T_STOP, T_BANG, T_ELLIPSIS, T_ABBREV };
+
+static int terminal_kind(const struct ctx *c, size_t i)
+{
+  size_t n;
+  const char *s = tok_text(c, i, &n);
+  uint32_t f = c->t[i].flags;
+  if (f & DL__TOK_ELLIPSIS) return T_ELLIPSIS;
+  if (f & DL__TOK_ABBREV) return T_ABBREV;
+  if (!(f & DL__TOK_PUNCT)) return T_NONE;
+  if (n == 1 && s[0] == '.') return T_STOP;
+  if (s[0] == '!' || s[0] == '?') return T_BANG;
+  /* U+203C, U+2047..U+2049: double exclamation/question marks. */
+  if (n == 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      (unsigned char)s[2] == 0xBC)
+    return T_BANG;
+  return T_NONE;
+}
+
+static bool is_lower_word(const struct ctx *c, size_t i)
+{
+  uint32_t f = c->t[i].flags;
+  return (f & DL__TOK_WORD) && !(f & DL__TOK_CAP) &&
+         !(f & (DL__TOK_URL | DL__TOK_EMAIL | DL__TOK_HASHTAG |
+                DL__TOK_MENTION)) &&
+         !(f & DL__TOK_NUM);
+}
+
+/* Punctuation that continues a sentence: , ; : and closing marks. */
+static bool is_continuing_punct(const struct ctx *c, size_t i)
+{
+  size_t n;
+  const char *s = tok_text(c, i, &n);
+  if (!(c->t[i].flags & DL__TOK_PUNCT)) return false;
+  return n == 1 && (s[0] == ',' || s[0] == ';' || s[0] == ':' ||
+                    s[0] == '%' || s[0] == ')' || s[0] == ']');
+}
+
+/* The token at i is capitalised, or an opening quote/bracket followed by
+** a capitalised token or a number. */
+static bool starts_capital(const struct ctx *c, size_t i)
+{
+  uint32_t f = c->t[i].flags;
+  if (f & DL__TOK_CAP) return true;
+  if ((f & DL__TOK_OPEN) && i + 1 < c->n)
+    return (c->t[i + 1].flags & (DL__TOK_CAP | DL__TOK_NUM)) != 0;
+  return false;
+}
+
+static bool starts_starter(const struct ctx *c, size_t i)
+{
+  size_t n;
+  const char *s;
+  if ((c->t[i].flags & DL__TOK_OPEN) && i + 1 < c->n) i++;
+  if (!(c->t[i].flags & DL__TOK_CAP)) return false;
+  s = tok_text(c, i, &n);
+  return dl__is_starter(s, n);
+}
+
+/* Decides whether the sentence ends after the terminal token at i (kind
+** k), with the next sentence's first token at j. */
+static bool ends_here(const struct ctx *c, size_t i, int k, size_t j)
+{
+  if (j >= c->n) return true;
+  if (c->t[j].flags & (DL__TOK_PARA_START | DL__TOK_LINE_START)) return true;
+  switch (k) {
+  case T_STOP:
+  case T_BANG:
+    if (is_lower_word(c, j) || is_continuing_punct(c, j)) return false;
+    return true;
+  case T_ELLIPSIS:
+    return starts_capital(c, j);
+  case T_ABBREV: {
+    size_t n;
+    const char *s = tok_text(c, i, &n);
+    const struct dl__abbrev_entry *e;
+    if (!starts_capital(c, j)) return false;
+    n--; /* the period */
+    if (is_title(s, n)) return false;
+    if (starts_starter(c, j)) return true;
+    e = dl__abbrev_find(s, n);
+    return e && e->final > e->internal;
+  }
+  default:
+    return false;
+  }
+}
+
+/* A short line standing alone before the line break at j: it started at
+** a line start, holds at most 16 tokens and no final punctuation. */
+static bool headline_break(const struct ctx *c, size_t first, size_t j)
+{
+  size_t ls = j;
+  if (j >= c->n || !(c->t[j].flags & DL__TOK_LINE_START)) return false;
+  while (ls > first && !(c->t[ls - 1].flags & DL__TOK_LINE_START)) ls--;
+  if (ls == first && !(c->t[first].flags & DL__TOK_LINE_START)) return false;
+  if (ls > first) ls--;
+  if (j - ls > 16) return false;
+  return starts_capital(c, j) || (c->t[j].flags & DL__TOK_NUM);
+}
+
+static bool is_ending(const struct ctx *c, size_t i)
+{
+  /* Final punctuation, possibly followed by closing marks. */
+  while (i > 0 && (c->t[i].flags & DL__TOK_CLOSE)) i--;
+  return terminal_kind(c, i) != T_NONE;
+}
+
 dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
-  size_t n = 0, cap = 0, first = 0;
-  dl__sentence *s = NULL;
-  for (size_t i = 0; i < d->n_tokens; i++) {
-    char c = d->view[d->tokens[i].start];
-    bool end = (c == '.' || c == '!' || c == '?') || i + 1 == d->n_tokens;
-    if (!end) continue;
-    if (!DL__PUSH(a->al, s, n, cap)) {
-      dl__free(a->al, s);
-      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  struct ctx c;
+  dl__buf *b = &a->scratch[1];
+  dl__sentence *s;
+  size_t ns = 0, cap, first = 0, para = 0, maxtok;
+  dl__token *t = d->tokens;
+  c.d = d;
+  c.t = d->tokens;
+  c.n = d->n_tokens;
+  maxtok = a->m->opt.max_sentence_tokens ? a->m->opt.max_sentence_tokens
+                                         : DL_DEFAULT_MAX_SENTENCE_TOKENS;
+  b->len = 0;
+  cap = b->cap / sizeof *s;
+  s = (dl__sentence *)(void *)b->p;
+
+  for (size_t i = 0; i < c.n; i++) {
+    size_t j = i + 1;
+    uint32_t flags = 0;
+    bool end;
+    int k = terminal_kind(&c, i);
+    if (k != T_NONE) {
+      /* Closing quotes and brackets after the final mark belong to this
+      ** sentence. */
+      while (j < c.n && (t[j].flags & DL__TOK_CLOSE) &&
+             !(t[j].flags & DL__TOK_LINE_START) &&
+             (!(t[j].flags & DL__TOK_SPACE_BEFORE) ||
+              (t[j].flags & DL__TOK_QUOTE)))
+        j++;
+      end = ends_here(&c, i, k, j);
+      if (end) i = j - 1;
+    } else {
+      end = j >= c.n || (t[j].flags & DL__TOK_PARA_START) ||
+            headline_break(&c, first, j);
+      if (end && !is_ending(&c, i)) flags |= DL__SENT_HEADLINE;
     }
-    s[n].tok_start = (uint32_t)first;
-    s[n].tok_end = (uint32_t)(i + 1);
-    s[n].start = d->tokens[first].start;
-    s[n].end = d->tokens[i].end;
-    s[n].para = 0;
-    s[n].flags = 0;
-    for (size_t k = first; k <= i; k++) d->tokens[k].sent = (uint32_t)n;
-    n++;
+    if (!end && i + 1 - first >= maxtok) {
+      end = true;
+      flags |= DL__SENT_FORCED;
+    }
+    if (!end) continue;
+    if (ns == cap) {
+      size_t ncap = cap ? cap * 2 : 64;
+      b->len = ns * sizeof *s;
+      if (!dl__buf_reserve(b, (ncap - ns) * sizeof *s))
+        return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      s = (dl__sentence *)(void *)b->p;
+      cap = ncap;
+    }
+    for (size_t q = first; q <= i; q++) {
+      if (t[q].flags & DL__TOK_PARA_START) para++;
+      t[q].sent = (uint32_t)ns;
+      t[q].flags &= ~(uint32_t)DL__TOK_SENT_START;
+    }
+    t[first].flags |= DL__TOK_SENT_START;
+    s[ns].start = t[first].start;
+    s[ns].end = t[i].end;
+    s[ns].tok_start = (uint32_t)first;
+    s[ns].tok_end = (uint32_t)(i + 1);
+    s[ns].para = (uint32_t)(para ? para - 1 : 0);
+    s[ns].flags = flags;
+    ns++;
     first = i + 1;
   }
-  d->sentences = dl__arena_dup(&d->arena, s, n * sizeof *s);
-  dl__free(a->al, s);
-  if (!d->sentences) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-  d->n_sentences = n;
+  d->n_paragraphs = para;
+  d->sentences = ns ? dl__arena_dup(&d->arena, s, ns * sizeof *s) : NULL;
+  if (ns && !d->sentences)
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  d->n_sentences = ns;
   return DL_OK;
 }
