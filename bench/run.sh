@@ -16,7 +16,8 @@
 #
 # Environment: DATELINE_SHARED (default ../shared beside the checkout),
 # BENCH_REPEAT (passes, best one kept; default 3), BENCH_THREADS (default:
-# the number of cores), BENCH_PEERS=0 to skip the peers.
+# the number of cores), BENCH_PEERS=0 to skip the peers, BENCH_NER=0 to skip
+# bench/bench_ner.sh (run at the end).
 # Never asserted by any test: timings are printed, not checked.
 set -u
 BUILD=${1:-build}
@@ -145,3 +146,10 @@ awk '
     print "ours/peer = dateline (1 thread, public API) MB/s / peer MB/s; " \
       "peak RSS includes the corpus held in memory."
   }' "$RESULTS"
+
+# The NER bench (ours vs OpenNLP and compromise on eng.testa) follows,
+# unless BENCH_NER=0; it says so itself when a part is missing.
+if [ "${BENCH_NER:-1}" != 0 ]; then
+  echo
+  "$ROOT/bench/bench_ner.sh" "$BUILD"
+fi
