@@ -55,6 +55,7 @@ TEST_SRC    := $(wildcard tests/unit/test_*.c)
 TEST_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_SRC   := $(wildcard bench/bench_*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+EVAL_BIN    := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/eval_*.c))
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%-replay,$(FUZZ_SRC))
 
@@ -91,6 +92,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.c tests/unit/t.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< tests/unit/t.c \
 	  $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+all: $(EVAL_BIN)
 
 $(BUILD)/bench/%: bench/%.c $(STATIC)
 	@mkdir -p $(dir $@)

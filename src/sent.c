@@ -131,7 +131,12 @@ static bool ends_here(const struct ctx *c, size_t i, int k, size_t j)
   switch (k) {
   case T_STOP:
   case T_BANG:
-    if (is_lower_word(c, j) || is_continuing_punct(c, j)) return false;
+    if (is_continuing_punct(c, j)) return false;
+    /* "Why?" he asked. -- a lower-case word after a closing quote goes
+    ** on; after a bare mark it starts a sentence (web text often has no
+    ** capitals), unless no space separates them ("end.the"). */
+    if (is_lower_word(c, j))
+      return j == i + 1 && (c->t[j].flags & DL__TOK_SPACE_BEFORE);
     return true;
   case T_ELLIPSIS:
     return starts_capital(c, j);

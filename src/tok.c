@@ -222,8 +222,8 @@ struct scan {
   unsigned nl;
   /* quote state within the paragraph */
   bool dq_open, sq_open;
-  /* counts for the one-paragraph-per-line test */
-  size_t line_breaks, line_breaks_punct, blank_breaks;
+  /* counts for the hard-wrapped text test */
+  size_t line_breaks, line_breaks_wrap, blank_breaks;
 };
 
 static bool push(struct scan *s, size_t start, size_t end, uint32_t flags)
@@ -244,14 +244,12 @@ static bool push(struct scan *s, size_t start, size_t end, uint32_t flags)
     if (s->nl >= 2) {
       s->blank_breaks++;
     } else {
-      /* Does the line before end in sentence punctuation? */
-      const dl__token *p = &s->t[s->n - 1];
-      unsigned char c = s->u[p->end - 1];
+      /* A break inside a sentence: a lower-case letter or a comma before
+      ** it and a lower-case letter after it. */
+      unsigned char c = s->u[s->t[s->n - 1].end - 1], c2 = s->u[start];
       s->line_breaks++;
-      if (c == '.' || c == '!' || c == '?' || c == '"' || c == ':' ||
-          c == 0x9D /* U+201D */ || c == 0xA6 /* U+2026 */ ||
-          (c == 0x99 && (p->flags & DL__TOK_QUOTE)) /* U+2019 */)
-        s->line_breaks_punct++;
+      if ((cls[c] == C_LOWER || c == ',') && cls[c2] == C_LOWER)
+        s->line_breaks_wrap++;
     }
   }
   t = &s->t[s->n++];
@@ -708,6 +706,13 @@ static size_t do_word(struct scan *s, size_t i, size_t lim)
     if (cls[s->u[i]] == C_DIGIT) {
       f |= DL__TOK_NUM;
       if (is_time(s->u + i, e - i)) f |= DL__TOK_TIME;
+      /* A list number at the start of a line keeps its period: "2. Smith"
+      ** (a rank, not the end of a sentence). */
+      if ((s->nl || !s->n) && e - i <= 2 && !w.letter && e + 1 < lim &&
+          s->u[e] == '.' && cls[s->u[e + 1]] == C_SPACE) {
+        e++;
+        f |= DL__TOK_ABBREV;
+      }
     }
     /* A period that belongs to the word. */
     if (e < lim && s->u[e] == '.' && !(e + 1 < lim && s->u[e + 1] == '.') &&
@@ -804,6 +809,15 @@ static size_t do_punct(struct scan *s, size_t i, size_t lim)
   }
   switch (cp) {
   case '.':
+    if ((s->space || !s->n) && is_digit_at(s, e, lim)) {
+      struct word w; /* .542 */
+      scan_word(s, e, lim, &w);
+      if (!(w.flags & (DL__TOK_URL | DL__TOK_EMAIL))) {
+        e = w.end;
+        f = DL__TOK_NUM;
+        break;
+      }
+    }
     while (e < lim && u[e] == '.' && e - i < DL__TOK_MAX) e++;
     if (e - i >= 2) f |= DL__TOK_ELLIPSIS;
     break;
@@ -990,10 +1004,10 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err)
     i = e;
   }
 
-  /* One paragraph per line: no blank lines and most lines end like a
-  ** sentence. */
-  if (s.blank_breaks == 0 && s.line_breaks >= 2 &&
-      s.line_breaks_punct * 2 >= s.line_breaks) {
+  /* Unless the text is hard-wrapped (a quarter of its single line breaks
+  ** fall between two lower-case words), a line break starts a paragraph:
+  ** one paragraph per line, headlines and bylines on their own lines. */
+  if (s.line_breaks && s.line_breaks_wrap * 4 < s.line_breaks) {
     for (size_t k = 0; k < s.n; k++)
       if (s.t[k].flags & DL__TOK_LINE_START) s.t[k].flags |= DL__TOK_PARA_START;
   }
