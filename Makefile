@@ -44,7 +44,7 @@ ALL_CFLAGS  := -std=c11 $(WARN) $(OPT) -fPIC $(CFLAGS)
 LIB_CFLAGS  := $(ALL_CFLAGS) -DDL_BUILDING -fvisibility=hidden \
                -DDL_DEFAULT_MODEL_DIR='"$(DATADIR)/models"'
 LDFLAGS     ?=
-LIB_LIBS    := -lutf8proc -lm
+LIB_LIBS    := -lutf8proc -lxxhash -lm
 CLI_LIBS    := -ljansson -lpthread -lz
 
 LIB_SRC     := $(wildcard src/*.c)

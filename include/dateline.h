@@ -309,6 +309,70 @@ DL_API dl_status dl_error_to_json(const char *id, unsigned long line,
                                   const dl_error *e, char **out, size_t *len);
 
 /* ====================================================================
+** Named-entity tagger (CoNLL-2003 types PER, ORG, LOC, MISC)
+** ==================================================================== */
+
+/* Tags one document given as pre-tokenized sentences, as `dateline ner
+** --conll` does. words[i] (lens[i] bytes, need not end in NUL; any bytes,
+** invalid UTF-8 is tolerated) is token i of n; sentence s ends before
+** token sent_end[s] (increasing, the last one equal to n). All sentences
+** of one document go in one call: the tagger uses document-level
+** evidence (a word seen capitalized in mid-sentence elsewhere).
+** out (n entries, caller's array) receives IOB2 labels: "O", "B-PER",
+** "I-PER", ... (static strings). words/lens/out may be NULL when n is 0.
+** Errors: DL_ERR_INVALID (NULL arguments, bad sentence ends, or no NER
+** model in the annotator's model), DL_ERR_NOMEM. Uses the annotator's
+** workspace: one thread at a time per annotator. */
+DL_API dl_status dl_ner_tag(dl_annotator *a, const char *const *words,
+                            const size_t *lens, size_t n,
+                            const size_t *sent_end, size_t n_sents,
+                            const char **out, dl_error *err);
+
+/* "PER", "ORG", "LOC", "MISC" for type 0..3; NULL otherwise. Static. */
+DL_API const char *dl_ner_type_name(int type);
+
+/* Chunk counts for scoring, conlleval-style. Index 0..3 are the types
+** PER ORG LOC MISC, index 4 is the total over all types. */
+typedef struct dl_ner_counts {
+  size_t gold[5], pred[5], correct[5];
+  size_t tokens, tokens_correct;
+} dl_ner_counts;
+
+/* Adds one sentence's chunks to *acc (zero it first). gold and pred are
+** n labels each, IOB1 or IOB2 ("I-PER" after "O" starts a chunk, as
+** conlleval reads them); labels of unknown types count only in the
+** token accuracy. A chunk is correct when its boundaries and type match.
+** Never fails; NULL acc or labels do nothing. */
+DL_API void dl_ner_score(const char *const *gold, const char *const *pred,
+                         size_t n, dl_ner_counts *acc);
+
+/* Options of dl_ner_train(). Zero-initialize, then set what you need. */
+typedef struct dl_ner_train_opts {
+  const char *const *train; /* CoNLL files (token first, tag last column) */
+  size_t n_train;
+  const char *dev;          /* CoNLL file scored after each epoch; NULL ok */
+  const char *out;          /* model file to write (required) */
+  int epochs;               /* 0: 12 */
+  unsigned hash_bits;       /* log2 of weight rows; 0: 18 */
+  const char *clusters;     /* word clusters TSV (bits<TAB>word...); NULL */
+  const char *gaz_dir;      /* folder of gazetteer *.tsv files; NULL */
+  unsigned seed;            /* shuffling seed; 0: 1 */
+  /* Called with one line of progress text (no newline); NULL: silent. */
+  void (*progress)(void *ctx, const char *line);
+  void *ctx;
+} dl_ner_train_opts;
+
+/* Trains the tagger (structured averaged perceptron over BILOU tags with
+** Viterbi decoding) and writes the model file opt->out, keeping the
+** averaged weights of the epoch that scored best on opt->dev (the last
+** epoch without a dev file). Clusters and gazetteers are copied into the
+** model, which is self-contained. Errors: DL_ERR_INVALID (bad options),
+** DL_ERR_IO (a file cannot be read or written), DL_ERR_FORMAT (a
+** malformed input file, err->line set), DL_ERR_NOMEM. Thread-safe: no
+** shared state. */
+DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err);
+
+/* ====================================================================
 ** Version
 ** ==================================================================== */
 

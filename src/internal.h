@@ -321,6 +321,7 @@ struct dl_doc {
 
 struct dl__abbrev; /* tok.c */
 struct dl__ner;    /* ner.c */
+struct dl__ner_ws; /* ner.c */
 
 struct dl_model {
   const dl_allocator *al;
@@ -340,6 +341,7 @@ struct dl_annotator {
   const dl_allocator *al;
   dl__buf scratch[4]; /* reused between documents by the stages */
   void *stage_ws[16]; /* per-stage workspaces, created lazily */
+  struct dl__ner_ws *ner_ws; /* the NER tagger's workspace (ner.c) */
 };
 
 typedef dl_status (*dl__stage_fn)(dl_annotator *a, dl_doc *d, dl_error *err);

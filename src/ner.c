@@ -1,23 +1,778 @@
 /*
-** ner.c -- named-entity tagger. PLACEHOLDER until the model lands: no
-** model is loaded and the stage notes that entities are unavailable.
+** ner.c -- the named-entity tagger: model file, Viterbi decoding, the
+** pipeline stage and the public tagging entry point.
+**
+** The model is a structured averaged perceptron (Collins 2002) over BILOU
+** tags (ner.h) trained by ner_train.c. A sentence's score is the sum of
+** hashed feature weights per token (ner_feat.c) plus first-order tag
+** transitions; Viterbi finds the best tag sequence under the BILOU
+** constraints (I and L only after B or I of the same type; the sentence
+** cannot end inside an entity), so every decoded sequence is well formed.
+**
+** The model file (docs/MODEL-FORMAT.md) is a header (magic, format
+** version, byte-order mark, file length, XXH64 of the payload) and a table
+** of tagged chunks, each 16-byte aligned, so a little-endian host uses the
+** weight chunk in place. Loading checks every offset and size against the
+** file length before use, then the checksum, then the contents.
+**
+** A document is tagged in two steps: the document table (words seen lower
+** case or capitalized anywhere in the document) is built over all its
+** sentences, then each sentence is tagged with those non-local features.
+** All buffers live in the annotator's workspace and only grow.
 */
-#include "internal.h"
+#include "ner.h"
 
-dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err)
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <xxhash.h>
+
+static const char *const ner_file = "ner.dlm";
+static const unsigned char ner_magic[8] = {'D', 'L', 'N', 'E',
+                                           'R', 'M', 'D', 'L'};
+
+#define HDR_SIZE 48
+#define CHUNK_ENTRY 16
+#define TAG4(a, b, c, d)                                                   \
+  ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |             \
+   (uint32_t)(d) << 24)
+#define CH_INFO TAG4('I', 'N', 'F', 'O')
+#define CH_TRAN TAG4('T', 'R', 'A', 'N')
+#define CH_WGHT TAG4('W', 'G', 'H', 'T')
+#define CH_CLUS TAG4('C', 'L', 'U', 'S')
+#define CH_GAZT TAG4('G', 'A', 'Z', 'T')
+#define BOM 0x01020304u
+
+/* ====================================================================
+** Tags
+** ==================================================================== */
+
+static const char *const type_names[DL__NER_NTYPES] = {"PER", "ORG", "LOC",
+                                                       "MISC"};
+static const char *const iob2_names[1 + 2 * DL__NER_NTYPES] = {
+    "O",     "B-PER", "I-PER", "B-ORG", "I-ORG",
+    "B-LOC", "I-LOC", "B-MISC", "I-MISC"};
+
+int dl__ner_tag_type(int tag) { return tag <= 0 ? -1 : (tag - 1) / 4; }
+int dl__ner_tag_pos(int tag) { return tag <= 0 ? -1 : (tag - 1) % 4; }
+
+/* IOB2 label of a BILOU tag. */
+const char *dl__ner_tag_iob2(int tag, int prev)
 {
-  (void)m;
-  (void)dir;
-  (void)err;
+  int ty = dl__ner_tag_type(tag), pos = dl__ner_tag_pos(tag);
+  (void)prev;
+  if (ty < 0 || ty >= DL__NER_NTYPES) return iob2_names[0];
+  return iob2_names[1 + 2 * ty + (pos == 1 || pos == 2 ? 1 : 0)];
+}
+
+bool dl__ner_allowed(int prev, int cur)
+{
+  int pt = dl__ner_tag_type(prev), pp = dl__ner_tag_pos(prev);
+  int ct = dl__ner_tag_type(cur), cp = dl__ner_tag_pos(cur);
+  bool inside = prev != DL__NER_NT && pt >= 0 && (pp == 0 || pp == 1);
+  if (inside) return ct == pt && (cp == 1 || cp == 2);
+  return ct < 0 || cp == 0 || cp == 3;
+}
+
+/* ====================================================================
+** Viterbi
+** ==================================================================== */
+
+void dl__ner_viterbi(const float *em, size_t n,
+                     const float *trans, /* (NT + 1) x NT */
+                     float *vit, uint8_t *bp, uint8_t *tags)
+{
+  enum { NT = DL__NER_NT };
+  float tc[NT + 1][NT];
+  const float NEG = -1e30f;
+  if (!n) return;
+  for (int p = 0; p <= NT; p++)
+    for (int t = 0; t < NT; t++)
+      tc[p][t] = dl__ner_allowed(p, t) ? trans[p * NT + t] : NEG;
+  for (int t = 0; t < NT; t++) {
+    vit[t] = em[t] + tc[NT][t];
+    bp[t] = 0;
+  }
+  for (size_t i = 1; i < n; i++) {
+    const float *pv = vit + (i - 1) * NT;
+    float *cv = vit + i * NT;
+    const float *e = em + i * NT;
+    uint8_t *b = bp + i * NT;
+    for (int t = 0; t < NT; t++) {
+      float best = pv[0] + tc[0][t];
+      int arg = 0;
+      for (int p = 1; p < NT; p++) {
+        float s = pv[p] + tc[p][t];
+        if (s > best) {
+          best = s;
+          arg = p;
+        }
+      }
+      cv[t] = best + e[t];
+      b[t] = (uint8_t)arg;
+    }
+  }
+  {
+    const float *lv = vit + (n - 1) * NT;
+    int arg = 0;
+    float best = NEG * 2;
+    for (int t = 0; t < NT; t++) {
+      int pos = dl__ner_tag_pos(t);
+      if (pos == 0 || pos == 1) continue; /* cannot end inside */
+      if (lv[t] > best) {
+        best = lv[t];
+        arg = t;
+      }
+    }
+    for (size_t i = n; i-- > 0;) {
+      tags[i] = (uint8_t)arg;
+      arg = bp[i * NT + arg];
+    }
+  }
+}
+
+/* ====================================================================
+** Model file
+** ==================================================================== */
+
+static float rdf32(const unsigned char *p)
+{
+  uint32_t u = dl__ner_rd32(p);
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+static bool host_le(void)
+{
+  const uint16_t one = 1;
+  unsigned char c;
+  memcpy(&c, &one, 1);
+  return c == 1;
+}
+
+void dl__ner_destroy(struct dl__ner *n)
+{
+  if (!n) return;
+  dl__free(n->al, n->w_own);
+  dl__free(n->al, n->image);
+  dl__free(n->al, n);
+}
+
+static bool is_pow2_table(uint32_t size)
+{
+  uint32_t slots;
+  if (size == 0 || size % 16) return false;
+  slots = size / 16;
+  return (slots & (slots - 1)) == 0;
+}
+
+/* Parses the image (already owned by n). */
+static dl_status parse_image(struct dl__ner *n, const char *name,
+                             dl_error *err)
+{
+  const unsigned char *b = n->image;
+  size_t len = n->image_len;
+  uint32_t version, nch, hsize;
+  uint64_t sum, flen;
+  const unsigned char *info = NULL, *tran = NULL, *wght = NULL;
+  uint32_t wsize = 0, tsize = 0, isize = 0;
+
+  if (len < HDR_SIZE)
+    return dl__fail(err, DL_ERR_FORMAT, 0,
+                    "%s: truncated model file (%zu bytes)", name, len);
+  if (memcmp(b, ner_magic, 8) != 0)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: not a dateline NER model",
+                    name);
+  version = dl__ner_rd32(b + 8);
+  if (version != DL__NER_FORMAT_VERSION)
+    return dl__fail(err, DL_ERR_VERSION, 8,
+                    "%s: model format version %u, this build reads %u", name,
+                    version, DL__NER_FORMAT_VERSION);
+  if (dl__ner_rd32(b + 12) != BOM)
+    return dl__fail(err, DL_ERR_FORMAT, 12, "%s: bad byte-order mark", name);
+  nch = dl__ner_rd32(b + 16);
+  hsize = dl__ner_rd32(b + 20);
+  sum = dl__ner_rd64(b + 24);
+  flen = dl__ner_rd64(b + 32);
+  if (flen != len)
+    return dl__fail(err, DL_ERR_FORMAT, 32,
+                    "%s: truncated or padded model file (%zu bytes, header "
+                    "says %llu)",
+                    name, len, (unsigned long long)flen);
+  if (nch == 0 || nch > 64 || hsize != HDR_SIZE + nch * CHUNK_ENTRY ||
+      hsize > len)
+    return dl__fail(err, DL_ERR_FORMAT, 16, "%s: bad chunk table", name);
+  if (XXH64(b + hsize, len - hsize, 0) != sum)
+    return dl__fail(err, DL_ERR_FORMAT, 24,
+                    "%s: checksum mismatch (corrupt model file)", name);
+  for (uint32_t i = 0; i < nch; i++) {
+    const unsigned char *e = b + HDR_SIZE + i * CHUNK_ENTRY;
+    uint32_t tag = dl__ner_rd32(e), off = dl__ner_rd32(e + 8);
+    uint32_t size = dl__ner_rd32(e + 12);
+    if (off < hsize || off > len || size > len - off || off % 16)
+      return dl__fail(err, DL_ERR_FORMAT, HDR_SIZE + i * CHUNK_ENTRY,
+                      "%s: chunk %u out of bounds", name, i);
+    switch (tag) {
+    case CH_INFO: info = b + off; isize = size; break;
+    case CH_TRAN: tran = b + off; tsize = size; break;
+    case CH_WGHT: wght = b + off; wsize = size; break;
+    case CH_CLUS:
+      if (!is_pow2_table(size))
+        return dl__fail(err, DL_ERR_FORMAT, off, "%s: bad cluster table",
+                        name);
+      n->lex.clus = b + off;
+      n->lex.clus_mask = size / 16 - 1;
+      break;
+    case CH_GAZT:
+      if (!is_pow2_table(size))
+        return dl__fail(err, DL_ERR_FORMAT, off, "%s: bad gazetteer table",
+                        name);
+      n->lex.gaz = b + off;
+      n->lex.gaz_mask = size / 16 - 1;
+      break;
+    default: break; /* unknown chunks are skipped (forward compatible) */
+    }
+  }
+  if (!info || isize < 16 || !tran || !wght)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: missing chunk", name);
+  n->bits = dl__ner_rd32(info);
+  if (n->bits < 8 || n->bits > 26 || dl__ner_rd32(info + 4) != DL__NER_NT)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad model dimensions", name);
+  n->scale = rdf32(info + 8);
+  if (!(n->scale > 0.0f) || !isfinite(n->scale))
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad weight scale", name);
+  n->lex.n_gaz_cats = dl__ner_rd32(info + 12);
+  if (n->lex.n_gaz_cats > DL__NER_GAZ_CATS)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad gazetteer categories",
+                    name);
+  if (tsize != (DL__NER_NT + 1) * DL__NER_NT * 4)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad transition chunk", name);
+  for (int p = 0; p <= DL__NER_NT; p++)
+    for (int t = 0; t < DL__NER_NT; t++) {
+      float v = rdf32(tran + 4 * (p * DL__NER_NT + t));
+      if (!isfinite(v))
+        return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad transition", name);
+      n->trans[p][t] = v;
+    }
+  if (wsize != ((size_t)1 << n->bits) * DL__NER_NT * 2)
+    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad weight chunk size",
+                    name);
+  if (host_le()) {
+    n->w = (const int16_t *)(const void *)wght;
+  } else {
+    size_t cnt = wsize / 2;
+    n->w_own = dl__malloc(n->al, wsize);
+    if (!n->w_own) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < cnt; i++)
+      n->w_own[i] = (int16_t)(wght[2 * i] | wght[2 * i + 1] << 8);
+    n->w = n->w_own;
+  }
   return DL_OK;
 }
 
-void dl__ner_free(dl_model *m) { (void)m; }
-void dl__ner_ws_free(dl_annotator *a) { (void)a; }
+dl_status dl__ner_load_mem(const dl_allocator *al, const void *buf,
+                           size_t len, const char *name,
+                           struct dl__ner **out, dl_error *err)
+{
+  struct dl__ner *n;
+  dl_status rc;
+  *out = NULL;
+  if (!name) name = ner_file;
+  if (!buf && len) return dl__fail(err, DL_ERR_INVALID, 0, "NULL buffer");
+  n = dl__calloc(al, 1, sizeof *n);
+  if (!n) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  n->al = al;
+  snprintf(n->path, sizeof n->path, "%.199s", name);
+  n->image = dl__malloc(al, len ? len : 1);
+  if (!n->image) {
+    dl__ner_destroy(n);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  if (len) memcpy(n->image, buf, len);
+  n->image_len = len;
+  rc = parse_image(n, name, err);
+  if (rc) {
+    dl__ner_destroy(n);
+    return rc;
+  }
+  *out = n;
+  return DL_OK;
+}
+
+/* Reads a whole file through the allocator. ENOENT is reported as
+** DL_ERR_EMPTY so that the caller can treat a missing model as absent. */
+static dl_status read_file(const dl_allocator *al, const char *path,
+                           unsigned char **out, size_t *len, dl_error *err)
+{
+  FILE *f = fopen(path, "rb");
+  unsigned char *buf = NULL;
+  long sz;
+  *out = NULL;
+  if (!f) {
+    if (errno == ENOENT) return DL_ERR_EMPTY;
+    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
+  }
+  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
+  }
+  if ((unsigned long)sz > ((size_t)1 << 30)) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: model file too big", path);
+  }
+  buf = dl__malloc(al, (size_t)sz + 1);
+  if (!buf) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  if (fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+    fclose(f);
+    dl__free(al, buf);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
+  }
+  fclose(f);
+  *out = buf;
+  *len = (size_t)sz;
+  return DL_OK;
+}
+
+dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err)
+{
+  char path[4096];
+  unsigned char *buf;
+  size_t len = 0;
+  dl_status rc;
+  struct dl__ner *n;
+  if (!dir) return DL_OK;
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ner_file) >=
+      sizeof path)
+    return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
+  rc = read_file(m->al, path, &buf, &len, err);
+  if (rc == DL_ERR_EMPTY) return DL_OK; /* absent: stage disabled */
+  if (rc) return rc;
+  /* The file image is adopted, not copied. */
+  n = dl__calloc(m->al, 1, sizeof *n);
+  if (!n) {
+    dl__free(m->al, buf);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  n->al = m->al;
+  n->image = buf;
+  n->image_len = len;
+  snprintf(n->path, sizeof n->path, "%.199s", path);
+  rc = parse_image(n, path, err);
+  if (rc) {
+    dl__ner_destroy(n);
+    return rc;
+  }
+  m->ner = n;
+  {
+    size_t l = strlen(m->resources);
+    snprintf(m->resources + l, sizeof m->resources - l, "%sner",
+             l ? "," : "");
+  }
+  return DL_OK;
+}
+
+void dl__ner_free(dl_model *m)
+{
+  dl__ner_destroy(m->ner);
+  m->ner = NULL;
+}
+
+/* Writes the model file. Weights are quantized to int16 with one scale:
+** the largest |w| maps to 32767. */
+dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
+                        const float *trans, /* (NT + 1) x NT */
+                        const struct dl__ner_lex *lx, size_t clus_bytes,
+                        size_t gaz_bytes, dl_error *err)
+{
+  size_t rows = (size_t)1 << bits, nw = rows * DL__NER_NT;
+  size_t nch = 3 + (clus_bytes ? 1 : 0) + (gaz_bytes ? 1 : 0);
+  size_t hsize = HDR_SIZE + nch * CHUNK_ENTRY, off, total;
+  size_t sizes[5], offs[5];
+  uint32_t tags[5];
+  unsigned char *b;
+  float maxw = 0, scale;
+  FILE *f;
+  size_t c = 0;
+  for (size_t i = 0; i < nw; i++)
+    if (fabsf(w[i]) > maxw) maxw = fabsf(w[i]);
+  scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
+  tags[c] = CH_INFO; sizes[c++] = 16;
+  tags[c] = CH_TRAN; sizes[c++] = (DL__NER_NT + 1) * DL__NER_NT * 4;
+  tags[c] = CH_WGHT; sizes[c++] = nw * 2;
+  if (clus_bytes) { tags[c] = CH_CLUS; sizes[c++] = clus_bytes; }
+  if (gaz_bytes) { tags[c] = CH_GAZT; sizes[c++] = gaz_bytes; }
+  off = (hsize + 15) & ~(size_t)15;
+  for (size_t i = 0; i < nch; i++) {
+    offs[i] = off;
+    off = (off + sizes[i] + 15) & ~(size_t)15;
+  }
+  total = off;
+  if (total > UINT32_MAX)
+    return dl__fail(err, DL_ERR_TOO_BIG, 0, "model too big");
+  b = dl__calloc(NULL, 1, total);
+  if (!b) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  memcpy(b, ner_magic, 8);
+  dl__ner_wr32(b + 8, DL__NER_FORMAT_VERSION);
+  dl__ner_wr32(b + 12, BOM);
+  dl__ner_wr32(b + 16, (uint32_t)nch);
+  dl__ner_wr32(b + 20, (uint32_t)hsize);
+  dl__ner_wr64(b + 32, total);
+  for (size_t i = 0; i < nch; i++) {
+    unsigned char *e = b + HDR_SIZE + i * CHUNK_ENTRY;
+    unsigned char *p = b + offs[i];
+    dl__ner_wr32(e, tags[i]);
+    dl__ner_wr32(e + 8, (uint32_t)offs[i]);
+    dl__ner_wr32(e + 12, (uint32_t)sizes[i]);
+    switch (tags[i]) {
+    case CH_INFO: {
+      uint32_t u;
+      dl__ner_wr32(p, bits);
+      dl__ner_wr32(p + 4, DL__NER_NT);
+      memcpy(&u, &scale, 4);
+      dl__ner_wr32(p + 8, u);
+      dl__ner_wr32(p + 12, lx ? lx->n_gaz_cats : 0);
+      break;
+    }
+    case CH_TRAN:
+      for (int q = 0; q <= DL__NER_NT; q++)
+        for (int t = 0; t < DL__NER_NT; t++) {
+          uint32_t u;
+          memcpy(&u, &trans[q * DL__NER_NT + t], 4);
+          dl__ner_wr32(p + 4 * (q * DL__NER_NT + t), u);
+        }
+      break;
+    case CH_WGHT:
+      for (size_t k = 0; k < nw; k++) {
+        long q = lrintf(w[k] / scale);
+        if (q > 32767) q = 32767;
+        if (q < -32767) q = -32767;
+        p[2 * k] = (unsigned char)(q & 0xFF);
+        p[2 * k + 1] = (unsigned char)(((unsigned long)q >> 8) & 0xFF);
+      }
+      break;
+    case CH_CLUS: memcpy(p, lx->clus, sizes[i]); break;
+    case CH_GAZT: memcpy(p, lx->gaz, sizes[i]); break;
+    default: break;
+    }
+  }
+  dl__ner_wr64(b + 24, XXH64(b + hsize, total - hsize, 0));
+  f = fopen(path, "wb");
+  if (!f) {
+    dl__free(NULL, b);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
+  }
+  if (fwrite(b, 1, total, f) != total || fclose(f) != 0) {
+    dl__free(NULL, b);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: write error", path);
+  }
+  dl__free(NULL, b);
+  return DL_OK;
+}
+
+/* ====================================================================
+** Tagging
+** ==================================================================== */
+
+struct dl__ner_ws *dl__ner_ws_new(const dl_allocator *al)
+{
+  struct dl__ner_ws *ws = dl__calloc(al, 1, sizeof *ws);
+  if (ws) ws->al = al;
+  return ws;
+}
+
+void dl__ner_ws_destroy(struct dl__ner_ws *ws)
+{
+  if (!ws) return;
+  dl__free(ws->al, ws->ti);
+  dl__free(ws->al, ws->rows);
+  dl__free(ws->al, ws->nf);
+  dl__free(ws->al, ws->em);
+  dl__free(ws->al, ws->vit);
+  dl__free(ws->al, ws->bp);
+  dl__free(ws->al, ws->tags);
+  dl__free(ws->al, ws->toks);
+  dl__free(ws->al, ws->sent_end);
+  dl__free(ws->al, ws->doc.keys);
+  dl__free(ws->al, ws->doc.vals);
+  dl__free(ws->al, ws);
+}
+
+void dl__ner_ws_free(dl_annotator *a)
+{
+  dl__ner_ws_destroy(a->ner_ws);
+  a->ner_ws = NULL;
+}
+
+/* Per token: the best emission score of the chosen tag's type minus the
+** best score of any other type (O included): how clearly the local
+** evidence supports the type, whatever the B/I/L/U position. */
+static void token_margins(const float *em, const uint8_t *tags, size_t n,
+                          float *out)
+{
+  for (size_t i = 0; i < n; i++) {
+    const float *r = em + i * DL__NER_NT;
+    int ty = dl__ner_tag_type(tags[i]);
+    float same = -1e30f, other = -1e30f;
+    for (int t = 0; t < DL__NER_NT; t++) {
+      if (dl__ner_tag_type(t) == ty) {
+        if (r[t] > same) same = r[t];
+      } else if (r[t] > other) {
+        other = r[t];
+      }
+    }
+    out[i] = same - other;
+  }
+}
+
+static void emissions(const struct dl__ner *m, const struct dl__ner_ws *ws,
+                      size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    int32_t acc[DL__NER_NT] = {0};
+    const uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    float *e = ws->em + i * DL__NER_NT;
+    for (unsigned k = 0; k < ws->nf[i]; k++) {
+      const int16_t *row = m->w + (size_t)r[k] * DL__NER_NT;
+      for (int t = 0; t < DL__NER_NT; t++) acc[t] += row[t];
+    }
+    for (int t = 0; t < DL__NER_NT; t++) e[t] = (float)acc[t] * m->scale;
+  }
+}
+
+dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
+                          const dl__ner_tok *toks, size_t n,
+                          const size_t *sent_end, size_t n_sents,
+                          uint8_t *tags, float *margin, dl_error *err)
+{
+  size_t b = 0;
+  if (!dl__ner_doc_build(ws, toks, n, sent_end, n_sents))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  for (size_t s = 0; s < n_sents; s++) {
+    size_t e = sent_end[s], len;
+    if (e < b || e > n)
+      return dl__fail(err, DL_ERR_INVALID, 0, "bad sentence end %zu", e);
+    len = e - b;
+    if (len) {
+      if (!dl__ner_ws_reserve(ws, len))
+        return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
+      emissions(m, ws, len);
+      dl__ner_viterbi(ws->em, len, &m->trans[0][0], ws->vit, ws->bp, tags + b);
+      if (margin) token_margins(ws->em, tags + b, len, margin + b);
+    }
+    b = e;
+  }
+  for (; b < n; b++) tags[b] = 0;
+  return DL_OK;
+}
+
+/* ====================================================================
+** Public tagging entry point
+** ==================================================================== */
+
+static bool ws_toks(struct dl__ner_ws *ws, size_t n, size_t n_sents)
+{
+  if (n > ws->toks_cap) {
+    size_t cap = ws->toks_cap ? ws->toks_cap : 256, nb;
+    void *p;
+    while (cap < n) cap *= 2;
+    if (!dl__mul_ok(cap, sizeof *ws->toks, &nb)) return false;
+    p = dl__realloc(ws->al, ws->toks, ws->toks_cap * sizeof *ws->toks, nb);
+    if (!p) return false;
+    ws->toks = p;
+    ws->toks_cap = cap;
+  }
+  if (n_sents > ws->sent_cap) {
+    size_t cap = ws->sent_cap ? ws->sent_cap : 64, nb;
+    void *p;
+    while (cap < n_sents) cap *= 2;
+    if (!dl__mul_ok(cap, sizeof *ws->sent_end, &nb)) return false;
+    p = dl__realloc(ws->al, ws->sent_end,
+                    ws->sent_cap * sizeof *ws->sent_end, nb);
+    if (!p) return false;
+    ws->sent_end = p;
+    ws->sent_cap = cap;
+  }
+  return true;
+}
+
+static dl_status get_ws(dl_annotator *a, dl_error *err)
+{
+  if (a->ner_ws) return DL_OK;
+  a->ner_ws = dl__ner_ws_new(a->al);
+  if (!a->ner_ws) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  return DL_OK;
+}
+
+DL_API dl_status dl_ner_tag(dl_annotator *a, const char *const *words,
+                            const size_t *lens, size_t n,
+                            const size_t *sent_end, size_t n_sents,
+                            const char **out, dl_error *err)
+{
+  struct dl__ner_ws *ws;
+  uint8_t *tags;
+  dl_status rc;
+  dl__error_clear(err);
+  if (!a || (n && (!words || !lens || !out)) || (n_sents && !sent_end))
+    return dl__fail(err, DL_ERR_INVALID, 0, "NULL argument");
+  if (!a->m->ner)
+    return dl__fail(err, DL_ERR_INVALID, 0, "no NER model loaded");
+  if (n_sents && sent_end[n_sents - 1] != n)
+    return dl__fail(err, DL_ERR_INVALID, 0,
+                    "the last sentence must end at token %zu", n);
+  rc = get_ws(a, err);
+  if (rc) return rc;
+  ws = a->ner_ws;
+  if (!ws_toks(ws, n, n_sents))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    ws->toks[i].p = words[i] ? words[i] : "";
+    ws->toks[i].len = words[i] ? lens[i] : 0;
+  }
+  /* The tags go into the caller's out array first (as small integers
+  ** smuggled through a byte buffer) and are then turned into names. */
+  tags = dl__malloc(a->al, n ? n : 1);
+  if (!tags) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  rc = dl__ner_tag_doc(a->m->ner, ws, ws->toks, n, sent_end, n_sents, tags,
+                       NULL, err);
+  if (rc == DL_OK)
+    for (size_t i = 0; i < n; i++)
+      out[i] = dl__ner_tag_iob2(tags[i], i ? tags[i - 1] : 0);
+  dl__free(a->al, tags);
+  return rc;
+}
+
+DL_API const char *dl_ner_type_name(int type)
+{
+  return type >= 0 && type < DL__NER_NTYPES ? type_names[type] : NULL;
+}
+
+/* ====================================================================
+** The stage
+** ==================================================================== */
+
+/* A mention's confidence: the logistic of its tokens' mean margin. */
+static float mention_score(const float *margin, size_t b, size_t e)
+{
+  float sum = 0;
+  for (size_t i = b; i < e; i++) sum += margin[i];
+  sum /= (float)(e - b);
+  return 1.0f / (1.0f + expf(-sum / 8.0f));
+}
+
+/* Does token t start a paragraph (flag, or a blank line before it)? */
+static bool para_break(const dl_doc *d, size_t t)
+{
+  int nl = 0;
+  if (d->tokens[t].flags & DL__TOK_PARA_START) return true;
+  for (uint32_t i = d->tokens[t - 1].end; i < d->tokens[t].start; i++) {
+    if (d->view[i] == '\n') {
+      if (++nl == 2) return true;
+    } else if (d->view[i] != ' ' && d->view[i] != '\t' &&
+               d->view[i] != '\r') {
+      nl = 0;
+    }
+  }
+  return false;
+}
 
 dl_status dl__ner_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
-  (void)err;
-  if (!a->m->ner) dl__doc_note(d, "entities: no NER model loaded");
+  const struct dl__ner *m = a->m->ner;
+  struct dl__ner_ws *ws;
+  size_t n = d->n_tokens, ns = 0, nm = 0, cap = 0;
+  uint8_t *tags;
+  float *margin;
+  dl_status rc;
+  dl__mention *men = NULL;
+  if (!m) {
+    dl__doc_note(d, "entities: no NER model loaded");
+    return DL_OK;
+  }
+  if (!n) return DL_OK;
+  rc = get_ws(a, err);
+  if (rc) return rc;
+  ws = a->ner_ws;
+  if (!ws_toks(ws, n, d->n_sentences + 1))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    ws->toks[i].p = d->view + d->tokens[i].start;
+    ws->toks[i].len = d->tokens[i].end - d->tokens[i].start;
+  }
+  /* Sentence ends; a paragraph start also ends a sentence (a mention
+  ** never spans paragraphs, even when the splitter joined them), and
+  ** tokens outside any sentence form their own. */
+  for (size_t s = 0, t = 0; s < d->n_sentences; s++) {
+    size_t e = d->sentences[s].tok_end;
+    if (e > n) e = n;
+    for (; t < e; t++)
+      if (t && para_break(d, t) && (!ns || ws->sent_end[ns - 1] < t)) {
+        if (!ws_toks(ws, n, ns + 2))
+          return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+        ws->sent_end[ns++] = t;
+      }
+    if (ns && e <= ws->sent_end[ns - 1]) continue;
+    if (!ws_toks(ws, n, ns + 2))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    ws->sent_end[ns++] = e;
+  }
+  if (!ns || ws->sent_end[ns - 1] < n) ws->sent_end[ns++] = n;
+  tags = dl__arena_alloc(&d->arena, n);
+  margin = dl__arena_alloc(&d->arena, n * sizeof *margin);
+  if (!tags || !margin)
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  rc = dl__ner_tag_doc(m, ws, ws->toks, n, ws->sent_end, ns, tags, margin,
+                       err);
+  if (rc) return rc;
+  for (size_t i = 0; i < n; i++) {
+    int pos = dl__ner_tag_pos(tags[i]);
+    if (pos == 0 || pos == 3) cap++;
+  }
+  if (cap) {
+    men = dl__arena_alloc(&d->arena, cap * sizeof *men);
+    if (!men) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  for (size_t i = 0; i < n;) {
+    int pos = dl__ner_tag_pos(tags[i]), ty = dl__ner_tag_type(tags[i]);
+    size_t e = i + 1;
+    dl__mention *mm;
+    if (pos != 0 && pos != 3) {
+      i++;
+      continue;
+    }
+    if (pos == 0)
+      while (e < n && dl__ner_tag_pos(tags[e]) == 1) e++;
+    if (pos == 0 && e < n && dl__ner_tag_pos(tags[e]) == 2) e++;
+    mm = &men[nm];
+    memset(mm, 0, sizeof *mm);
+    mm->tok_start = (uint32_t)i;
+    mm->tok_end = (uint32_t)e;
+    /* A possessive clitic never belongs to the mention. */
+    while (mm->tok_end > mm->tok_start + 1 &&
+           (d->tokens[mm->tok_end - 1].flags & DL__TOK_CLITIC)) {
+      mm->tok_end--;
+      mm->flags |= DL__MEN_POSSESSIVE;
+    }
+    if (mm->tok_end < n && (d->tokens[mm->tok_end].flags & DL__TOK_CLITIC)) {
+      const dl__token *c = &d->tokens[mm->tok_end];
+      if (c->end - c->start <= 3 &&
+          (d->view[c->end - 1] == 's' || d->view[c->end - 1] == '\''))
+        mm->flags |= DL__MEN_POSSESSIVE;
+    }
+    mm->start = d->tokens[mm->tok_start].start;
+    mm->end = d->tokens[mm->tok_end - 1].end;
+    mm->type = (uint8_t)(DL__ENT_PER + ty);
+    mm->entity = UINT32_MAX;
+    mm->score = mention_score(margin, i, e);
+    nm++;
+    i = e;
+  }
+  d->mentions = men;
+  d->n_mentions = nm;
   return DL_OK;
 }

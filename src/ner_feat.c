@@ -1,0 +1,564 @@
+/*
+** ner_feat.c -- feature extraction for the NER tagger.
+**
+** Two steps. First every token of a sentence gets a dl__ner_tinfo: hashes
+** of its exact form, its lower form (digits folded to 0), its shape
+** ("Xxxx", "dd-dd") and collapsed shape ("Xx", "d-d"), prefixes and
+** suffixes of 1..4 code points, its word cluster, its gazetteer matches
+** (longest match of lower-cased token sequences) and document-level flags
+** (is this word seen lower-case elsewhere in the document? capitalized in
+** mid-sentence?). Then each token's features combine its own values and
+** those of its neighbours (+-2) under a template id, and each feature is
+** mixed down to a row of the weight table.
+**
+** Work per token is bounded: only the first DL__NER_MAXB bytes of a token
+** are lower-cased and shaped (longer tokens still hash in full), so a
+** 100 KB token costs one linear hash, and a sentence of n tokens costs
+** O(n) feature slots.
+**
+** Headlines in capitals ("JAPAN GET LUCKY WIN") are "caps sentences": their
+** tokens drop the exact-form feature, keep the lower form, get a special
+** shape, and look clusters up by lower form, so that a capitalized
+** headline does not look like a string of names.
+*/
+#include "ner.h"
+
+#include <xxhash.h>
+
+#define DL__NER_MAXB 64
+
+enum {
+  NF_CAP = 1u << 0,       /* first letter upper case */
+  NF_ALLCAPS = 1u << 1,   /* letters, all upper case */
+  NF_LOWER = 1u << 2,     /* has a lower-case letter */
+  NF_LETTER = 1u << 3,    /* has a letter */
+  NF_DIGIT = 1u << 4,     /* has a digit */
+  NF_SSTART = 1u << 5,    /* first token of the sentence */
+  NF_CAPSSENT = 1u << 6,  /* in a sentence written in capitals */
+  NF_INITCAP = 1u << 7    /* first character is an upper-case letter */
+};
+
+/* Document flags of a lower form. */
+enum {
+  DF_LOWER = 1u << 0,    /* seen all lower case (not in a caps sentence) */
+  DF_CAPMID = 1u << 1,   /* seen capitalized, not sentence-initial */
+  DF_CAPSTART = 1u << 2, /* seen capitalized at a sentence start */
+  DF_SEEN = 1u << 3
+};
+
+/* Feature templates. Values never need to be stable across model
+** format versions, only between training and tagging with one model;
+** the model file records the format version. */
+enum {
+  T_BIAS = 1, T_WORD, T_LOW, T_SHAPE, T_SSHAPE, T_PRE, T_SUF = T_PRE + 4,
+  T_LOWM1 = T_SUF + 4, T_LOWP1, T_LOWM2, T_LOWP2, T_SSM1, T_SSP1, T_SSM2,
+  T_SSP2, T_BIGL, T_BIGR, T_SS3, T_SSSTART, T_CAPSSENT, T_CLUS,
+  T_CLUSM1 = T_CLUS + 4, T_CLUSP1 = T_CLUSM1 + 2, T_GAZ = T_CLUSP1 + 2,
+  T_GAZM1, T_GAZP1, T_DOC, T_DOCM1, T_DOCP1, T_LOWM1_SS, T_SS_LOWP1,
+  T_CLUS_SS, T_LEN, T_FLAGS3
+};
+
+static const unsigned clus_pref[4] = {4, 6, 10, 20};
+
+/* ====================================================================
+** Little-endian helpers and hashing
+** ==================================================================== */
+
+uint32_t dl__ner_rd32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+uint64_t dl__ner_rd64(const unsigned char *p)
+{
+  return (uint64_t)dl__ner_rd32(p) | (uint64_t)dl__ner_rd32(p + 4) << 32;
+}
+
+void dl__ner_wr32(unsigned char *p, uint32_t v)
+{
+  p[0] = (unsigned char)v;
+  p[1] = (unsigned char)(v >> 8);
+  p[2] = (unsigned char)(v >> 16);
+  p[3] = (unsigned char)(v >> 24);
+}
+
+void dl__ner_wr64(unsigned char *p, uint64_t v)
+{
+  dl__ner_wr32(p, (uint32_t)v);
+  dl__ner_wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* MurmurHash3's 64-bit finalizer: a bijective mixer. */
+uint64_t dl__ner_mix(uint64_t h)
+{
+  h ^= h >> 33;
+  h *= UINT64_C(0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  h *= UINT64_C(0xc4ceb9fe1a85ec53);
+  h ^= h >> 33;
+  return h;
+}
+
+static inline uint64_t fh(uint64_t t, uint64_t a)
+{
+  return dl__ner_mix(a + t * UINT64_C(0x9E3779B97F4A7C15));
+}
+
+static inline uint64_t fh2(uint64_t t, uint64_t a, uint64_t b)
+{
+  return dl__ner_mix(fh(t, a) ^ (b * UINT64_C(0xC2B2AE3D27D4EB4F)));
+}
+
+uint64_t dl__ner_word_hash(const char *p, size_t n)
+{
+  uint64_t h = XXH3_64bits(p, n);
+  return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* Lower form: lower case, digits folded to '0', at most DL__NER_MAXB
+** bytes (then the length is mixed in). Writes the form into buf (room
+** DL__NER_MAXB + 4) and returns its length. */
+static size_t low_form(const char *p, size_t n, char *buf)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  size_t i = 0, o = 0;
+  size_t lim = n < DL__NER_MAXB ? n : DL__NER_MAXB;
+  while (i < lim) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+      else if (c >= '0' && c <= '9') c = '0';
+      buf[o++] = (char)c;
+      i++;
+    } else {
+      int32_t cp;
+      size_t k = dl__utf8_decode(u, lim, i, &cp);
+      if (!k) {
+        buf[o++] = (char)c;
+        i++;
+        continue;
+      }
+      if (dl__is_digit(cp)) {
+        buf[o++] = '0';
+      } else {
+        char e[4];
+        size_t m = dl__utf8_encode(dl__tolower(cp), e);
+        if (o + m > DL__NER_MAXB) break;
+        memcpy(buf + o, e, m);
+        o += m;
+      }
+      i += k;
+    }
+  }
+  return o;
+}
+
+uint64_t dl__ner_low_hash(const char *p, size_t n)
+{
+  char buf[DL__NER_MAXB + 4];
+  size_t o = low_form(p, n, buf);
+  uint64_t h = XXH3_64bits_withSeed(buf, o, 7);
+  if (n > DL__NER_MAXB) h = dl__ner_mix(h ^ n);
+  return h ? h : 1;
+}
+
+uint64_t dl__ner_gaz_step(uint64_t k, uint64_t low)
+{
+  uint64_t h = dl__ner_mix(k * UINT64_C(0x9E3779B97F4A7C15) + low);
+  return h ? h : 1;
+}
+
+const unsigned char *dl__ner_slot_find(const unsigned char *tab,
+                                       uint32_t mask, uint64_t key)
+{
+  uint32_t i;
+  if (!tab) return NULL;
+  i = (uint32_t)(dl__ner_mix(key) & mask);
+  for (uint32_t probes = 0; probes <= mask; probes++) {
+    const unsigned char *s = tab + (size_t)i * 16;
+    uint64_t k = dl__ner_rd64(s);
+    if (k == key) return s;
+    if (k == 0) return NULL;
+    i = (i + 1) & mask;
+  }
+  return NULL;
+}
+
+/* ====================================================================
+** Token values
+** ==================================================================== */
+
+/* Character class for shapes. */
+static char shape_char(int32_t cp)
+{
+  if (cp < 0x80) {
+    if (cp >= 'A' && cp <= 'Z') return 'X';
+    if (cp >= 'a' && cp <= 'z') return 'x';
+    if (cp >= '0' && cp <= '9') return 'd';
+    if (cp < 0x20 || cp == 0x7f) return 'c';
+    return (char)cp;
+  }
+  if (dl__is_upper(cp)) return 'X';
+  if (dl__is_lower(cp)) return 'x';
+  if (dl__is_alpha(cp)) return 'a'; /* caseless scripts */
+  if (dl__is_digit(cp)) return 'd';
+  if (dl__is_dash(cp)) return '-';
+  if (dl__is_dquote(cp)) return '"';
+  if (dl__is_squote(cp)) return '\'';
+  return 'c';
+}
+
+static void token_info(const struct dl__ner_lex *lx, const dl__ner_tok *t,
+                       struct dl__ner_tinfo *ti)
+{
+  const unsigned char *u = (const unsigned char *)t->p;
+  char shape[20], sshape[20], low[DL__NER_MAXB + 4];
+  size_t ns = 0, nss = 0, i = 0, lim = DL__NER_MAXB, nlow;
+  size_t cps[DL__NER_MAXB + 1], ncp = 0; /* code point starts in low */
+  uint32_t fl = 0;
+  bool first = true, upper = false;
+  if (lim > t->len) lim = t->len;
+  while (i < lim) {
+    int32_t cp;
+    size_t k = dl__utf8_decode(u, lim, i, &cp);
+    char c;
+    if (!k) {
+      cp = 0xFFFD;
+      k = 1;
+    }
+    c = shape_char(cp);
+    if (c == 'X') {
+      fl |= NF_LETTER | (first ? NF_INITCAP : 0);
+      upper = true;
+    } else if (c == 'x') {
+      fl |= NF_LETTER | NF_LOWER;
+    } else if (c == 'a') {
+      fl |= NF_LETTER;
+    } else if (c == 'd') {
+      fl |= NF_DIGIT;
+    }
+    if (ns < 16) shape[ns++] = c;
+    if (!nss || sshape[nss - 1] != c) {
+      if (nss < 16) sshape[nss++] = c;
+    }
+    first = false;
+    i += k;
+  }
+  /* "Capitalized": the first letter is upper case ("McDonald", "'Ali"). */
+  if (upper && !(fl & NF_INITCAP)) {
+    for (size_t j = 0; j < ns; j++) {
+      if (shape[j] == 'X') fl |= NF_CAP;
+      if (shape[j] == 'X' || shape[j] == 'x' || shape[j] == 'a') break;
+    }
+  }
+  if (fl & NF_INITCAP) fl |= NF_CAP;
+  if (upper && !(fl & NF_LOWER)) fl |= NF_ALLCAPS;
+  ti->flags = fl;
+  ti->word = dl__ner_word_hash(t->p, t->len);
+  nlow = low_form(t->p, t->len, low);
+  ti->low = XXH3_64bits_withSeed(low, nlow, 7);
+  if (t->len > DL__NER_MAXB) ti->low = dl__ner_mix(ti->low ^ t->len);
+  if (!ti->low) ti->low = 1;
+  ti->shape = XXH3_64bits_withSeed(shape, ns, 11);
+  ti->sshape = XXH3_64bits_withSeed(sshape, nss, 13);
+  /* Prefixes and suffixes of the lower form, in code points. */
+  for (i = 0; i < nlow; i++)
+    if (((unsigned char)low[i] & 0xC0) != 0x80) cps[ncp++] = i;
+  cps[ncp] = nlow;
+  for (unsigned k = 0; k < 4; k++) {
+    size_t m = ncp < k + 1 ? ncp : k + 1;
+    ti->pre[k] = XXH3_64bits_withSeed(low, cps[m], 17 + k);
+    ti->suf[k] = XXH3_64bits_withSeed(low + cps[ncp - m], nlow - cps[ncp - m],
+                                      23 + k);
+  }
+  ti->clus = ti->clus_len = 0;
+  ti->gaz = 0;
+  ti->docf = 0;
+  (void)lx;
+}
+
+static void cluster_of(const struct dl__ner_lex *lx,
+                       struct dl__ner_tinfo *ti, bool caps)
+{
+  const unsigned char *s = NULL;
+  if (!lx->clus) return;
+  if (!caps) s = dl__ner_slot_find(lx->clus, lx->clus_mask, ti->word);
+  if (!s)
+    s = dl__ner_slot_find(lx->clus, lx->clus_mask,
+                          ti->low ^ UINT64_C(0x5bd1e9955bd1e995));
+  if (!s) return;
+  ti->clus = dl__ner_rd32(s + 8);
+  ti->clus_len = dl__ner_rd32(s + 12);
+  if (ti->clus_len > 32) ti->clus_len = 32;
+}
+
+/* Longest gazetteer match per category from every start token. */
+static void gaz_match(const struct dl__ner_lex *lx, struct dl__ner_tinfo *ti,
+                      size_t n)
+{
+  if (!lx->gaz) return;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = 0;
+    size_t best[DL__NER_GAZ_CATS] = {0};
+    bool any = false;
+    for (size_t j = i; j < n && j < i + DL__NER_GAZ_MAXLEN; j++) {
+      const unsigned char *s;
+      uint32_t v;
+      k = dl__ner_gaz_step(k, ti[j].low);
+      s = dl__ner_slot_find(lx->gaz, lx->gaz_mask, k);
+      if (!s) break;
+      v = dl__ner_rd32(s + 8);
+      for (unsigned c = 0; c < DL__NER_GAZ_CATS; c++)
+        if (v & (1u << c)) {
+          best[c] = j - i + 1;
+          any = true;
+        }
+      if (!(v & DL__NER_GAZ_PREFIX)) break;
+    }
+    if (!any) continue;
+    for (unsigned c = 0; c < DL__NER_GAZ_CATS; c++) {
+      size_t m = best[c];
+      if (!m) continue;
+      if (m == 1) {
+        ti[i].gaz |= 1u << (4 * c + 3);
+        continue;
+      }
+      ti[i].gaz |= 1u << (4 * c);
+      for (size_t j = i + 1; j + 1 < i + m; j++) ti[j].gaz |= 1u << (4 * c + 1);
+      ti[i + m - 1].gaz |= 1u << (4 * c + 2);
+    }
+  }
+}
+
+/* ====================================================================
+** Workspace and document table
+** ==================================================================== */
+
+static bool grow(const dl_allocator *al, void **p, size_t old_n, size_t n,
+                 size_t elem)
+{
+  size_t ob, nb;
+  void *q;
+  if (!dl__mul_ok(n, elem, &nb)) return false;
+  ob = old_n * elem;
+  q = dl__realloc(al, *p, *p ? ob : 0, nb);
+  if (!q) return false;
+  *p = q;
+  return true;
+}
+
+bool dl__ner_ws_reserve(struct dl__ner_ws *ws, size_t n)
+{
+  size_t cap;
+  if (n <= ws->ti_cap && n <= ws->rows_cap && n <= ws->em_cap) return true;
+  cap = 64;
+  while (cap < n) cap *= 2;
+  if (ws->ti_cap < cap) {
+    if (!grow(ws->al, (void **)&ws->ti, ws->ti_cap, cap, sizeof *ws->ti))
+      return false;
+    ws->ti_cap = cap;
+  }
+  if (ws->rows_cap < cap) {
+    size_t per;
+    if (!dl__mul_ok(cap, DL__NER_MAXF, &per)) return false;
+    if (!grow(ws->al, (void **)&ws->rows, ws->rows_cap * DL__NER_MAXF, per,
+              sizeof *ws->rows))
+      return false;
+    if (!grow(ws->al, (void **)&ws->nf, ws->rows_cap, cap, 1)) return false;
+    ws->rows_cap = cap;
+  }
+  if (ws->em_cap < cap) {
+    size_t per;
+    if (!dl__mul_ok(cap, DL__NER_NT, &per)) return false;
+    if (!grow(ws->al, (void **)&ws->em, ws->em_cap * DL__NER_NT, per,
+              sizeof(float)))
+      return false;
+    if (!grow(ws->al, (void **)&ws->vit, ws->em_cap * DL__NER_NT, per,
+              sizeof(float)))
+      return false;
+    if (!grow(ws->al, (void **)&ws->bp, ws->em_cap * DL__NER_NT, per, 1))
+      return false;
+    if (!grow(ws->al, (void **)&ws->tags, ws->em_cap, cap, 1)) return false;
+    ws->em_cap = cap;
+  }
+  return true;
+}
+
+static uint32_t *doc_slot(struct dl__ner_doctab *dt, uint64_t key, bool add)
+{
+  size_t i = (size_t)(dl__ner_mix(key) & (dt->cap - 1));
+  for (;;) {
+    if (dt->keys[i] == key) return &dt->vals[i];
+    if (dt->keys[i] == 0) {
+      if (!add) return NULL;
+      dt->keys[i] = key;
+      dt->vals[i] = 0;
+      dt->used++;
+      return &dt->vals[i];
+    }
+    i = (i + 1) & (dt->cap - 1);
+  }
+}
+
+/* Is sentence [b,e) written in capitals (a headline)? */
+static bool caps_sentence(const struct dl__ner_tinfo *ti, size_t n)
+{
+  size_t letters = 0, lower = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!(ti[i].flags & NF_LETTER)) continue;
+    letters++;
+    if (ti[i].flags & NF_LOWER) lower++;
+  }
+  if (letters < 2) return false;
+  return lower == 0 || (letters >= 6 && lower * 8 <= letters);
+}
+
+static uint32_t tok_docflags(uint32_t fl)
+{
+  if (!(fl & NF_LETTER) || (fl & NF_CAPSSENT)) return DF_SEEN;
+  if (!(fl & NF_INITCAP)) return DF_SEEN | DF_LOWER;
+  return DF_SEEN | ((fl & NF_SSTART) ? DF_CAPSTART : DF_CAPMID);
+}
+
+bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
+                       size_t n, const size_t *sent_end, size_t n_sents)
+{
+  struct dl__ner_doctab *dt = &ws->doc;
+  size_t cap = 64, b = 0;
+  static const struct dl__ner_lex nolex = {0};
+  while (cap < 2 * n + 2) cap *= 2;
+  if (dt->cap < cap) {
+    if (!grow(ws->al, (void **)&dt->keys, dt->cap, cap, sizeof *dt->keys))
+      return false;
+    if (!grow(ws->al, (void **)&dt->vals, dt->cap, cap, sizeof *dt->vals))
+      return false;
+    dt->cap = cap;
+  }
+  memset(dt->keys, 0, dt->cap * sizeof *dt->keys);
+  dt->used = 0;
+  for (size_t s = 0; s < n_sents; s++) {
+    size_t e = sent_end[s], len;
+    if (e > n || e < b) return false;
+    len = e - b;
+    /* Process in chunks that fit the workspace's token-info array. */
+    if (!dl__ner_ws_reserve(ws, len ? len : 1)) return false;
+    for (size_t i = 0; i < len; i++) {
+      token_info(&nolex, &toks[b + i], &ws->ti[i]);
+      if (i == 0) ws->ti[i].flags |= NF_SSTART;
+    }
+    if (caps_sentence(ws->ti, len))
+      for (size_t i = 0; i < len; i++) ws->ti[i].flags |= NF_CAPSSENT;
+    for (size_t i = 0; i < len; i++) {
+      uint32_t *v = doc_slot(dt, ws->ti[i].low, true);
+      *v |= tok_docflags(ws->ti[i].flags);
+    }
+    b = e;
+  }
+  return true;
+}
+
+/* ====================================================================
+** Features of a sentence
+** ==================================================================== */
+
+#define BOS_HASH UINT64_C(0x5eed00000000b05)
+#define EOS_HASH UINT64_C(0x5eed00000000e05)
+
+void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
+                        unsigned bits, const dl__ner_tok *toks, size_t n)
+{
+  struct dl__ner_tinfo *ti = ws->ti;
+  unsigned sh = 64 - bits;
+  bool caps;
+  for (size_t i = 0; i < n; i++) {
+    token_info(lx, &toks[i], &ti[i]);
+    if (i == 0) ti[i].flags |= NF_SSTART;
+  }
+  caps = caps_sentence(ti, n);
+  for (size_t i = 0; i < n; i++) {
+    if (caps) ti[i].flags |= NF_CAPSSENT;
+    cluster_of(lx, &ti[i], caps);
+    if (ws->doc.cap) {
+      uint32_t *v = doc_slot(&ws->doc, ti[i].low, false);
+      ti[i].docf = v ? *v : 0;
+    }
+    if (caps) {
+      ti[i].word = ti[i].low;
+      ti[i].shape = ti[i].sshape = UINT64_C(0xCA95CA95);
+    }
+  }
+  gaz_match(lx, ti, n);
+
+  for (size_t i = 0; i < n; i++) {
+    uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    unsigned k = 0;
+    const struct dl__ner_tinfo *t = &ti[i];
+    uint64_t lm1 = i > 0 ? ti[i - 1].low : BOS_HASH;
+    uint64_t lm2 = i > 1 ? ti[i - 2].low : BOS_HASH;
+    uint64_t lp1 = i + 1 < n ? ti[i + 1].low : EOS_HASH;
+    uint64_t lp2 = i + 2 < n ? ti[i + 2].low : EOS_HASH;
+    uint64_t sm1 = i > 0 ? ti[i - 1].sshape : BOS_HASH;
+    uint64_t sm2 = i > 1 ? ti[i - 2].sshape : BOS_HASH;
+    uint64_t sp1 = i + 1 < n ? ti[i + 1].sshape : EOS_HASH;
+    uint64_t sp2 = i + 2 < n ? ti[i + 2].sshape : EOS_HASH;
+    uint32_t fl = t->flags;
+    uint32_t cflags = fl & (NF_CAP | NF_ALLCAPS | NF_SSTART | NF_CAPSSENT);
+#define ADD(h) (r[k++] = (uint32_t)((h) >> sh))
+    ADD(fh(T_BIAS, 0));
+    if (!(fl & NF_CAPSSENT)) ADD(fh(T_WORD, t->word));
+    ADD(fh(T_LOW, t->low));
+    ADD(fh(T_SHAPE, t->shape));
+    ADD(fh(T_SSHAPE, t->sshape));
+    for (unsigned j = 0; j < 4; j++) {
+      ADD(fh(T_PRE + j, t->pre[j]));
+      ADD(fh(T_SUF + j, t->suf[j]));
+    }
+    ADD(fh(T_LOWM1, lm1));
+    ADD(fh(T_LOWP1, lp1));
+    ADD(fh(T_LOWM2, lm2));
+    ADD(fh(T_LOWP2, lp2));
+    ADD(fh(T_SSM1, sm1));
+    ADD(fh(T_SSP1, sp1));
+    ADD(fh(T_SSM2, sm2));
+    ADD(fh(T_SSP2, sp2));
+    ADD(fh2(T_BIGL, lm1, t->low));
+    ADD(fh2(T_BIGR, t->low, lp1));
+    ADD(fh2(T_SS3, fh2(0, sm1, t->sshape), sp1));
+    ADD(fh2(T_SSSTART, t->sshape, cflags));
+    ADD(fh2(T_LOWM1_SS, lm1, t->sshape));
+    ADD(fh2(T_SS_LOWP1, t->sshape, lp1));
+    if (t->clus_len) {
+      for (unsigned j = 0; j < 4; j++) {
+        unsigned L = clus_pref[j] < t->clus_len ? clus_pref[j] : t->clus_len;
+        uint32_t pb = L >= 32 ? t->clus : t->clus & ~(0xFFFFFFFFu >> L);
+        ADD(fh(T_CLUS + j, ((uint64_t)L << 32) | pb));
+      }
+      ADD(fh2(T_CLUS_SS, (uint64_t)t->clus >> 22, t->sshape));
+    }
+    for (int d = -1; d <= 1; d += 2) {
+      size_t j = i + (size_t)d;
+      if ((d < 0 && i == 0) || j >= n || !ti[j].clus_len) continue;
+      for (unsigned q = 0; q < 2; q++) {
+        unsigned L = clus_pref[q * 2] < ti[j].clus_len ? clus_pref[q * 2]
+                                                        : ti[j].clus_len;
+        uint32_t pb = ti[j].clus & ~(0xFFFFFFFFu >> L);
+        ADD(fh((d < 0 ? T_CLUSM1 : T_CLUSP1) + q, ((uint64_t)L << 32) | pb));
+      }
+    }
+    if (t->gaz) {
+      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 6; b++)
+        if (t->gaz & (1u << b)) ADD(fh2(T_GAZ, b, cflags & NF_CAPSSENT));
+    }
+    if (i > 0 && ti[i - 1].gaz) ADD(fh(T_GAZM1, ti[i - 1].gaz));
+    if (i + 1 < n && ti[i + 1].gaz) ADD(fh(T_GAZP1, ti[i + 1].gaz));
+    if (fl & NF_LETTER) {
+      ADD(fh2(T_DOC, t->docf & 7u, cflags));
+      if (i > 0) ADD(fh2(T_DOCM1, ti[i - 1].docf & 7u, cflags));
+      if (i + 1 < n) ADD(fh2(T_DOCP1, ti[i + 1].docf & 7u, cflags));
+    }
+    ADD(fh(T_LEN, toks[i].len > 12 ? 12 : toks[i].len));
+#undef ADD
+    ws->nf[i] = (uint8_t)k;
+  }
+}
