@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# build-models.sh -- rebuilds every model in models/ from its sources.
+# Run from anywhere: `make models` or tools/build-models.sh [BUILD].
+# Needs the shared data at ../shared beside the checkout (SHARED=... to
+# override) and a built CLI (BUILD/dateline, default build/).
+# Each step says what it reads and writes; models/NOTICE names the sources.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${1:-${BUILD:-build}}
+SHARED=${SHARED:-$ROOT/../shared}
+DL=$BUILD/dateline
+[ -x "$DL" ] || make -j2 -s
+mkdir -p models
+
+# ---- NER tagger (models/ner.dlm) -----------------------------------------
+# Averaged perceptron trained on CoNLL-2003 eng.train, epoch picked on
+# eng.testa. Word clusters and gazetteers come from data/ (built by the
+# lex step above, committed) when present.
+CONLL=$SHARED/data/ner/conll2003
+NER_ARGS=(--train "$CONLL/eng.train" --dev "$CONLL/eng.testa"
+  --out models/ner.dlm --epochs "${NER_EPOCHS:-12}" --bits "${NER_BITS:-18}")
+[ -f data/clusters.tsv ] && NER_ARGS+=(--clusters data/clusters.tsv)
+[ -d data/gaz ] && NER_ARGS+=(--gaz data/gaz)
+"$DL" train ner "${NER_ARGS[@]}"
+"$DL" eval ner --model models "$CONLL/eng.testa"
