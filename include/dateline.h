@@ -284,8 +284,9 @@ DL_API const char *dl_doc_date(const dl_doc *d, const char **source);
 /* A short label for mentions and entities: "PER", "ORG", ... (static). */
 DL_API const char *dl_doc_label(const dl_doc *d, dl_kind kind, size_t i);
 
-/* The reason a span was cleaned ("widget", "credit", "dateline-date", ...)
-** Static. NULL when out of range. */
+/* The reason a span was cleaned: "date-line", "widget", "caption",
+** "credit", "signoff" or "control" (docs/INTERNALS-clean.md). Static.
+** NULL when out of range. */
 DL_API const char *dl_doc_clean_reason(const dl_doc *d, size_t i);
 
 /* ====================================================================

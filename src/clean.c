@@ -41,6 +41,8 @@ enum {
   WIN_CAPTION = 300, /* longest line whose text before a credit is a
                      ** caption */
   WIN_CREDIT = 160,  /* longest credit looked for at a line end */
+  WIN_STAFF = 400,   /* longest "(Reporting by ...)" line end */
+  WIN_COPYRIGHT = 250, /* longest copyright notice line */
   MAX_RUN = 16       /* widget phrases in one run */
 };
 
@@ -70,6 +72,16 @@ static const struct phrase {
     W("Share on LinkedIn", STRONG),
     W("Share on Pinterest", STRONG),
     W("Share on Reddit", STRONG),
+    W("Share to Facebook", STRONG),
+    W("Share to Twitter", STRONG),
+    W("Share to LinkedIn", STRONG),
+    W("Share to WhatsApp", STRONG),
+    W("Share to Pinterest", STRONG),
+    W("Share this with Facebook", STRONG),
+    W("Share this with Twitter", STRONG),
+    W("Share this with Email", STRONG),
+    W("Share this with WhatsApp", STRONG),
+    W("Share this with Messenger", STRONG),
     W("Share via Email", STRONG),
     W("Share via E-mail", STRONG),
     W("Copy link", STRONG),
@@ -84,6 +96,19 @@ static const struct phrase {
     W("Printable version", STRONG),
     W("Continue reading the main story", STRONG),
     W("Story continues below advertisement", STRONG),
+    W("Share this:", 0),
+    W("Share this article:", 0),
+    W("Share:", 0),
+    W("Like it? Share it!", 0),
+    W("Related Articles", 0),
+    W("Related Stories", 0),
+    W("RELATED STORIES", 0),
+    W("Related Coverage", 0),
+    W("Related Topics", 0),
+    W("Related posts", 0),
+    W("Leave a Reply", 0),
+    W("Leave a Comment", 0),
+    W("View Comments", 0),
     W("Read more", 0),
     W("Read More", 0),
     W("Play Video", 0),
@@ -107,6 +132,15 @@ static const struct phrase {
     W("Comments", 0),
     W("Save", 0),
     W("Play", 0),
+    W("Image copyright", 0),
+    W("Image caption", 0),
+    W("Media caption", 0),
+    W("Instagram", 0),
+    W("YouTube", 0),
+    W("Subscribe", 0),
+    W("AdChoices", 0),
+    W("Skip to main content", STRONG),
+    W("Skip to content", STRONG),
 #undef W
 };
 
@@ -121,13 +155,15 @@ static const char *const agencies[] = {
     "Rex Features", "REX", "NurPhoto", "SOPA Images", "ZUMA Wire",
     "Zuma Press", "Press Association", "UPI", "Sipa", "Sipa USA",
     "WireImage", "Polaris", "Kremlin Pool", "Pool", "DPA", "dpa",
-    "Kyodo", "Yonhap", "ANSA", "Reuters TV", "BBC", "NASA",
+    "Kyodo", "Yonhap", "ANSA", "Reuters TV", "BBC", "NASA", "AP file",
+    "AP File", "Invision", "Invision/AP", "GETTY", "getty", "EXPRESS",
+    "ESA", "JPL", "AP Images", "AFP via Getty Images",
 };
 
 /* Agencies that may stand alone after a caption ("... Karlov. Getty
 ** Images"): unambiguous names that do not end a sentence of prose. */
 static const char *const lone_agencies[] = {
-    "Getty Images", "Shutterstock", "Alamy", "Getty Images News",
+    "Getty Images", "Shutterstock", "Alamy", "Getty Images News", "Getty",
 };
 
 /* Lower-case words allowed inside a photographer's name. */
@@ -140,8 +176,16 @@ static const char *const particles[] = {
 static const char *const credit_prefixes[] = {
     "Photo:", "Photo by ", "Photos:", "Photograph:", "Photograph by ",
     "Photography:", "Image:", "Images:", "Picture:", "Pictures:", "Pic:",
-    "Credit:", "Photo credit:", "Image credit:", "Image copyright ",
-    "Copyright ", "Photo/", "Photo :",
+    "Credit:", "Photo credit:", "Photo credits:", "Image credit:",
+    "Photo Credit:", "Image Credit:", "Photos by ", "Images by ",
+    "Pictures by ", "Image copyright ", "Copyright \xC2\xA9",
+    "\xC2\xA9", "Photo :", "PHOTO:", "IMAGE:", "CREDIT:",
+};
+
+/* Openings of a wire's staff line, "(Reporting by X; Editing by Y)". */
+static const char *const staff_prefixes[] = {
+    "Reporting by ", "Additional reporting by ", "Writing by ",
+    "Editing by ", "Compiled by ", "Reporting and writing by ",
 };
 
 /* Wire sign-offs ending the last line (Reuters-21578: "Reuter" 13,411,
@@ -438,15 +482,16 @@ static void trim(const unsigned char *u, size_t *a, size_t *b)
 }
 
 /* "Name Name / AP", "X/Getty Images", "REUTERS/Name", "AP Photo/Name",
-** "AFP/Getty Images": two to four parts split at '/', each a name or an
-** agency, at least one an agency. One part only for lone_agencies. */
+** "AFP/Getty Images", "Name | Bloomberg | Getty Images": two to four parts
+** split at '/' or '|', each a name or an agency, at least one an agency.
+** One part only for lone_agencies. */
 static bool is_slash_credit(const unsigned char *u, size_t a, size_t b)
 {
   size_t parts = 0, i = a;
   bool agency = false;
   while (i <= b) {
     size_t pa = i, pb;
-    while (i < b && u[i] != '/') i++;
+    while (i < b && u[i] != '/' && u[i] != '|') i++;
     pb = i;
     trim(u, &pa, &pb);
     if (pa == pb || ++parts > 4) return false;
@@ -461,16 +506,23 @@ static bool is_slash_credit(const unsigned char *u, size_t a, size_t b)
   return agency;
 }
 
+/* The period at i ends an initial: "J. Scott", "K. Retherford". */
+static bool initial_before(const unsigned char *u, size_t a, size_t i)
+{
+  return u[i] == '.' && i > a && u[i - 1] >= 'A' && u[i - 1] <= 'Z' &&
+         (i - 1 == a || !ascii_alnum(u[i - 2]));
+}
+
 /* "Photo: X", "Photo by X / AFP", "Image copyright X": a prefix, then a
 ** short text without sentence punctuation. */
 static bool is_prefix_credit(const unsigned char *u, size_t a, size_t b)
 {
   for (size_t k = 0; k < DL__COUNTOF(credit_prefixes); k++) {
     size_t n = strlen(credit_prefixes[k]);
-    if (n < b - a && imatch(u, a, b, credit_prefixes[k], n)) {
+    if (n < b - a && match(u, a, b, credit_prefixes[k], n)) {
       for (size_t i = a + n; i + 1 < b; i++)
         if ((u[i] == '.' || u[i] == '!' || u[i] == '?') && u[i + 1] == ' ' &&
-            !(i >= 2 && u[i - 2] == ' ')) /* "J. Smith" is an initial */
+            !initial_before(u, a, i))
           return false;
       return u[b - 1] != '.' || (b - a >= 3 && u[b - 3] == ' ');
     }
@@ -482,6 +534,33 @@ static bool is_credit(const unsigned char *u, size_t a, size_t b)
 {
   if (b <= a) return false;
   return is_prefix_credit(u, a, b) || is_slash_credit(u, a, b);
+}
+
+static bool contains(const unsigned char *u, size_t a, size_t b,
+                     const char *p)
+{
+  size_t n = strlen(p);
+  for (size_t i = a; i + n <= b; i++)
+    if (u[i] == (unsigned char)p[0] && memcmp(u + i, p, n) == 0) return true;
+  return false;
+}
+
+/* A copyright notice line: short, with a copyright sign, or "Copyright"
+** and "All Rights Reserved" ("Copyright 2019 The Paradigm. All Rights
+** Reserved."). */
+static bool is_copyright(const unsigned char *u, size_t a, size_t b)
+{
+  if (b - a > WIN_COPYRIGHT) return false;
+  if (contains(u, a, b, "\xC2\xA9")) return true;
+  if (!(match(u, a, b, "Copyright ", 10) || match(u, a, b, "COPYRIGHT ", 10)))
+    return false;
+  /* "Copyright 2019", "Copyright (c)": not "Copyright law ...". */
+  if (!(b - a > 10 && ((u[a + 10] >= '0' && u[a + 10] <= '9') ||
+                       u[a + 10] == '(')))
+    return false;
+  return (contains(u, a, b, "ights reserved") ||
+          contains(u, a, b, "ights Reserved") ||
+          contains(u, a, b, "IGHTS RESERVED"));
 }
 
 /* Where the last sentence of [a, b) starts, looking back at most
@@ -512,10 +591,28 @@ static size_t last_segment(const unsigned char *u, size_t a, size_t b)
   return lim == a ? a : b;
 }
 
+/* A staff line in parentheses ending [a, b): "(Reporting by Will
+** Dunham; Editing by Tom Brown)". Returns its start, or b. */
+static size_t staff_at_end(const unsigned char *u, size_t a, size_t b)
+{
+  size_t lim = b - a > WIN_STAFF ? b - WIN_STAFF : a;
+  if (u[b - 1] != ')') return b;
+  for (size_t i = b - 1; i > lim; i--) {
+    if (u[i - 1] == ')') break;
+    if (u[i - 1] == '(') {
+      for (size_t k = 0; k < DL__COUNTOF(staff_prefixes); k++)
+        if (match(u, i, b, staff_prefixes[k], strlen(staff_prefixes[k])))
+          return i - 1;
+      break;
+    }
+  }
+  return b;
+}
+
 /* Finds a credit ending the trimmed line [a, b). On success sets
 ** [*cs, b) to it and returns true. */
 static bool credit_at_end(const unsigned char *u, size_t a, size_t b,
-                          size_t *cs)
+                          bool short_line, size_t *cs)
 {
   size_t s;
   if (u[b - 1] == ')') {
@@ -526,7 +623,10 @@ static bool credit_at_end(const unsigned char *u, size_t a, size_t b,
       if (u[i - 1] == '(') {
         size_t ia = i, ib = b - 1;
         trim(u, &ia, &ib);
-        if (is_credit(u, ia, ib) && !is_agency(u, ia, ib)) {
+        /* A bare "(AFP)" is a credit only after a caption: a prose line
+        ** may cite its source so. */
+        if (is_credit(u, ia, ib) ||
+            (short_line && i - 1 > a && is_agency(u, ia, ib))) {
           *cs = i - 1;
           return true;
         }
@@ -601,10 +701,9 @@ static void strip_ctrl(struct spans *s, const unsigned char *u, size_t *a,
 static size_t signoff_at_end(const unsigned char *u, size_t a, size_t b)
 {
   size_t e = b;
-  if (e - a >= 3 && memcmp(u + e - 3, "...", 3) == 0)
-    e -= 3;
-  else if (e - a >= 2 && memcmp(u + e - 2, "^M", 2) == 0)
-    e -= 2;
+  /* "REUTER...", "REUTER^M" (a literal caret and M), "REUTER...^M". */
+  if (e - a >= 2 && memcmp(u + e - 2, "^M", 2) == 0) e -= 2;
+  if (e - a >= 3 && memcmp(u + e - 3, "...", 3) == 0) e -= 3;
   for (size_t k = 0; k < DL__COUNTOF(signoffs); k++) {
     size_t n = strlen(signoffs[k]), st;
     if (e - a < n || !match(u, e - n, e, signoffs[k], n)) continue;
@@ -637,13 +736,29 @@ static void line_end(struct line_ctx *c, size_t a, size_t b, size_t ls)
   const unsigned char *u = c->u;
   size_t cs;
   run r;
-  if (credit_at_end(u, a, b, &cs)) {
+  cs = staff_at_end(u, a, b);
+  if (cs < b) {
+    add_span(c->s, cs, b, "signoff");
+    return;
+  }
+  /* A line that is only an agency ("REUTERS", "Getty"). */
+  if (a == ls && is_agency(u, a, b)) {
+    add_span(c->s, a, b, "credit");
+    return;
+  }
+  if (credit_at_end(u, a, b, b - ls <= WIN_CAPTION, &cs)) {
     size_t p = skip_space_back(u, a, cs);
     /* A short line that ends in a credit is a caption (and its credit);
     ** ls is the start of the line, so a caption is judged on the whole
     ** line, date header and widgets included. */
     if (p > a && b - ls <= WIN_CAPTION) add_span(c->s, a, p, "caption");
     add_span(c->s, cs, b, "credit");
+    return;
+  }
+  /* A copyright notice ("(c) 2019 NBC Universal", "Copyright 2019 The
+  ** Paradigm. All Rights Reserved."). */
+  if (a == ls && is_copyright(u, a, b)) {
+    add_span(c->s, a, b, "credit");
     return;
   }
   r = run_back(u, a, b);
@@ -662,6 +777,11 @@ static void do_line(struct line_ctx *c, size_t ls, size_t le)
   if (a == b) return;
   strip_ctrl(s, u, &a, &b, &ce);
   if (a == b) {
+    add_span(s, a, ce, "control");
+    return;
+  }
+  if (a >= c->last_end) {
+    /* After the end of the text: only control debris ("3;"). */
     add_span(s, a, ce, "control");
     return;
   }
@@ -751,6 +871,11 @@ dl_status dl__clean_run(dl_annotator *a, dl_doc *d, dl_error *err)
   while (e > 0) {
     k = u[e - 1] == '\n' ? 1 : space_before(u, 0, e);
     if (!k) k = ctrl_before(u, 0, e);
+    /* reut2-001.sgm ends 930 bodies with a line "3;": "&#3;" without
+    ** its "&#". Only as the last line of the text. */
+    if (!k && e >= 2 && u[e - 2] == '3' && u[e - 1] == ';' &&
+        (e == 2 || u[e - 3] == '\n'))
+      k = 2;
     if (!k) break;
     e -= k;
   }

@@ -122,6 +122,8 @@ static void t_widget_lines(void)
         "widget:Media playback is unsupported on your device");
   CLEAN("Putin spoke.\nFacebook \xE2\x80\xA2 Twitter \xC2\xB7 Email\n",
         "widget:Facebook \xE2\x80\xA2 Twitter \xC2\xB7 Email");
+  CLEAN("Putin spoke.\nShare this:\nFacebook\nRelated Articles\n",
+        "widget:Share this:|widget:Facebook|widget:Related Articles");
 }
 
 static void t_widget_runs(void)
@@ -173,6 +175,19 @@ static void t_credit_caption(void)
         "caption:Mourners in Moscow.|credit:AP Photo/Pavel Golovkin");
   CLEAN("Mourners in Moscow. AFP/Getty Images\n",
         "caption:Mourners in Moscow.|credit:AFP/Getty Images");
+  CLEAN("Putin spoke.\nCopyright \xC2\xA9 2016 The Times\n",
+        "credit:Copyright \xC2\xA9 2016 The Times");
+  CLEAN("WikiLeaks founder Julian Assange (AFP)\n",
+        "caption:WikiLeaks founder Julian Assange|credit:(AFP)");
+  CLEAN("Putin spoke.\nREUTERS\nHe left.\n", "credit:REUTERS");
+  CLEAN("Putin spoke.\nCopyright 2019 The Paradigm. All Rights Reserved.\n",
+        "credit:Copyright 2019 The Paradigm. All Rights Reserved.");
+  CLEAN("Mourners. Natalie Naccache | Bloomberg | Getty Images\n",
+        "caption:Mourners.|credit:Natalie Naccache | Bloomberg | Getty Images");
+  CLEAN("Europa. (Image: \xC2\xA9 NASA/ESA/K. Retherford/SWRI)\n",
+        "caption:Europa.|credit:(Image: \xC2\xA9 NASA/ESA/K. Retherford/SWRI)");
+  CLEAN("Putin spoke.\nImage copyright\nGetty Images\nImage caption\n",
+        "widget:Image copyright|credit:Getty Images|widget:Image caption");
   CLEAN("Mourners in Moscow. Getty Images\n",
         "caption:Mourners in Moscow.|credit:Getty Images");
   CLEAN("The president and the patriarch. J. Scott Applewhite / AP\n",
@@ -205,7 +220,22 @@ static void t_credit_prose_kept(void)
   CLEAN("He spoke. Reuters/Ipsos poll shows a lead\n", "");
   CLEAN("Photo by photo, she rebuilt the archive. Then she left.\n", "");
   CLEAN("Putin spoke. Then he left (and nobody followed)\n", "");
-  CLEAN("Putin spoke (AFP)\n", "");
+  /* Reuters-21578 wraps lines at 70 columns: a line may end anywhere. */
+  CLEAN("products made in violation of U.S.\ncopyright and\ntrademark "
+        "laws.\n",
+        "");
+  CLEAN("The rules are:\n(c) the right to vote\n", "");
+  {
+    /* A bare "(AFP)" ends a caption only on a short line. */
+    static char buf[1024];
+    size_t n = 0;
+    while (n < 400) {
+      memcpy(buf + n, "Putin spoke at length ", 22);
+      n += 22;
+    }
+    memcpy(buf + n, "(AFP)\n", 7);
+    CLEAN(buf, "");
+  }
 }
 
 /* ====================================================================
@@ -223,11 +253,22 @@ static void t_reuters_signoff(void)
   CLEAN("Showers continued in the zone.\n reuter^M\n", "signoff:reuter^M");
   CLEAN("Prices rose a year ago. REUTER\n", "signoff:REUTER");
   CLEAN("Talks will go on.\nMORE\n", "signoff:MORE");
+  CLEAN("Talks will go on.\n\n(Reporting by Will Dunham; Editing by Tom "
+        "Brown)\n\nMore talks.\n",
+        "signoff:(Reporting by Will Dunham; Editing by Tom Brown)");
+  CLEAN("Talks will go on, he said. (Additional reporting by Jo Ng)\n",
+        "signoff:(Additional reporting by Jo Ng)");
+  CLEAN("Talks will go on (reporting by the state news agency)\n", "");
+  CLEAN("Talks will go on.\nREUTER...^M\n", "signoff:REUTER...^M");
+  /* reut2-001.sgm: "&#3;" without its "&#", as the last line only. */
+  CLEAN("Talks will go on.\n Reuter\n3;", "signoff:Reuter|control:3;");
+  CLEAN("Talks will go on.\n3;\nMore talks.\n", "");
 }
 
 static void t_signoff_prose_kept(void)
 {
   CLEAN("He told Reuters\nThe talks went on.\n", "");
+  CLEAN("Copyright law was changed, all rights reserved to the state.\n", "");
   CLEAN("The talks went on, he told Reuters\n", "");
   CLEAN("He spoke to Reuter\n", "");
 }
