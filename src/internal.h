@@ -272,6 +272,30 @@ typedef struct dl__entity {
   float salience;
 } dl__entity;
 
+/* A temporal expression (timex.c): TIMEX3 type and normalized value. */
+typedef enum {
+  DL__TIMEX_DATE = 0,
+  DL__TIMEX_TIME,
+  DL__TIMEX_DURATION,
+  DL__TIMEX_SET
+} dl__timex_type;
+
+typedef struct dl__timex {
+  uint32_t start, end;   /* bytes */
+  uint8_t type;          /* dl__timex_type */
+  uint8_t anchored;      /* value was resolved against the document date */
+  const char *value;     /* arena, NUL-ended; NULL when unresolvable */
+  const char *mod;       /* static: "EARLY", "LATE", "MID", ... or NULL */
+} dl__timex;
+
+/* An amount (amount.c): a number with what it counts. */
+typedef struct dl__amount {
+  uint32_t start, end;   /* bytes */
+  double value;
+  const char *unit;      /* static ("USD", "%", "ordinal") or NULL */
+  const char *object;    /* arena copy of the counted noun, or NULL */
+} dl__amount;
+
 /* The document. All layer arrays live in `arena`. */
 struct dl_doc {
   dl__arena arena;
@@ -306,6 +330,18 @@ struct dl_doc {
   size_t n_mentions;
   dl__entity *entities;
   size_t n_entities;
+
+  /* dateline_wire.c: the wire dateline ("BRUSSELS, Aug 22 (Reuters) -"),
+  ** when the text opens with one; crawl is the --date flag (the date the
+  ** article was fetched), the bound for dates found in the text. */
+  uint32_t dl_place_start, dl_place_end; /* place span, end 0: none */
+  const char *dl_agency;                 /* static or NULL */
+  dl__date crawl;
+
+  dl__timex *timexes; /* timex.c, in text order */
+  size_t n_timexes;
+  dl__amount *amounts; /* amount.c, in text order */
+  size_t n_amounts;
 
   /* Notes from stages whose resource is missing: "ner model not loaded". */
   const char *notes[16];
@@ -353,6 +389,9 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__ner_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__amount_run(dl_annotator *a, dl_doc *d, dl_error *err);
 
 /* Resource loading and per-annotator workspaces of the stages. */
 dl_status dl__abbrev_load_builtin(const struct dl__abbrev **out);
@@ -362,6 +401,9 @@ void dl__ner_ws_free(dl_annotator *a);
 
 /* Field writers of the stages (record.c's field table). */
 void dl__entity_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__dateline_json(const dl_doc *d, dl__jw *w, unsigned flags);
 
 /* Span output honouring DL_JSON_CHARS (record.c). */
 void dl__jw_span(const dl_doc *d, dl__jw *w, unsigned flags, uint32_t start,

@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ST_CLEAN, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST__COUNT };
+enum {
+  ST_CLEAN, ST_DATELINE, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST_TIMEX,
+  ST_AMOUNT, ST__COUNT
+};
 
 static const struct stage {
   const char *name;
@@ -28,10 +31,13 @@ static const struct stage {
   dl__stage_fn run;
 } stages[ST__COUNT] = {
   {"clean", DL_FIELD_CLEAN | DL_FIELD_DATE, 0, dl__clean_run},
+  {"dateline", DL_FIELD_DATE, 1u << ST_CLEAN, dl__dateline_run},
   {"tok", DL_FIELD_TOKENS, 1u << ST_CLEAN, dl__tok_run},
   {"sent", DL_FIELD_SENTENCES, 1u << ST_TOK, dl__sent_run},
   {"ner", DL_FIELD_ENTITIES, 1u << ST_SENT, dl__ner_run},
   {"entity", DL_FIELD_ENTITIES, 1u << ST_NER, dl__entity_run},
+  {"timex", DL_FIELD_DATES, 1u << ST_DATELINE, dl__timex_run},
+  {"amount", DL_FIELD_AMOUNTS, 1u << ST_TIMEX, dl__amount_run},
 };
 
 /* ====================================================================
@@ -277,6 +283,13 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
     }
     d->date.source = DL__DATE_INPUT;
   }
+
+  /* The --date flag also bounds the dates found in the text (a date
+  ** after the crawl is not the article's); malformed, it fails below. */
+  if (in->default_date && *in->default_date &&
+      dl__date_parse(in->default_date, strlen(in->default_date),
+                     &d->crawl))
+    d->crawl.source = DL__DATE_FLAG;
 
   /* The closure of the stages the fields need, in table order. */
   for (int i = ST__COUNT - 1; i >= 0; i--) {

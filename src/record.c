@@ -135,6 +135,7 @@ static void w_date(const dl_doc *d, dl__jw *w, unsigned f)
   dl__jw_key(w, "date");
   if (d->date.source == DL__DATE_NONE) {
     dl__jw_null(w);
+    dl__dateline_json(d, w, f);
     return;
   }
   dl__jw_cstr(w, d->date_str);
@@ -146,6 +147,7 @@ static void w_date(const dl_doc *d, dl__jw *w, unsigned f)
     dl__jw_key(w, "date_span");
     dl__jw_span(d, w, f, d->date.start, d->date.end);
   }
+  dl__dateline_json(d, w, f);
 }
 
 static void w_opt(dl__jw *w, const char *key, const char *v)
@@ -252,8 +254,8 @@ static const struct field {
     {DL_FIELD_TOKENS, "tokens", w_tokens},
     {DL_FIELD_ENTITIES, "entities", dl__entity_json},
     {DL_FIELD_PLACES, "places", NULL},
-    {DL_FIELD_DATES, "dates", NULL},
-    {DL_FIELD_AMOUNTS, "amounts", NULL},
+    {DL_FIELD_DATES, "dates", dl__timex_json},
+    {DL_FIELD_AMOUNTS, "amounts", dl__amount_json},
     {DL_FIELD_QUOTES, "quotes", NULL},
     {DL_FIELD_TONE, "tone", NULL},
     {DL_FIELD_THEMES, "themes", NULL},

@@ -1,0 +1,1519 @@
+/*
+** timex.c -- temporal expressions: found, typed and normalized to TIMEX3
+** values against the document date (the anchor).
+**
+** The stage lexes one line at a time (timex_lex.c) and walks its tokens.
+** Only numbers, words of the time lexicon and apostrophes can start an
+** expression (a first-character dispatch: a plain word costs one failed
+** lexicon probe). At such a token p_full() tries, longest first, a prefix
+** ("the", "early", "the end of", "fiscal", "earlier") and then p_core(),
+** a hand-written recursive descent over the forms of news English:
+**
+**   absolute    Dec. 22, 2016 | 22 December 2016 | 2016-12-22 | 12/22/2016
+**               July 1997 | 1990 | the 1990s | the 19th century | Q3 2016
+**   relative    Thursday | last week | next month | two days ago | today
+**               earlier this year | the third quarter | last fall | now
+**   times       10:30 a.m. EST | 5pm | Thursday night | this morning
+**   durations   five years | 10-day | the past two months | years
+**   sets        every week | daily | twice a month | Mondays
+**
+** Relative expressions are resolved against the document date. When a
+** bare weekday, month or day has no explicit direction, the tense of its
+** sentence decides it: a past cue ("was", "said", a verb in -ed) takes
+** the latest such day on or before the anchor, a future cue ("will",
+** "scheduled") the next one on or after it; without a cue news English
+** means the past. Without a document date, relative expressions keep the
+** underspecified TIMEX3 value where one exists ("XXXX-WXX-4" for
+** Thursday, "XXXX-12-22", "PRESENT_REF") and have a null value otherwise
+** ("yesterday"); their anchor is null. Impossible dates (February 30) and
+** years outside 1000..2999 are not dates at all.
+**
+** Invariants: spans are byte spans into the input, in text order, never
+** overlapping, never inside a clean span.
+*/
+#include "timex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ====================================================================
+** Context and candidates
+** ==================================================================== */
+
+typedef struct cand {
+  size_t end;       /* token index after the expression */
+  int type;         /* dl__timex_type */
+  bool rel;         /* resolved against the anchor */
+  bool nothe;       /* a leading "the" is not part of it (years) */
+  bool block;       /* no shorter reading either (an impossible date) */
+  const char *mod;
+  char val[48];     /* value when anchored (or absolute) */
+  char uval[48];    /* value when there is no anchor ("" = null) */
+} cand;
+
+typedef struct ctx {
+  const dl_doc *d;
+  const tx_tok *t;
+  size_t n;
+  const tx_lexer *lx;
+  bool have; /* anchor known */
+  int ay, am, ad, ah, amin;
+  bool dmy;  /* slash dates are day/month */
+  /* The last full date emitted on this line (times attach to it). */
+  int ly, lm, ld;
+  size_t lend;
+  bool lvalid;
+} ctx;
+
+typedef struct tx_ws {
+  tx_lexer lx;
+  dl__timex *out;
+  size_t nout, cap;
+} tx_ws;
+
+#define T(i) (&c->t[(i)])
+
+static bool in(const ctx *c, size_t i) { return i < c->n; }
+
+static bool is(const ctx *c, size_t i, const char *w)
+{
+  return i < c->n && c->t[i].kind == TX_WORD && dl__tx_is(c->d, &c->t[i], w);
+}
+
+static int cat(const ctx *c, size_t i, int k)
+{
+  if (i >= c->n || c->t[i].kind != TX_WORD) return -1;
+  return dl__tx_cat(&c->t[i], k);
+}
+
+static int ch(const ctx *c, size_t i)
+{
+  return i < c->n ? dl__tx_ch(c->d, &c->t[i]) : 0;
+}
+
+/* Token i follows token i-1 with no space. */
+static bool tight(const ctx *c, size_t i) { return i < c->n && !c->t[i].space; }
+
+/* A hyphen or dash between i-1 and i+1 with no spaces. */
+static bool hyph(const ctx *c, size_t i)
+{
+  if (!in(c, i + 1) || c->t[i].space || c->t[i + 1].space) return false;
+  if (ch(c, i) == '-') return true;
+  return c->t[i].kind == TX_PUNCT && c->t[i].end - c->t[i].start == 3 &&
+         memcmp(c->d->view + c->t[i].start, "\xE2\x80\x93", 3) == 0;
+}
+
+static void sfx(const ctx *c, size_t i, char *buf, size_t cap)
+{
+  const tx_tok *t = &c->t[i];
+  size_t n = t->end - t->sfx, k;
+  if (n >= cap) n = cap - 1;
+  for (k = 0; k < n; k++) {
+    char x = c->d->view[t->sfx + k];
+    buf[k] = (char)((x >= 'A' && x <= 'Z') ? x + 32 : x);
+  }
+  buf[k] = 0;
+}
+
+/* A plain number token (no suffix, no separators) with 1..maxd digits. */
+static bool pnum(const ctx *c, size_t i, unsigned maxd)
+{
+  return i < c->n && c->t[i].kind == TX_NUM && c->t[i].plain &&
+         c->t[i].sfx == c->t[i].end && c->t[i].ndig <= maxd;
+}
+
+static int ival(const ctx *c, size_t i) { return (int)c->t[i].num; }
+
+static bool year4(const ctx *c, size_t i)
+{
+  return pnum(c, i, 4) && c->t[i].ndig == 4 && c->t[i].num >= 1000 &&
+         c->t[i].num <= 2999;
+}
+
+static void fmt_num(char *b, size_t cap, double v)
+{
+  if (v < 0)
+    snprintf(b, cap, "X");
+  else if (v == (double)(long)v)
+    snprintf(b, cap, "%ld", (long)v);
+  else
+    snprintf(b, cap, "%.1f", v);
+}
+
+/* ====================================================================
+** Tense: the direction of a bare weekday, month or day
+** ==================================================================== */
+
+static bool past_form(const ctx *c, size_t i)
+{
+  const tx_tok *t = T(i);
+  size_t n = t->end - t->start;
+  const char *s = c->d->view + t->start;
+  if (t->kind != TX_WORD || t->cap || n < 5) return false;
+  return s[n - 2] == 'e' && s[n - 1] == 'd' && s[n - 3] != 'e';
+}
+
+/* -1 past, +1 future, 0 unknown. */
+static int tense(const ctx *c, size_t from, size_t to)
+{
+  size_t lo = from, hi = to;
+  for (int k = 1; k <= 14; k++) {
+    if (lo > 0 && !T(lo)->sent) {
+      size_t i = --lo;
+      if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may")))
+        return 1;
+      if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
+    }
+    if (hi < c->n && !T(hi)->sent && k <= 8) {
+      size_t i = hi++;
+      if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may")))
+        return 1;
+      if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
+    }
+  }
+  return 0;
+}
+
+/* ====================================================================
+** Resolution against the anchor
+** ==================================================================== */
+
+static void set_date(cand *r, int y, int m, int d)
+{
+  snprintf(r->val, sizeof r->val, "%04d-%02d-%02d", y, m, d);
+}
+
+static void shift(const ctx *c, long days, int *y, int *m, int *d)
+{
+  dl__tx_civil(dl__tx_days(c->ay, c->am, c->ad) + days, y, m, d);
+}
+
+/* The weekday wd relative to the anchor: dir -1 on or before, +1 on or
+** after, -2 strictly before, +2 strictly after, 0 in the anchor's week. */
+static void weekday(const ctx *c, int wd, int dir, int *y, int *m, int *d)
+{
+  int aw = dl__tx_wday(c->ay, c->am, c->ad);
+  long off;
+  switch (dir) {
+  case -1: off = -((aw - wd + 7) % 7); break;
+  case -2: off = -((aw - wd + 7) % 7); if (!off) off = -7; break;
+  case 1: off = (wd - aw + 7) % 7; break;
+  case 2: off = (wd - aw + 7) % 7; if (!off) off = 7; break;
+  default: off = wd - aw; break;
+  }
+  shift(c, off, y, m, d);
+}
+
+/* The year of month m (day dd, 0: the middle) given a direction. */
+static int infer_year(const ctx *c, int m, int dd, int dir)
+{
+  int a = c->am * 100 + c->ad, b = m * 100 + (dd ? dd : 15);
+  if (dir < 0) return b > a ? c->ay - 1 : c->ay;
+  if (dir > 0) return b < a ? c->ay + 1 : c->ay;
+  /* No cue: the nearest occurrence (within six months). */
+  if (m - c->am > 6) return c->ay - 1;
+  if (c->am - m > 6) return c->ay + 1;
+  return c->ay;
+}
+
+static int season_of(int m) { return m >= 3 && m <= 5 ? 1 : m <= 8 && m >= 6 ? 2 : m >= 9 && m <= 11 ? 3 : 4; }
+
+static const char *const season_code[5] = {"", "SP", "SU", "FA", "WI"};
+static const char *const pod_code[5] = {"", "MO", "AF", "EV", "NI"};
+
+/* A date shifted by n units (negative: back) at the unit's granularity. */
+static void gran(const ctx *c, cand *r, int unit, long n)
+{
+  int y, m, d, wy, wn;
+  switch (unit) {
+  case TXU_SECOND:
+  case TXU_MINUTE:
+  case TXU_HOUR:
+  case TXU_DAY:
+    if (unit != TXU_DAY) n = 0; /* hours ago: the anchor's day */
+    shift(c, n, &y, &m, &d);
+    set_date(r, y, m, d);
+    break;
+  case TXU_WEEK:
+  case TXU_WEEKEND:
+    shift(c, n * 7, &y, &m, &d);
+    dl__tx_isoweek(y, m, d, &wy, &wn);
+    snprintf(r->val, sizeof r->val, "%04d-W%02d%s", wy, wn,
+             unit == TXU_WEEKEND ? "-WE" : "");
+    break;
+  case TXU_MONTH: {
+    long k = (long)c->ay * 12 + (c->am - 1) + n;
+    snprintf(r->val, sizeof r->val, "%04ld-%02ld", k / 12, k % 12 + 1);
+    break;
+  }
+  case TXU_QUARTER: {
+    long k = (long)c->ay * 4 + (c->am - 1) / 3 + n;
+    snprintf(r->val, sizeof r->val, "%04ld-Q%ld", k / 4, k % 4 + 1);
+    break;
+  }
+  case TXU_YEAR: snprintf(r->val, sizeof r->val, "%04ld", c->ay + n); break;
+  case TXU_DECADE:
+    snprintf(r->val, sizeof r->val, "%03ldX", c->ay / 10 + n);
+    break;
+  case TXU_CENTURY:
+    snprintf(r->val, sizeof r->val, "%02ld", c->ay / 100 + n);
+    break;
+  default: r->val[0] = 0;
+  }
+}
+
+static const char *unit_code(int u)
+{
+  switch (u) {
+  case TXU_SECOND: return "S";
+  case TXU_MINUTE: return "M";
+  case TXU_HOUR: return "H";
+  case TXU_DAY: return "D";
+  case TXU_WEEK: return "W";
+  case TXU_WEEKEND: return "WE";
+  case TXU_MONTH: return "M";
+  case TXU_QUARTER: return "Q";
+  case TXU_YEAR: return "Y";
+  case TXU_DECADE: return "DE";
+  case TXU_CENTURY: return "CE";
+  default: return "";
+  }
+}
+
+static void duration(cand *r, double n, int unit)
+{
+  char num[24];
+  fmt_num(num, sizeof num, n);
+  r->type = DL__TIMEX_DURATION;
+  snprintf(r->val, sizeof r->val, "P%s%s%s",
+           unit <= TXU_HOUR ? "T" : "", num, unit_code(unit));
+  memcpy(r->uval, r->val, sizeof r->val);
+  r->rel = false;
+}
+
+/* ====================================================================
+** Pieces
+** ==================================================================== */
+
+/* A day number 1..31, optionally "22nd". */
+static int day_num(const ctx *c, size_t i)
+{
+  char s[8];
+  int v;
+  if (!in(c, i) || T(i)->kind != TX_NUM || !T(i)->plain || T(i)->ndig > 2)
+    return 0;
+  sfx(c, i, s, sizeof s);
+  if (s[0] && strcmp(s, "st") && strcmp(s, "nd") && strcmp(s, "rd") &&
+      strcmp(s, "th"))
+    return 0;
+  v = ival(c, i);
+  if (v < 1 || v > 31) return 0;
+  /* "22:30" is a time, "22.5" was not lexed as plain */
+  if (ch(c, i + 1) == ':' && tight(c, i + 1)) return 0;
+  return v;
+}
+
+static int month_at(const ctx *c, size_t i, bool *abbr)
+{
+  int v = cat(c, i, TXC_MONTH);
+  if (v < 0) return 0;
+  *abbr = v > 100;
+  return v % 100;
+}
+
+/* After a month token at i: skip an abbreviation's period. */
+static size_t after_month(const ctx *c, size_t i)
+{
+  if (ch(c, i + 1) == '.' && tight(c, i + 1) &&
+      c->t[i].end - c->t[i].start <= 4)
+    return i + 2;
+  return i + 1;
+}
+
+/* Finishes a month/day/year reading. y may be 0 (infer). */
+static bool md_value(const ctx *c, cand *r, int y, int m, int dd,
+                     size_t at, int wd)
+{
+  if (y) {
+    if (dd) {
+      if (!dl__date_valid(y, m, dd)) return false;
+      set_date(r, y, m, dd);
+    } else {
+      snprintf(r->val, sizeof r->val, "%04d-%02d", y, m);
+    }
+    memcpy(r->uval, r->val, sizeof r->val);
+    r->rel = false;
+    return true;
+  }
+  if (dd && !dl__date_valid(2000, m, dd)) return false; /* Feb 29 ok */
+  if (dd)
+    snprintf(r->uval, sizeof r->uval, "XXXX-%02d-%02d", m, dd);
+  else
+    snprintf(r->uval, sizeof r->uval, "XXXX-%02d", m);
+  r->rel = true;
+  if (!c->have) return true;
+  if (wd && dd) {
+    /* "Thursday, Dec. 22": the year whose Dec. 22 is a Thursday, the
+    ** nearest to the anchor. */
+    int best = 0;
+    for (int k = 0; k < 3 && !best; k++) {
+      int ys[3] = {c->ay, c->ay - 1, c->ay + 1};
+      if (dl__date_valid(ys[k], m, dd) && dl__tx_wday(ys[k], m, dd) == wd)
+        best = ys[k];
+    }
+    y = best ? best : infer_year(c, m, dd, tense(c, at, r->end));
+  } else {
+    y = infer_year(c, m, dd, tense(c, at, r->end));
+  }
+  if (dd) {
+    if (!dl__date_valid(y, m, dd)) return false;
+    set_date(r, y, m, dd);
+  } else {
+    snprintf(r->val, sizeof r->val, "%04d-%02d", y, m);
+  }
+  return true;
+}
+
+/* MONTH [DAY] [,] [YEAR] at i. */
+static size_t p_monthdate(const ctx *c, size_t i, cand *r, int wd)
+{
+  bool abbr;
+  int m = month_at(c, i, &abbr), dd = 0, y = 0;
+  size_t j;
+  if (!m) return 0;
+  j = after_month(c, i);
+  if ((dd = day_num(c, j)) != 0) {
+    j++;
+    if (ch(c, j) == ',' && year4(c, j + 1))
+      y = ival(c, j + 1), j += 2;
+    else if (year4(c, j))
+      y = ival(c, j), j++;
+  } else if (is(c, j, "the") && (dd = day_num(c, j + 1)) != 0) {
+    j += 2; /* "December the 22nd" */
+  } else {
+    size_t k = j;
+    if (ch(c, k) == ',' || is(c, k, "of")) k++;
+    if (year4(c, k)) {
+      y = ival(c, k);
+      j = k + 1;
+    }
+  }
+  if (!dd && !y) {
+    /* A month alone: full names, capitalized, not a name ("June
+    ** Carter"); "May" and "March" only after a preposition. */
+    if (abbr || !T(i)->cap) return 0;
+    if (in(c, i + 1) && T(i + 1)->cap && T(i + 1)->kind == TX_WORD &&
+        !T(i + 1)->sent)
+      return 0;
+    if ((m == 5 || m == 3) && !wd &&
+        !(i > 0 && (cat(c, i - 1, TXC_PREP) >= 0 ||
+                    cat(c, i - 1, TXC_MOD) >= 0 ||
+                    cat(c, i - 1, TXC_EDGE) >= 0)))
+      return 0;
+  }
+  if (abbr && !dd && !y) return 0;
+  r->end = j;
+  r->type = DL__TIMEX_DATE;
+  if (!md_value(c, r, y, m, dd, i, wd)) {
+    r->block = true;
+    return 0;
+  }
+  return j;
+}
+
+/* DAY [of] MONTH [YEAR] at i ("22 December 2016", "22nd of Dec."). */
+static size_t p_daymonth(const ctx *c, size_t i, cand *r, int wd)
+{
+  int dd = day_num(c, i), m, y = 0;
+  bool abbr;
+  size_t j = i + 1;
+  if (!dd) return 0;
+  if (is(c, j, "of")) j++;
+  m = month_at(c, j, &abbr);
+  if (!m) return 0;
+  if (!T(j)->cap) return 0;
+  j = after_month(c, j);
+  if (ch(c, j) == ',' && year4(c, j + 1))
+    y = ival(c, j + 1), j += 2;
+  else if (year4(c, j))
+    y = ival(c, j), j++;
+  r->end = j;
+  r->type = DL__TIMEX_DATE;
+  if (!md_value(c, r, y, m, dd, i, wd)) {
+    r->block = true;
+    return 0;
+  }
+  return j;
+}
+
+/* "a.m." / "am" / "p.m." / "pm" at i: returns the end, *pm 0 am 1 pm. */
+static size_t p_ampm(const ctx *c, size_t i, int *pm)
+{
+  if (is(c, i, "am") || is(c, i, "pm")) {
+    *pm = is(c, i, "pm");
+    return ch(c, i + 1) == '.' && tight(c, i + 1) ? i + 2 : i + 1;
+  }
+  if ((is(c, i, "a") || is(c, i, "p")) && ch(c, i + 1) == '.' &&
+      tight(c, i + 1) && is(c, i + 2, "m") && tight(c, i + 2)) {
+    *pm = is(c, i, "p");
+    return ch(c, i + 3) == '.' && tight(c, i + 3) ? i + 4 : i + 3;
+  }
+  return 0;
+}
+
+/* A time zone after a time: "EST", "GMT", "local time". */
+static size_t p_tz(const ctx *c, size_t i, char *off, size_t cap)
+{
+  int v = cat(c, i, TXC_TZ);
+  off[0] = 0;
+  if (v >= 0 && T(i)->cap) {
+    int mins = v - 10000;
+    if (mins == 0)
+      snprintf(off, cap, "Z");
+    else if (mins > -1000 && mins != 1 - 10000)
+      snprintf(off, cap, "%c%02d:%02d", mins < 0 ? '-' : '+',
+               abs(mins) / 60, abs(mins) % 60);
+    if (mins == -9999) off[0] = 0;
+    /* "GMT+3" */
+    return i + 1;
+  }
+  if (is(c, i, "local") && is(c, i + 1, "time")) return i + 2;
+  return 0;
+}
+
+/* Builds a TIME value: the date the time belongs to, then THH:MM. */
+static void time_value(const ctx *c, cand *r, size_t at, int h, int mi,
+                       const char *tz)
+{
+  r->type = DL__TIMEX_TIME;
+  if (c->lvalid && c->lend + 4 >= at) {
+    snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%02d:%02d%s", c->ly,
+             c->lm, c->ld, h, mi, tz);
+    memcpy(r->uval, r->val, sizeof r->val);
+    r->rel = false;
+    return;
+  }
+  r->rel = true;
+  snprintf(r->uval, sizeof r->uval, "XXXX-XX-XXT%02d:%02d%s", h, mi, tz);
+  if (c->have)
+    snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%02d:%02d%s", c->ay,
+             c->am, c->ad, h, mi, tz);
+}
+
+/* Times: 10:30 [a.m.] [EST] | 5pm | 5 p.m. | 10 o'clock. */
+static size_t p_time(const ctx *c, size_t i, cand *r)
+{
+  int h, mi = 0, pm = -1;
+  size_t j = i + 1, k;
+  char s[8], tz[16];
+  bool strong = false;
+  if (!pnum(c, i, 2) && !(T(i)->kind == TX_NUM && T(i)->plain &&
+                          T(i)->ndig <= 2))
+    return 0;
+  h = ival(c, i);
+  sfx(c, i, s, sizeof s);
+  if (!strcmp(s, "am") || !strcmp(s, "pm")) {
+    pm = s[0] == 'p';
+    strong = true;
+  } else if (s[0]) {
+    return 0;
+  } else if (ch(c, j) == ':' && tight(c, j) && pnum(c, j + 1, 2) &&
+             T(j + 1)->ndig == 2 && tight(c, j + 1)) {
+    mi = ival(c, j + 1);
+    j += 2;
+    if (ch(c, j) == ':' && tight(c, j) && pnum(c, j + 1, 2) &&
+        tight(c, j + 1))
+      j += 2; /* seconds: dropped from the value */
+    if (h > 23 || mi > 59) return 0;
+    strong = true;
+  }
+  if (pm < 0 && (k = p_ampm(c, j, &pm)) != 0) {
+    j = k;
+    strong = true;
+  } else if (pm < 0 && is(c, j, "o'clock")) {
+    j++;
+    strong = true;
+  }
+  if (!strong) return 0;
+  if (pm >= 0) {
+    if (h < 1 || h > 12) return 0;
+    if (pm && h < 12) h += 12;
+    if (!pm && h == 12) h = 0;
+  }
+  if ((k = p_tz(c, j, tz, sizeof tz)) != 0) j = k;
+  r->end = j;
+  time_value(c, r, i, h, mi, tz);
+  return j;
+}
+
+/* ====================================================================
+** The core forms
+** ==================================================================== */
+
+/* NUMBER UNIT [ago|earlier|later|from now] at i (number in words or
+** digits, or "several", "a few"). */
+static size_t p_quantity(const ctx *c, size_t i, cand *r)
+{
+  double n = -1;
+  size_t j = i;
+  int u, k;
+  if (cat(c, i, TXC_NUMW) == -2) { /* several, few, many, some */
+    j = i + 1;
+  } else if (is(c, i, "a") && is(c, i + 1, "few")) {
+    j = i + 2;
+  } else if (is(c, i, "a") && is(c, i + 1, "couple") && is(c, i + 2, "of")) {
+    n = 2;
+    j = i + 3;
+  } else {
+    j = dl__tx_cardinal(c->d, c->lx, i, &n);
+    if (j == i) return 0;
+  }
+  /* "16-hour", "two-year" */
+  if (hyph(c, j)) j++;
+  u = cat(c, j, TXC_UNIT);
+  if (u < 0) return 0;
+  /* "a year" but not "a year's"; "one year" fine */
+  if ((u > 100) != (n != 1 || n < 0) && !(n == 1 && u > 100 && 0)) {
+    /* singular/plural mismatch is tolerated for hyphenated adjectives
+    ** ("five-year plan") and "X units" with X unknown */
+  }
+  u %= 100;
+  j++;
+  /* "22-year-old", "five years old": an age, not a time. */
+  if ((hyph(c, j) && is(c, j + 1, "old")) || is(c, j, "old")) {
+    r->block = true;
+    return 0;
+  }
+  r->end = j;
+  if (is(c, j, "ago") || is(c, j, "earlier") || is(c, j, "before") ||
+      is(c, j, "later") || (is(c, j, "from") && is(c, j + 1, "now"))) {
+    bool back = !is(c, j, "later") && !is(c, j, "from");
+    r->end = j + (is(c, j, "from") ? 2 : 1);
+    if (is(c, j, "before") && in(c, j + 1) && T(j + 1)->kind == TX_WORD &&
+        cat(c, j + 1, TXC_STOP) < 0)
+      return 0; /* "two days before the vote": relative to an event */
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    r->uval[0] = 0;
+    if (n < 0) {
+      snprintf(r->val, sizeof r->val, back ? "PAST_REF" : "FUTURE_REF");
+      memcpy(r->uval, r->val, sizeof r->val);
+      return r->end;
+    }
+    if (c->have) {
+      long dn = (long)n;
+      if ((double)dn != n) dn = (long)(n + 0.5);
+      if (u == TXU_DECADE) dn *= 1;
+      gran(c, r, u, back ? -dn : dn);
+    }
+    return r->end;
+  }
+  duration(r, n, u);
+  k = 0;
+  (void)k;
+  return r->end;
+}
+
+/* The relative forms that start with last/next/this/past/... at i. */
+static size_t p_mod(const ctx *c, size_t i, cand *r)
+{
+  int md = cat(c, i, TXC_MOD), u, wd, m, s, pd;
+  size_t j = i + 1, k;
+  bool abbr;
+  double n = -1;
+  if (md < 0) return 0;
+  /* "the past two months", "the next 10 days", "the last few years" */
+  if (md != TXM_THIS && md != TXM_SAME) {
+    k = j;
+    if (cat(c, k, TXC_NUMW) == -2)
+      k++;
+    else if (is(c, k, "a") && is(c, k + 1, "few"))
+      k += 2;
+    else
+      k = dl__tx_cardinal(c->d, c->lx, k, &n);
+    if (k > j && !is(c, j, "a") && (u = cat(c, k, TXC_UNIT)) > 100) {
+      duration(r, n, u % 100);
+      r->end = k + 1;
+      return k + 1;
+    }
+  }
+  if ((u = cat(c, j, TXC_UNIT)) > 0) {
+    r->end = j + 1;
+    r->type = DL__TIMEX_DATE;
+    if (u > 100) { /* "recent years", "coming weeks" */
+      u -= 100;
+      if (md == TXM_RECENT || md == TXM_PAST || md == TXM_LAST) {
+        if (md == TXM_RECENT) {
+          snprintf(r->val, sizeof r->val, "PAST_REF");
+        } else {
+          duration(r, -1, u);
+          return j + 1;
+        }
+      } else if (md == TXM_COMING || md == TXM_NEXT) {
+        snprintf(r->val, sizeof r->val, "FUTURE_REF");
+      } else {
+        return 0;
+      }
+      memcpy(r->uval, r->val, sizeof r->val);
+      r->rel = true;
+      return j + 1;
+    }
+    if (md == TXM_PAST || md == TXM_RECENT) {
+      /* "the past year": a duration up to the anchor */
+      duration(r, 1, u);
+      return j + 1;
+    }
+    if (md == TXM_SAME) return 0;
+    if (u == TXU_DAY || u <= TXU_HOUR) return 0; /* "the next day" */
+    r->rel = true;
+    r->uval[0] = 0;
+    if (c->have) {
+      long off = 0;
+      switch (md) {
+      case TXM_LAST: case TXM_PREVIOUS: off = -1; break;
+      case TXM_NEXT: case TXM_COMING: case TXM_FOLLOWING: off = 1; break;
+      case TXM_LATEST: off = u == TXU_QUARTER ? -1 : 0; break;
+      default: off = 0;
+      }
+      gran(c, r, u, off);
+    }
+    return j + 1;
+  }
+  if ((wd = cat(c, j, TXC_WDAY)) > 0 && wd < 10) {
+    int y, mo, d;
+    r->end = j + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-WXX-%d", wd);
+    if (c->have) {
+      int dir = md == TXM_LAST || md == TXM_PREVIOUS || md == TXM_PAST ? -2
+                : md == TXM_NEXT || md == TXM_COMING ? 2
+                : 0;
+      if (md == TXM_THIS) dir = 0;
+      weekday(c, wd, dir, &y, &mo, &d);
+      set_date(r, y, mo, d);
+    }
+    return j + 1;
+  }
+  if ((m = month_at(c, j, &abbr)) != 0 && !abbr && T(j)->cap) {
+    int y = c->ay;
+    r->end = j + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-%02d", m);
+    if (c->have) {
+      if (md == TXM_LAST || md == TXM_PREVIOUS || md == TXM_PAST)
+        y = m < c->am ? c->ay : c->ay - 1;
+      else if (md == TXM_NEXT || md == TXM_COMING)
+        y = m > c->am ? c->ay : c->ay + 1;
+      snprintf(r->val, sizeof r->val, "%04d-%02d", y, m);
+    }
+    return j + 1;
+  }
+  if ((s = cat(c, j, TXC_SEASON)) > 0) {
+    int y = c->ay, cur = season_of(c->am);
+    if (is(c, j, "fall") && !(md == TXM_LAST || md == TXM_THIS ||
+                              md == TXM_NEXT))
+      return 0;
+    r->end = j + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-%s", season_code[s]);
+    if (c->have) {
+      /* Winter belongs to the year it starts in. */
+      if (cur == 4 && c->am <= 2) y--;
+      if (md == TXM_LAST || md == TXM_PREVIOUS || md == TXM_PAST)
+        y = s < cur ? y : y - 1;
+      else if (md == TXM_NEXT || md == TXM_COMING)
+        y = s > cur ? y : y + 1;
+      snprintf(r->val, sizeof r->val, "%04d-%s", y, season_code[s]);
+    }
+    return j + 1;
+  }
+  if ((pd = cat(c, j, TXC_POD)) > 0 && (md == TXM_THIS || md == TXM_LAST)) {
+    int y = c->ay, mo = c->am, d = c->ad;
+    if (md == TXM_LAST && pd != 4) return 0; /* "last night" only */
+    r->end = j + 1;
+    r->type = DL__TIMEX_TIME;
+    r->rel = true;
+    r->uval[0] = 0;
+    if (c->have) {
+      if (md == TXM_LAST) shift(c, -1, &y, &mo, &d);
+      snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%s", y, mo, d,
+               pod_code[pd]);
+    }
+    return j + 1;
+  }
+  return 0;
+}
+
+/* Words that refer to the anchor: today, yesterday, now, ... */
+static size_t p_deictic(const ctx *c, size_t i, cand *r)
+{
+  int v = cat(c, i, TXC_DEICTIC), y = c->ay, m = c->am, d = c->ad, pd;
+  size_t j = i + 1;
+  const char *ref = NULL;
+  if (v < 0) return 0;
+  r->type = DL__TIMEX_DATE;
+  r->rel = true;
+  r->uval[0] = 0;
+  switch (v) {
+  case TXD_TODAY:
+  case TXD_YESTERDAY:
+  case TXD_TOMORROW:
+  case TXD_TONIGHT: {
+    long off = v == TXD_YESTERDAY ? -1 : v == TXD_TOMORROW ? 1 : 0;
+    if (v == TXD_TODAY && is(c, i + 1, "'s")) return 0;
+    pd = v == TXD_TONIGHT ? 4 : cat(c, j, TXC_POD);
+    if (pd > 0 && v != TXD_TONIGHT) j++;
+    else if (v != TXD_TONIGHT) pd = 0;
+    r->end = j;
+    if (c->have) shift(c, off, &y, &m, &d);
+    if (pd > 0) {
+      r->type = DL__TIMEX_TIME;
+      if (c->have)
+        snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%s", y, m, d,
+                 pod_code[pd]);
+    } else if (c->have) {
+      set_date(r, y, m, d);
+    }
+    return j;
+  }
+  case TXD_NOW:
+    if (is(c, i + 1, "that") || is(c, i + 1, "-")) return 0;
+    ref = "PRESENT_REF";
+    break;
+  case TXD_CURRENTLY:
+  case TXD_NOWADAYS: ref = "PRESENT_REF"; break;
+  case TXD_RECENTLY: ref = "PAST_REF"; break;
+  case TXD_SOON: ref = "FUTURE_REF"; break;
+  case TXD_FUTURE:
+    if (!(i > 0 && (is(c, i - 1, "the") || is(c, i - 1, "near") ||
+                    is(c, i - 1, "distant"))))
+      return 0;
+    if (in(c, j) && T(j)->kind == TX_WORD && cat(c, j, TXC_STOP) < 0 &&
+        cat(c, j, TXC_PREP) < 0)
+      return 0; /* "the future king" */
+    ref = "FUTURE_REF";
+    break;
+  case TXD_PAST:
+    if (!(i > 0 && is(c, i - 1, "the"))) return 0;
+    if (in(c, j) && T(j)->kind == TX_WORD && cat(c, j, TXC_STOP) < 0 &&
+        cat(c, j, TXC_PREP) < 0)
+      return 0;
+    ref = "PAST_REF";
+    break;
+  case TXD_NOON:
+  case TXD_MIDNIGHT:
+    r->end = j;
+    time_value(c, r, i, v == TXD_NOON ? 12 : 24, 0, "");
+    return j;
+  default: return 0;
+  }
+  snprintf(r->val, sizeof r->val, "%s", ref);
+  memcpy(r->uval, r->val, sizeof r->val);
+  r->end = j;
+  return j;
+}
+
+/* Is the 4-digit number at i a year here? */
+static bool year_context(const ctx *c, size_t i)
+{
+  int y = ival(c, i);
+  size_t p = i - 1, nx = i + 1;
+  if (i > 0) {
+    int pc = ch(c, p);
+    if (pc == '$' || pc == '#' || (pc & 0x80) || is(c, p, "no") ||
+        is(c, p, "number") || is(c, p, "flight") || is(c, p, "page") ||
+        is(c, p, "route") || is(c, p, "resolution") || is(c, p, "article") ||
+        is(c, p, "room") || is(c, p, "model") || is(c, p, "about") ||
+        is(c, p, "some") || is(c, p, "nearly") || is(c, p, "than") ||
+        is(c, p, "over") || is(c, p, "almost") || is(c, p, "approximately"))
+      return false;
+    if (pc == '.' && i >= 2 && is(c, p - 1, "no")) return false;
+  }
+  if (in(c, nx)) {
+    int nc = ch(c, nx);
+    if (nc == '%' || is(c, nx, "percent") || is(c, nx, "pct") ||
+        cat(c, nx, TXC_SCALE) >= 0 || cat(c, nx, TXC_UNIT) >= 0 ||
+        cat(c, nx, TXC_CURRENCY) >= 0)
+      return false;
+    if (nc == ':' && tight(c, nx)) return false;
+  }
+  if (i > 0 && (cat(c, p, TXC_PREP) >= 0 || cat(c, p, TXC_MONTH) >= 0 ||
+                cat(c, p, TXC_SEASON) >= 0 || is(c, p, "year") ||
+                cat(c, p, TXC_EDGE) >= 0 || ch(c, p) == '('))
+    return y >= 1000;
+  if (y < 1900 || y > 2099) return false;
+  if (in(c, nx) && T(nx)->kind == TX_WORD && !T(nx)->cap &&
+      cat(c, nx, TXC_STOP) < 0 && cat(c, nx, TXC_PREP) < 0 &&
+      cat(c, nx, TXC_PAST) < 0 && cat(c, nx, TXC_FUT) < 0 &&
+      !(i > 0 && is(c, p, "the")))
+    return false;
+  return true;
+}
+
+/* Forms that start with a number at i. */
+static size_t p_number(const ctx *c, size_t i, cand *r, int wd)
+{
+  char s[8];
+  size_t j;
+  int v = ival(c, i);
+  const tx_tok *t = T(i);
+  sfx(c, i, s, sizeof s);
+  /* 1990s, 1800s */
+  if (t->plain && t->ndig == 4 && !strcmp(s, "s") && v >= 1000 &&
+      v <= 2999) {
+    r->end = i + 1;
+    r->type = DL__TIMEX_DATE;
+    if (v % 100 == 0 && v < 2000)
+      snprintf(r->val, sizeof r->val, "%02d", v / 100);
+    else
+      snprintf(r->val, sizeof r->val, "%03dX", v / 10);
+    memcpy(r->uval, r->val, sizeof r->val);
+    return i + 1;
+  }
+  /* the 19th century, 3rd quarter */
+  if (t->plain && t->ndig <= 2 &&
+      (!strcmp(s, "st") || !strcmp(s, "nd") || !strcmp(s, "rd") ||
+       !strcmp(s, "th"))) {
+    size_t k = i + 1;
+    if (hyph(c, k)) k++;
+    if (is(c, k, "century") && v >= 1 && v <= 30) {
+      r->end = k + 1;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%02d", v - 1);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+  }
+  if (year4(c, i)) {
+    /* 2016-12-22 */
+    if (hyph(c, i + 1) && pnum(c, i + 2, 2) && T(i + 2)->ndig == 2 &&
+        hyph(c, i + 3) && pnum(c, i + 4, 2) && T(i + 4)->ndig == 2) {
+      int m = ival(c, i + 2), d = ival(c, i + 4);
+      r->end = i + 5;
+      r->type = DL__TIMEX_DATE;
+      if (!dl__date_valid(v, m, d)) {
+        r->block = true;
+        return 0;
+      }
+      set_date(r, v, m, d);
+      memcpy(r->uval, r->val, sizeof r->val);
+      /* 2016-12-22T10:30 */
+      if (is(c, i + 5, "t") && tight(c, i + 5) && pnum(c, i + 6, 2) &&
+          tight(c, i + 6) && ch(c, i + 7) == ':' && pnum(c, i + 8, 2)) {
+        int h = ival(c, i + 6), mi = ival(c, i + 8);
+        if (h < 24 && mi < 60) {
+          snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%02d:%02d", v, m,
+                   d, h, mi);
+          memcpy(r->uval, r->val, sizeof r->val);
+          r->type = DL__TIMEX_TIME;
+          r->end = i + 9;
+        }
+      }
+      return r->end;
+    }
+    if (!year_context(c, i)) return 0;
+    r->end = i + 1;
+    r->type = DL__TIMEX_DATE;
+    r->nothe = true;
+    snprintf(r->val, sizeof r->val, "%04d", v);
+    memcpy(r->uval, r->val, sizeof r->val);
+    return i + 1;
+  }
+  if (t->ndig == 4 && t->plain && !s[0]) {
+    return 0; /* 99999 is not lexed as 4 digits; 0999 is no year */
+  }
+  /* 12/22/2016, 22/12/16 */
+  if (pnum(c, i, 2) && ch(c, i + 1) == '/' && tight(c, i + 1) &&
+      pnum(c, i + 2, 2) && tight(c, i + 2) && ch(c, i + 3) == '/' &&
+      tight(c, i + 3) && pnum(c, i + 4, 4) && tight(c, i + 4) &&
+      (T(i + 4)->ndig == 2 || T(i + 4)->ndig == 4)) {
+    int a = v, b = ival(c, i + 2), y = ival(c, i + 4), m, d;
+    if (T(i + 4)->ndig == 2) y += y >= 50 ? 1900 : 2000;
+    if (a > 12 || (c->dmy && b <= 12)) {
+      d = a;
+      m = b;
+    } else {
+      m = a;
+      d = b;
+    }
+    r->end = i + 5;
+    r->type = DL__TIMEX_DATE;
+    if (!dl__date_valid(y, m, d)) {
+      r->block = true;
+      return 0;
+    }
+    set_date(r, y, m, d);
+    memcpy(r->uval, r->val, sizeof r->val);
+    return i + 5;
+  }
+  if ((j = p_time(c, i, r)) != 0) return j;
+  if ((j = p_daymonth(c, i, r, wd)) != 0) return j;
+  if (r->block) return 0;
+  return p_quantity(c, i, r);
+}
+
+/* Forms that start with a word at i. */
+static size_t p_word(const ctx *c, size_t i, cand *r)
+{
+  int v;
+  size_t j;
+  bool abbr;
+  if (month_at(c, i, &abbr)) {
+    if ((j = p_monthdate(c, i, r, 0)) != 0) return j;
+    if (r->block) return 0;
+  }
+  if ((v = cat(c, i, TXC_WDAY)) > 0) {
+    int y, m, d, pd;
+    if (v > 10) { /* Mondays */
+      if (!T(i)->cap) return 0;
+      r->end = i + 1;
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "XXXX-WXX-%d", v - 10);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return i + 1;
+    }
+    if (!T(i)->cap) return 0;
+    j = i + 1;
+    if (ch(c, j) == '.' && tight(c, j) && T(i)->end - T(i)->start <= 5)
+      j++; /* "Thurs." */
+    {
+      size_t k = ch(c, j) == ',' ? j + 1 : j;
+      cand r2 = *r;
+      size_t e = 0;
+      if (cat(c, k, TXC_MONTH) > 0)
+        e = p_monthdate(c, k, &r2, v);
+      else if (day_num(c, k))
+        e = p_daymonth(c, k, &r2, v);
+      if (e) {
+        *r = r2;
+        r->end = e;
+        return e;
+      }
+    }
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-WXX-%d", v);
+    pd = cat(c, j, TXC_POD);
+    if (pd > 0) {
+      j++;
+      r->type = DL__TIMEX_TIME;
+      snprintf(r->uval, sizeof r->uval, "XXXX-WXX-%dT%s", v, pod_code[pd]);
+    }
+    r->end = j;
+    if (c->have) {
+      int dir = tense(c, i, j);
+      weekday(c, v, dir > 0 ? 1 : -1, &y, &m, &d);
+      if (pd > 0)
+        snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%s", y, m, d,
+                 pod_code[pd]);
+      else
+        set_date(r, y, m, d);
+    }
+    return j;
+  }
+  if (cat(c, i, TXC_DEICTIC) > 0) return p_deictic(c, i, r);
+  if (cat(c, i, TXC_MOD) > 0) {
+    if ((j = p_mod(c, i, r)) != 0) return j;
+  }
+  if ((v = cat(c, i, TXC_SEASON)) > 0) {
+    size_t k = i + 1;
+    bool ctxok = i > 0 && (is(c, i - 1, "the") || is(c, i - 1, "in") ||
+                           cat(c, i - 1, TXC_EDGE) > 0 ||
+                           is(c, i - 1, "during") || is(c, i - 1, "this"));
+    if (is(c, k, "of")) k++;
+    if (year4(c, k)) {
+      r->end = k + 1;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%04d-%s", ival(c, k),
+               season_code[v]);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+    if (!ctxok || is(c, i, "fall")) return 0;
+    if (in(c, i + 1) && T(i + 1)->kind == TX_WORD &&
+        cat(c, i + 1, TXC_STOP) < 0 && cat(c, i + 1, TXC_PREP) < 0)
+      return 0; /* "the summer camp" */
+    r->end = i + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-%s", season_code[v]);
+    if (c->have)
+      snprintf(r->val, sizeof r->val, "%04d-%s", c->ay, season_code[v]);
+    return i + 1;
+  }
+  if ((v = cat(c, i, TXC_ORDW)) > 0) {
+    size_t k = i + 1;
+    double n;
+    if (hyph(c, k)) k++;
+    if (is(c, k, "quarter") && v <= 4) {
+      int y = 0;
+      size_t e = k + 1;
+      if (is(c, e, "of") && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
+      else if (ch(c, e) == ',' && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
+      else if (year4(c, e) && !T(e)->space) y = ival(c, e), e++;
+      r->end = e;
+      r->type = DL__TIMEX_DATE;
+      if (y) {
+        snprintf(r->val, sizeof r->val, "%04d-Q%d", y, v);
+        memcpy(r->uval, r->val, sizeof r->val);
+        return e;
+      }
+      r->rel = true;
+      snprintf(r->uval, sizeof r->uval, "XXXX-Q%d", v);
+      if (c->have) {
+        y = c->ay;
+        if (v > (c->am - 1) / 3 + 1 && tense(c, i, e) < 0) y--;
+        snprintf(r->val, sizeof r->val, "%04d-Q%d", y, v);
+      }
+      return e;
+    }
+    if (is(c, k, "half") && v <= 2) {
+      int y = 0;
+      size_t e = k + 1;
+      if (is(c, e, "of") && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
+      r->end = e;
+      r->type = DL__TIMEX_DATE;
+      if (y) {
+        snprintf(r->val, sizeof r->val, "%04d-H%d", y, v);
+        memcpy(r->uval, r->val, sizeof r->val);
+        return e;
+      }
+      r->rel = true;
+      snprintf(r->uval, sizeof r->uval, "XXXX-H%d", v);
+      if (c->have) snprintf(r->val, sizeof r->val, "%04d-H%d", c->ay, v);
+      return e;
+    }
+    if (is(c, k, "century") && v <= 21) {
+      r->end = k + 1;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%02d", v - 1);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+    /* "the first nine months" */
+    if (v == 1 && (j = dl__tx_cardinal(c->d, c->lx, i + 1, &n)) > i + 1 &&
+        cat(c, j, TXC_UNIT) > 100 && !is(c, i + 1, "a")) {
+      duration(r, n, cat(c, j, TXC_UNIT) % 100);
+      r->end = j + 1;
+      return j + 1;
+    }
+    return 0;
+  }
+  if ((v = cat(c, i, TXC_SETADV)) > 0) {
+    if (v == TXU_WEEK + 0 && 0) return 0;
+    r->end = i + 1;
+    r->type = DL__TIMEX_SET;
+    snprintf(r->val, sizeof r->val, "P%s1%s", v <= TXU_HOUR ? "T" : "",
+             unit_code(v));
+    memcpy(r->uval, r->val, sizeof r->val);
+    return i + 1;
+  }
+  if (is(c, i, "every") || is(c, i, "each")) {
+    size_t k = i + 1;
+    double n = 1;
+    int u, wd;
+    if ((wd = cat(c, k, TXC_WDAY)) > 0 && wd < 10 && T(k)->cap) {
+      r->end = k + 1;
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "XXXX-WXX-%d", wd);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+    if (is(c, k, "other")) {
+      n = 2;
+      k++;
+    } else {
+      size_t e = dl__tx_cardinal(c->d, c->lx, k, &n);
+      if (e > k && !is(c, k, "a")) k = e;
+    }
+    if ((u = cat(c, k, TXC_UNIT)) > 0) {
+      char num[24];
+      u %= 100;
+      fmt_num(num, sizeof num, n);
+      r->end = k + 1;
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "P%s%s%s", u <= TXU_HOUR ? "T" : "",
+               num, unit_code(u));
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+    if ((u = cat(c, k, TXC_POD)) > 0) {
+      r->end = k + 1;
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "XXXX-XX-XXT%s", pod_code[u]);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
+    return 0;
+  }
+  if (is(c, i, "once") || is(c, i, "twice")) {
+    size_t k = i + 1;
+    int u;
+    if ((is(c, k, "a") || is(c, k, "per") || is(c, k, "each") ||
+         is(c, k, "every")) &&
+        (u = cat(c, k + 1, TXC_UNIT)) > 0 && u < 100) {
+      r->end = k + 2;
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "P%s1%s", u <= TXU_HOUR ? "T" : "",
+               unit_code(u));
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 2;
+    }
+    return 0;
+  }
+  if ((is(c, i, "year") || is(c, i, "year-earlier")) &&
+      ((hyph(c, i + 1) && (is(c, i + 2, "earlier") || is(c, i + 2, "ago"))))) {
+    r->end = i + 3;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    r->uval[0] = 0;
+    if (c->have) snprintf(r->val, sizeof r->val, "%04d", c->ay - 1);
+    return i + 3;
+  }
+  if (is(c, i, "q") && T(i)->cap && pnum(c, i + 1, 1) && tight(c, i + 1) &&
+      ival(c, i + 1) >= 1 && ival(c, i + 1) <= 4) {
+    int q = ival(c, i + 1), y = 0;
+    size_t e = i + 2;
+    if (year4(c, e)) y = ival(c, e), e++;
+    r->end = e;
+    r->type = DL__TIMEX_DATE;
+    if (y) {
+      snprintf(r->val, sizeof r->val, "%04d-Q%d", y, q);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return e;
+    }
+    r->rel = true;
+    snprintf(r->uval, sizeof r->uval, "XXXX-Q%d", q);
+    if (c->have) snprintf(r->val, sizeof r->val, "%04d-Q%d", c->ay, q);
+    return e;
+  }
+  /* the nineties */
+  {
+    static const char *const dec[] = {"twenties", "thirties", "forties",
+                                      "fifties", "sixties", "seventies",
+                                      "eighties", "nineties"};
+    for (int k = 0; k < 8; k++)
+      if (is(c, i, dec[k]) && i > 0 && is(c, i - 1, "the")) {
+        r->end = i + 1;
+        r->type = DL__TIMEX_DATE;
+        snprintf(r->val, sizeof r->val, "19%dX", k + 2);
+        memcpy(r->uval, r->val, sizeof r->val);
+        return i + 1;
+      }
+  }
+  /* Plain plural units: "for years", "in recent months" handled above */
+  if ((v = cat(c, i, TXC_UNIT)) > 100 && i > 0 &&
+      (is(c, i - 1, "for") || is(c, i - 1, "over") ||
+       is(c, i - 1, "within")) &&
+      v != 100 + TXU_QUARTER) {
+    duration(r, -1, v - 100);
+    r->end = i + 1;
+    return i + 1;
+  }
+  if (cat(c, i, TXC_NUMW) >= -2 || is(c, i, "a"))
+    return p_quantity(c, i, r);
+  return 0;
+}
+
+static size_t p_core(const ctx *c, size_t i, cand *r)
+{
+  if (!in(c, i)) return 0;
+  if (T(i)->kind == TX_NUM) return p_number(c, i, r, 0);
+  if (T(i)->kind == TX_WORD) return p_word(c, i, r);
+  /* '90s */
+  if ((ch(c, i) == '\'' || is(c, i, "\xE2\x80\x99")) && in(c, i + 1) &&
+      T(i + 1)->kind == TX_NUM && T(i + 1)->plain && T(i + 1)->ndig == 2 &&
+      tight(c, i + 1)) {
+    char s[4];
+    sfx(c, i + 1, s, sizeof s);
+    if (!strcmp(s, "s")) {
+      int v = ival(c, i + 1);
+      r->end = i + 2;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%d%dX", v >= 30 ? 19 : 20, v / 10);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return i + 2;
+    }
+  }
+  return 0;
+}
+
+/* Prefixes: the / the end of / early / mid- / earlier / fiscal. */
+static size_t p_full(const ctx *c, size_t i, cand *r)
+{
+  size_t j = i, e;
+  const char *mod = NULL;
+  bool the = false, edge = false;
+  memset(r, 0, sizeof *r);
+  if (is(c, j, "the")) {
+    the = true;
+    j++;
+    if ((is(c, j, "end") || is(c, j, "beginning") || is(c, j, "start") ||
+         is(c, j, "middle")) &&
+        is(c, j + 1, "of")) {
+      mod = is(c, j, "end") ? "END" : is(c, j, "middle") ? "MID" : "START";
+      j += 2;
+      if (is(c, j, "the")) j++;
+      edge = true;
+    } else if (is(c, j, "near") || is(c, j, "distant") ||
+               is(c, j, "immediate")) {
+      j++;
+    }
+  }
+  if (cat(c, j, TXC_EDGE) > 0 && !edge) {
+    int v = cat(c, j, TXC_EDGE);
+    size_t k = j + 1;
+    if (hyph(c, k)) k++;
+    if (v == TXE_EARLIER || v == TXE_LATER) {
+      if (!(is(c, k, "this") || is(c, k, "today") || is(c, k, "tonight")))
+        return 0;
+    } else {
+      mod = v == TXE_EARLY ? "START" : v == TXE_LATE ? "END" : "MID";
+    }
+    j = k;
+    edge = true;
+  }
+  if (is(c, j, "fiscal") && year4(c, j + 1)) j++;
+  e = p_core(c, j, r);
+  /* Without a reading, the caller moves on to the next token, which
+  ** tries the core without this prefix. */
+  if (!e) return 0;
+  if (edge && (r->type == DL__TIMEX_DURATION || r->type == DL__TIMEX_SET)) {
+    if (the) return 0;
+  }
+  if (mod) r->mod = mod;
+  if (the && r->nothe && j == i + 1) {
+    /* "the 1990 election": the year alone; signal via start offset */
+    r->nothe = true;
+  } else {
+    r->nothe = false;
+  }
+  return e;
+}
+
+/* ====================================================================
+** The stage
+** ==================================================================== */
+
+static bool emit(tx_ws *w, const dl_allocator *al, const ctx *c, size_t i,
+                 const cand *r)
+{
+  dl__timex x;
+  size_t s = i;
+  const char *v;
+  if (r->nothe && is(c, s, "the")) s++;
+  memset(&x, 0, sizeof x);
+  x.start = c->t[s].start;
+  x.end = c->t[r->end - 1].end;
+  x.type = (uint8_t)r->type;
+  x.mod = r->mod;
+  if (r->rel && c->have) {
+    v = r->val;
+    x.anchored = 1;
+  } else {
+    v = r->rel ? r->uval : r->val;
+  }
+  /* The value is copied at the end (arena); keep a pointer into a
+  ** scratch copy in the meantime via the candidate's buffer. */
+  x.value = v[0] ? v : NULL;
+  if (!DL__PUSH(al, w->out, w->nout, w->cap)) return false;
+  w->out[w->nout++] = x;
+  return true;
+}
+
+static void ws_free(dl_annotator *a, tx_ws *w)
+{
+  dl__tx_lexer_free(&w->lx);
+  dl__free(a->al, w->out);
+  dl__free(a->al, w);
+}
+
+/* Does the document write slash dates day first? Only when one of them
+** proves it (a first number over 12). */
+static bool detect_dmy(const dl_doc *d)
+{
+  const char *v = d->view;
+  size_t n = d->len;
+  for (const char *p = memchr(v, '/', n); p; ) {
+    size_t i = (size_t)(p - v);
+    if (i >= 2 && i + 4 < n && v[i - 1] >= '0' && v[i - 1] <= '9' &&
+        v[i - 2] >= '1' && v[i - 2] <= '3' &&
+        (i < 3 || v[i - 3] < '0' || v[i - 3] > '9')) {
+      int a = (v[i - 2] - '0') * 10 + (v[i - 1] - '0');
+      if (a > 12 && a <= 31 && v[i + 1] >= '0' && v[i + 1] <= '9' &&
+          (v[i + 2] == '/' || (v[i + 2] >= '0' && v[i + 2] <= '9' &&
+                               v[i + 3] == '/')))
+        return true;
+    }
+    if (i + 1 >= n) break;
+    p = memchr(v + i + 1, '/', n - i - 1);
+  }
+  return false;
+}
+
+dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  tx_ws *w;
+  ctx c;
+  size_t pos = 0, total = 0;
+  dl__timex *res;
+  dl__buf vals;
+  dl__buf_init(&vals, a->al);
+
+  w = dl__calloc(a->al, 1, sizeof *w);
+  if (!w) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  w->lx.al = a->al;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.lx = &w->lx;
+  c.have = d->date.source != DL__DATE_NONE;
+  c.ay = d->date.year;
+  c.am = d->date.month;
+  c.ad = d->date.day;
+  c.dmy = detect_dmy(d);
+  if (!c.have && d->crawl.source != DL__DATE_NONE) {
+    /* The --date fallback is applied after the stages; it anchors
+    ** relative expressions all the same. */
+    c.have = true;
+    c.ay = d->crawl.year;
+    c.am = d->crawl.month;
+    c.ad = d->crawl.day;
+  }
+
+  while (pos < d->len) {
+    size_t end = dl__tx_line_end(d, pos);
+    if (!dl__tx_lex(&w->lx, d, pos, end)) goto nomem;
+    c.t = w->lx.t;
+    c.n = w->lx.n;
+    c.lvalid = false;
+    for (size_t i = 0; i < c.n; i++) {
+      const tx_tok *t = &c.t[i];
+      cand r;
+      size_t e;
+      if (t->kind == TX_WORD ? !t->lex
+                             : t->kind == TX_PUNCT &&
+                                   !(ch(&c, i) == '\'' ||
+                                     (unsigned char)c.d->view[t->start] ==
+                                         0xE2))
+        continue;
+      e = p_full(&c, i, &r);
+      if (!e) continue;
+      {
+        /* Store the value string in `vals`; fix pointers at the end. */
+        size_t before = w->nout;
+        const char *v;
+        if (!emit(w, a->al, &c, i, &r)) goto nomem;
+        if (w->nout > before) {
+          dl__timex *x = &w->out[w->nout - 1];
+          v = x->value;
+          if (v) {
+            size_t off = vals.len;
+            if (!dl__buf_append(&vals, v, strlen(v) + 1)) goto nomem;
+            x->value = (const char *)(uintptr_t)(off + 1);
+          }
+          if (r.type == DL__TIMEX_DATE && v && strlen(v) == 10 &&
+              v[4] == '-' && v[7] == '-') {
+            c.ly = atoi(v);
+            c.lm = atoi(v + 5);
+            c.ld = atoi(v + 8);
+            c.lend = e;
+            c.lvalid = true;
+          }
+          /* A year range: "1990-95", "1990-1995". */
+          if (v && strlen(v) == 4 && r.type == DL__TIMEX_DATE &&
+              !r.rel && hyph(&c, e) && in(&c, e + 1) &&
+              pnum(&c, e + 1, 4) &&
+              (c.t[e + 1].ndig == 2 || c.t[e + 1].ndig == 4)) {
+            int y2 = ival(&c, e + 1), y1 = atoi(v);
+            if (c.t[e + 1].ndig == 2) y2 += y1 / 100 * 100;
+            if (y2 > y1 && y2 - y1 < 200) {
+              cand r2;
+              memset(&r2, 0, sizeof r2);
+              r2.end = e + 2;
+              r2.type = DL__TIMEX_DATE;
+              snprintf(r2.val, sizeof r2.val, "%04d", y2);
+              if (!emit(w, a->al, &c, e + 1, &r2)) goto nomem;
+              {
+                size_t off = vals.len;
+                dl__timex *x2 = &w->out[w->nout - 1];
+                if (!dl__buf_append(&vals, r2.val, strlen(r2.val) + 1))
+                  goto nomem;
+                x2->value = (const char *)(uintptr_t)(off + 1);
+              }
+              e += 2;
+            }
+          }
+        }
+      }
+      i = e - 1;
+    }
+    pos = end;
+  }
+
+  total = w->nout;
+  res = total ? dl__arena_alloc(&d->arena, total * sizeof *res) : NULL;
+  if (total && !res) goto nomem;
+  if (total) {
+    char *vs = vals.len ? dl__arena_dup(&d->arena, vals.p, vals.len) : NULL;
+    if (vals.len && !vs) goto nomem;
+    for (size_t k = 0; k < total; k++) {
+      res[k] = w->out[k];
+      if (res[k].value)
+        res[k].value = vs + ((uintptr_t)res[k].value - 1);
+    }
+  }
+  d->timexes = res;
+  d->n_timexes = total;
+  dl__buf_free(&vals);
+  ws_free(a, w);
+  return DL_OK;
+nomem:
+  dl__buf_free(&vals);
+  ws_free(a, w);
+  return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+}
+
+/* ====================================================================
+** JSON
+** ==================================================================== */
+
+static const char *const type_names[] = {"DATE", "TIME", "DURATION", "SET"};
+
+void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned f)
+{
+  char anchor[32];
+  const dl__date *an = d->date.source != DL__DATE_NONE ? &d->date
+                       : d->crawl.source != DL__DATE_NONE ? &d->crawl
+                                                          : NULL;
+  anchor[0] = 0;
+  if (an) {
+    dl__date day = *an;
+    day.hour = day.minute = -1;
+    dl__date_format(&day, anchor, sizeof anchor);
+  }
+  dl__jw_key(w, "dates");
+  dl__jw_arr_begin(w);
+  for (size_t i = 0; i < d->n_timexes; i++) {
+    const dl__timex *x = &d->timexes[i];
+    dl__jw_obj_begin(w);
+    dl__jw_key(w, "span");
+    dl__jw_span(d, w, f, x->start, x->end);
+    dl__jw_key(w, "text");
+    dl__jw_str(w, d->text + x->start, x->end - x->start);
+    dl__jw_key(w, "type");
+    dl__jw_cstr(w, type_names[x->type & 3]);
+    dl__jw_key(w, "value");
+    dl__jw_cstr(w, x->value);
+    dl__jw_key(w, "anchor");
+    dl__jw_cstr(w, x->anchored && anchor[0] ? anchor : NULL);
+    if (x->mod) {
+      dl__jw_key(w, "mod");
+      dl__jw_cstr(w, x->mod);
+    }
+    dl__jw_obj_end(w);
+  }
+  dl__jw_arr_end(w);
+}
