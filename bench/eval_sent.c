@@ -457,15 +457,27 @@ static void eval_polnear(const char *dir, int nsample)
             n_in_content++;
             {
               size_t t = q;
-              while (t > bs && (text[t - 1] == ' ' || text[t - 1] == '\n'))
+              bool term = false;
+              /* Back over white space (NBSP too), closing quotes and
+              ** brackets (any non-ASCII byte counts: ” ’ and the bytes
+              ** of an ellipsis, which is terminal). */
+              while (t > bs && (text[t - 1] == ' ' || text[t - 1] == '\n' ||
+                                text[t - 1] == '"' || text[t - 1] == ')' ||
+                                text[t - 1] == '\'' ||
+                                ((unsigned char)text[t - 1] & 0x80))) {
+                if ((unsigned char)text[t - 1] == 0xA6) term = true;
                 t--;
-              while (t > bs && (text[t - 1] == '"' || text[t - 1] == ')' ||
-                                ((unsigned char)text[t - 1] & 0xC0) == 0x80 ||
-                                (unsigned char)text[t - 1] == 0xE2))
-                t--;
-              if (!(t > bs && (text[t - 1] == '.' || text[t - 1] == '?' ||
-                               text[t - 1] == '!')))
+              }
+              if (t > bs && (text[t - 1] == '.' || text[t - 1] == '?' ||
+                             text[t - 1] == '!'))
+                term = true;
+              if (!term) {
                 n_in_content_noterm++;
+                if (getenv("EVAL_SHOW"))
+                  printf("CUT %.*s||%.*s\n", (int)DL__MIN(q - bs, 100u),
+                         text + q - DL__MIN(q - bs, 100u),
+                         (int)DL__MIN(be - q, 60u), text + q);
+              }
             }
           }
         }

@@ -68,8 +68,11 @@ enum { T_NONE, T_STOP, T_BANG, T_ELLIPSIS, T_ABBREV };
 static int terminal_kind(const struct ctx *c, size_t i)
 {
   size_t n;
-  const char *s = tok_text(c, i, &n);
+  const char *s;
   uint32_t f = c->t[i].flags;
+  if (!(f & (DL__TOK_ELLIPSIS | DL__TOK_ABBREV | DL__TOK_PUNCT)))
+    return T_NONE;
+  s = tok_text(c, i, &n);
   if (f & DL__TOK_ELLIPSIS) return T_ELLIPSIS;
   if (f & DL__TOK_ABBREV) return T_ABBREV;
   if (!(f & DL__TOK_PUNCT)) return T_NONE;
@@ -196,7 +199,10 @@ dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
     size_t j = i + 1;
     uint32_t flags = 0;
     bool end;
-    int k = terminal_kind(&c, i);
+    int k = (t[i].flags & (DL__TOK_ELLIPSIS | DL__TOK_ABBREV |
+                           DL__TOK_PUNCT))
+                ? terminal_kind(&c, i)
+                : T_NONE;
     if (k != T_NONE) {
       /* Closing quotes and brackets after the final mark belong to this
       ** sentence. */
@@ -209,7 +215,8 @@ dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if (end) i = j - 1;
     } else {
       end = j >= c.n || (t[j].flags & DL__TOK_PARA_START) ||
-            headline_break(&c, first, j);
+            ((t[j].flags & DL__TOK_LINE_START) &&
+             headline_break(&c, first, j));
       if (end && !is_ending(&c, i)) flags |= DL__SENT_HEADLINE;
     }
     if (!end && i + 1 - first >= maxtok) {

@@ -179,6 +179,18 @@ static const unsigned char cls[256] = {
     /* 0x80 */ R16(C_HIGH), R16(C_HIGH), R16(C_HIGH), R16(C_HIGH),
     R16(C_HIGH), R16(C_HIGH), R16(C_HIGH), R16(C_HIGH)};
 
+/* ASCII word bytes for the hot loop of scan_word. */
+enum { W_LOWER = 1, W_UPPER = 2, W_DIGIT = 4, W_LETTER = 8 };
+#define WL (W_LOWER | W_LETTER)
+#define WU (W_UPPER | W_LETTER)
+static const unsigned char wbits[256] = {
+    /* 0x30 */ ['0'] = W_DIGIT, W_DIGIT, W_DIGIT, W_DIGIT, W_DIGIT, W_DIGIT,
+    W_DIGIT, W_DIGIT, W_DIGIT, W_DIGIT,
+    ['A'] = WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU, WU,
+    WU, WU, WU, WU, WU, WU, WU, WU, WU, WU,
+    ['a'] = WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL, WL,
+    WL, WL, WL, WL, WL, WL, WL, WL, WL, WL};
+
 static bool is_alnum_c(unsigned c)
 {
   return c == C_LOWER || c == C_UPPER || c == C_DIGIT;
@@ -412,6 +424,19 @@ static bool prefix_ci(const struct scan *s, size_t i, size_t lim,
   return true;
 }
 
+/* Cheap test before url_at: "http", "ftp:", "www." (any case); p has at
+** least 5 bytes. */
+static bool maybe_url(const unsigned char *p)
+{
+  unsigned c = p[0] | 0x20u;
+  if (c == 'h')
+    return (p[1] | 0x20u) == 't' && (p[2] | 0x20u) == 't' &&
+           (p[3] | 0x20u) == 'p';
+  if (c == 'w') return (p[1] | 0x20u) == 'w' && (p[2] | 0x20u) == 'w';
+  if (c == 'f') return (p[1] | 0x20u) == 't' && (p[2] | 0x20u) == 'p';
+  return false;
+}
+
 /* A URL starting at i: scheme:// or www. Returns its end or 0. */
 static size_t url_at(const struct scan *s, size_t i, size_t lim)
 {
@@ -494,26 +519,27 @@ static void scan_word(const struct scan *s, size_t i, size_t lim,
   size_t j = i, piece = i; /* piece: start of the current dot-piece */
   bool first_digit = cls[s->u[i]] == C_DIGIT;
   memset(w, 0, sizeof *w);
+  if (cls[s->u[i]] == C_UPPER) w->first_upper = true;
   while (j < lim) {
     unsigned char c = s->u[j];
-    unsigned k = cls[c];
-    if (k == C_LOWER) {
-      w->lower = w->letter = true;
-      w->letters++;
-      j++;
-      continue;
+    unsigned k;
+    if (wbits[c]) {
+      /* The hot loop: a run of ASCII letters and digits. */
+      unsigned acc = 0, letters = 0;
+      while (j < lim && wbits[s->u[j]]) {
+        unsigned m = wbits[s->u[j]];
+        acc |= m;
+        letters += m & W_LETTER ? 1u : 0u;
+        j++;
+      }
+      w->letters += letters;
+      if (acc & W_LOWER) w->lower = true;
+      if (acc & W_UPPER) w->upper = true;
+      if (acc & W_LETTER) w->letter = true;
+      if (j >= lim) break;
+      c = s->u[j];
     }
-    if (k == C_UPPER) {
-      if (j == i) w->first_upper = true;
-      w->upper = w->letter = true;
-      w->letters++;
-      j++;
-      continue;
-    }
-    if (k == C_DIGIT) {
-      j++;
-      continue;
-    }
+    k = cls[c];
     if (k == C_HIGH) {
       size_t n;
       int32_t cp = cp_at(s, j, lim, &n);
@@ -873,9 +899,10 @@ static size_t do_punct(struct scan *s, size_t i, size_t lim)
   case '\'':
     /* '' as a closing double quote (PTB-style input). */
     if (e < lim && u[e] == '\'') {
+      /* '' is a double quote (PTB-style or typewriter text, where it
+      ** also opens: "said. ''They pay..."): decided like a straight ". */
       e++;
-      f = DL__TOK_QUOTE | DL__TOK_PUNCT | DL__TOK_CLOSE;
-      s->dq_open = false;
+      f = quote_flags(s, i, e - i, '"', lim);
       break;
     }
     goto squote;
@@ -990,8 +1017,7 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err)
       e = is_word_cp(cp) ? do_word(&s, i, lim) : do_punct(&s, i, lim);
     } else if (is_alnum_c(cls[c])) {
       e = 0;
-      if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' ||
-          c == 'F') {
+      if (i + 4 < lim && maybe_url(s.u + i)) {
         size_t ue = url_at(&s, i, lim);
         if (ue) e = push(&s, i, ue, DL__TOK_URL) ? ue : 0;
         if (ue && !e) goto nomem;

@@ -48,6 +48,10 @@ static const struct {
      "para."},
     {"the end.the start", "the end.the start"},
     {"ok.", "ok."},
+    {"i came. you left. \"ok.\" he said", "i came. || you left. || \"ok.\" he said"},
+    {"He said. ''They pay,'' he said.", "He said. || ''They pay,'' he said."},
+    {"Results:\n1. Smith (U.S.) 10.2\n2. Jones (Britain) 10.3",
+     "Results: || 1. Smith (U.S.) 10.2 || 2. Jones (Britain) 10.3"},
 };
 
 static void t_table(void)

@@ -53,6 +53,10 @@ static const struct {
     {"'single' word", "' single ' word"},
     {"(a) [b] {c}", "( a ) [ b ] { c }"},
     {"``PTB'' style", "`` PTB '' style"},
+    {"said. ''They pay,'' he", "said . '' They pay , '' he"},
+    {"49 .542 and .5", "49 .542 and .5"},
+    {"x\n2. Smith\n10. Jones", "x 2. Smith 10. Jones"},
+    {"in 2. Then", "in 2 . Then"},
     /* ellipses */
     {"wait... what", "wait ... what"},
     {"wait\xe2\x80\xa6what", "wait \xe2\x80\xa6 what"},
@@ -111,6 +115,8 @@ static void t_flags(void)
   T_OK(tu_flags("x \" y", "\"") & DL__TOK_OPEN);
   T_OK(tu_flags("x.\" y", "\"") & DL__TOK_CLOSE);
   T_OK(tu_flags("a \xe2\x80\x9d", "\xe2\x80\x9d") & DL__TOK_CLOSE);
+  T_OK(tu_flags("said. ''They", "''") & DL__TOK_OPEN);
+  T_OK(tu_flags("pay,'' he", "''") & DL__TOK_CLOSE);
 }
 
 /* The context decides straight quotes: "a" "b" alternate. */
