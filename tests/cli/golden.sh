@@ -17,6 +17,10 @@
 # in tests/unit/test_golden_karlov.c.
 set -u
 cd "$(dirname "$0")/../.."
+# The models of the checkout, as tests/run.sh sets them: a standalone
+# --update must not write records made without the NER model.
+: "${DATELINE_MODEL_DIR:=$PWD/models}"
+export DATELINE_MODEL_DIR
 . tests/cli/lib.sh
 UPDATE=0
 [ "${1:-}" = "--update" ] && UPDATE=1

@@ -324,6 +324,79 @@ static void t_huge_line(void)
   T_EQ_STR(got, "widget:Share on Facebook");
 }
 
+/* Random documents built from debris and prose fragments (a fixed LCG,
+** so the run is reproducible): the layer's invariants must hold. Spans lie
+** in the text, are sorted and disjoint, never start or end with white
+** space, and each has a known reason. */
+static void t_random_invariants(void)
+{
+  static const char *const frag[] = {
+      " date 2016-12-22", "Play Facebook", "Twitter Embed", "Email", "\n",
+      "\r\n", " ", "\xC2\xA0", "Putin spoke.", "Alexei Nikolsky / AP",
+      "(Photo by X / AFP)", "Reuter", "&#3;", "\x03", "3;", "|", "/",
+      "Image copyright", "Image caption ", "(", ")", "\xE2\x80\xA2",
+      "\xFF", "Share this article", "He sent an email.", "MORE", "^M",
+      "...", "J. ", "Photo: ", "\xC2\xA9 2019", "Getty Images", "a",
+      "(Reporting by Jo; Editing by Al)", "REUTERS/Name Name", ". ",
+  };
+  static const char *const reasons[] = {"date-line", "widget", "caption",
+                                        "credit", "signoff", "control"};
+  unsigned long x = 12345;
+  size_t total = 0;
+  char buf[512];
+  dl_model *m = NULL;
+  dl_annotator *a = NULL;
+  T_OK(dl_model_create_empty(NULL, &m, NULL) == DL_OK);
+  T_OK(dl_annotator_create(m, &a, NULL) == DL_OK);
+  for (int iter = 0; iter < 20000; iter++) {
+    size_t n = 0, prev_end = 0;
+    dl_input in;
+    dl_doc *d = NULL;
+    int nf;
+    x = x * 6364136223846793005UL + 1442695040888963407UL;
+    nf = 1 + (int)((x >> 33) % 24);
+    for (int k = 0; k < nf; k++) {
+      const char *f;
+      size_t fl;
+      x = x * 6364136223846793005UL + 1442695040888963407UL;
+      f = frag[(x >> 33) % DL__COUNTOF(frag)];
+      fl = strlen(f);
+      if (n + fl >= sizeof buf) break;
+      memcpy(buf + n, f, fl);
+      n += fl;
+    }
+    memset(&in, 0, sizeof in);
+    in.text = buf;
+    in.len = n;
+    if (dl_annotate(a, &in, DL_FIELD_CLEAN | DL_FIELD_DATE |
+                                DL_FIELD_SENTENCES,
+                    &d, NULL) != DL_OK)
+      continue; /* white space only: DL_ERR_EMPTY */
+    for (size_t i = 0; i < dl_doc_count(d, DL_KIND_CLEAN); i++) {
+      dl_span sp;
+      const char *r = dl_doc_clean_reason(d, i);
+      bool known = false;
+      T_OK(dl_doc_span(d, DL_KIND_CLEAN, i, &sp) == DL_OK);
+      T_OK(sp.start < sp.end && sp.end <= n);
+      T_OK(sp.start >= prev_end);
+      T_OK(buf[sp.start] != ' ' && buf[sp.start] != '\n' &&
+           buf[sp.end - 1] != ' ' && buf[sp.end - 1] != '\n' &&
+           buf[sp.end - 1] != '\r');
+      T_OK((buf[sp.start] & 0xC0) != 0x80);
+      T_OK(sp.end == n || (buf[sp.end] & 0xC0) != 0x80);
+      for (size_t k = 0; k < DL__COUNTOF(reasons); k++)
+        known |= strcmp(r, reasons[k]) == 0;
+      T_OK(known);
+      prev_end = sp.end;
+      total++;
+    }
+    dl_doc_destroy(d);
+  }
+  dl_annotator_destroy(a);
+  dl_model_destroy(m);
+  T_OK(total > 5000); /* the fragments do make debris */
+}
+
 static const t_case cases[] = {
     {"date_karlov", t_date_karlov},
     {"date_colon", t_date_colon},
@@ -343,6 +416,7 @@ static const t_case cases[] = {
     {"only_debris", t_only_debris},
     {"invalid_utf8", t_invalid_utf8},
     {"huge_line", t_huge_line},
+    {"random_invariants", t_random_invariants},
     {NULL, NULL},
 };
 
