@@ -94,6 +94,15 @@ static bool is_lower_word(const struct ctx *c, size_t i)
          !(f & DL__TOK_NUM);
 }
 
+/* :) ;-) :D -- a smiley after the final mark belongs to the sentence. */
+static bool is_emoticon(const struct ctx *c, size_t i)
+{
+  size_t n;
+  const char *s = tok_text(c, i, &n);
+  return (c->t[i].flags & DL__TOK_PUNCT) && n >= 2 && n <= 3 &&
+         (s[0] == ':' || s[0] == ';');
+}
+
 /* Punctuation that continues a sentence: , ; : and closing marks. */
 static bool is_continuing_punct(const struct ctx *c, size_t i)
 {
@@ -135,6 +144,11 @@ static bool ends_here(const struct ctx *c, size_t i, int k, size_t j)
   case T_STOP:
   case T_BANG:
     if (is_continuing_punct(c, j)) return false;
+    /* "Mo.-based", "3.-": punctuation glued to the mark goes on. */
+    if (!(c->t[j].flags & DL__TOK_SPACE_BEFORE) &&
+        (c->t[j].flags & DL__TOK_PUNCT) &&
+        !(c->t[j].flags & (DL__TOK_OPEN | DL__TOK_QUOTE)))
+      return false;
     /* "Why?" he asked. -- a lower-case word after a closing quote goes
     ** on; after a bare mark it starts a sentence (web text often has no
     ** capitals), unless no space separates them ("end.the"). */
@@ -206,12 +220,19 @@ dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (k != T_NONE) {
       /* Closing quotes and brackets after the final mark belong to this
       ** sentence. */
-      while (j < c.n && (t[j].flags & DL__TOK_CLOSE) &&
-             !(t[j].flags & DL__TOK_LINE_START) &&
-             (!(t[j].flags & DL__TOK_SPACE_BEFORE) ||
-              (t[j].flags & DL__TOK_QUOTE)))
+      while (j < c.n && !(t[j].flags & DL__TOK_LINE_START) &&
+             (((t[j].flags & DL__TOK_CLOSE) &&
+               (!(t[j].flags & DL__TOK_SPACE_BEFORE) ||
+                (t[j].flags & DL__TOK_QUOTE))) ||
+              is_emoticon(&c, j)))
         j++;
-      end = ends_here(&c, i, k, j);
+      /* ". . ." or "!? ..." : the last mark of a run ends the sentence. */
+      if (j < c.n && !(t[j].flags & DL__TOK_LINE_START) &&
+          (t[j].flags & (DL__TOK_PUNCT | DL__TOK_ELLIPSIS)) &&
+          terminal_kind(&c, j) != T_NONE && terminal_kind(&c, j) != T_ABBREV)
+        end = false;
+      else
+        end = ends_here(&c, i, k, j);
       if (end) i = j - 1;
     } else {
       end = j >= c.n || (t[j].flags & DL__TOK_PARA_START) ||

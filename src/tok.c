@@ -493,14 +493,37 @@ static size_t email_end(const struct scan *s, size_t at, size_t lim)
 ** Words and numbers
 ** ==================================================================== */
 
-/* At most two ASCII letters from i, then no letter: the "S" of "U.S". */
-static bool short_piece(const struct scan *s, size_t i, size_t lim)
+/* 1..max ASCII letters from i, then no letter: the "S" of "U.S". */
+static bool short_piece(const struct scan *s, size_t i, size_t lim,
+                        size_t max)
 {
   size_t n = 0;
-  while (i + n < lim && n < 3 &&
+  while (i + n < lim && n <= max &&
          (cls[s->u[i + n]] == C_LOWER || cls[s->u[i + n]] == C_UPPER))
     n++;
-  return n >= 1 && n <= 2 && !is_letter_at(s, i + n, lim);
+  return n >= 1 && n <= max && !is_letter_at(s, i + n, lim);
+}
+
+/* File name extensions that keep "report.pdf" one token. */
+static const char *const exts[] = {"pdf", "doc", "docx", "htm", "html",
+                                   "jpg", "jpeg", "png", "gif", "txt",
+                                   "xls", "xlsx", "ppt", "pptx", "zip",
+                                   "mp3", "mp4", "exe", "csv", "php"};
+
+/* Length of a known extension at i (letters and digits, then no word
+** character), or 0. */
+static size_t ext_at(const struct scan *s, size_t i, size_t lim)
+{
+  size_t n = 0;
+  while (i + n < lim && n < 5 && is_alnum_c(cls[s->u[i + n]])) n++;
+  if (n < 3 || n > 4 || is_word_at(s, i + n, lim)) return 0;
+  for (size_t k = 0; k < DL__COUNTOF(exts); k++) {
+    size_t m = 0;
+    if (strlen(exts[k]) != n) continue;
+    while (m < n && lower_ascii(s->u[i + m]) == exts[k][m]) m++;
+    if (m == n) return n;
+  }
+  return 0;
 }
 
 struct word {
@@ -585,7 +608,7 @@ static void scan_word(const struct scan *s, size_t i, size_t lim,
       }
       /* Dotted letters: U.S, e.g, Ph.D (pieces of at most two letters). */
       if (is_letter_at(s, j - 1, lim) && is_letter_at(s, j + 1, lim) &&
-          j - piece <= 2 && !first_digit && short_piece(s, j + 1, lim)) {
+          j - piece <= 2 && !first_digit && short_piece(s, j + 1, lim, 2)) {
         size_t e = domain_at(s, i, lim);
         if (e > j) {
           w->end = e;
@@ -598,11 +621,30 @@ static void scan_word(const struct scan *s, size_t i, size_t lim,
         continue;
       }
       if (is_letter_at(s, j + 1, lim) && !w->dotted) {
-        size_t e = domain_at(s, i, lim);
+        size_t e = domain_at(s, i, lim), x;
         if (e > j) {
           w->end = e;
           w->flags = DL__TOK_URL;
           return;
+        }
+        x = ext_at(s, j + 1, lim);
+        if (x) { /* report.pdf */
+          w->end = j + 1 + x;
+          return;
+        }
+        /* first.last@host.com: an '@' further on in the same run. */
+        for (x = j + 1; x < lim && x - j < 64 &&
+                        (is_alnum_c(cls[s->u[x]]) || s->u[x] == '.' ||
+                         s->u[x] == '_' || s->u[x] == '-');
+             x++)
+          ;
+        if (x < lim && s->u[x] == '@' && is_alnum_c(cls[s->u[x - 1]])) {
+          size_t em = email_end(s, x, lim);
+          if (em) {
+            w->end = em;
+            w->flags = DL__TOK_EMAIL;
+            return;
+          }
         }
       }
       goto done;
@@ -620,6 +662,13 @@ static void scan_word(const struct scan *s, size_t i, size_t lim,
       if (cls[s->u[j - 1]] == C_DIGIT && is_digit_at(s, j + 1, lim) &&
           first_digit) {
         j++;
+        continue;
+      }
+      /* b/c, w/o, and/or, he/she: short letter pieces. */
+      if (c == '/' && !first_digit && j - piece <= 3 &&
+          is_letter_at(s, j - 1, lim) && short_piece(s, j + 1, lim, 3)) {
+        j++;
+        piece = j;
         continue;
       }
       goto done;
@@ -740,6 +789,12 @@ static size_t do_word(struct scan *s, size_t i, size_t lim)
         f |= DL__TOK_ABBREV;
       }
     }
+    /* PTB splits: can not, gon na, wan na, got ta. */
+    if ((e - i == 6 && cmp_lower(s->v + i, 6, "cannot") == 0) ||
+        (e - i == 5 && (cmp_lower(s->v + i, 5, "gonna") == 0 ||
+                        cmp_lower(s->v + i, 5, "wanna") == 0 ||
+                        cmp_lower(s->v + i, 5, "gotta") == 0)))
+      e = i + 3;
     /* A period that belongs to the word. */
     if (e < lim && s->u[e] == '.' && !(e + 1 < lim && s->u[e + 1] == '.') &&
         w.letter && !(f & DL__TOK_NUM)) {
@@ -806,8 +861,9 @@ static uint32_t quote_flags(struct scan *s, size_t i, size_t k, int32_t cp,
       open = false;
     else if (before_word)
       open = true;
-    else if (nx < 0 || (nx < 0x80 && (cls[nx] == C_SPACE || cls[nx] == C_NL ||
-                                      cls[nx] == C_CR)))
+    else if (nx < 0 || (nx < 0x80 && (cls[nx] == C_NL || cls[nx] == C_CR)))
+      open = false; /* nothing opens at the end of a line */
+    else if (nx < 0x80 && cls[nx] == C_SPACE)
       open = !(dq ? s->dq_open : s->sq_open);
     else
       open = true;
@@ -934,6 +990,23 @@ static size_t do_punct(struct scan *s, size_t i, size_t lim)
       break;
     }
     if (c == DL__BAD_BYTE) break;
+    /* A run of one symbol is one token: ====, ****, ____, $$$, >>. */
+    if (c == '=' || c == '*' || c == '_' || c == '+' || c == '$' ||
+        c == '<' || c == '>' || c == '~' || c == '^' || c == '|' ||
+        c == '\\' || c == '#')
+      while (e < lim && u[e] == c && e - i < DL__TOK_MAX) e++;
+    /* Emoticons: :) :-) :( :-( ;) ;-) :D :P, then a space or the end. */
+    if (c == ':' || c == ';') {
+      size_t x = e;
+      if (x < lim && u[x] == '-') x++;
+      if (x < lim && (u[x] == ')' || u[x] == '(' || u[x] == 'D' ||
+                      u[x] == 'P') &&
+          (x + 1 >= lim || cls[u[x + 1]] == C_SPACE ||
+           cls[u[x + 1]] == C_NL || cls[u[x + 1]] == C_CR)) {
+        e = x + 1;
+        f = DL__TOK_PUNCT;
+      }
+    }
     break;
   }
   return push(s, i, e, f) ? e : 0;

@@ -57,6 +57,12 @@ static const struct {
     {"49 .542 and .5", "49 .542 and .5"},
     {"x\n2. Smith\n10. Jones", "x 2. Smith 10. Jones"},
     {"in 2. Then", "in 2 . Then"},
+    {"==== **** ___ $$$ >>", "==== **** ___ $$$ >>"},
+    {"great! :) ok :-( ;) :D", "great ! :) ok :-( ;) :D"},
+    {"see report.pdf and API.doc.", "see report.pdf and API.doc ."},
+    {"mail Kevin.A.Boone@acme.com now", "mail Kevin.A.Boone@acme.com now"},
+    {"b/c w/o and/or 1/2 Reuters/Ipsos", "b/c w/o and/or 1/2 Reuters / Ipsos"},
+    {"I cannot, gonna wanna gotta", "I can not , gon na wan na got ta"},
     /* ellipses */
     {"wait... what", "wait ... what"},
     {"wait\xe2\x80\xa6what", "wait \xe2\x80\xa6 what"},
@@ -117,6 +123,7 @@ static void t_flags(void)
   T_OK(tu_flags("a \xe2\x80\x9d", "\xe2\x80\x9d") & DL__TOK_CLOSE);
   T_OK(tu_flags("said. ''They", "''") & DL__TOK_OPEN);
   T_OK(tu_flags("pay,'' he", "''") & DL__TOK_CLOSE);
+  T_OK(tu_flags("he said . \"\nNext", "\"") & DL__TOK_CLOSE);
 }
 
 /* The context decides straight quotes: "a" "b" alternate. */
