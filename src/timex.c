@@ -208,6 +208,11 @@ static void weekday(const ctx *c, int wd, int dir, int *y, int *m, int *d)
 static int infer_year(const ctx *c, int m, int dd, int dir)
 {
   int a = c->am * 100 + c->ad, b = m * 100 + (dd ? dd : 15);
+  long da = dl__tx_days(c->ay, c->am, c->ad),
+       db = dl__tx_days(c->ay, m, dd ? dd : 1);
+  /* Within a fortnight of the anchor, the anchor's year whatever the
+  ** tense ("said ... Jan. 14" in an article of Jan. 6). */
+  if (dd && db - da <= 14 && da - db <= 14) return c->ay;
   if (dir < 0) return b > a ? c->ay - 1 : c->ay;
   if (dir > 0) return b < a ? c->ay + 1 : c->ay;
   /* No cue: the nearest occurrence (within six months). */
@@ -283,6 +288,12 @@ static const char *unit_code(int u)
 static void duration(cand *r, double n, int unit)
 {
   char num[24];
+  /* Decades and centuries in years, quarters in months: the TIMEX3
+  ** values most corpora use (P20Y, P9M). */
+  if (unit == TXU_DECADE || unit == TXU_CENTURY || unit == TXU_QUARTER) {
+    if (n >= 0) n *= unit == TXU_DECADE ? 10 : unit == TXU_CENTURY ? 100 : 3;
+    unit = unit == TXU_QUARTER ? TXU_MONTH : TXU_YEAR;
+  }
   fmt_num(num, sizeof num, n);
   r->type = DL__TIMEX_DURATION;
   snprintf(r->val, sizeof r->val, "P%s%s%s",
@@ -550,14 +561,48 @@ static size_t p_time(const ctx *c, size_t i, cand *r)
 ** The core forms
 ** ==================================================================== */
 
+/* A unit word at i ("years"), not an all-caps acronym ("SEC"). */
+static int unit_at(const ctx *c, size_t i)
+{
+  int u = cat(c, i, TXC_UNIT);
+  if (u < 0) return -1;
+  if (T(i)->end - T(i)->start > 1 && T(i)->cap) {
+    const char *s = c->d->view + T(i)->start;
+    if (s[1] >= 'A' && s[1] <= 'Z') return -1;
+  }
+  return u;
+}
+
+/* Does the sentence around token i mention word w? */
+static bool sent_has(const ctx *c, size_t i, const char *w)
+{
+  size_t lo = i, hi = i;
+  while (lo > 0 && !T(lo)->sent && i - lo < 40) lo--;
+  while (hi + 1 < c->n && !T(hi + 1)->sent && hi - i < 40) hi++;
+  for (size_t k = lo; k <= hi; k++)
+    if (is(c, k, w)) return true;
+  return false;
+}
+
+/* The last completed quarter before the anchor, shifted by dy years. */
+static void last_quarter(const ctx *c, cand *r, int dy, int q)
+{
+  long k = (long)c->ay * 4 + (c->am - 1) / 3 - 1;
+  if (q) k = (long)(c->ay + dy) * 4 + q - 1;
+  else k += dy * 4;
+  snprintf(r->val, sizeof r->val, "%04ld-Q%ld", k / 4, k % 4 + 1);
+}
+
 /* NUMBER UNIT [ago|earlier|later|from now] at i (number in words or
 ** digits, or "several", "a few"). */
 static size_t p_quantity(const ctx *c, size_t i, cand *r)
 {
   double n = -1;
   size_t j = i;
-  int u, k;
+  int u;
+  bool sing;
   if (cat(c, i, TXC_NUMW) == -2) { /* several, few, many, some */
+    if (is(c, i, "many") || is(c, i, "some")) return 0;
     j = i + 1;
   } else if (is(c, i, "a") && is(c, i + 1, "few")) {
     j = i + 2;
@@ -570,28 +615,28 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
   }
   /* "16-hour", "two-year" */
   if (hyph(c, j)) j++;
-  u = cat(c, j, TXC_UNIT);
+  u = unit_at(c, j);
   if (u < 0) return 0;
-  /* "a year" but not "a year's"; "one year" fine */
-  if ((u > 100) != (n != 1 || n < 0) && !(n == 1 && u > 100 && 0)) {
-    /* singular/plural mismatch is tolerated for hyphenated adjectives
-    ** ("five-year plan") and "X units" with X unknown */
-  }
+  sing = u < 100;
   u %= 100;
   j++;
   /* "22-year-old", "five years old": an age, not a time. */
-  if ((hyph(c, j) && is(c, j + 1, "old")) || is(c, j, "old")) {
+  if ((hyph(c, j) && is(c, j + 1, "old")) || is(c, j, "old") ||
+      (hyph(c, j) && is(c, j + 1, "olds"))) {
     r->block = true;
     return 0;
   }
+  /* "a second time", "a quarter of the": not times */
+  if (sing && n == 1 && (u == TXU_SECOND || u == TXU_QUARTER) &&
+      in(c, j) && T(j)->kind == TX_WORD && !is(c, j, "ago") &&
+      !is(c, j, "later") && !is(c, j, "earlier"))
+    return 0;
   r->end = j;
-  if (is(c, j, "ago") || is(c, j, "earlier") || is(c, j, "before") ||
-      is(c, j, "later") || (is(c, j, "from") && is(c, j + 1, "now"))) {
+  if (is(c, j, "ago") || (is(c, j, "earlier") && n >= 0) ||
+      (is(c, j, "later") && u >= TXU_DAY && n >= 0) ||
+      (is(c, j, "from") && is(c, j + 1, "now"))) {
     bool back = !is(c, j, "later") && !is(c, j, "from");
     r->end = j + (is(c, j, "from") ? 2 : 1);
-    if (is(c, j, "before") && in(c, j + 1) && T(j + 1)->kind == TX_WORD &&
-        cat(c, j + 1, TXC_STOP) < 0)
-      return 0; /* "two days before the vote": relative to an event */
     r->type = DL__TIMEX_DATE;
     r->rel = true;
     r->uval[0] = 0;
@@ -603,14 +648,14 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
     if (c->have) {
       long dn = (long)n;
       if ((double)dn != n) dn = (long)(n + 0.5);
-      if (u == TXU_DECADE) dn *= 1;
-      gran(c, r, u, back ? -dn : dn);
+      if (u == TXU_YEAR && dn == 1 && back && sent_has(c, i, "quarter"))
+        last_quarter(c, r, -1, 0); /* "a year ago" of a quarter */
+      else
+        gran(c, r, u, back ? -dn : dn);
     }
     return r->end;
   }
   duration(r, n, u);
-  k = 0;
-  (void)k;
   return r->end;
 }
 
@@ -631,13 +676,13 @@ static size_t p_mod(const ctx *c, size_t i, cand *r)
       k += 2;
     else
       k = dl__tx_cardinal(c->d, c->lx, k, &n);
-    if (k > j && !is(c, j, "a") && (u = cat(c, k, TXC_UNIT)) > 100) {
+    if (k > j && !is(c, j, "a") && (u = unit_at(c, k)) > 100) {
       duration(r, n, u % 100);
       r->end = k + 1;
       return k + 1;
     }
   }
-  if ((u = cat(c, j, TXC_UNIT)) > 0) {
+  if ((u = unit_at(c, j)) > 0) {
     r->end = j + 1;
     r->type = DL__TIMEX_DATE;
     if (u > 100) { /* "recent years", "coming weeks" */
@@ -667,15 +712,26 @@ static size_t p_mod(const ctx *c, size_t i, cand *r)
     if (u == TXU_DAY || u <= TXU_HOUR) return 0; /* "the next day" */
     r->rel = true;
     r->uval[0] = 0;
-    if (c->have) {
+    {
       long off = 0;
+      int q;
       switch (md) {
       case TXM_LAST: case TXM_PREVIOUS: off = -1; break;
       case TXM_NEXT: case TXM_COMING: case TXM_FOLLOWING: off = 1; break;
       case TXM_LATEST: off = u == TXU_QUARTER ? -1 : 0; break;
       default: off = 0;
       }
-      gran(c, r, u, off);
+      /* "this year's third quarter" */
+      if (u == TXU_YEAR && ch(c, j + 1) == '\'' && is(c, j + 2, "s") &&
+          (q = cat(c, j + 3, TXC_ORDW)) > 0 && q <= 4 &&
+          is(c, j + 4, "quarter")) {
+        r->end = j + 5;
+        snprintf(r->uval, sizeof r->uval, "XXXX-Q%d", q);
+        if (c->have)
+          snprintf(r->val, sizeof r->val, "%04ld-Q%d", c->ay + off, q);
+        return j + 5;
+      }
+      if (c->have) gran(c, r, u, off);
     }
     return j + 1;
   }
@@ -780,7 +836,8 @@ static size_t p_deictic(const ctx *c, size_t i, cand *r)
     return j;
   }
   case TXD_NOW:
-    if (is(c, i + 1, "that") || is(c, i + 1, "-")) return 0;
+    if (is(c, i + 1, "that") || ch(c, i + 1) == '-') return 0;
+    if (T(i)->sent && ch(c, i + 1) == ',') return 0; /* "Now, ..." */
     ref = "PRESENT_REF";
     break;
   case TXD_CURRENTLY:
@@ -813,6 +870,7 @@ static size_t p_deictic(const ctx *c, size_t i, cand *r)
   snprintf(r->val, sizeof r->val, "%s", ref);
   memcpy(r->uval, r->val, sizeof r->val);
   r->end = j;
+  if (v != TXD_FUTURE && v != TXD_PAST) r->nothe = true;
   return j;
 }
 
@@ -914,6 +972,17 @@ static size_t p_number(const ctx *c, size_t i, cand *r, int wd)
       }
       return r->end;
     }
+    {
+      /* "the 1988 third quarter" */
+      int q = cat(c, i + 1, TXC_ORDW);
+      if (q > 0 && q <= 4 && is(c, i + 2, "quarter")) {
+        r->end = i + 3;
+        r->type = DL__TIMEX_DATE;
+        snprintf(r->val, sizeof r->val, "%04d-Q%d", v, q);
+        memcpy(r->uval, r->val, sizeof r->val);
+        return i + 3;
+      }
+    }
     if (!year_context(c, i)) return 0;
     r->end = i + 1;
     r->type = DL__TIMEX_DATE;
@@ -1014,10 +1083,10 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     }
     return j;
   }
-  if (cat(c, i, TXC_DEICTIC) > 0) return p_deictic(c, i, r);
   if (cat(c, i, TXC_MOD) > 0) {
     if ((j = p_mod(c, i, r)) != 0) return j;
   }
+  if (cat(c, i, TXC_DEICTIC) > 0) return p_deictic(c, i, r);
   if ((v = cat(c, i, TXC_SEASON)) > 0) {
     size_t k = i + 1;
     bool ctxok = i > 0 && (is(c, i - 1, "the") || is(c, i - 1, "in") ||
@@ -1044,10 +1113,36 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
       snprintf(r->val, sizeof r->val, "%04d-%s", c->ay, season_code[v]);
     return i + 1;
   }
-  if ((v = cat(c, i, TXC_ORDW)) > 0) {
+  if ((v = cat(c, i, TXC_ORDW)) > 0 ||
+      (is(c, i, "last") && is(c, i + 1, "half"))) {
     size_t k = i + 1;
     double n;
+    int dy = 0;
+    bool ofrel = false;
+    if (v < 0) v = 2; /* "the last half" */
     if (hyph(c, k)) k++;
+    if ((is(c, k, "quarter") && v <= 4) || (is(c, k, "half") && v <= 2)) {
+      /* "... of last year", "... of this year" */
+      size_t e = k + 1;
+      int md = cat(c, e + 1, TXC_MOD);
+      if (is(c, e, "of") && is(c, e + 2, "year") && md > 0) {
+        dy = md == TXM_LAST || md == TXM_PREVIOUS ? -1
+             : md == TXM_NEXT || md == TXM_COMING || md == TXM_FOLLOWING ? 1
+             : 0;
+        ofrel = true;
+      }
+      if (ofrel && !c->have) ofrel = false;
+      if (ofrel) {
+        r->end = e + 3;
+        r->type = DL__TIMEX_DATE;
+        r->rel = true;
+        snprintf(r->uval, sizeof r->uval, "XXXX-%c%d",
+                 is(c, k, "half") ? 'H' : 'Q', v);
+        snprintf(r->val, sizeof r->val, "%04d-%c%d", c->ay + dy,
+                 is(c, k, "half") ? 'H' : 'Q', v);
+        return e + 3;
+      }
+    }
     if (is(c, k, "quarter") && v <= 4) {
       int y = 0;
       size_t e = k + 1;
@@ -1129,7 +1224,7 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
       size_t e = dl__tx_cardinal(c->d, c->lx, k, &n);
       if (e > k && !is(c, k, "a")) k = e;
     }
-    if ((u = cat(c, k, TXC_UNIT)) > 0) {
+    if ((u = unit_at(c, k)) > 0) {
       char num[24];
       u %= 100;
       fmt_num(num, sizeof num, n);
@@ -1154,7 +1249,7 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     int u;
     if ((is(c, k, "a") || is(c, k, "per") || is(c, k, "each") ||
          is(c, k, "every")) &&
-        (u = cat(c, k + 1, TXC_UNIT)) > 0 && u < 100) {
+        (u = unit_at(c, k + 1)) > 0 && u < 100) {
       r->end = k + 2;
       r->type = DL__TIMEX_SET;
       snprintf(r->val, sizeof r->val, "P%s1%s", u <= TXU_HOUR ? "T" : "",
@@ -1164,14 +1259,54 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     }
     return 0;
   }
-  if ((is(c, i, "year") || is(c, i, "year-earlier")) &&
-      ((hyph(c, i + 1) && (is(c, i + 2, "earlier") || is(c, i + 2, "ago"))))) {
-    r->end = i + 3;
+  if (is(c, i, "year") && hyph(c, i + 1) &&
+      (is(c, i + 2, "earlier") || is(c, i + 2, "ago"))) {
+    /* "year-earlier", "the year-ago [third] quarter|period" */
+    size_t e = i + 3;
+    int q = cat(c, e, TXC_ORDW);
+    bool quarter = false;
+    if (q > 0 && q <= 4 && is(c, e + 1, "quarter")) {
+      e += 2;
+      quarter = true;
+    } else if (is(c, e, "quarter") || is(c, e, "period")) {
+      e++;
+      quarter = true;
+      q = 0;
+    }
+    r->end = e;
     r->type = DL__TIMEX_DATE;
     r->rel = true;
     r->uval[0] = 0;
-    if (c->have) snprintf(r->val, sizeof r->val, "%04d", c->ay - 1);
-    return i + 3;
+    if (c->have) {
+      if (quarter)
+        last_quarter(c, r, -1, q > 0 ? q : 0);
+      else
+        snprintf(r->val, sizeof r->val, "%04d", c->ay - 1);
+    }
+    return e;
+  }
+  /* "the quarter", "the weekend" */
+  if (i > 0 && is(c, i - 1, "the") && !is(c, i + 1, "of") &&
+      !hyph(c, i + 1)) {
+    if (is(c, i, "quarter")) {
+      r->end = i + 1;
+      r->type = DL__TIMEX_DATE;
+      r->rel = true;
+      r->uval[0] = 0;
+      if (c->have) last_quarter(c, r, 0, 0);
+      return i + 1;
+    }
+    if (is(c, i, "weekend")) {
+      int aw = c->have ? dl__tx_wday(c->ay, c->am, c->ad) : 0;
+      int dir = tense(c, i, i + 1);
+      r->end = i + 1;
+      r->type = DL__TIMEX_DATE;
+      r->rel = true;
+      r->uval[0] = 0;
+      /* Monday to Friday: the past tense means the weekend before. */
+      if (c->have) gran(c, r, TXU_WEEKEND, aw <= 5 && dir < 0 ? -1 : 0);
+      return i + 1;
+    }
   }
   if (is(c, i, "q") && T(i)->cap && pnum(c, i + 1, 1) && tight(c, i + 1) &&
       ival(c, i + 1) >= 1 && ival(c, i + 1) <= 4) {
@@ -1205,7 +1340,7 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
       }
   }
   /* Plain plural units: "for years", "in recent months" handled above */
-  if ((v = cat(c, i, TXC_UNIT)) > 100 && i > 0 &&
+  if ((v = unit_at(c, i)) > 100 && i > 0 &&
       (is(c, i - 1, "for") || is(c, i - 1, "over") ||
        is(c, i - 1, "within")) &&
       v != 100 + TXU_QUARTER) {
@@ -1277,6 +1412,18 @@ static size_t p_full(const ctx *c, size_t i, cand *r)
     edge = true;
   }
   if (is(c, j, "fiscal") && year4(c, j + 1)) j++;
+  if (edge && the && (is(c, j, "year") || is(c, j, "month") ||
+                      is(c, j, "week") || is(c, j, "decade") ||
+                      is(c, j, "century"))) {
+    /* "the end of the year": this year */
+    int u = unit_at(c, j);
+    r->end = j + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    r->mod = mod;
+    if (c->have) gran(c, r, u, 0);
+    return j + 1;
+  }
   e = p_core(c, j, r);
   /* Without a reading, the caller moves on to the next token, which
   ** tries the core without this prefix. */

@@ -46,7 +46,7 @@ for i, w in enumerate(["spring","summer","fall","autumn","winter"]):
 for w, v in [("morning",1),("afternoon",2),("evening",3),("night",4),("overnight",4)]:
     add("TXC_POD", v, w)
 for w, v in [("today",1),("yesterday",2),("tomorrow",3),("tonight",4),("now",5),
-             ("recently",6),("lately",6),("currently",7),("presently",7),("soon",8),
+             ("recently",6),("lately",6),("currently",7),("presently",7),
              ("future",9),("past",10),("noon",11),("midday",11),("midnight",12),
              ("nowadays",13),("formerly",14),("previously",14)]:
     add("TXC_DEICTIC", v, w)
@@ -55,7 +55,7 @@ for w, v in [("last",1),("next",2),("this",3),("past",4),("coming",5),("followin
              ("upcoming",5),("preceding",7),("prior",7)]:
     add("TXC_MOD", v, w)
 for w, v in [("daily",4),("weekly",5),("monthly",7),("annually",9),("yearly",9),
-             ("hourly",3),("nightly",4),("quarterly",8)]:
+             ("hourly",3),("nightly",4)]:
     add("TXC_SETADV", v, w)
 for w, v in [("early",1),("late",2),("mid",3),("earlier",4),("later",5)]:
     add("TXC_EDGE", v, w)
