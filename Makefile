@@ -56,7 +56,10 @@ TEST_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_SRC   := $(wildcard bench/bench_*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 EVAL_BIN    := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/eval_*.c))
-FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+# fuzz_main.c is the replay driver, not a target. The JSONL target drives
+# the CLI's reader, so the fuzz builds add that one CLI file.
+FUZZ_SRC    := $(filter-out tests/fuzz/fuzz_main.c,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_EXTRA  := tools/dateline/input.c
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%-replay,$(FUZZ_SRC))
 
 STATIC      := $(BUILD)/libdateline.a
@@ -100,10 +103,11 @@ $(BUILD)/bench/%: bench/%.c $(STATIC)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
 
 # Fuzz targets are replayed over their corpus under the normal compiler.
-$(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/fuzz_main.c $(STATIC)
+$(BUILD)/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/fuzz_main.c \
+    $(wildcard tests/fuzz/*.h) $(FUZZ_EXTRA) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/fuzz_main.c \
-	  $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+	$(CC) $(CPPFLAGS) -Itools/dateline $(ALL_CFLAGS) -o $@ $< \
+	  tests/fuzz/fuzz_main.c $(FUZZ_EXTRA) $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
 
 test check: all
 	@tests/run.sh $(BUILD)
@@ -116,8 +120,9 @@ fuzz:
 	@mkdir -p $(BUILD)/fuzz
 	for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  $(FUZZ_CC) $(CPPFLAGS) -std=c11 -O1 -g -DDL_BUILDING \
-	    -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
+	  $(FUZZ_CC) $(CPPFLAGS) -Itools/dateline -std=c11 -O1 -g -DDL_BUILDING \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o $(BUILD)/fuzz/$$n $$f $(FUZZ_EXTRA) \
 	    $(LIB_SRC) $(LIB_LIBS) $(CLI_LIBS) || exit 1; \
 	done
 

@@ -115,7 +115,8 @@ int32_t dl__toupper(int32_t cp);
 bool dl__is_dquote(int32_t cp); /* " U+201C U+201D U+201E U+00AB U+00BB */
 bool dl__is_squote(int32_t cp); /* ' U+2018 U+2019 U+201A U+2039 U+203A */
 bool dl__is_dash(int32_t cp);   /* - U+2010..U+2015 U+2212 */
-/* Case-folds s[0..n) into the buffer (appending); NFKC-casefold. */
+/* Case-folds s[0..n) into the buffer (appending): full Unicode case
+** folding per code point (ß -> ss, É -> é), no normalization. */
 bool dl__casefold(dl__buf *out, const char *s, size_t n);
 
 /* ====================================================================

@@ -60,12 +60,18 @@ static void pre_value(dl__jw *w)
   }
 }
 
+/* The comma stack has 64 levels. Deeper nesting would come out without
+** commas, so it fails the writer instead (the `oom` flag doubles as "this
+** output is unusable"); no record comes near that depth. */
 static void open(dl__jw *w, char c)
 {
   pre_value(w);
   put(w, &c, 1);
   w->depth++;
-  if (w->depth < 64) w->need_comma[w->depth] = false;
+  if (w->depth < 64)
+    w->need_comma[w->depth] = false;
+  else
+    w->oom = true;
 }
 
 static void close_(dl__jw *w, char c)
@@ -197,6 +203,15 @@ void dl__jw_double(dl__jw *w, double v, int digits)
   }
   if (digits < 0 || digits > 17) digits = 6;
   n = snprintf(tmp, sizeof tmp, "%.*f", digits, v);
+  if (n < 0 || (size_t)n >= sizeof tmp) {
+    /* Too long for fixed notation (|v| near 1e45 or more): exponent
+    ** form, 15 significant digits, still a valid JSON number. */
+    n = snprintf(tmp, sizeof tmp, "%.15g", v);
+    if (n < 0 || (size_t)n >= sizeof tmp) n = 0;
+    pre_value(w);
+    put(w, tmp, (size_t)n);
+    return;
+  }
   /* Trim trailing zeros: 0.500000 -> 0.5, 2.000 -> 2 */
   if (memchr(tmp, '.', (size_t)n)) {
     while (n > 0 && tmp[n - 1] == '0') n--;

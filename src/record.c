@@ -28,26 +28,13 @@ const char *dl__ent_type_name(dl__ent_type t)
 static size_t count_cps(const unsigned char *u, size_t from, size_t to)
 {
   size_t n = 0;
-  /* A code point starts at every byte that is not a continuation byte,
-  ** and each invalid byte counts as one (it is written as U+FFFD). For
-  ** invalid input this can differ from the decoder by stray continuation
-  ** bytes; we count those too so that offsets stay monotonic. */
+  /* Counted on the view, where every replaced byte is a single ASCII
+  ** byte: a code point starts at every byte that is not a continuation
+  ** byte, and each invalid input byte counts one (it is written as
+  ** U+FFFD). Counting on the raw text instead would miss stray
+  ** continuation bytes. */
   for (size_t i = from; i < to; i++) {
     if ((u[i] & 0xC0) != 0x80) n++;
-  }
-  return n;
-}
-
-static size_t stray_fix(const dl_doc *d, size_t from, size_t to)
-{
-  /* Continuation bytes that are not part of a valid sequence are bad
-  ** bytes: each is its own U+FFFD, so add them back. */
-  size_t n = 0;
-  for (size_t k = 0; k < d->n_bad_stored; k++) {
-    uint32_t b = d->bad_bytes[k];
-    if (b >= from && b < to &&
-        (((const unsigned char *)d->text)[b] & 0xC0) == 0x80)
-      n++;
   }
   return n;
 }
@@ -56,20 +43,16 @@ size_t dl__doc_char_offset(const dl_doc *d, size_t off)
 {
   /* Without a checkpoint table: count from the start. Used by callers
   ** outside the record writer; the writer uses jw->offmap. */
-  size_t n = count_cps((const unsigned char *)d->text, 0, off);
-  if (d->n_bad_bytes) n += stray_fix(d, 0, off);
-  return n;
+  return count_cps((const unsigned char *)d->view, 0, off);
 }
 
 static size_t char_off(const dl_doc *d, const dl__jw *w, size_t off)
 {
-  size_t k, n;
+  size_t k;
   if (!w->offmap) return dl__doc_char_offset(d, off);
   k = off / DL__OFFMAP_STEP;
-  n = w->offmap[k] +
-      count_cps((const unsigned char *)d->text, k * DL__OFFMAP_STEP, off);
-  if (d->n_bad_bytes) n += stray_fix(d, k * DL__OFFMAP_STEP, off);
-  return n;
+  return w->offmap[k] +
+         count_cps((const unsigned char *)d->view, k * DL__OFFMAP_STEP, off);
 }
 
 static uint32_t *build_offmap(const dl_doc *d)
@@ -80,8 +63,7 @@ static uint32_t *build_offmap(const dl_doc *d)
   if (!m) return NULL;
   for (size_t k = 1; k < nk; k++) {
     size_t a = (k - 1) * DL__OFFMAP_STEP, b = k * DL__OFFMAP_STEP;
-    acc += count_cps((const unsigned char *)d->text, a, b);
-    if (d->n_bad_bytes) acc += stray_fix(d, a, b);
+    acc += count_cps((const unsigned char *)d->view, a, b);
     m[k] = (uint32_t)acc;
   }
   return m;
@@ -326,7 +308,7 @@ DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
   if (len) *len = 0;
   if (!d) return DL_ERR_INVALID;
   want &= d->fields_done;
-  dl__jw_init(&w, NULL, (flags & DL_JSON_PRETTY) != 0);
+  dl__jw_init(&w, d->al, (flags & DL_JSON_PRETTY) != 0);
   if (flags & DL_JSON_CHARS) {
     offmap = build_offmap(d);
     if (!offmap) return DL_ERR_NOMEM;

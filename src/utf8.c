@@ -204,11 +204,14 @@ bool dl__casefold(dl__buf *out, const char *s, size_t n)
       elen = 1;
     } else {
       /* Full case folding can expand (ß -> ss): ask utf8proc for the
-      ** mapping of this one code point. */
+      ** mapping of this one code point. Case folding only: with
+      ** UTF8PROC_COMPOSE (or DECOMPOSE) set, utf8proc also decomposes
+      ** the result (É -> e + U+0301) and nothing recomposes it per code
+      ** point, so precomposed letters would come out decomposed. */
       utf8proc_int32_t dst[8];
       int last = 0;
       utf8proc_ssize_t m = utf8proc_decompose_char(
-          (utf8proc_int32_t)cp, dst, 8, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE,
+          (utf8proc_int32_t)cp, dst, 8, UTF8PROC_CASEFOLD,
           &last);
       if (m < 1 || m > 4) {
         elen = dl__utf8_encode(cp, enc);
