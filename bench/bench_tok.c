@@ -210,7 +210,9 @@ static void load_bbc(corpus *c, const char *shared)
 {
   char pat[4096];
   glob_t g;
-  snprintf(pat, sizeof pat, "%s/data/news/bbc/*/*.txt", shared);
+  if (snprintf(pat, sizeof pat, "%s/data/news/bbc/*/*.txt", shared) >=
+      (int)sizeof pat)
+    die("path too long: %s", shared);
   if (glob(pat, 0, NULL, &g) != 0) die("no BBC files at %s", pat);
   for (size_t i = 0; i < g.gl_pathc; i++) {
     const char *p = g.gl_pathv[i];
@@ -298,7 +300,9 @@ static void load_reuters(corpus *c, const char *shared)
 {
   char pat[4096];
   glob_t g;
-  snprintf(pat, sizeof pat, "%s/data/news/reuters21578/reut2-*.sgm", shared);
+  if (snprintf(pat, sizeof pat, "%s/data/news/reuters21578/reut2-*.sgm",
+               shared) >= (int)sizeof pat)
+    die("path too long: %s", shared);
   if (glob(pat, 0, NULL, &g) != 0) die("no Reuters files at %s", pat);
   for (size_t i = 0; i < g.gl_pathc; i++) {
     size_t len;

@@ -348,6 +348,32 @@ static bool grow(const dl_allocator *al, void **p, size_t old_n, size_t n,
   return true;
 }
 
+/* Grows k arrays that share one capacity, all or none: if one allocation
+** failed after others succeeded, the shared capacity would understate the
+** grown blocks and a later realloc would pass the allocator a wrong old
+** size (found by tests/unit/test_oom.c). New blocks are allocated first;
+** only when all exist are the old contents copied and the old blocks
+** freed. */
+static bool grow_all(const dl_allocator *al, void **ps[], const size_t ob[],
+                     const size_t nb[], size_t k)
+{
+  void *q[4] = {NULL, NULL, NULL, NULL};
+  if (k > 4) return false;
+  for (size_t i = 0; i < k; i++) {
+    q[i] = dl__malloc(al, nb[i]);
+    if (!q[i]) {
+      for (size_t j = 0; j < i; j++) dl__free(al, q[j]);
+      return false;
+    }
+  }
+  for (size_t i = 0; i < k; i++) {
+    if (*ps[i] && ob[i]) memcpy(q[i], *ps[i], DL__MIN(ob[i], nb[i]));
+    dl__free(al, *ps[i]);
+    *ps[i] = q[i];
+  }
+  return true;
+}
+
 bool dl__ner_ws_reserve(struct dl__ner_ws *ws, size_t n)
 {
   size_t cap;
@@ -362,24 +388,29 @@ bool dl__ner_ws_reserve(struct dl__ner_ws *ws, size_t n)
   if (ws->rows_cap < cap) {
     size_t per;
     if (!dl__mul_ok(cap, DL__NER_MAXF, &per)) return false;
-    if (!grow(ws->al, (void **)&ws->rows, ws->rows_cap * DL__NER_MAXF, per,
-              sizeof *ws->rows))
-      return false;
-    if (!grow(ws->al, (void **)&ws->nf, ws->rows_cap, cap, 1)) return false;
+    void **ps[2] = {(void **)&ws->rows, (void **)&ws->nf};
+    size_t ob[2], nb[2];
+    ob[0] = ws->rows_cap * DL__NER_MAXF * sizeof *ws->rows;
+    ob[1] = ws->rows_cap;
+    if (!dl__mul_ok(per, sizeof *ws->rows, &nb[0])) return false;
+    nb[1] = cap;
+    if (!grow_all(ws->al, ps, ob, nb, 2)) return false;
     ws->rows_cap = cap;
   }
   if (ws->em_cap < cap) {
     size_t per;
     if (!dl__mul_ok(cap, DL__NER_NT, &per)) return false;
-    if (!grow(ws->al, (void **)&ws->em, ws->em_cap * DL__NER_NT, per,
-              sizeof(float)))
-      return false;
-    if (!grow(ws->al, (void **)&ws->vit, ws->em_cap * DL__NER_NT, per,
-              sizeof(float)))
-      return false;
-    if (!grow(ws->al, (void **)&ws->bp, ws->em_cap * DL__NER_NT, per, 1))
-      return false;
-    if (!grow(ws->al, (void **)&ws->tags, ws->em_cap, cap, 1)) return false;
+    void **ps[4] = {(void **)&ws->em, (void **)&ws->vit, (void **)&ws->bp,
+                    (void **)&ws->tags};
+    size_t ob[4], nb[4];
+    ob[0] = ob[1] = ws->em_cap * DL__NER_NT * sizeof(float);
+    ob[2] = ws->em_cap * DL__NER_NT;
+    ob[3] = ws->em_cap;
+    if (!dl__mul_ok(per, sizeof(float), &nb[0])) return false;
+    nb[1] = nb[0];
+    nb[2] = per;
+    nb[3] = cap;
+    if (!grow_all(ws->al, ps, ob, nb, 4)) return false;
     ws->em_cap = cap;
   }
   return true;
@@ -429,10 +460,28 @@ bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
   static const struct dl__ner_lex nolex = {0};
   while (cap < 2 * n + 2) cap *= 2;
   if (dt->cap < cap) {
-    if (!grow(ws->al, (void **)&dt->keys, dt->cap, cap, sizeof *dt->keys))
+    /* Both arrays share dt->cap, so grow them as one: if the second grow
+    ** failed after the first succeeded, dt->cap would understate the first
+    ** block and the next realloc would pass the allocator a wrong old
+    ** size. The table is rebuilt below, so nothing needs keeping. */
+    size_t kb, vb;
+    dl__free(ws->al, dt->keys);
+    dl__free(ws->al, dt->vals);
+    dt->keys = NULL;
+    dt->vals = NULL;
+    dt->cap = 0;
+    if (!dl__mul_ok(cap, sizeof *dt->keys, &kb) ||
+        !dl__mul_ok(cap, sizeof *dt->vals, &vb))
       return false;
-    if (!grow(ws->al, (void **)&dt->vals, dt->cap, cap, sizeof *dt->vals))
+    dt->keys = dl__malloc(ws->al, kb);
+    dt->vals = dl__malloc(ws->al, vb);
+    if (!dt->keys || !dt->vals) {
+      dl__free(ws->al, dt->keys);
+      dl__free(ws->al, dt->vals);
+      dt->keys = NULL;
+      dt->vals = NULL;
       return false;
+    }
     dt->cap = cap;
   }
   memset(dt->keys, 0, dt->cap * sizeof *dt->keys);

@@ -58,7 +58,10 @@ static void *c_realloc(void *ctx, void *p, size_t old, size_t n)
 {
   counter *c = ctx;
   hdr *h = (hdr *)p - 1, *nh;
-  if (h->size != old) bad_old++;
+  if (h->size != old) {
+    bad_old++;
+    if (getenv("OOM_ABORT")) abort(); /* to find the caller in gdb */
+  }
   if (should_fail(c)) return NULL;
   nh = realloc(h, sizeof *nh + n);
   if (!nh) return NULL;
