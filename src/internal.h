@@ -255,7 +255,8 @@ typedef struct dl__mention {
 
 enum {
   DL__MEN_POSSESSIVE = 1u << 0, /* followed by 's / ' in the text */
-  DL__MEN_PRONOUN = 1u << 1
+  DL__MEN_PRONOUN = 1u << 1,
+  DL__MEN_NOMINAL = 1u << 2     /* a title used as a name: "the president" */
 };
 
 typedef struct dl__role {
@@ -331,6 +332,7 @@ struct dl_doc {
   size_t n_mentions;
   dl__entity *entities;
   size_t n_entities;
+  bool entities_ran; /* the entity stage ran with a tagger or mentions */
 
   /* dateline_wire.c: the wire dateline ("BRUSSELS, Aug 22 (Reuters) -"),
   ** when the text opens with one; crawl is the --date flag (the date the
