@@ -454,6 +454,76 @@ static void facilities(struct dl__ews *ws)
 }
 
 /* ====================================================================
+** 2b. Organizations
+** ==================================================================== */
+
+/* A tagger trained on CoNLL often splits "Russian Orthodox Church" into
+** MISC "Russian" + PER "Orthodox Church". A mention whose last word is an
+** organization head (Church, Ministry, Party: roles.c) is an ORG when it
+** was tagged PER, and absorbs a MISC mention right before it. */
+static bool last_word_org(const dl_doc *d, uint32_t s, uint32_t e)
+{
+  struct cw w;
+  return prev_cw(d, e, s, &w) && !w.sep && (w.fl & DL__ROLE_ORG) && w.cap &&
+         w.s > s;
+}
+
+static void organizations(struct dl__ews *ws)
+{
+  const dl_doc *d = ws->d;
+  size_t prev = SIZE_MAX;
+  for (size_t i = 0; i < ws->n; i++) {
+    struct dl__emen *m = &ws->m[i];
+    if (m->flags & DL__EM_DROP) continue;
+    if ((m->type == DL__ENT_PER || m->type == DL__ENT_MISC ||
+         m->type == DL__ENT_ORG) &&
+        last_word_org(d, m->s, m->e)) {
+      m->type = DL__ENT_ORG;
+      if (prev != SIZE_MAX && ws->m[prev].type == DL__ENT_MISC) {
+        bool gap = true;
+        for (uint32_t p = ws->m[prev].e; p < m->s && gap; p++)
+          gap = d->view[p] == ' ';
+        if (gap) {
+          ws->m[prev].flags |= DL__EM_DROP;
+          m->s = ws->m[prev].s;
+        }
+      }
+    }
+    prev = i;
+  }
+}
+
+/* The tagger sometimes leaves the first word of a rare name outside the
+** mention ("as Mevlut [Mert Altintas]"). A capitalized word right before
+** a PER mention, not sentence-initial, not a title, modifier, demonym-like
+** adjective or stop word, and in no other mention, joins it. */
+static void extend_person(struct dl__ews *ws, struct dl__emen *m)
+{
+  const dl_doc *d = ws->d;
+  struct cw w, f, b;
+  uint32_t lo, hi;
+  size_t n;
+  if (!next_cw(d, m->s, m->e, &f) || (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD)))
+    return;
+  sent_bounds(d, m->s, &lo, &hi);
+  if (!prev_cw(d, m->s, lo, &w) || w.sep || !w.cap || w.poss || w.nl < 2 ||
+      (w.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP |
+               DL__ROLE_ARTICLE | DL__ROLE_ORG | DL__ROLE_FAC)))
+    return;
+  n = w.nl;
+  if ((n > 3 && memcmp(w.n + n - 3, "ian", 3) == 0) ||
+      (n > 3 && memcmp(w.n + n - 3, "ese", 3) == 0) ||
+      (n > 3 && memcmp(w.n + n - 3, "ish", 3) == 0))
+    return;
+  for (uint32_t i = w.s; i < w.e; i++) /* not ALL CAPS (headlines) */
+    if (d->view[i] >= 'A' && d->view[i] <= 'Z' && i > w.s) return;
+  if (mention_at(ws, w.s) != DL__NONE32) return;
+  if (!prev_cw(d, w.s, lo, &b)) return; /* sentence-initial */
+  if (b.sep && d->view[b.s] != ',') return;
+  m->s = w.s;
+}
+
+/* ====================================================================
 ** 3. Clean-up of one mention
 ** ==================================================================== */
 
@@ -664,8 +734,7 @@ static bool in_per(const struct dl__ews *ws, const struct cw *w, uint32_t mi)
 {
   uint32_t j = mention_at(ws, w->s);
   if (j == DL__NONE32) j = mention_at(ws, w->e - 1);
-  return j != DL__NONE32 && j != mi &&
-         (ws->m[j].type == DL__ENT_PER || ws->m[j].type == DL__ENT__COUNT);
+  return j != DL__NONE32 && j != mi && ws->m[j].type == DL__ENT_PER;
 }
 
 /* Words before p: title(s) with modifiers ("Russian President",
@@ -787,6 +856,9 @@ static bool appos_after(struct dl__ews *ws, uint32_t mi, uint32_t hi)
   if (!n) return true;
   first = appos_phrase(w, n, &head);
   if (first >= n) return true;
+  /* "the Church, Patriarch Kirill, led": a name, not a role. */
+  for (size_t k = 0; k < n; k++)
+    if (in_per(ws, &w[k], mi)) return true;
   /* The phrase runs to the next separator, a relative pronoun or a
   ** verb-like stop word ("who", "said"). */
   end = first;
@@ -924,6 +996,7 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!d->n_mentions) goto done;
   if (!collect(&ws)) goto nomem;
   facilities(&ws);
+  organizations(&ws);
   for (size_t i = 0; i < ws.n; i++) {
     struct dl__emen *m = &ws.m[i];
     if (m->flags & DL__EM_DROP) continue;
@@ -934,6 +1007,7 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
       m->flags |= DL__EM_DROP;
       continue;
     }
+    if (m->type == DL__ENT_PER) extend_person(&ws, m);
     if (m->type == DL__ENT_PER && !split_title(&ws, (uint32_t)i)) goto nomem;
     m = &ws.m[i];
     if (m->type != DL__ENT_PER && m->type != DL__ENT_FAC &&

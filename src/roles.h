@@ -16,7 +16,8 @@ enum {
   DL__ROLE_STOP = 1u << 6,    /* capitalized, yet never part of a role */
   DL__ROLE_COMPASS = 1u << 7, /* North, South... ("North and South Korea") */
   DL__ROLE_ARTICLE = 1u << 8, /* the, a, an */
-  DL__ROLE_PREP = 1u << 9     /* of, for... continue an appositive role */
+  DL__ROLE_PREP = 1u << 9,    /* of, for... continue an appositive role */
+  DL__ROLE_ORG = 1u << 10     /* organization head word: Church, Ministry */
 };
 
 /* A role is a title when it can precede a name or head an appositive. */
