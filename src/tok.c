@@ -234,6 +234,9 @@ struct scan {
   unsigned nl;
   /* quote state within the paragraph */
   bool dq_open, sq_open;
+  /* look-ahead memos that keep pathological runs linear: a domain or
+  ** an '@' was looked for from before these offsets and not found */
+  size_t dom_fail_end, at_fail_end;
   /* counts for the hard-wrapped text test */
   size_t line_breaks, line_breaks_wrap, blank_breaks;
 };
@@ -392,7 +395,10 @@ static size_t url_end(const struct scan *s, size_t i, size_t lim)
 {
   size_t e = i;
   int paren = 0;
-  while (e < lim && url_char(s->u[e])) e++;
+  while (e < lim && url_char(s->u[e])) {
+    paren += s->u[e] == '(' ? 1 : s->u[e] == ')' ? -1 : 0;
+    e++;
+  }
   while (e > i) {
     unsigned char c = s->u[e - 1];
     if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' ||
@@ -400,14 +406,10 @@ static size_t url_end(const struct scan *s, size_t i, size_t lim)
       e--;
       continue;
     }
-    if (c == ')') {
-      paren = 0;
-      for (size_t k = i; k < e; k++)
-        paren += s->u[k] == '(' ? 1 : s->u[k] == ')' ? -1 : 0;
-      if (paren < 0) {
-        e--;
-        continue;
-      }
+    if (c == ')' && paren < 0) {
+      paren++;
+      e--;
+      continue;
     }
     break;
   }
@@ -454,22 +456,31 @@ static size_t url_at(const struct scan *s, size_t i, size_t lim)
 /* A bare domain "name.tld[/path]" starting at i: labels of [A-Za-z0-9-]
 ** separated by single dots, the last one a known TLD. Returns the end or
 ** 0. */
-static size_t domain_at(const struct scan *s, size_t i, size_t lim)
+static size_t domain_at(struct scan *s, size_t i, size_t lim)
 {
-  size_t e = i, last = i, labels = 0;
+  size_t e = i, last = i, labels = 0, wl;
+  /* A later start inside a run that already failed fails too: the run
+  ** ends at the same label. Names longer than 253 bytes (the DNS limit)
+  ** are not looked for, so each byte is scanned a bounded number of
+  ** times. */
+  if (i < s->dom_fail_end) return 0;
+  wl = DL__MIN(lim, i + 253);
   for (;;) {
     size_t b = e;
-    while (e < lim && (is_alnum_c(cls[s->u[e]]) || s->u[e] == '-')) e++;
-    if (e == b) return 0;
+    while (e < wl && (is_alnum_c(cls[s->u[e]]) || s->u[e] == '-')) e++;
+    if (e == b) break;
     labels++;
     last = b;
-    if (e + 1 < lim && s->u[e] == '.' && is_alnum_c(cls[s->u[e + 1]])) {
+    if (e + 1 < wl && s->u[e] == '.' && is_alnum_c(cls[s->u[e + 1]])) {
       e++;
       continue;
     }
     break;
   }
-  if (labels < 2 || !is_tld(s->u + last, e - last)) return 0;
+  if (labels < 2 || e == last || !is_tld(s->u + last, e - last)) {
+    s->dom_fail_end = DL__MAX(e, i + 1);
+    return 0;
+  }
   if (e < lim && s->u[e] == '/') return url_end(s, i, lim);
   return e;
 }
@@ -536,7 +547,7 @@ struct word {
 /* Scans a word or number from i (a word character). Joiners (- . , : / '
 ** & @ and U+2019, U+2010, U+2011) stay inside when the characters around
 ** them say so (see the file comment). */
-static void scan_word(const struct scan *s, size_t i, size_t lim,
+static void scan_word(struct scan *s, size_t i, size_t lim,
                       struct word *w)
 {
   size_t j = i, piece = i; /* piece: start of the current dot-piece */
@@ -632,19 +643,23 @@ static void scan_word(const struct scan *s, size_t i, size_t lim,
           w->end = j + 1 + x;
           return;
         }
-        /* first.last@host.com: an '@' further on in the same run. */
-        for (x = j + 1; x < lim && x - j < 64 &&
-                        (is_alnum_c(cls[s->u[x]]) || s->u[x] == '.' ||
-                         s->u[x] == '_' || s->u[x] == '-');
-             x++)
-          ;
-        if (x < lim && s->u[x] == '@' && is_alnum_c(cls[s->u[x - 1]])) {
-          size_t em = email_end(s, x, lim);
-          if (em) {
-            w->end = em;
-            w->flags = DL__TOK_EMAIL;
-            return;
+        /* first.last@host.com: an '@' further on in the same run (the
+        ** memo keeps a long run from being rescanned at every dot). */
+        if (j + 1 >= s->at_fail_end) {
+          for (x = j + 1; x < lim && x - j < 64 &&
+                          (is_alnum_c(cls[s->u[x]]) || s->u[x] == '.' ||
+                           s->u[x] == '_' || s->u[x] == '-');
+               x++)
+            ;
+          if (x < lim && s->u[x] == '@' && is_alnum_c(cls[s->u[x - 1]])) {
+            size_t em = email_end(s, x, lim);
+            if (em) {
+              w->end = em;
+              w->flags = DL__TOK_EMAIL;
+              return;
+            }
           }
+          s->at_fail_end = x;
         }
       }
       goto done;

@@ -200,6 +200,31 @@ static void t_long(void)
   free(s);
 }
 
+/* Pathological runs stay linear: each would take seconds if a look-ahead
+** rescanned the run at every dot. Counted, not timed: the number of
+** tokens shows the input was consumed, and the test budget catches a
+** quadratic blow-up without asserting a timing. */
+static void t_runs(void)
+{
+  static const char *const pats[] = {"abc.", "U.S.", "a.b.c", "x.com.",
+                                     "a.b@", "http://a)", "1,000,"};
+  size_t n = 2000000;
+  char *s = malloc(n + 1);
+  T_OK(s != NULL);
+  for (size_t p = 0; p < DL__COUNTOF(pats); p++) {
+    size_t pl = strlen(pats[p]);
+    dl_doc *d;
+    for (size_t i = 0; i < n; i++) s[i] = pats[p][i % pl];
+    s[n] = 0;
+    d = tu_run(s, n, true, 0);
+    T_OK(d != NULL);
+    T_OK(d->n_tokens >= n / DL__TOK_MAX);
+    T_EQ_INT(d->tokens[d->n_tokens - 1].end, n);
+    tu_free(d);
+  }
+  free(s);
+}
+
 /* Invariants on random bytes through the whole pipeline (view with
 ** placeholders): offsets increase, stay within len, sentence boundaries
 ** fall on token boundaries and cover every token. */
@@ -277,6 +302,7 @@ static const t_case tests[] = {{"table", t_table},
                                {"quote_state", t_quote_state},
                                {"clean", t_clean},
                                {"long", t_long},
+                               {"runs", t_runs},
                                {"random", t_random},
                                {"abbrev_table", t_abbrev_table},
                                {NULL, NULL}};
