@@ -20,8 +20,11 @@
 # is given once and then COPIES+1 times, and tokens/s = COPIES x tokens /
 # (time of the long run - time of the short run), i.e. warm steady state
 # without process start, JVM start-up or model load; compromise runs
-# in-process, best of BENCH_REPEAT passes. Peak RSS is the whole process
-# (for OpenNLP the JVM; for compromise node with the data held in memory).
+# in-process, best of BENCH_REPEAT passes. The time is CPU time (user +
+# system, every thread of the process: JIT and GC threads count), so that
+# a busy shared machine does not distort the ratios; wall-clock figures are
+# printed beside. Peak RSS is the whole process (for OpenNLP the JVM; for
+# compromise node with the data held in memory).
 #
 # Environment: DATELINE_SHARED (default ../shared beside the checkout),
 # DATELINE_MODEL_DIR (default <repo>/models), BENCH_CACHE (default
@@ -73,16 +76,23 @@ for _ in $(seq 0 "$COPIES"); do cat "$TMP/eng.testa"; done >"$TMP/eng.testa.long
 now() { date +%s.%N; }
 # elapsed START: seconds since START
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.4f", b - a }'; }
-# rss_of CMD...: runs CMD, stdout to $OUT, stderr to $ERR; sets RSS_KB, RC
-rss_of() {
+# measure CMD...: runs CMD, stdout to $OUT, stderr to $ERR; sets RC, WALL
+# and CPU (seconds; CPU = user + system of the process, all its threads)
+# and RSS_KB. Without /usr/bin/time, CPU is the wall time and RSS_KB 0.
+measure() {
+  local t0
+  t0=$(now)
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M' -o "$TMP/rss" "$@" >"$OUT" 2>"$ERR"
+    /usr/bin/time -f '%U %S %M' -o "$TMP/time" "$@" >"$OUT" 2>"$ERR"
     RC=$?
-    RSS_KB=$(tail -n 1 "$TMP/rss")
+    WALL=$(elapsed "$t0")
+    read -r u s RSS_KB <<<"$(tail -n 1 "$TMP/time")"
+    CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')
   else
     "$@" >"$OUT" 2>"$ERR"
     RC=$?
-    RSS_KB=0
+    WALL=$(elapsed "$t0")
+    CPU=$WALL RSS_KB=0
   fi
 }
 # steady_tps SHORT_SECS LONG_SECS: tokens/s of the COPIES extra copies
@@ -101,6 +111,8 @@ f1_of() {
 
 echo "== machine: $(nproc 2>/dev/null) cores, $(uname -sm)," \
   "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" \
+  "(wall-clock figures are only meaningful near 0)"
 echo "== eng.testa: $TOKENS tokens; speed runs: 1 and $((COPIES + 1)) copies"
 
 HAVE_NODE=1
@@ -120,9 +132,7 @@ OUT="$TMP/ours.out" ERR="$TMP/ours.err"
 if [ ! -x "$CLI" ]; then
   note "dateline: $CLI not built (make BUILD=$BUILD): ours skipped"
 else
-  t0=$(now)
-  rss_of "$CLI" ner --conll "$TMP/eng.testa"
-  short=$(elapsed "$t0")
+  measure "$CLI" ner --conll "$TMP/eng.testa"
   cols_in=$(awk 'NF && !/^-DOCSTART-/ { print NF; exit }' "$TMP/eng.testa")
   cols_out=$(awk 'NF && !/^-DOCSTART-/ { print NF; exit }' "$OUT")
   if [ "$RC" -ne 0 ] || [ "${cols_out:-0}" -ne $((cols_in + 1)) ]; then
@@ -131,12 +141,14 @@ else
     note "  (ours is skipped; the peers below still run)"
   else
     cp "$OUT" "$TMP/ours.conll"
-    echo "dateline ner --conll eng.testa: $short s (with process start and model load)"
-    t0=$(now)
-    rss_of "$CLI" ner --conll "$TMP/eng.testa.long"
-    long=$(elapsed "$t0")
-    tps=$(steady_tps "$short" "$long")
-    echo "dateline ner --conll on $((COPIES + 1)) copies: $long s -> $tps tokens/s (steady)"
+    s_wall=$WALL s_cpu=$CPU
+    echo "dateline ner --conll eng.testa: wall $WALL s, CPU $CPU s" \
+      "(process start and model load included)"
+    OUT="$TMP/ours.long" ERR="$TMP/ours.long.err"
+    measure "$CLI" ner --conll "$TMP/eng.testa.long"
+    tps=$(steady_tps "$s_cpu" "$CPU")
+    echo "dateline ner --conll on $((COPIES + 1)) copies: wall $WALL s, CPU $CPU s" \
+      "-> $tps tokens/s/core (steady; wall: $(steady_tps "$s_wall" "$WALL"))"
     f1=NA f3=NA
     if [ "$HAVE_NODE" = 1 ]; then
       node bench/peers/conlleval.js "$TMP/ours.conll"
@@ -193,14 +205,14 @@ else
       node bench/peers/ner.js sentences "$TMP/eng.testa" >"$TMP/testa.sents"
       node bench/peers/ner.js sentences "$TMP/eng.testa.long" >"$TMP/testa.long.sents"
       OUT="$TMP/onlp.tagged" ERR="$TMP/onlp.err"
-      rss_of opennlp TokenNameFinder "$MODEL" <"$TMP/testa.sents"
-      short=$(sed -n 's/^Runtime: *\([0-9.]*\)s.*/\1/p' "$ERR")
+      measure opennlp TokenNameFinder "$MODEL" <"$TMP/testa.sents"
+      s_wall=$WALL s_cpu=$CPU
       OUT="$TMP/onlp.long.tagged" ERR="$TMP/onlp.long.err"
-      rss_of opennlp TokenNameFinder "$MODEL" <"$TMP/testa.long.sents"
-      long=$(sed -n 's/^Runtime: *\([0-9.]*\)s.*/\1/p' "$ERR")
-      tps=$(steady_tps "${short:-0}" "${long:-0}")
-      echo "TokenNameFinder (its own Runtime, model load excluded): eng.testa" \
-        "${short}s, $((COPIES + 1)) copies ${long}s -> $tps tokens/s (steady)"
+      measure opennlp TokenNameFinder "$MODEL" <"$TMP/testa.long.sents"
+      tps=$(steady_tps "$s_cpu" "$CPU")
+      echo "opennlp TokenNameFinder: eng.testa wall $s_wall s, CPU $s_cpu s;" \
+        "$((COPIES + 1)) copies wall $WALL s, CPU $CPU s -> $tps tokens/s/core" \
+        "(steady; wall: $(steady_tps "$s_wall" "$WALL"))"
       node bench/peers/ner.js from-opennlp "$TMP/eng.testa" "$TMP/onlp.tagged" \
         "$TMP/onlp.conll"
       f1=$(f1_of "$TMP/onlp.conll")
@@ -241,7 +253,7 @@ awk '
     ref = 0
     for (i = 1; i <= NR; i++) if (tool[i] == "dateline") { ref = 1; rf = f1[i]; rt = tps[i] }
     printf "%-16s %8s %14s %12s %10s %12s %14s\n", "tool", "F1", "F1 PER+LOC+ORG",
-      "tokens/s", "peak RSS", "F1 ours-peer", "speed ours/peer"
+      "tok/s/core", "peak RSS", "F1 ours-peer", "speed ours/peer"
     for (i = 1; i <= NR; i++) {
       d = "-"; s = "-"
       if (ref && tool[i] !~ /^dateline/) {

@@ -48,6 +48,8 @@ RESULTS="$TMP/results"
 
 echo "== machine: $(nproc 2>/dev/null) cores, $(uname -sm)," \
   "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" \
+  "(wall-clock figures are only meaningful near 0)"
 echo "== dateline: bench_tok, one thread (best of $OURS_REPEAT)"
 "$BENCH" --shared "$SHARED" --repeat "$OURS_REPEAT" --json \
   --write-jsonl "$CORPUS" | tee "$TMP/ours.txt" || exit 1
@@ -72,24 +74,28 @@ if [ -x "$CLI" ]; then
   bytes=$(kv bytes "$ours")
   fields=id,date,clean,sentences,tokens
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%e %M' -o "$TMP/cli.time" \
+    /usr/bin/time -f '%e %U %S %M' -o "$TMP/cli.time" \
       "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
     rc=$?
-    read -r secs rss <"$TMP/cli.time"
+    read -r secs usr sys rss <"$TMP/cli.time"
+    cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')
   else
     start=$(date +%s.%N)
     "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
     rc=$?
-    secs=$(echo "$(date +%s.%N) - $start" | bc)
-    rss=0
+    secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    cpu=$secs rss=0
   fi
   if [ "$rc" -eq 0 ]; then
-    echo "dateline annotate --fields $fields --compact: $secs s, rc $rc"
-    awk -v b="$bytes" -v s="$secs" -v r="$rss" -v t="$(kv tokens "$ours")" \
-      'BEGIN { if (s <= 0) s = 0.001;
+    echo "dateline annotate --fields $fields --compact: wall $secs s," \
+      "CPU $cpu s (process start, JSONL parsing and JSON writing included)"
+    awk -v b="$bytes" -v s="$secs" -v c="$cpu" -v r="$rss" \
+      -v t="$(kv tokens "$ours")" \
+      'BEGIN { if (s <= 0) s = 0.001; if (c <= 0) c = 0.001;
                printf "RESULT tool=dateline-annotate-cli threads=1 bytes=%d " \
-                 "tokens=%d secs=%.3f mbps=%.2f tps=%.0f rss_kb=%d\n",
-                 b, t, s, b / 1e6 / s, t / s, r }' >>"$RESULTS"
+                 "tokens=%d secs=%.3f cpu=%.3f mbps=%.2f tps=%.0f " \
+                 "wall_mbps=%.2f rss_kb=%d\n",
+                 b, t, s, c, b / 1e6 / c, t / c, b / 1e6 / s, r }' >>"$RESULTS"
   else
     echo "dateline annotate failed (exit $rc); row skipped"
   fi
@@ -129,23 +135,26 @@ awk '
     return ""
   }
   { tool[NR] = kv("tool"); mb[NR] = kv("mbps"); tps[NR] = kv("tps");
-    tok[NR] = kv("tokens"); rss[NR] = kv("rss_kb"); th[NR] = kv("threads") }
+    tok[NR] = kv("tokens"); rss[NR] = kv("rss_kb"); th[NR] = kv("threads");
+    wall[NR] = kv("wall_mbps") }
   END {
     ref = 0
     for (i = 1; i <= NR; i++) if (tool[i] == "dateline") ref = mb[i]
-    printf "%-26s %7s %11s %9s %14s %10s %10s\n", "tool", "threads",
-      "tokens", "MB/s", "tokens/s", "peak RSS", "ours/peer"
+    printf "%-22s %7s %10s %10s %14s %10s %10s %10s\n", "tool", "threads",
+      "tokens", "MB/s/core", "tokens/s/core", "wall MB/s", "peak RSS",
+      "ours/peer"
     for (i = 1; i <= NR; i++) {
       ratio = "-"
       if (tool[i] !~ /^dateline/ && mb[i] > 0 && ref > 0)
         ratio = sprintf("%.1fx", ref / mb[i])
-      printf "%-26s %7s %11d %9.2f %14.0f %8.1f MB %10s\n", tool[i], th[i],
-        tok[i], mb[i], tps[i], rss[i] / 1024, ratio
+      printf "%-22s %7s %10d %10.2f %14.0f %10.2f %7.1f MB %10s\n", tool[i],
+        th[i], tok[i], mb[i], tps[i], wall[i], rss[i] / 1024, ratio
     }
-    print "MB/s on the same input bytes for every tool; tokens are each " \
-      "tool'"'"'s own count;"
-    print "ours/peer = dateline (1 thread, public API) MB/s / peer MB/s; " \
-      "peak RSS includes the corpus held in memory."
+    print "Same input bytes for every tool; tokens are each tool'"'"'s own count."
+    print "Per core = per CPU-second of the process (all its threads); wall " \
+      "MB/s depends on what else runs."
+    print "ours/peer = dateline (public API, 1 thread) MB/s/core over the " \
+      "peer'"'"'s; peak RSS includes the corpus in memory."
   }' "$RESULTS"
 
 # The NER bench (ours vs OpenNLP and compromise on eng.testa) follows,
