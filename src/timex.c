@@ -63,6 +63,9 @@ typedef struct ctx {
   int ly, lm, ld;
   size_t lend;
   bool lvalid;
+  /* The text so far spoke of quarters: "a year ago" is then the same
+  ** quarter a year before (earnings reports). */
+  bool quarters;
 } ctx;
 
 typedef struct tx_ws {
@@ -153,24 +156,28 @@ static bool past_form(const ctx *c, size_t i)
   return s[n - 2] == 'e' && s[n - 1] == 'd' && s[n - 3] != 'e';
 }
 
-/* -1 past, +1 future, 0 unknown. */
+static int cue(const ctx *c, size_t i)
+{
+  if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may"))) return 1;
+  if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
+  return 0;
+}
+
+/* -1 past, +1 future, 0 unknown: the nearest tense cue before the
+** expression in its sentence (the verb that governs it usually comes
+** first), else the nearest after it ("On Friday, he said ..."). */
 static int tense(const ctx *c, size_t from, size_t to)
 {
-  size_t lo = from, hi = to;
-  for (int k = 1; k <= 14; k++) {
-    if (lo > 0 && !T(lo)->sent) {
-      size_t i = --lo;
-      if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may")))
-        return 1;
-      if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
-    }
-    if (hi < c->n && !T(hi)->sent && k <= 8) {
-      size_t i = hi++;
-      if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may")))
-        return 1;
-      if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
-    }
-  }
+  size_t lo = from;
+  int r;
+  /* "as early as Tuesday", "as soon as Friday" */
+  if (from >= 3 && is(c, from - 1, "as") && is(c, from - 3, "as") &&
+      (is(c, from - 2, "early") || is(c, from - 2, "soon")))
+    return 1;
+  for (int k = 0; k < 12 && lo > 0 && !T(lo)->sent; k++)
+    if ((r = cue(c, --lo)) != 0) return r;
+  for (size_t hi = to; hi < c->n && hi < to + 10 && !T(hi)->sent; hi++)
+    if ((r = cue(c, hi)) != 0) return r;
   return 0;
 }
 
@@ -210,11 +217,18 @@ static int infer_year(const ctx *c, int m, int dd, int dir)
   int a = c->am * 100 + c->ad, b = m * 100 + (dd ? dd : 15);
   long da = dl__tx_days(c->ay, c->am, c->ad),
        db = dl__tx_days(c->ay, m, dd ? dd : 1);
-  /* Within a fortnight of the anchor, the anchor's year whatever the
-  ** tense ("said ... Jan. 14" in an article of Jan. 6). */
-  if (dd && db - da <= 14 && da - db <= 14) return c->ay;
-  if (dir < 0) return b > a ? c->ay - 1 : c->ay;
-  if (dir > 0) return b < a ? c->ay + 1 : c->ay;
+  /* The tense of a news sentence is a weak cue for a date: "said ...
+  ** Nov. 16" in an article of Oct. 30 is a date to come. A past cue
+  ** still allows the next three months (six weeks for a month alone),
+  ** a future cue the last month. */
+  if (dir < 0) {
+    if (b <= a || db - da <= (dd ? 90 : 45)) return c->ay;
+    return c->ay - 1;
+  }
+  if (dir > 0) {
+    if (b >= a || da - db <= 30) return c->ay;
+    return c->ay + 1;
+  }
   /* No cue: the nearest occurrence (within six months). */
   if (m - c->am > 6) return c->ay - 1;
   if (c->am - m > 6) return c->ay + 1;
@@ -320,7 +334,9 @@ static int day_num(const ctx *c, size_t i)
   v = ival(c, i);
   if (v < 1 || v > 31) return 0;
   /* "22:30" is a time, "22.5" was not lexed as plain */
-  if (ch(c, i + 1) == ':' && tight(c, i + 1)) return 0;
+  if (ch(c, i + 1) == ':' && tight(c, i + 1) && in(c, i + 2) &&
+      T(i + 2)->kind == TX_NUM && tight(c, i + 2))
+    return 0;
   return v;
 }
 
@@ -492,6 +508,8 @@ static size_t p_tz(const ctx *c, size_t i, char *off, size_t cap)
   return 0;
 }
 
+static size_t p_word(const ctx *c, size_t i, cand *r);
+
 /* Builds a TIME value: the date the time belongs to, then THH:MM. */
 static void time_value(const ctx *c, cand *r, size_t at, int h, int mi,
                        const char *tz)
@@ -554,6 +572,22 @@ static size_t p_time(const ctx *c, size_t i, cand *r)
   if ((k = p_tz(c, j, tz, sizeof tz)) != 0) j = k;
   r->end = j;
   time_value(c, r, i, h, mi, tz);
+  {
+    /* "9 a.m. Tuesday", "5 p.m. EST Nov. 9": the date that follows */
+    cand r2;
+    size_t e = 0, at = is(c, j, "on") ? j + 1 : j;
+    memset(&r2, 0, sizeof r2);
+    if (cat(c, at, TXC_WDAY) > 0 || cat(c, at, TXC_MONTH) > 0)
+      e = p_word(c, at, &r2);
+    if (e && r2.type == DL__TIMEX_DATE && strlen(r2.val) == 10 &&
+        at == j) {
+      snprintf(r->val, sizeof r->val, "%sT%02d:%02d%s", r2.val, h, mi, tz);
+      memcpy(r->uval, r->val, sizeof r->val);
+      r->rel = r2.rel;
+      r->end = e;
+      return e;
+    }
+  }
   return j;
 }
 
@@ -648,7 +682,8 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
     if (c->have) {
       long dn = (long)n;
       if ((double)dn != n) dn = (long)(n + 0.5);
-      if (u == TXU_YEAR && dn == 1 && back && sent_has(c, i, "quarter"))
+      if (u == TXU_YEAR && dn == 1 && back &&
+          (c->quarters || sent_has(c, i, "quarter")))
         last_quarter(c, r, -1, 0); /* "a year ago" of a quarter */
       else
         gran(c, r, u, back ? -dn : dn);
@@ -685,22 +720,20 @@ static size_t p_mod(const ctx *c, size_t i, cand *r)
   if ((u = unit_at(c, j)) > 0) {
     r->end = j + 1;
     r->type = DL__TIMEX_DATE;
-    if (u > 100) { /* "recent years", "coming weeks" */
+    if (u > 100) { /* "recent years", "coming weeks": PXY, PXW */
       u -= 100;
-      if (md == TXM_RECENT || md == TXM_PAST || md == TXM_LAST) {
-        if (md == TXM_RECENT) {
-          snprintf(r->val, sizeof r->val, "PAST_REF");
-        } else {
-          duration(r, -1, u);
-          return j + 1;
-        }
-      } else if (md == TXM_COMING || md == TXM_NEXT) {
-        snprintf(r->val, sizeof r->val, "FUTURE_REF");
-      } else {
-        return 0;
+      if (md == TXM_RECENT || md == TXM_PAST || md == TXM_LAST ||
+          md == TXM_COMING || md == TXM_NEXT) {
+        duration(r, -1, u);
+        return j + 1;
       }
-      memcpy(r->uval, r->val, sizeof r->val);
+      return 0;
+    }
+    if (md == TXM_PAST && u == TXU_YEAR && c->have) {
+      /* "the past year": TimeBank reads the year before */
       r->rel = true;
+      r->uval[0] = 0;
+      gran(c, r, u, -1);
       return j + 1;
     }
     if (md == TXM_PAST || md == TXM_RECENT) {
@@ -861,10 +894,22 @@ static size_t p_deictic(const ctx *c, size_t i, cand *r)
     ref = "PAST_REF";
     break;
   case TXD_NOON:
-  case TXD_MIDNIGHT:
+  case TXD_MIDNIGHT: {
+    int wd = cat(c, j, TXC_WDAY), h = v == TXD_NOON ? 12 : 24;
     r->end = j;
-    time_value(c, r, i, v == TXD_NOON ? 12 : 24, 0, "");
+    time_value(c, r, i, h, 0, "");
+    if (wd > 0 && wd < 10 && T(j)->cap) { /* "noon Thursday" */
+      int wy, wm, wdd;
+      r->end = ++j;
+      snprintf(r->uval, sizeof r->uval, "XXXX-WXX-%dT%02d:00", wd, h);
+      if (c->have) {
+        weekday(c, wd, tense(c, i, j) > 0 ? 1 : -1, &wy, &wm, &wdd);
+        snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%02d:00", wy, wm,
+                 wdd, h);
+      }
+    }
     return j;
+  }
   default: return 0;
   }
   snprintf(r->val, sizeof r->val, "%s", ref);
@@ -1217,6 +1262,13 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
       memcpy(r->uval, r->val, sizeof r->val);
       return k + 1;
     }
+    if ((wd = cat(c, k, TXC_MONTH)) > 0 && wd < 100 && T(k)->cap) {
+      r->end = k + 1; /* "each July" */
+      r->type = DL__TIMEX_SET;
+      snprintf(r->val, sizeof r->val, "XXXX-%02d", wd);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return k + 1;
+    }
     if (is(c, k, "other")) {
       n = 2;
       k++;
@@ -1536,6 +1588,10 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
     c.t = w->lx.t;
     c.n = w->lx.n;
     c.lvalid = false;
+    for (size_t i = 0; i < c.n && !c.quarters; i++)
+      if (c.t[i].lex && (dl__tx_is(d, &c.t[i], "quarter") ||
+                         dl__tx_is(d, &c.t[i], "quarterly")))
+        c.quarters = true;
     for (size_t i = 0; i < c.n; i++) {
       const tx_tok *t = &c.t[i];
       cand r;

@@ -85,7 +85,7 @@ for w, v in cw:
 fut = ["will","shall","wo","going","scheduled","expected","planned","plans","plan",
        "due","would","upcoming","intends","hopes","hope","until","could","may","might",
        "should","set","aims","promised","vowed","pledged","tomorrow","next","coming",
-       "starting","begins","opens","ll"]
+       "starting","begins","opens","ll","soon","tonight"]
 for w in fut:
     add("TXC_FUT", 1, w)
 past = ["was","were","had","did","said","told","met","went","came","took","made",
