@@ -133,6 +133,39 @@ static bool year4(const ctx *c, size_t i)
          c->t[i].num <= 2999;
 }
 
+/* A year in words, as in broadcast transcripts: "nineteen ninety-six",
+** "two thousand", "two thousand and one". Returns the end or 0. */
+static size_t spoken_year(const ctx *c, size_t i, int *y)
+{
+  int hi = cat(c, i, TXC_NUMW), lo;
+  size_t j = i + 1;
+  if (hi >= 10 && hi <= 20 && (lo = cat(c, j, TXC_NUMW)) >= 10 &&
+      lo % 10 == 0 && lo <= 90) {
+    j++;
+    if (hyph(c, j) && cat(c, j + 1, TXC_NUMW) > 0 &&
+        cat(c, j + 1, TXC_NUMW) < 10) {
+      lo += cat(c, j + 1, TXC_NUMW);
+      j += 2;
+    }
+    *y = hi * 100 + lo;
+    return j;
+  }
+  if (hi == 2 && is(c, j, "thousand")) {
+    j++;
+    *y = 2000;
+    if (is(c, j, "and") && cat(c, j + 1, TXC_NUMW) > 0 &&
+        cat(c, j + 1, TXC_NUMW) < 20) {
+      *y += cat(c, j + 1, TXC_NUMW);
+      j += 2;
+    } else if (cat(c, j, TXC_NUMW) > 0 && cat(c, j, TXC_NUMW) < 20) {
+      *y += cat(c, j, TXC_NUMW);
+      j++;
+    }
+    return j;
+  }
+  return 0;
+}
+
 static void fmt_num(char *b, size_t cap, double v)
 {
   if (v < 0)
@@ -418,11 +451,13 @@ static size_t p_monthdate(const ctx *c, size_t i, cand *r, int wd)
   } else if (is(c, j, "the") && (dd = day_num(c, j + 1)) != 0) {
     j += 2; /* "December the 22nd" */
   } else {
-    size_t k = j;
+    size_t k = j, e;
     if (ch(c, k) == ',' || is(c, k, "of")) k++;
     if (year4(c, k)) {
       y = ival(c, k);
       j = k + 1;
+    } else if ((e = spoken_year(c, k, &y)) != 0) {
+      j = e;
     }
   }
   if (!dd && !y) {
@@ -660,6 +695,9 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
     r->block = true;
     return 0;
   }
+  /* "three-quarters", "two quarters of": fractions */
+  if (u == TXU_QUARTER && ((j >= 2 && hyph(c, j - 2)) || is(c, j, "of")))
+    return 0;
   /* "a second time", "a quarter of the": not times */
   if (sing && n == 1 && (u == TXU_SECOND || u == TXU_QUARTER) &&
       in(c, j) && T(j)->kind == TX_WORD && !is(c, j, "ago") &&
@@ -1137,6 +1175,8 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     bool ctxok = i > 0 && (is(c, i - 1, "the") || is(c, i - 1, "in") ||
                            cat(c, i - 1, TXC_EDGE) > 0 ||
                            is(c, i - 1, "during") || is(c, i - 1, "this"));
+    int sy;
+    size_t se;
     if (is(c, k, "of")) k++;
     if (year4(c, k)) {
       r->end = k + 1;
@@ -1145,6 +1185,13 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
                season_code[v]);
       memcpy(r->uval, r->val, sizeof r->val);
       return k + 1;
+    }
+    if ((se = spoken_year(c, k, &sy)) != 0) {
+      r->end = se;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%04d-%s", sy, season_code[v]);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return se;
     }
     if (!ctxok || is(c, i, "fall")) return 0;
     if (in(c, i + 1) && T(i + 1)->kind == TX_WORD &&
@@ -1399,6 +1446,89 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     duration(r, -1, v - 100);
     r->end = i + 1;
     return i + 1;
+  }
+  {
+    int y;
+    size_t k = is(c, i, "year") ? i + 1 : i, e;
+    if (k == i + 1 && year4(c, k)) {
+      e = k + 1; /* "the year 2000" */
+      y = ival(c, k);
+    } else {
+      e = spoken_year(c, k, &y);
+    }
+    if (e) {
+      r->end = e;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "%04d", y);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return e;
+    }
+  }
+  if (T(i)->cap) {
+    /* Fixed holidays, and Thanksgiving (the fourth Thursday of
+    ** November, US). */
+    static const struct {
+      const char *w, *w2;
+      int m, d;
+    } hol[] = {{"christmas", "eve", 12, 24},  {"christmas", NULL, 12, 25},
+               {"halloween", NULL, 10, 31},   {"thanksgiving", NULL, 11, 0},
+               {"valentine", NULL, 2, 14},    {"new", "year", 1, 1}};
+    for (size_t k = 0; k < DL__COUNTOF(hol); k++) {
+      size_t e = i + 1;
+      int y, d = hol[k].d;
+      if (!is(c, i, hol[k].w)) continue;
+      if (hol[k].w2) {
+        if (!is(c, e, hol[k].w2)) continue;
+        e++;
+      }
+      if (hol[k].m == 1) { /* New Year's Day / Eve */
+        if (ch(c, e) == '\'' && is(c, e + 1, "s")) e += 2;
+        if (is(c, e, "eve")) {
+          d = 31;
+          e++;
+        } else if (is(c, e, "day")) {
+          e++;
+        } else {
+          continue;
+        }
+      } else {
+        if (k == 4) { /* Valentine's Day */
+          if (ch(c, e) == '\'' && is(c, e + 1, "s") && is(c, e + 2, "day"))
+            e += 3;
+          else
+            continue;
+        } else if (is(c, e, "day")) {
+          e++;
+        }
+      }
+      r->end = e;
+      r->type = DL__TIMEX_DATE;
+      r->rel = true;
+      if (year4(c, e)) {
+        y = ival(c, e);
+        r->end = ++e;
+        r->rel = false;
+      } else {
+        y = c->have ? infer_year(c, hol[k].m == 1 && d == 31 ? 12
+                                                            : hol[k].m,
+                                 d ? d : 25, tense(c, i, e))
+                    : 0;
+      }
+      if (!d && y) { /* Thanksgiving */
+        int w1 = dl__tx_wday(y, 11, 1);
+        d = 1 + (4 - w1 + 7) % 7 + 21;
+      }
+      if (hol[k].m == 1 && d == 31) {
+        snprintf(r->uval, sizeof r->uval, "XXXX-12-31");
+        if (y) snprintf(r->val, sizeof r->val, "%04d-12-31", y);
+      } else {
+        if (d) snprintf(r->uval, sizeof r->uval, "XXXX-%02d-%02d",
+                        hol[k].m, d);
+        if (y) set_date(r, y, hol[k].m, d);
+      }
+      if (!r->rel) memcpy(r->uval, r->val, sizeof r->val);
+      return e;
+    }
   }
   if (cat(c, i, TXC_NUMW) >= -2 || is(c, i, "a"))
     return p_quantity(c, i, r);

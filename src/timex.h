@@ -41,7 +41,8 @@ enum {
   TXC_FUT,        /* a future-tense cue */
   TXC_PAST,       /* a past-tense cue */
   TXC_PREP,       /* a preposition that introduces a time ("in", "on") */
-  TXC_STOP        /* a function word: never the object of an amount */
+  TXC_STOP,       /* a function word: never the object of an amount */
+  TXC_TRIG        /* a word p_word() tests by name ("christmas", "q") */
 };
 
 enum {

@@ -120,9 +120,12 @@ stop = ["the","a","an","of","in","on","at","to","for","and","or","but","by","wit
         "year","years","month","months","week","weeks","day","days","hours","hour",
         "minutes","minute","seconds","second","decade","decades","percentage"]
 # Not function words, but words p_word() tests by name: listed so that
-# the dispatch looks at them.
-stop += ["q", "once", "twice", "twenties", "thirties", "forties", "fifties",
-         "sixties", "seventies", "eighties", "nineties", "aged", "other"]
+# the dispatch looks at them (TXC_TRIG below).
+trig = ["q", "once", "twice", "twenties", "thirties", "forties", "fifties",
+        "sixties", "seventies", "eighties", "nineties", "aged", "other",
+        "christmas", "halloween", "thanksgiving", "valentine", "new"]
+for w in trig:
+    add("TXC_TRIG", 1, w)
 for w in stop:
     add("TXC_STOP", 1, w)
 E = sorted(set(E), key=lambda e: (e[0].encode(), e[1], e[2]))
