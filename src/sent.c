@@ -226,10 +226,14 @@ dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
                 (t[j].flags & DL__TOK_QUOTE))) ||
               is_emoticon(&c, j)))
         j++;
-      /* ". . ." or "!? ..." : the last mark of a run ends the sentence. */
+      /* ". . ." or "?!." : the last mark of a run ends the sentence (a
+      ** spaced ellipsis after the mark starts the next one: "them. ...
+      ** Democratic groups"). */
       if (j < c.n && !(t[j].flags & DL__TOK_LINE_START) &&
-          (t[j].flags & (DL__TOK_PUNCT | DL__TOK_ELLIPSIS)) &&
-          terminal_kind(&c, j) != T_NONE && terminal_kind(&c, j) != T_ABBREV)
+          (t[j].flags & DL__TOK_PUNCT) &&
+          (terminal_kind(&c, j) == T_STOP ||
+           (!(t[j].flags & DL__TOK_SPACE_BEFORE) &&
+            terminal_kind(&c, j) != T_NONE)))
         end = false;
       else
         end = ends_here(&c, i, k, j);

@@ -1,48 +1,70 @@
 /*
 ** tok.c -- the tokenizer: d->view into d->tokens (byte offsets + flags).
 **
-** One left-to-right pass. Each byte of ASCII goes through a 256-entry class
-** table; only bytes >= 0x80 are decoded and classified with utf8proc. The
-** spans of d->clean (sorted, non-overlapping) are skipped with a cursor:
-** a token never crosses into one, and a skipped span separates tokens like
-** white space. Every loop advances by at least one byte and looks ahead a
-** bounded distance, so the pass is linear in the input; a token is at most
-** DL__TOK_MAX bytes (a longer run is cut at a code-point boundary and goes
-** on as a new token without DL__TOK_SPACE_BEFORE).
+** One left-to-right pass. Each ASCII byte goes through a 256-entry class
+** table (and a tighter one for runs of letters and digits); only bytes
+** >= 0x80 are decoded and classified with utf8proc. The spans of d->clean
+** (sorted, non-overlapping) are skipped with a cursor: a token never
+** crosses into one, and a skipped span separates tokens like white space.
+**
+** Bounds. Every loop advances by at least one byte. A token is at most
+** DL__TOK_MAX (1024) bytes: a longer run is cut at a code-point boundary
+** and goes on as a new token without DL__TOK_SPACE_BEFORE. Look-aheads
+** are bounded (a domain name 253 bytes, an e-mail local part 64) and
+** memoised when they fail, so a run like "U.S.U.S.U.S..." or
+** "abc.abc.abc..." is not rescanned from every dot: the pass is linear.
 **
 ** Conventions (Penn Treebank / CoNLL-2003, as the NER and entity stages
 ** expect):
 **  - clitics are split: "Putin's" -> Putin 's, "don't" -> do n't,
-**    "can't" -> ca n't, "I'm" -> I 'm; a possessive apostrophe after s
-**    ("Russians'") is its own token with DL__TOK_CLITIC;
+**    "can't" -> ca n't, "I'm" -> I 'm (also with U+2019); a possessive
+**    apostrophe after s ("Russians'") is its own token; both carry
+**    DL__TOK_CLITIC. As in PTB, "cannot" -> can not, "gonna" -> gon na
+**    (also wanna, gotta);
 **  - currency symbols and % are separate tokens ($ 1.13bn, £ 600m, 76 %);
 **    a number with a letter suffix stays one token ("1.13bn", "600m",
 **    "22nd", "5pm"), as the PTB tokenizer does (it never splits letters
-**    from digits);
-**  - numbers keep their inner '.', ',', ':' and '/' between digits
-**    (3.5, 1,000,000, 10:30, 1/2, 08/30/96) and inner hyphens (1996-08-30);
+**    from digits); CoNLL's Reuters text spells "$1.13 billion" anyway;
+**  - numbers keep their inner '.', ',' (thousands: exactly three digits
+**    follow), ':' and '/' between digits (3.5, 1,000,000, 10:30, 1/2,
+**    08/30/96), inner hyphens (1996-08-30), and a leading '.' (.542);
+**    a list number at the start of a line keeps its period ("2. Smith");
 **  - hyphenated words are one token ("Stalin-era", DL__TOK_HYPHEN); a run
 **    of two or more hyphens, and the en/em dashes, are DL__TOK_DASH tokens;
+**    short letter pieces around '/' stay together (b/c, and/or);
 **  - a period belongs to the word before it when the word is a known
 **    abbreviation (abbrev_table.c, generated from training data), a single
 **    capital letter (an initial: "W."), or dotted letters ("U.S.",
 **    "e.g.", "p.m."): DL__TOK_ABBREV. The sentence splitter decides
 **    whether such a token also ends a sentence;
 **  - "..." (two or more dots) and U+2026 are one DL__TOK_ELLIPSIS token;
+**    a run of one symbol is one token (====, ***, $$$); so are :) :-( ;)
+**    and a file name with a known extension (report.pdf);
 **  - quotes are separate DL__TOK_QUOTE tokens with OPEN or CLOSE: curly
-**    quotes by their shape, straight ones by context (space or an opening
-**    bracket before -> open; a letter before -> close; otherwise the
-**    opposite of the last straight quote of the paragraph);
+**    quotes by their shape, straight ones (" ' and the typewriter '')
+**    by context: after a word, number, closing mark or sentence
+**    punctuation they close; before a word they open; before a line break
+**    they close; between spaces they flip the paragraph's quote state;
 **  - URLs (scheme:// or www. or name.tld), e-mail addresses, #hashtags and
 **    @handles are single tokens;
 **  - the placeholder byte 0x1A (an invalid input byte) is a one-byte
-**    DL__TOK_PUNCT token; NUL was already turned into a space.
+**    DL__TOK_PUNCT token; NUL was already turned into a space. All Unicode
+**    spaces (NBSP, U+2000..U+200A, U+3000), zero-width characters and the
+**    soft hyphen separate tokens; U+2028 is a line break, U+2029 a
+**    paragraph break; CRLF and CR count as one line break.
 **
 ** Layout flags: DL__TOK_SPACE_BEFORE (white space or a clean span before
 ** the token), DL__TOK_LINE_START (a line break before), DL__TOK_PARA_START
-** (start of text or a blank line before). A text without blank lines whose
-** lines mostly end in sentence punctuation is written one paragraph per
-** line: there every line start is a paragraph start.
+** (start of text, a blank line before, or -- unless the text is
+** hard-wrapped -- any line break). A text is hard-wrapped when at least a
+** quarter of its single line breaks fall between a lower-case letter (or
+** comma) and a lower-case letter; otherwise its lines are paragraphs,
+** headlines, bylines or datelines (one paragraph per line is the usual
+** shape of scraped and JSONL news text).
+**
+** Word flags: WORD (a letter), NUM (starts with a digit), CAP (first
+** letter upper case), ALLCAPS (no lower-case letter and at least two
+** letters), TIME (10:30, 5pm, p.m.), PUNCT (every non-word token).
 **
 ** The token array is built in a->scratch[0] (kept between documents) and
 ** copied once into the document arena.

@@ -30,9 +30,11 @@ A short hand list (HAND below) adds months and titles that news text uses
 but the training data holds too rarely; each is marked in the output.
 
 Sentence starters.  Words that, in the tokenized corpora, begin sentences
-capitalised at least MIN_START times but are written in lower case when
-they occur mid-sentence (at least 3 times as often as capitalised): "The",
-"He", "But", "In"...  After an abbreviation, such a word signals that the
+capitalised at least MIN_START times, are written in lower case when they
+occur mid-sentence (at least 3 times as often as capitalised), and are
+mostly tagged as closed-class words (determiners, pronouns, conjunctions,
+prepositions, adverbs, modals: the POS column of CoNLL, UPOS of EWT):
+"The", "He", "But", "In"...  After an abbreviation, such a word signals that the
 abbreviation ended the sentence ("... in the U.S. The company said").
 """
 import collections
@@ -62,6 +64,16 @@ CAND = re.compile(r"^[A-Za-z][A-Za-z.&'-]*\.$")
 DIGITS = re.compile(r"^[0-9.]+$")
 
 
+# Closed-class tags (PTB in CoNLL, UPOS in EWT): a sentence starter must
+# mostly carry one of these, so that nouns and titles that often open
+# sentences ("Police", "Ambassador") do not count after "U.S." / "U.N.".
+CLOSED = {"DT", "PDT", "PRP", "PRP$", "CC", "IN", "RB", "RBR", "RBS", "WDT",
+          "WP", "WP$", "WRB", "MD", "EX", "TO", "UH",
+          "DET", "PRON", "CCONJ", "SCONJ", "ADP", "ADV", "AUX", "PART",
+          "INTJ"}
+POS = collections.defaultdict(collections.Counter)
+
+
 def conll_sentences(path):
     sent = []
     with open(path, encoding="utf-8") as f:
@@ -72,9 +84,12 @@ def conll_sentences(path):
                     yield sent
                 sent = []
                 continue
-            w = line.split(" ")[0]
+            cols = line.split(" ")
+            w = cols[0]
             if w == "-DOCSTART-":
                 continue
+            if len(cols) > 1:
+                POS[w.lower()][cols[1]] += 1
             sent.append(w)
     if sent:
         yield sent
@@ -95,6 +110,7 @@ def conllu_sentences(path):
             cols = line.split("\t")
             if "-" in cols[0] or "." in cols[0]:
                 continue  # multiword ranges and empty nodes
+            POS[cols[1].lower()][cols[3]] += 1
             sent.append(cols[1])
     if sent:
         yield sent
@@ -174,7 +190,11 @@ def main():
     starters = []
     for w, c in start_cap.items():
         lw = w.lower()
-        if c >= MIN_START and mid_lower[lw] >= 3 * max(1, mid_cap[lw]):
+        if c < MIN_START or mid_lower[lw] < 3 * max(1, mid_cap[lw]):
+            continue
+        tags = POS[lw]
+        closed = sum(n for t, n in tags.items() if t in CLOSED)
+        if closed * 2 > sum(tags.values()):
             starters.append(w)
     starters.sort()
 
