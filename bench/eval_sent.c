@@ -510,7 +510,7 @@ static void eval_polnear(const char *dir, int nsample)
 int main(int argc, char **argv)
 {
   dl_error err;
-  int show = getenv("EVAL_SHOW") ? atoi(getenv("EVAL_SHOW")) : 0;
+  int show = getenv("EVAL_SHOW") ? (int)strtol(getenv("EVAL_SHOW"), NULL, 10) : 0;
   if (argc < 3) {
     fprintf(stderr, "usage: eval_sent conll FILE [nl] | ud FILE | "
                     "polnear DIR [N]\n");
@@ -524,7 +524,7 @@ int main(int argc, char **argv)
   else if (strcmp(argv[1], "ud") == 0)
     eval_ud(argv[2], show);
   else if (strcmp(argv[1], "polnear") == 0)
-    eval_polnear(argv[2], argc > 3 ? atoi(argv[3]) : 40);
+    eval_polnear(argv[2], argc > 3 ? (int)strtol(argv[3], NULL, 10) : 40);
   else
     die("unknown mode");
   dl_annotator_destroy(annot);

@@ -36,6 +36,17 @@ const dl_allocator dl__libc_allocator = {libc_malloc, libc_realloc, libc_free,
 
 DL_API void dl_free(void *p) { free(p); }
 
+char *dl__out_dup(const char *p, size_t n)
+{
+  char *r;
+  if (n == SIZE_MAX) return NULL;
+  r = malloc(n + 1);
+  if (!r) return NULL;
+  if (n) memcpy(r, p, n);
+  r[n] = 0;
+  return r;
+}
+
 void *dl__malloc(const dl_allocator *al, size_t n)
 {
   if (!al) al = &dl__libc_allocator;

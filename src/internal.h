@@ -58,6 +58,9 @@ void *dl__calloc(const dl_allocator *al, size_t n, size_t size);
 /* a*b without overflow, or false. */
 bool dl__mul_ok(size_t a, size_t b, size_t *out);
 extern const dl_allocator dl__libc_allocator;
+/* Copies p[0..n) and a NUL into a libc buffer: what the API hands back
+** with "caller frees with dl_free()", whatever the model's allocator. */
+char *dl__out_dup(const char *p, size_t n);
 
 /* A bump allocator: owns every span and string of a document. */
 typedef struct dl__arena_block dl__arena_block;

@@ -338,13 +338,11 @@ DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
     return DL_ERR_NOMEM;
   }
   /* Hand the caller a libc buffer (dl_free) whatever the allocator. */
-  res = malloc(w.b.len + 1);
+  res = dl__out_dup(w.b.p, w.b.len);
   if (!res) {
     dl__jw_free(&w);
     return DL_ERR_NOMEM;
   }
-  memcpy(res, w.b.p, w.b.len);
-  res[w.b.len] = 0;
   if (len) *len = w.b.len;
   dl__jw_free(&w);
   *out = res;
@@ -382,12 +380,11 @@ DL_API dl_status dl_error_to_json(const char *id, unsigned long line,
     dl__jw_free(&w);
     return DL_ERR_NOMEM;
   }
-  res = malloc(w.b.len + 1);
+  res = dl__out_dup(w.b.p, w.b.len);
   if (!res) {
     dl__jw_free(&w);
     return DL_ERR_NOMEM;
   }
-  memcpy(res, w.b.p, w.b.len + 1);
   if (len) *len = w.b.len;
   dl__jw_free(&w);
   *out = res;

@@ -125,7 +125,25 @@ static bool pnum(const ctx *c, size_t i, unsigned maxd)
          c->t[i].sfx == c->t[i].end && c->t[i].ndig <= maxd;
 }
 
-static int ival(const ctx *c, size_t i) { return (int)c->t[i].num; }
+/* Saturates: a 60-digit number converted to int is undefined behaviour
+** (found by tests/fuzz/fuzz_annotate); no pattern accepts such values. */
+static int ival(const ctx *c, size_t i)
+{
+  double v = c->t[i].num;
+  if (!(v > -1e9)) return -1000000000;
+  if (v > 1e9) return 1000000000;
+  return (int)v;
+}
+
+/* The value of the leading digits of s, at most max of them (atoi is
+** banned: it has no error reporting and overflows silently). */
+static int lead_int(const char *s, size_t max)
+{
+  int v = 0;
+  for (size_t i = 0; i < max && s[i] >= '0' && s[i] <= '9'; i++)
+    v = v * 10 + (s[i] - '0');
+  return v;
+}
 
 static bool year4(const ctx *c, size_t i)
 {
@@ -170,7 +188,7 @@ static void fmt_num(char *b, size_t cap, double v)
 {
   if (v < 0)
     snprintf(b, cap, "X");
-  else if (v == (double)(long)v)
+  else if (v < 1e15 && v == (double)(long)v) /* (long)1e60 is undefined */
     snprintf(b, cap, "%ld", (long)v);
   else
     snprintf(b, cap, "%.1f", v);
@@ -718,7 +736,9 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
       return r->end;
     }
     if (c->have) {
-      long dn = (long)n;
+      long dn;
+      if (n > 1e6) n = 1e6; /* (long) of a huge double is undefined */
+      dn = (long)n;
       if ((double)dn != n) dn = (long)(n + 0.5);
       if (u == TXU_YEAR && dn == 1 && back &&
           (c->quarters || sent_has(c, i, "quarter")))
@@ -1749,9 +1769,9 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
           }
           if (r.type == DL__TIMEX_DATE && v && strlen(v) == 10 &&
               v[4] == '-' && v[7] == '-') {
-            c.ly = atoi(v);
-            c.lm = atoi(v + 5);
-            c.ld = atoi(v + 8);
+            c.ly = lead_int(v, 4);
+            c.lm = lead_int(v + 5, 2);
+            c.ld = lead_int(v + 8, 2);
             c.lend = e;
             c.lvalid = true;
           }
@@ -1760,7 +1780,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
               !r.rel && hyph(&c, e) && in(&c, e + 1) &&
               pnum(&c, e + 1, 4) &&
               (c.t[e + 1].ndig == 2 || c.t[e + 1].ndig == 4)) {
-            int y2 = ival(&c, e + 1), y1 = atoi(v);
+            int y2 = ival(&c, e + 1), y1 = lead_int(v, 4);
             if (c.t[e + 1].ndig == 2) y2 += y1 / 100 * 100;
             if (y2 > y1 && y2 - y1 < 200) {
               cand r2;

@@ -46,5 +46,6 @@ for r in "$BUILD"/fuzz/*-replay; do
   n=$(basename "$r" -replay)
   tally "fuzz-replay/$n" "$r" "tests/fuzz/corpus/${n#fuzz_}"
 done
+tally style/checksrc bash tools/checksrc.sh
 echo "$P passed, $F failed"
 [ "$F" -eq 0 ]
