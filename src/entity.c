@@ -523,6 +523,52 @@ static void extend_person(struct dl__ews *ws, struct dl__emen *m)
   m->s = w.s;
 }
 
+/* A one-word PER mention followed by a capitalized word in no mention:
+** the tagger often stops at a surname that is also a common word ("Theresa
+** [May]"). Month names may be surnames; other stop words, titles and
+** organization or facility heads may not. */
+static bool is_month(const struct cw *w)
+{
+  static const char *const months[] = {"january", "february", "march",
+                                       "april", "may", "june", "july",
+                                       "august"};
+  for (size_t i = 0; i < DL__COUNTOF(months); i++)
+    if (strlen(months[i]) == w->nl && memcmp(months[i], w->n, w->nl) == 0)
+      return true;
+  return false;
+}
+
+static void extend_person_right(struct dl__ews *ws, struct dl__emen *m)
+{
+  const dl_doc *d = ws->d;
+  struct cw f, w, x;
+  uint32_t lo, hi;
+  if (!next_cw(d, m->s, m->e, &f) || f.e < m->e || f.sep || f.poss ||
+      (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP)))
+    return; /* not a single word */
+  sent_bounds(d, m->s, &lo, &hi);
+  if (!next_cw(d, m->e, hi, &w) || w.s != m->e + 1 || w.sep || !w.cap ||
+      w.nl < 2)
+    return;
+  if ((w.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_ORG | DL__ROLE_FAC |
+               DL__ROLE_ARTICLE | DL__ROLE_PREP)) ||
+      ((w.fl & DL__ROLE_STOP) && !is_month(&w)))
+    return;
+  for (uint32_t i = w.s + 1; i < w.e; i++) /* not ALL CAPS */
+    if (d->view[i] >= 'A' && d->view[i] <= 'Z') return;
+  if (mention_at(ws, w.s) != DL__NONE32) return;
+  /* The word after must not be capitalized too (a run of capitals is a
+  ** title or a headline, not a name we can complete). */
+  if (next_cw(d, w.e, hi, &x) && !x.sep && x.cap && !x.poss) return;
+  m->e = w.e;
+  if (w.poss) {
+    m->e -= poss_len(d, w.s, w.e);
+    m->flags |= DL__MEN_POSSESSIVE;
+  } else {
+    while (m->e > w.s && d->view[m->e - 1] == '.') m->e--;
+  }
+}
+
 /* ====================================================================
 ** 3. Clean-up of one mention
 ** ==================================================================== */
@@ -640,8 +686,9 @@ static bool split_title(struct dl__ews *ws, uint32_t mi)
   if (!last) return true;
   if (last == n && p >= m->e) {
     /* Nothing but title words. With free capitalized words it is a name
-    ** that ends in a title word ("Martin Luther King"). */
-    if (caps == 0) {
+    ** that ends in a title word ("Martin Luther King"), unless that word is
+    ** in lower case ("Tory co-chairman"). */
+    if (caps == 0 || !w[n - 1].cap) {
       m->flags |= DL__EM_TITLE_ONLY;
       m->head = head;
     }
@@ -734,7 +781,8 @@ static bool in_per(const struct dl__ews *ws, const struct cw *w, uint32_t mi)
 {
   uint32_t j = mention_at(ws, w->s);
   if (j == DL__NONE32) j = mention_at(ws, w->e - 1);
-  return j != DL__NONE32 && j != mi && ws->m[j].type == DL__ENT_PER;
+  return j != DL__NONE32 && j != mi && ws->m[j].type == DL__ENT_PER &&
+         !(ws->m[j].flags & DL__EM_TITLE_ONLY);
 }
 
 /* Words before p: title(s) with modifiers ("Russian President",
@@ -794,7 +842,7 @@ static size_t appos_phrase(const struct cw *w, size_t n, uint16_t *head)
   size_t i = 0, mods = 0;
   if (i < n && (w[i].fl & DL__ROLE_ARTICLE)) i++;
   size_t first = i;
-  while (i < n && mods < 4) {
+  while (i < n && mods < 6) {
     size_t k = title_at(w, n, i, DL__ROLE_APPOS, head);
     if (k) return first;
     if (w[i].sep || !w[i].nl) return n;
@@ -1007,7 +1055,10 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
       m->flags |= DL__EM_DROP;
       continue;
     }
-    if (m->type == DL__ENT_PER) extend_person(&ws, m);
+    if (m->type == DL__ENT_PER) {
+      extend_person(&ws, m);
+      extend_person_right(&ws, m);
+    }
     if (m->type == DL__ENT_PER && !split_title(&ws, (uint32_t)i)) goto nomem;
     m = &ws.m[i];
     if (m->type != DL__ENT_PER && m->type != DL__ENT_FAC &&

@@ -632,6 +632,47 @@ static void t_display_normalized(void)
 }
 
 /* ====================================================================
+** Repairs of common tagger errors
+** ==================================================================== */
+
+static void t_tagger_repairs(void)
+{
+  char b[64];
+  dl_doc *d = doc("Police identified the assassin as Mevlut Mert Altintas. "
+                  "Later the Shadow Secretary, Theresa May, spoke. The head of "
+                  "the Russian Orthodox Church led prayers. Liam Fox, Tory "
+                  "co-chairman, said the Tory co-chairman was busy. In Paris "
+                  "Monday Smith spoke.");
+  const dl__entity *e;
+  T_OK(d);
+  T_OK(men(d, "Mert Altintas", 0, DL__ENT_PER)); /* missed "Mevlut" */
+  T_OK(men(d, "Theresa", 0, DL__ENT_PER));       /* missed "May" */
+  T_OK(men(d, "Russian", 0, DL__ENT_MISC));      /* split ORG */
+  T_OK(men(d, "Orthodox Church", 0, DL__ENT_PER));
+  T_OK(men(d, "Liam Fox", 0, DL__ENT_PER));
+  T_OK(men(d, "Tory co-chairman", 1, DL__ENT_PER)); /* a title as PER */
+  T_OK(men(d, "Paris", 0, DL__ENT_LOC));
+  T_OK(men(d, "Smith", 0, DL__ENT_PER)); /* "Monday" is not a name */
+  T_EQ_INT(run(d), DL_OK);
+  T_OK(ent(d, "Mevlut Mert Altintas"));
+  e = ent(d, "Theresa May");
+  T_OK(e);
+  T_OK(has_role(e, "Shadow Secretary"));
+  e = ent(d, "Russian Orthodox Church");
+  T_OK(e);
+  T_EQ_INT(e->type, DL__ENT_ORG);
+  T_OK(!ent(d, "Russian"));
+  e = ent(d, "Liam Fox");
+  T_OK(e);
+  T_OK(has_role(e, "Tory co-chairman"));
+  T_EQ_INT(e->n_mentions, 2);
+  T_EQ_STR(mtext(d, e, 1, b, sizeof b), "Tory co-chairman");
+  T_OK(ent(d, "Smith"));
+  T_OK(ent(d, "Paris"));
+  dl_doc_destroy(d);
+}
+
+/* ====================================================================
 ** Salience and JSON
 ** ==================================================================== */
 
@@ -863,6 +904,7 @@ static const t_case cases[] = {
     {"ellipsis", t_ellipsis},
     {"non_latin", t_non_latin},
     {"display_normalized", t_display_normalized},
+    {"tagger_repairs", t_tagger_repairs},
     {"salience", t_salience},
     {"json", t_json},
     {"many_mentions", t_many_mentions},
