@@ -145,6 +145,7 @@ install: $(STATIC) $(SHARED) $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@LIBS_PRIVATE@|$(LIB_LIBS)|' \
 	  dateline.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/dateline.pc
 	install -m 644 docs/dateline.1 $(DESTDIR)$(MANDIR)/man1/
 	for f in models/*; do \

@@ -634,7 +634,11 @@ static size_t p_time(const ctx *c, size_t i, cand *r)
       e = p_word(c, at, &r2);
     if (e && r2.type == DL__TIMEX_DATE && strlen(r2.val) == 10 &&
         at == j) {
-      snprintf(r->val, sizeof r->val, "%sT%02d:%02d%s", r2.val, h, mi, tz);
+      /* h and mi are 0..23 and 0..59 here; the check is for gcc's
+      ** -Wformat-truncation, which cannot see that. */
+      if (snprintf(r->val, sizeof r->val, "%sT%02d:%02d%s", r2.val, h, mi,
+                   tz) >= (int)sizeof r->val)
+        return 0;
       memcpy(r->uval, r->val, sizeof r->val);
       r->rel = r2.rel;
       r->end = e;
