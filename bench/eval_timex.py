@@ -167,6 +167,8 @@ def run_chrono(docs):
     dt = time.time() - t0
     if p.returncode:
         sys.exit("chrono failed: " + p.stderr.decode()[:500])
+    print("  chrono parse time (in-process, no start-up): %s" %
+          p.stderr.decode().strip().splitlines()[-1])
     out = {}
     for line in p.stdout.decode().splitlines():
         r = json.loads(line)

@@ -11,9 +11,9 @@
 **   the third, 22nd        3, 22        unit "ordinal"
 **   thousands of people    1000         object "people"
 **
-** The stage runs after timex.c and skips every number inside a temporal
-** expression ("in 2013" is a date, not an amount). It lexes line by line
-** with the shared lexer (timex_lex.c). The counted object is the next
+** The scan runs inside timex.c's pass over the lines (the same lexed
+** tokens) and skips every number inside a temporal expression ("in 2013"
+** is a date, not an amount). The counted object is the next
 ** content word (after "of" for "thousands of people"); a number with
 ** neither unit nor object is still an amount, with both null.
 */
@@ -58,7 +58,9 @@ static bool bytes_is(const am *c, size_t i, const char *s)
 ** the code, and *first the first token of it. */
 static const char *currency_sym(const am *c, size_t i)
 {
-  if (a_ch(c, i) == '$') {
+  int b = a_ch(c, i);
+  if (b != '$' && b != 0xC2 && b != 0xE2) return NULL;
+  if (b == '$') {
     if (i > 0 && a_tight(c, i) && c->t[i - 1].kind == TX_WORD) {
       if (a_is(c, i - 1, "us")) return "USD";
       if (a_is(c, i - 1, "c") || a_is(c, i - 1, "ca")) return "CAD";
@@ -84,12 +86,12 @@ static double suffix_scale(const am *c, size_t i, bool money,
                            const char **unit)
 {
   const tx_tok *t = &c->t[i];
-  size_t n = t->end - t->sfx;
+  size_t n = t->end - TX_SFX(t);
   char s[8];
   if (!n) return 1;
   if (n >= sizeof s) return 0;
   for (size_t k = 0; k < n; k++) {
-    char x = c->d->view[t->sfx + k];
+    char x = c->d->view[TX_SFX(t) + k];
     s[k] = (char)((x >= 'A' && x <= 'Z') ? x + 32 : x);
   }
   s[n] = 0;
@@ -125,11 +127,7 @@ static size_t object_at(const am *c, size_t j)
   return j;
 }
 
-typedef struct aw {
-  dl__amount *out;
-  size_t n, cap;
-  dl__buf objs; /* object strings, NUL-separated */
-} aw;
+typedef tx_amounts aw;
 
 static bool push(const dl_allocator *al, aw *w, const am *c, size_t s,
                  size_t e, double v, const char *unit, size_t obj)
@@ -154,7 +152,8 @@ static bool push(const dl_allocator *al, aw *w, const am *c, size_t s,
 }
 
 /* One line. tx is the first timex that may overlap it. */
-static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
+static bool scan(const dl_allocator *al, aw *w, const am *c,
+                 const dl__timex *txs, size_t ntx, size_t *tx)
 {
   const dl_doc *d = c->d;
   for (size_t i = 0; i < c->n; i++) {
@@ -163,8 +162,8 @@ static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
     size_t s = i, j, obj = SIZE_MAX;
     double v = 0, mul = 1;
     bool ordinal = false, age = false;
-    while (*tx < d->n_timexes && d->timexes[*tx].end <= t->start) (*tx)++;
-    if (*tx < d->n_timexes && d->timexes[*tx].start <= t->start) continue;
+    while (*tx < ntx && txs[*tx].end <= t->start) (*tx)++;
+    if (*tx < ntx && txs[*tx].start <= t->start) continue;
     /* Dispatch: digits, a currency sign, or a number word. */
     if (t->kind == TX_PUNCT) {
       cur = currency_sym(c, i);
@@ -198,7 +197,7 @@ static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
     /* The number. */
     if (t->kind == TX_NUM) {
       char sx[8];
-      size_t n = t->end - t->sfx;
+      size_t n = t->end - TX_SFX(t);
       if (t->ndig > 18) continue;
       if (i > 0 && a_tight(c, i) && c->t[i - 1].kind == TX_WORD && !cur)
         continue; /* G20, F-16 are names */
@@ -212,7 +211,7 @@ static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
       }
       if (n && n < sizeof sx) {
         for (size_t k = 0; k < n; k++) {
-          char x = d->view[t->sfx + k];
+          char x = d->view[TX_SFX(t) + k];
           sx[k] = (char)((x >= 'A' && x <= 'Z') ? x + 32 : x);
         }
         sx[n] = 0;
@@ -220,7 +219,7 @@ static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
             !strcmp(sx, "th"))
           ordinal = true;
       }
-      v = t->num;
+      v = dl__tx_num(d, t);
       if (!ordinal) {
         mul = suffix_scale(c, i, cur != NULL, &unit);
         if (mul == 0) continue;
@@ -311,51 +310,57 @@ static bool scan(const dl_allocator *al, aw *w, const am *c, size_t *tx)
   return true;
 }
 
+bool dl__amount_line(const dl_allocator *al, tx_amounts *w, const dl_doc *d,
+                     const tx_lexer *lx, const dl__timex *tx, size_t ntx,
+                     size_t *txi)
+{
+  am c;
+  c.d = d;
+  c.lx = lx;
+  c.t = lx->t;
+  c.n = lx->n;
+  return scan(al, w, &c, tx, ntx, txi);
+}
+
+void dl__amount_acc_free(const dl_allocator *al, tx_amounts *w)
+{
+  dl__free(al, w->out);
+  w->out = NULL;
+  w->n = w->cap = 0;
+  dl__buf_free(&w->objs);
+}
+
+bool dl__amount_finish(tx_amounts *w, dl_doc *d)
+{
+  char *objs = NULL;
+  if (!w->n) return true;
+  d->amounts = dl__arena_alloc(&d->arena, w->n * sizeof *d->amounts);
+  if (w->objs.len) objs = dl__arena_dup(&d->arena, w->objs.p, w->objs.len);
+  if (!d->amounts || (w->objs.len && !objs)) return false;
+  for (size_t k = 0; k < w->n; k++) {
+    dl__amount x = w->out[k];
+    uintptr_t o = (uintptr_t)x.object;
+    if (o == (uintptr_t)SIZE_MAX)
+      x.object = "age";
+    else if (o)
+      x.object = objs + (o - 1);
+    d->amounts[k] = x;
+  }
+  d->n_amounts = w->n;
+  return true;
+}
+
+/* The amounts are found in the timex stage's pass over the lines (one
+** lexing for both, and the dates to skip are at hand there): when
+** DL_FIELD_AMOUNTS is asked, dl__timex_run calls dl__amount_line on
+** every line. This stage, which always runs after it, has nothing left
+** to do; its table entry maps the field to the stages it needs. */
 dl_status dl__amount_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
-  tx_lexer lx;
-  aw w;
-  size_t pos = 0, tx = 0;
-  am c;
-  memset(&lx, 0, sizeof lx);
-  memset(&w, 0, sizeof w);
-  lx.al = a->al;
-  dl__buf_init(&w.objs, a->al);
-  c.d = d;
-  c.lx = &lx;
-  while (pos < d->len) {
-    size_t end = dl__tx_line_end(d, pos);
-    if (!dl__tx_lex(&lx, d, pos, end)) goto nomem;
-    c.t = lx.t;
-    c.n = lx.n;
-    if (!scan(a->al, &w, &c, &tx)) goto nomem;
-    pos = end;
-  }
-  if (w.n) {
-    char *objs = NULL;
-    d->amounts = dl__arena_alloc(&d->arena, w.n * sizeof *d->amounts);
-    if (w.objs.len) objs = dl__arena_dup(&d->arena, w.objs.p, w.objs.len);
-    if (!d->amounts || (w.objs.len && !objs)) goto nomem;
-    for (size_t k = 0; k < w.n; k++) {
-      dl__amount x = w.out[k];
-      uintptr_t o = (uintptr_t)x.object;
-      if (o == (uintptr_t)SIZE_MAX)
-        x.object = "age";
-      else if (o)
-        x.object = objs + (o - 1);
-      d->amounts[k] = x;
-    }
-    d->n_amounts = w.n;
-  }
-  dl__tx_lexer_free(&lx);
-  dl__free(a->al, w.out);
-  dl__buf_free(&w.objs);
+  (void)a;
+  (void)d;
+  (void)err;
   return DL_OK;
-nomem:
-  dl__tx_lexer_free(&lx);
-  dl__free(a->al, w.out);
-  dl__buf_free(&w.objs);
-  return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 }
 
 void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned f)

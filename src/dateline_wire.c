@@ -110,9 +110,9 @@ static size_t wire_date(const dw *c, size_t i, int *y, int *m, int *d)
   *y = 0;
   if (i >= c->n) return 0;
   mv = dl__tx_cat(&c->t[i], TXC_MONTH);
-  if (c->t[i].kind == TX_NUM && i + 1 < c->n &&
+  if (c->t[i].kind == TX_NUM && c->t[i].ndig <= 2 && i + 1 < c->n &&
       (mv = dl__tx_cat(&c->t[i + 1], TXC_MONTH)) > 0) {
-    *d = (int)c->t[i].num;
+    *d = (int)dl__tx_num(c->d, &c->t[i]);
     *m = mv % 100;
     j = i + 2;
     if (w_ch(c, j) == '.') j++;
@@ -123,18 +123,18 @@ static size_t wire_date(const dw *c, size_t i, int *y, int *m, int *d)
     if (j >= c->n || c->t[j].kind != TX_NUM || !c->t[j].plain ||
         c->t[j].ndig > 2)
       return 0;
-    *d = (int)c->t[j].num;
+    *d = (int)dl__tx_num(c->d, &c->t[j]);
     j++;
   } else {
     return 0;
   }
   if (w_ch(c, j) == ',' && j + 1 < c->n && c->t[j + 1].kind == TX_NUM &&
       c->t[j + 1].plain && c->t[j + 1].ndig == 4) {
-    *y = (int)c->t[j + 1].num;
+    *y = (int)dl__tx_num(c->d, &c->t[j + 1]);
     j += 2;
   } else if (j < c->n && c->t[j].kind == TX_NUM && c->t[j].plain &&
              c->t[j].ndig == 4) {
-    *y = (int)c->t[j].num;
+    *y = (int)dl__tx_num(c->d, &c->t[j]);
     j++;
   }
   return j;
@@ -289,21 +289,31 @@ dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err)
   memset(&lx, 0, sizeof lx);
   lx.al = a->al;
   while (pos < d->len && lines < 6 && pos < 4096) {
-    size_t end = dl__tx_line_end(d, pos);
+    size_t end = dl__tx_line_end(d, pos), lend = end;
     dw c;
-    if (end - pos > 4096) end = pos + 4096;
-    if (!dl__tx_lex(&lx, d, pos, end)) {
+    /* A dateline is at most a few words: lex the head of the line. */
+    if (lend - pos > 160) {
+      lend = pos + 160;
+      while (lend < end && (d->view[lend] & 0xC0) == 0x80) lend++;
+    }
+    if (!dl__tx_lex(&lx, d, pos, lend)) {
       dl__tx_lexer_free(&lx);
       return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     }
     c.d = d;
     c.t = lx.t;
     c.n = lx.n;
-    pos = end;
-    if (!lx.n) continue;
+    if (!lx.n) {
+      pos = end;
+      continue;
+    }
     lines++;
-    if (copyright_line(d, lx.t[0].start, lx.t[lx.n - 1].end)) continue;
+    if (copyright_line(d, pos, lend)) {
+      pos = end;
+      continue;
+    }
     if (try_line(d, &c)) break;
+    pos = end;
   }
   dl__tx_lexer_free(&lx);
   return DL_OK;

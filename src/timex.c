@@ -72,6 +72,8 @@ typedef struct tx_ws {
   tx_lexer lx;
   dl__timex *out;
   size_t nout, cap;
+  tx_amounts am;
+  size_t am_tx;
 } tx_ws;
 
 #define T(i) (&c->t[(i)])
@@ -109,10 +111,10 @@ static bool hyph(const ctx *c, size_t i)
 static void sfx(const ctx *c, size_t i, char *buf, size_t cap)
 {
   const tx_tok *t = &c->t[i];
-  size_t n = t->end - t->sfx, k;
+  size_t n = t->end - TX_SFX(t), k;
   if (n >= cap) n = cap - 1;
   for (k = 0; k < n; k++) {
-    char x = c->d->view[t->sfx + k];
+    char x = c->d->view[TX_SFX(t) + k];
     buf[k] = (char)((x >= 'A' && x <= 'Z') ? x + 32 : x);
   }
   buf[k] = 0;
@@ -122,14 +124,14 @@ static void sfx(const ctx *c, size_t i, char *buf, size_t cap)
 static bool pnum(const ctx *c, size_t i, unsigned maxd)
 {
   return i < c->n && c->t[i].kind == TX_NUM && c->t[i].plain &&
-         c->t[i].sfx == c->t[i].end && c->t[i].ndig <= maxd;
+         c->t[i].sfxlen == 0 && c->t[i].ndig <= maxd;
 }
 
 /* Saturates: a 60-digit number converted to int is undefined behaviour
 ** (found by tests/fuzz/fuzz_annotate); no pattern accepts such values. */
 static int ival(const ctx *c, size_t i)
 {
-  double v = c->t[i].num;
+  double v = dl__tx_num(c->d, &c->t[i]);
   if (!(v > -1e9)) return -1000000000;
   if (v > 1e9) return 1000000000;
   return (int)v;
@@ -147,8 +149,8 @@ static int lead_int(const char *s, size_t max)
 
 static bool year4(const ctx *c, size_t i)
 {
-  return pnum(c, i, 4) && c->t[i].ndig == 4 && c->t[i].num >= 1000 &&
-         c->t[i].num <= 2999;
+  return pnum(c, i, 4) && c->t[i].ndig == 4 && ival(c, i) >= 1000 &&
+         ival(c, i) <= 2999;
 }
 
 /* A year in words, as in broadcast transcripts: "nineteen ninety-six",
@@ -1137,6 +1139,7 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
   int v;
   size_t j;
   bool abbr;
+  if (!T(i)->lex) return 0; /* every form below starts with a known word */
   if (month_at(c, i, &abbr)) {
     if ((j = p_monthdate(c, i, r, 0)) != 0) return j;
     if (r->block) return 0;
@@ -1680,6 +1683,7 @@ static bool emit(tx_ws *w, const dl_allocator *al, const ctx *c, size_t i,
 static void ws_free(dl_annotator *a, tx_ws *w)
 {
   dl__tx_lexer_free(&w->lx);
+  dl__amount_acc_free(a->al, &w->am);
   dl__free(a->al, w->out);
   dl__free(a->al, w);
 }
@@ -1719,6 +1723,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
   w = dl__calloc(a->al, 1, sizeof *w);
   if (!w) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   w->lx.al = a->al;
+  dl__buf_init(&w->am.objs, a->al);
   memset(&c, 0, sizeof c);
   c.d = d;
   c.lx = &w->lx;
@@ -1750,7 +1755,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
       const tx_tok *t = &c.t[i];
       cand r;
       size_t e;
-      if (t->kind == TX_WORD ? !t->lex
+      if (t->kind == TX_WORD ? !dl__tx_starter(t)
                              : t->kind == TX_PUNCT &&
                                    !(ch(&c, i) == '\'' ||
                                      (unsigned char)c.d->view[t->start] ==
@@ -1807,8 +1812,13 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
       }
       i = e - 1;
     }
+    if ((d->fields_asked & DL_FIELD_AMOUNTS) &&
+        !dl__amount_line(a->al, &w->am, d, &w->lx, w->out, w->nout,
+                         &w->am_tx))
+      goto nomem;
     pos = end;
   }
+  if (!dl__amount_finish(&w->am, d)) goto nomem;
 
   total = w->nout;
   res = total ? dl__arena_alloc(&d->arena, total * sizeof *res) : NULL;

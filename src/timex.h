@@ -65,19 +65,23 @@ enum {
   TXE_EARLY = 1, TXE_LATE, TXE_MID, TXE_EARLIER, TXE_LATER
 };
 
-typedef struct tx_tok {
+typedef struct tx_tok {  /* 20 bytes: lines of tokens stay in cache */
   uint32_t start, end;  /* bytes into the document */
-  uint32_t sfx;         /* TX_NUM: where a letter suffix starts ("s", "pm") */
+  uint16_t lex;         /* first lexicon entry + 1, 0: none */
+  uint8_t nlex;         /* number of lexicon entries */
   uint8_t kind;         /* TX_WORD, TX_NUM, TX_PUNCT */
   uint8_t space;        /* white space before it */
   uint8_t cap;          /* TX_WORD: first letter upper case */
   uint8_t ndig;         /* TX_NUM: digits before the suffix (no , or .) */
   uint8_t plain;        /* TX_NUM: only digits (no , or .) */
   uint8_t sent;         /* first token of a sentence (as far as we know) */
-  uint16_t lex;         /* first lexicon entry + 1, 0: none */
-  uint16_t nlex;        /* number of lexicon entries */
-  double num;           /* TX_NUM: the value of the digits */
+  uint8_t sfxlen;       /* TX_NUM: length of a letter suffix ("s", "pm") */
 } tx_tok;
+
+/* Where a number's letter suffix starts ("1990s", "5pm", "22nd"). */
+#define TX_SFX(t) ((t)->end - (t)->sfxlen)
+/* The value of a number token's digits (1,000 -> 1000; 3.5). */
+double dl__tx_num(const dl_doc *d, const tx_tok *t);
 
 /* A run of tokens (one line), reused between lines and documents. */
 typedef struct tx_lexer {
@@ -96,6 +100,8 @@ size_t dl__tx_line_end(const dl_doc *d, size_t from);
 
 /* The value of category cat for token t, or -1. */
 int dl__tx_cat(const tx_tok *t, int cat);
+/* The word can start a temporal expression (the timex dispatch). */
+bool dl__tx_starter(const tx_tok *t);
 /* Case-insensitive comparison of a token with a lower-case ASCII word. */
 bool dl__tx_is(const dl_doc *d, const tx_tok *t, const char *w);
 /* The first byte of a punctuation token (0 for others, 0x80+ for
@@ -126,5 +132,24 @@ int dl__tx_mdays(int y, int m);
 ** Scale words ("million") are not consumed here. */
 size_t dl__tx_cardinal(const dl_doc *d, const tx_lexer *lx, size_t i,
                        double *out);
+
+/* ====================================================================
+** Amounts (amount.c), found in the timex stage's pass over the lines
+** ==================================================================== */
+
+typedef struct tx_amounts {
+  dl__amount *out;
+  size_t n, cap;
+  dl__buf objs; /* object strings, NUL-separated */
+} tx_amounts;
+
+/* Scans one lexed line; tx[0, ntx) are the dates found so far (in text
+** order), *txi the first that may overlap this line. */
+bool dl__amount_line(const dl_allocator *al, tx_amounts *w, const dl_doc *d,
+                     const tx_lexer *lx, const dl__timex *tx, size_t ntx,
+                     size_t *txi);
+/* Moves the amounts into the document (arena). false: out of memory. */
+bool dl__amount_finish(tx_amounts *w, dl_doc *d);
+void dl__amount_acc_free(const dl_allocator *al, tx_amounts *w);
 
 #endif /* DL_TIMEX_H */

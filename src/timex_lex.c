@@ -25,11 +25,12 @@ struct lexent {
   const char *w;
   int cat;
   int val;
+  int starter; /* the word can start an expression */
+  int count;   /* entries of this word (from its first one on) */
+  uint32_t hash;
 };
 
-static const struct lexent lexicon[] = {
 #include "timex_lexicon.inc"
-};
 
 const char *const dl__tx_currency[] = {
     "USD", "GBP", "EUR", "JPY", "CNY", "RUB", "INR", "TRY", "CHF", "CAD",
@@ -40,28 +41,28 @@ size_t dl__tx_currency_count(void) { return DL__COUNTOF(dl__tx_currency); }
 
 #define LEX_MAXLEN 14
 
-/* Finds the first entry for the lower-case word w (length n). */
-static bool lex_find(const char *w, size_t n, uint16_t *first,
+/* Finds the entries of the lower-case word w (length n): one hash and,
+** usually, one comparison. */
+static bool lex_find(uint32_t h, const char *w, size_t n, uint16_t *first,
                      uint16_t *count)
 {
-  size_t lo = 0, hi = DL__COUNTOF(lexicon);
-  char key[LEX_MAXLEN + 1];
-  memcpy(key, w, n);
-  key[n] = 0;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (strcmp(lexicon[mid].w, key) < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+  size_t k, e;
+  for (k = h & (LEX_HASH_SIZE - 1); lex_hash[k];
+       k = (k + 1) & (LEX_HASH_SIZE - 1)) {
+    const struct lexent *x = &lexicon[lex_hash[k] - 1];
+    if (x->hash == h && memcmp(x->w, w, n) == 0 && x->w[n] == 0) {
+      e = lex_hash[k] - 1u;
+      *first = (uint16_t)e;
+      *count = (uint16_t)x->count;
+      return true;
+    }
   }
-  if (lo >= DL__COUNTOF(lexicon) || strcmp(lexicon[lo].w, key) != 0)
-    return false;
-  hi = lo;
-  while (hi < DL__COUNTOF(lexicon) && strcmp(lexicon[hi].w, key) == 0) hi++;
-  *first = (uint16_t)lo;
-  *count = (uint16_t)(hi - lo);
-  return true;
+  return false;
+}
+
+bool dl__tx_starter(const tx_tok *t)
+{
+  return t->lex && lexicon[t->lex - 1].starter;
 }
 
 int dl__tx_cat(const tx_tok *t, int cat)
@@ -118,21 +119,15 @@ size_t dl__tx_line_end(const dl_doc *d, size_t from)
   return lim;
 }
 
-static void lookup(const dl_doc *d, tx_tok *t)
+/* Looks up a word whose lower-case bytes the lexer has hashed (FNV-1a)
+** and copied into buf. */
+static void lookup(tx_tok *t, uint32_t h, const char *buf, size_t n)
 {
-  char buf[LEX_MAXLEN + 1];
-  size_t n = t->end - t->start;
   uint16_t f, c;
   t->lex = t->nlex = 0;
-  if (n > LEX_MAXLEN) return;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char ch = (unsigned char)d->view[t->start + i];
-    if (ch >= 0x80) return; /* no lexicon word has non-ASCII letters */
-    buf[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-  }
-  if (lex_find(buf, n, &f, &c)) {
+  if (lex_find(h, buf, n, &f, &c)) {
     t->lex = (uint16_t)(f + 1);
-    t->nlex = c;
+    t->nlex = (uint8_t)c;
   }
 }
 
@@ -169,17 +164,23 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
     if (is_alpha_ascii(c) || c >= 0xC0) {
       /* A word: letters (any script), inner apostrophes ("o'clock"). */
       int32_t cp;
+      uint32_t h = 2166136261u;
+      char buf[LEX_MAXLEN + 1];
+      size_t nb = 0;
+      bool ascii = true;
       t.kind = TX_WORD;
       t.cap = c >= 'A' && c <= 'Z';
       while (i < to) {
         size_t k;
         if (u[i] < 0x80) {
-          if (is_alpha_ascii(u[i])) {
-            i++;
-            continue;
-          }
-          if (u[i] == '\'' && i + 1 < to && is_alpha_ascii(u[i + 1]) &&
-              i > t.start && (u[i + 1] | 32) != 's') {
+          if (is_alpha_ascii(u[i]) ||
+              (u[i] == '\'' && i + 1 < to && is_alpha_ascii(u[i + 1]) &&
+               i > t.start && (u[i + 1] | 32) != 's')) {
+            unsigned char lc = (unsigned char)(u[i] | (u[i] != '\'' ? 32 : 0));
+            /* hash and copy the lower-case word as we go */
+            h = (h ^ lc) * 16777619u;
+            if (nb < LEX_MAXLEN) buf[nb] = (char)lc;
+            nb++;
             i++;
             continue;
           }
@@ -187,6 +188,7 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
         }
         k = dl__utf8_decode(u, d->len, i, &cp);
         if (!k || !dl__is_alpha(cp)) break;
+        ascii = false;
         i += k;
       }
       if (i == t.start) { /* a non-letter multi-byte character */
@@ -195,20 +197,14 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
         i += k ? k : 1;
       }
       t.end = (uint32_t)i;
-      if (t.kind == TX_WORD) lookup(d, &t);
+      if (t.kind == TX_WORD && ascii && nb <= LEX_MAXLEN)
+        lookup(&t, h, buf, nb);
     } else if (is_digit(c)) {
-      double v = 0, frac = 0;
       bool dot = false, plain = true;
       unsigned nd = 0;
       t.kind = TX_NUM;
       while (i < to) {
         if (is_digit(u[i])) {
-          if (dot) {
-            frac /= 10;
-            v += (u[i] - '0') * frac;
-          } else {
-            v = v * 10 + (u[i] - '0');
-          }
           if (nd < 255) nd++;
           i++;
         } else if (u[i] == ',' && !dot && i + 3 < to && is_digit(u[i + 1]) &&
@@ -218,17 +214,18 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
           i++;
         } else if (u[i] == '.' && !dot && i + 1 < to && is_digit(u[i + 1])) {
           dot = true;
-          frac = 1;
           plain = false;
           i++;
         } else {
           break;
         }
       }
-      t.sfx = (uint32_t)i;
-      while (i < to && is_alpha_ascii(u[i])) i++;
+      {
+        size_t sx = i;
+        while (i < to && is_alpha_ascii(u[i]) && i - sx < 255) i++;
+        t.sfxlen = (uint8_t)(i - sx);
+      }
       t.end = (uint32_t)i;
-      t.num = v;
       t.ndig = (uint8_t)nd;
       t.plain = plain;
     } else {
@@ -240,7 +237,8 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
     }
     sent = t.kind == TX_PUNCT && (c == '.' || c == '!' || c == '?');
     space = false;
-    if (!DL__PUSH(lx->al, lx->t, lx->n, lx->cap)) return false;
+    if (lx->n == lx->cap && !DL__PUSH(lx->al, lx->t, lx->n, lx->cap))
+      return false;
     lx->t[lx->n++] = t;
   }
   return true;
@@ -251,6 +249,26 @@ void dl__tx_lexer_free(tx_lexer *lx)
   dl__free(lx->al, lx->t);
   lx->t = NULL;
   lx->n = lx->cap = 0;
+}
+
+double dl__tx_num(const dl_doc *d, const tx_tok *t)
+{
+  const char *s = d->view;
+  double v = 0, frac = 0;
+  for (uint32_t i = t->start; i < TX_SFX(t); i++) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (frac > 0) {
+        v += (c - '0') * frac;
+        frac /= 10;
+      } else {
+        v = v * 10 + (c - '0');
+      }
+    } else if (c == '.') {
+      frac = 0.1;
+    }
+  }
+  return v;
 }
 
 /* ====================================================================
@@ -266,8 +284,8 @@ size_t dl__tx_cardinal(const dl_doc *d, const tx_lexer *lx, size_t i,
   bool any = false;
   if (i >= n) return i;
   if (t[i].kind == TX_NUM) {
-    if (t[i].sfx != t[i].end) return i;
-    *out = t[i].num;
+    if (TX_SFX(&t[i]) != t[i].end) return i;
+    *out = dl__tx_num(d, &t[i]);
     return i + 1;
   }
   while (j < n && t[j].kind == TX_WORD) {
