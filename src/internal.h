@@ -301,6 +301,24 @@ typedef struct dl__amount {
   const char *object;    /* arena copy of the counted noun, or NULL */
 } dl__amount;
 
+/* A quotation (quote.c): the quoted words, their cue and speaker. */
+typedef enum {
+  DL__QUOTE_DIRECT = 0,
+  DL__QUOTE_PARTIAL,
+  DL__QUOTE_INDIRECT
+} dl__quote_kind;
+
+typedef struct dl__quote {
+  uint32_t start, end;         /* the quoted words (bytes) */
+  uint32_t cue_start, cue_end; /* the cue; cue_end 0: none */
+  const char *cue_lemma;       /* static ("say"), NULL without a cue */
+  uint32_t spk_start, spk_end; /* the speaker mention; spk_end 0: none */
+  uint32_t spk_entity;         /* index into entities, UINT32_MAX if none */
+  const char *spk_name;        /* arena, NUL-ended; NULL without speaker */
+  uint8_t kind;                /* dl__quote_kind */
+  uint8_t flags;               /* quote.c's DL__QF_* */
+} dl__quote;
+
 /* The document. All layer arrays live in `arena`. */
 struct dl_doc {
   dl__arena arena;
@@ -348,6 +366,8 @@ struct dl_doc {
   size_t n_timexes;
   dl__amount *amounts; /* amount.c, in text order */
   size_t n_amounts;
+  dl__quote *quotes;   /* quote.c, in text order */
+  size_t n_quotes;
 
   /* Notes from stages whose resource is missing: "ner model not loaded". */
   const char *notes[16];
@@ -398,6 +418,7 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__amount_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err);
 
 /* Resource loading and per-annotator workspaces of the stages. */
 dl_status dl__abbrev_load_builtin(const struct dl__abbrev **out);
@@ -409,6 +430,7 @@ void dl__ner_ws_free(dl_annotator *a);
 void dl__entity_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__quote_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__dateline_json(const dl_doc *d, dl__jw *w, unsigned flags);
 
 /* Span output honouring DL_JSON_CHARS (record.c). */

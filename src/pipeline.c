@@ -21,7 +21,7 @@
 
 enum {
   ST_CLEAN, ST_DATELINE, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST_TIMEX,
-  ST_AMOUNT, ST__COUNT
+  ST_AMOUNT, ST_QUOTE, ST__COUNT
 };
 
 static const struct stage {
@@ -38,6 +38,7 @@ static const struct stage {
   {"entity", DL_FIELD_ENTITIES, 1u << ST_NER, dl__entity_run},
   {"timex", DL_FIELD_DATES, 1u << ST_DATELINE, dl__timex_run},
   {"amount", DL_FIELD_AMOUNTS, 1u << ST_TIMEX, dl__amount_run},
+  {"quote", DL_FIELD_QUOTES, 1u << ST_ENTITY, dl__quote_run},
 };
 
 /* ====================================================================

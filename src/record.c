@@ -238,7 +238,7 @@ static const struct field {
     {DL_FIELD_PLACES, "places", NULL},
     {DL_FIELD_DATES, "dates", dl__timex_json},
     {DL_FIELD_AMOUNTS, "amounts", dl__amount_json},
-    {DL_FIELD_QUOTES, "quotes", NULL},
+    {DL_FIELD_QUOTES, "quotes", dl__quote_json},
     {DL_FIELD_TONE, "tone", NULL},
     {DL_FIELD_THEMES, "themes", NULL},
     {DL_FIELD_KEYWORDS, "keywords", NULL},

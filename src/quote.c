@@ -1,0 +1,1286 @@
+/*
+** quote.c -- quotations, their cues and their speakers: who said what.
+**
+** The stage reads the tokens (quote marks carry DL__TOK_QUOTE with OPEN or
+** CLOSE), the sentences, the mentions and the entities, and writes
+** d->quotes in text order. Three kinds (SPEC.md):
+**
+**   direct    a whole utterance in quote marks: "We must know who directed
+**             the killer's hand," Putin said.
+**   partial   quoted words inside the reporter's own sentence: Lavrov said
+**             Karlov had been the victim of "a despicable terrorist act".
+**   indirect  reported speech without quote marks: Putin said (that) ...,
+**             ..., Lavrov said. / according to X, ...
+**
+** Algorithm, one pass over the paragraphs and one over the sentences:
+**
+**  1. Regions. Quote marks are paired per paragraph with a bounded stack
+**     (DEPTH entries; marks beyond it are plain content): an opening mark
+**     pushes, a closing mark pops down to the nearest open mark of its
+**     family (double: " " " `` '' << >>; single: ' ' ' < >), and a closing
+**     mark with no open mark of its family below it is ignored (an
+**     apostrophe, or an unbalanced mark). Only top-level pairs are
+**     quotations; nested quotes are their content. A double quote left
+**     open at the end of a paragraph continues into the next paragraph
+**     when that one opens with a double mark (the news convention for a
+**     quotation over several paragraphs); otherwise it ends with its
+**     paragraph and must have its own cue to count. A single-quote region
+**     left open is dropped (apostrophes: 'em, '90s). So a missing mark
+**     never makes a quotation longer than its paragraph.
+**  2. Cue and kind. For each region, the words of its sentence before the
+**     opening mark (L) and after the closing mark (R) are read:
+**     - a quote that opens its sentence, or that follows a cue ("X said:",
+**       "who shouted"), or that follows a direct quote through "and" or a
+**       comma, is direct; any other is partial;
+**     - the cue is, in order: a speech verb right before the quote ("X
+**       said:", "said X,"), one right after it ("...," X said / said X),
+**       one in the next short sentence ("..." Putin said.), for a partial
+**       quote any speech verb of the sentence;
+**     - a direct quote with no cue of its own takes the speaker of the
+**       previous quotation of its paragraph or of the paragraph before
+**       (a paragraph of quotation after "Putin said:" or after a quote
+**       by Putin), with cue null; otherwise its speaker is null;
+**     - a region of three words or fewer with no cue of its own is a
+**       title or a scare quote, not a quotation, and is dropped; so is a
+**       partial quote with no cue.
+**     An interrupted quote ("We must know," Putin said, "who directed the
+**     killer's hand.") gives TWO quotes with the same cue and speaker, one
+**     per quoted part: every quote keeps a single span.
+**  3. Indirect speech, in sentences with no quotation: "NP [aux] cue
+**     (that) clause", "clause, NP [aux] cue.", "clause, cue NP.",
+**     "according to NP, clause" and "clause, according to NP." Verbs of
+**     class DL__Q_THAT need "that" or the final reporting clause; weak
+**     cues never report indirect speech. Indirect speech needs a speaker.
+**  4. Speakers. Around a cue: a mention that ends right before it (after
+**     auxiliaries and adverbs: "Putin has also said"), a relative pronoun
+**     pointing back at its antecedent ("a Turkish gunman who shouted"),
+**     an appositive skipped back to its mention ("Sergei Lavrov, Russia's
+**     foreign minister, said"), a personal pronoun, or a noun phrase
+**     headed by a speaker noun or a capitalized word ("a Kremlin
+**     spokesman", "the president"); after the cue, the same forward
+**     ("said Kirill", "said Putin's spokesman Dmitry Peskov"). A noun
+**     phrase with no mention keeps its words as the name and entity null.
+**     A pronoun (he/she) is resolved to the most recent PER mention of a
+**     compatible sex (first names: quote_tables.c, from the SSA name
+**     counts); they/we/it/I are left unresolved with entity null.
+**
+** Cost: every scan looks at a bounded number of tokens (WIN) around a
+** quote or a cue, the stack is bounded, and pronoun resolution looks back
+** over at most BACK mentions, so the stage is linear in the tokens.
+*/
+#include "quote.h"
+#include "abbrev.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define DEPTH 32  /* quote-mark stack */
+#define WIN 12    /* tokens a cue scan looks at beside a quote */
+#define NPMAX 8   /* tokens of a speaker noun phrase */
+#define BACK 64   /* mentions a pronoun looks back over */
+#define NONE UINT32_MAX
+
+enum {
+  DL__QF_UNCLOSED = 1u << 0,  /* region ended with its paragraph */
+  DL__QF_INHERITED = 1u << 1, /* speaker taken from the previous quote */
+  DL__QF_MULTIPARA = 1u << 2  /* runs over several paragraphs */
+};
+
+struct region {
+  uint32_t open, close; /* quote-mark tokens; close NONE: unclosed */
+  uint32_t first, last; /* content tokens [first, last) */
+  uint8_t flags;
+};
+
+struct speaker {
+  uint32_t s, e;  /* tokens [s, e) of the speaker phrase, e == 0: none */
+  uint32_t ment;  /* the mention it is, or NONE */
+  uint32_t pron;  /* token of a pronoun, or NONE */
+};
+
+struct cue {
+  uint32_t s, e;  /* tokens [s, e), e == 0: none */
+  const char *lemma;
+  int flags;
+};
+
+struct ctx {
+  dl_doc *d;
+  const dl__token *t;
+  uint32_t nt;
+  uint32_t *men_end;   /* token -> mention ending right after it, or NONE */
+  uint32_t *men_start; /* token -> mention starting at it, or NONE */
+  uint32_t *in_quote;  /* token -> region index, or NONE */
+  uint8_t *cue_used;   /* token used as a cue */
+  char *sex;           /* per mention: 'M', 'F', or 0 */
+  struct region *reg;
+  size_t nreg, capreg;
+  dl__quote *q;
+  size_t nq, capq;
+  bool oom;
+};
+
+/* ====================================================================
+** Tokens
+** ==================================================================== */
+
+static const char *tp(const struct ctx *c, uint32_t i)
+{
+  return c->d->view + c->t[i].start;
+}
+static size_t tl(const struct ctx *c, uint32_t i)
+{
+  return c->t[i].end - c->t[i].start;
+}
+
+/* Case-insensitive (ASCII) comparison of token i with a lower-case word. */
+static bool tis(const struct ctx *c, uint32_t i, const char *w)
+{
+  const char *s = tp(c, i);
+  size_t n = tl(c, i), k = 0;
+  for (; *w; w++) {
+    char ch;
+    if (k >= n) return false;
+    ch = s[k];
+    if (*w == '\'' && n - k >= 3 && memcmp(s + k, "\xE2\x80\x99", 3) == 0) {
+      k += 3; /* U+2019 as an apostrophe */
+      continue;
+    }
+    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch + 32);
+    if (ch != *w) return false;
+    k++;
+  }
+  return k == n;
+}
+
+static bool tin(const struct ctx *c, uint32_t i, const char *const *list)
+{
+  for (; *list; list++)
+    if (tis(c, i, *list)) return true;
+  return false;
+}
+
+static bool tword(const struct ctx *c, uint32_t i)
+{
+  return (c->t[i].flags & DL__TOK_WORD) != 0;
+}
+
+static bool tlower(const struct ctx *c, uint32_t i)
+{
+  unsigned char ch = (unsigned char)tp(c, i)[0];
+  return ch >= 'a' && ch <= 'z';
+}
+
+static bool tcap(const struct ctx *c, uint32_t i)
+{
+  return (c->t[i].flags & DL__TOK_CAP) != 0;
+}
+
+static bool tpunct(const struct ctx *c, uint32_t i, char ch)
+{
+  return tl(c, i) == 1 && tp(c, i)[0] == ch;
+}
+
+/* 1: double-quote family, 2: single, 0: not a quote mark. */
+static int qfamily(const struct ctx *c, uint32_t i)
+{
+  int32_t cp;
+  const unsigned char *u = (const unsigned char *)tp(c, i);
+  if (!(c->t[i].flags & DL__TOK_QUOTE)) return 0;
+  if (u[0] == '`') return tl(c, i) >= 2 ? 1 : 2;
+  if (u[0] == '\'') return tl(c, i) >= 2 ? 1 : 2;
+  if (u[0] == '"') return 1;
+  dl__utf8_decode(u, tl(c, i), 0, &cp);
+  if (dl__is_dquote(cp) || cp == 0x201F) return 1;
+  return 2;
+}
+
+static const char *const DETS[] = {
+    "the", "a", "an", "his", "her", "their", "its", "our", "this", "these",
+    "one", "two", "three", "several", "many", "some",
+    "other", "another", "both", "all", "most", "few", NULL};
+
+/* Words that end a noun phrase going left (never part of one). */
+static const char *const STOPS[] = {
+    "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "by",
+    "from", "as", "than", "into", "about", "after", "before", "over",
+    "under", "when", "while", "where", "if", "because", "although", "so",
+    "is", "was", "were", "are", "be", "been", "being", "has", "have", "had",
+    "will", "would", "could", "should", "may", "might", "can", "must",
+    "do", "does", "did", "not", "n't", "no", "also", "then", "who", "which",
+    "that", "what", "whom", "whose", "it", "he", "she", "they", "we", "i",
+    "you", "there", "here", "said", "says", "say", "told", "according",
+    "just", "only", "very", "now", "yet", "even", "still", "wo", "ca",
+    "those", "me", "him", "us", "them", "my", "your", "however", NULL};
+
+/* Auxiliaries and adverbs between a subject and its verb. */
+static const char *const AUX[] = {
+    "has", "have", "had", "was", "were", "is", "are", "will", "would",
+    "also", "later", "then", "again", "previously", "once", "recently",
+    "reportedly", "earlier", "already", "repeatedly", "often", "never",
+    "further", "even", "now", "simply", "publicly", "privately", "once",
+    "frequently", "quickly", "finally", "first", "last", "has", "did",
+    "does", "do", "not", "n't", "may", "might", "could", "should", "can",
+    "since", "long", "been", "himself", "herself", "themselves", "however",
+    "meanwhile", "too", "though", "instead", "therefore", "thus", NULL};
+
+static const char *const SUBJ_PRON[] = {"he", "she", "they", "we", "i",
+                                         "it", "you", NULL};
+static const char *const OBJ_PRON[] = {
+    "me", "him", "her", "us", "them", "you", "reporters", "journalists",
+    "supporters", "lawmakers", "viewers", "listeners", "the", NULL};
+
+/* A lower-case adverb (-ly) or an auxiliary. */
+static bool is_aux(const struct ctx *c, uint32_t i)
+{
+  size_t n = tl(c, i);
+  const char *s = tp(c, i);
+  if (tin(c, i, AUX)) return true;
+  return n > 4 && tlower(c, i) && s[n - 2] == 'l' && s[n - 1] == 'y';
+}
+
+/* The cue verb at token i (lower case), or NULL. */
+static const struct dl__quote_cue *cue_at(const struct ctx *c, uint32_t i)
+{
+  if (!tword(c, i) || !tlower(c, i)) return NULL;
+  return dl__quote_cue_find(tp(c, i), tl(c, i));
+}
+
+/* "according to" starting at i. */
+static bool according_at(const struct ctx *c, uint32_t i, uint32_t hi)
+{
+  return i + 1 < hi && tis(c, i, "according") && tis(c, i + 1, "to");
+}
+
+/* ====================================================================
+** Speakers
+** ==================================================================== */
+
+/* The first token of a noun phrase whose last token is j (inclusive),
+** going left no further than lo; NONE when j cannot head one. The head
+** is a speaker noun, a capitalized word, or a lower-case word after a
+** determiner; modifiers are words that are not STOPS, possessives and
+** mentions, and a determiner ends the phrase. "of"/"for" are crossed
+** after a speaker noun ("the head of the church"). */
+static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
+{
+  uint32_t s = j, k, n = 0;
+  bool head_ok;
+  if (!tword(c, j) || tin(c, j, STOPS) || tin(c, j, DETS)) return NONE;
+  head_ok = dl__quote_noun_find(tp(c, j), tl(c, j)) ||
+            (tcap(c, j) && !(c->t[j].flags & DL__TOK_SENT_START));
+  if (!head_ok) {
+    /* A lower-case head needs a determiner within three words. */
+    for (k = j; k > lo && j - k < 4; k--) {
+      if (tin(c, k - 1, DETS)) {
+        head_ok = true;
+        break;
+      }
+      if (!tword(c, k - 1) || tin(c, k - 1, STOPS)) break;
+    }
+    if (!head_ok) return NONE;
+  }
+  while (s > lo && n < NPMAX) {
+    uint32_t p = s - 1;
+    if (c->men_end[p] != NONE) {
+      s = c->d->mentions[c->men_end[p]].tok_start;
+      if (s < lo) s = lo;
+      n++;
+      continue;
+    }
+    if (c->t[p].flags & DL__TOK_CLITIC) { /* 's */
+      s = p;
+      continue;
+    }
+    if (tin(c, p, DETS)) {
+      s = p;
+      break;
+    }
+    if ((tis(c, p, "of") || tis(c, p, "for")) && p > lo &&
+        dl__quote_noun_find(tp(c, p - 1), tl(c, p - 1))) {
+      s = p;
+      continue;
+    }
+    if (!tword(c, p) || tin(c, p, STOPS) || cue_at(c, p)) break;
+    if ((c->t[p].flags & DL__TOK_SENT_START) && tcap(c, p) &&
+        dl__is_starter(tp(c, p), tl(c, p)))
+      break;
+    s = p;
+    n++;
+  }
+  return s;
+}
+
+/* A speaker phrase ending right before token e (exclusive), no further
+** left than lo: see the file comment. Fills sp; false when none. */
+static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
+                         struct speaker *sp)
+{
+  uint32_t j, k, s;
+  memset(sp, 0, sizeof *sp);
+  sp->ment = sp->pron = NONE;
+  if (e <= lo) return false;
+  j = e - 1;
+  for (k = 0; k < 4 && j > lo && is_aux(c, j); k++) j--;
+  if (is_aux(c, j)) return false;
+  /* Relative pronoun: the antecedent. */
+  if ((tis(c, j, "who") || tis(c, j, "which")) && j > lo) {
+    j--;
+    if (tpunct(c, j, ',') && j > lo) j--;
+  }
+  /* Appositive: "Sergei Lavrov, Russia's foreign minister, said". */
+  if (tpunct(c, j, ',') && j > lo) {
+    for (k = j; k > lo && j - k < WIN; k--) {
+      uint32_t p = k - 1;
+      if (tpunct(c, p, ',')) {
+        if (p > lo && c->men_end[p - 1] != NONE) {
+          j = p - 1;
+          break;
+        }
+        return false;
+      }
+      if (c->t[p].flags & (DL__TOK_QUOTE | DL__TOK_SENT_START)) return false;
+    }
+    if (tpunct(c, j, ',')) return false;
+  }
+  if (c->men_end[j] != NONE) {
+    const dl__mention *m = &c->d->mentions[c->men_end[j]];
+    sp->ment = c->men_end[j];
+    sp->s = m->tok_start;
+    sp->e = j + 1;
+    /* "Moscow and Ankara say". */
+    if (sp->s >= lo + 2 && tis(c, sp->s - 1, "and") &&
+        c->men_end[sp->s - 2] != NONE) {
+      sp->s = c->d->mentions[c->men_end[sp->s - 2]].tok_start;
+      sp->ment = NONE;
+    } else if (sp->s > lo && (c->t[sp->s - 1].flags & DL__TOK_CLITIC) &&
+               0) {
+      sp->ment = NONE;
+    }
+    if (sp->s < lo) sp->s = lo;
+    return true;
+  }
+  if (tin(c, j, SUBJ_PRON)) {
+    sp->s = j;
+    sp->e = j + 1;
+    sp->pron = j;
+    return true;
+  }
+  s = np_left(c, j, lo);
+  if (s == NONE) return false;
+  sp->s = s;
+  sp->e = j + 1;
+  return true;
+}
+
+/* A speaker phrase starting at token s, before hi: "said Kirill", "said
+** Putin's spokesman Dmitry Peskov", "said a Kremlin spokesman". */
+static bool speaker_right(const struct ctx *c, uint32_t s, uint32_t hi,
+                          struct speaker *sp)
+{
+  uint32_t i = s, last_m = NONE, n = 0;
+  memset(sp, 0, sizeof *sp);
+  sp->ment = sp->pron = NONE;
+  if (s >= hi) return false;
+  if (tin(c, s, SUBJ_PRON)) {
+    sp->s = s;
+    sp->e = s + 1;
+    sp->pron = s;
+    return true;
+  }
+  while (i < hi && n < NPMAX) {
+    if (c->men_start[i] != NONE) {
+      const dl__mention *m = &c->d->mentions[c->men_start[i]];
+      last_m = c->men_start[i];
+      i = m->tok_end;
+      n++;
+      continue;
+    }
+    if (c->t[i].flags & DL__TOK_CLITIC) {
+      i++;
+      continue;
+    }
+    if (!tword(c, i)) break;
+    if (tin(c, i, STOPS) && !(i == s && tin(c, i, DETS))) {
+      if ((tis(c, i, "of") || tis(c, i, "for")) && i > s &&
+          dl__quote_noun_find(tp(c, i - 1), tl(c, i - 1))) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (cue_at(c, i)) break;
+    i++;
+    n++;
+  }
+  if (i == s) return false;
+  if (last_m != NONE && c->d->mentions[last_m].tok_end == i) {
+    sp->ment = last_m;
+    sp->s = c->d->mentions[last_m].tok_start;
+    sp->e = i;
+    return true;
+  }
+  /* A phrase without a mention at its end: its last word must head it. */
+  if (np_left(c, i - 1, s) == NONE) return false;
+  sp->s = s;
+  sp->e = i;
+  return true;
+}
+
+/* ====================================================================
+** Pronouns
+** ==================================================================== */
+
+static char first_name_sex(const char *s, size_t n)
+{
+  size_t k = 0;
+  while (k < n && s[k] != ' ') k++;
+  return dl__quote_name_sex(s, k);
+}
+
+/* The sex of every mention: its entity's canonical name's first word, or
+** its own; a one-word mention takes the sex of an earlier mention ending
+** in the same word ("Vladimir Putin" ... "Putin"). */
+static void mention_sexes(struct ctx *c)
+{
+  const dl_doc *d = c->d;
+  for (size_t i = 0; i < d->n_mentions; i++) {
+    const dl__mention *m = &d->mentions[i];
+    char sx = 0;
+    c->sex[i] = 0;
+    if (m->type != DL__ENT_PER) continue;
+    if (m->entity != NONE && m->entity < d->n_entities &&
+        d->entities[m->entity].name)
+      sx = first_name_sex(d->entities[m->entity].name,
+                          strlen(d->entities[m->entity].name));
+    if (!sx && m->tok_end > m->tok_start)
+      sx = dl__quote_name_sex(tp(c, m->tok_start), tl(c, m->tok_start));
+    if (!sx && m->tok_end == m->tok_start + 1) {
+      for (size_t k = i, n = 0; k-- > 0 && n < BACK; n++) {
+        const dl__mention *o = &d->mentions[k];
+        if (o->type == DL__ENT_PER && o->tok_end > o->tok_start + 1 &&
+            tl(c, o->tok_end - 1) == tl(c, m->tok_start) &&
+            memcmp(tp(c, o->tok_end - 1), tp(c, m->tok_start),
+                   tl(c, m->tok_start)) == 0) {
+          sx = c->sex[k];
+          break;
+        }
+      }
+    }
+    c->sex[i] = sx;
+  }
+}
+
+/* The mention a he/she pronoun at token p refers to, or NONE. */
+static uint32_t resolve_pronoun(const struct ctx *c, uint32_t p)
+{
+  const dl_doc *d = c->d;
+  char want;
+  size_t lo = 0, hi = d->n_mentions;
+  if (tis(c, p, "he"))
+    want = 'M';
+  else if (tis(c, p, "she"))
+    want = 'F';
+  else
+    return NONE;
+  /* The first mention starting at or after the pronoun. */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->mentions[mid].tok_start < p)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t k = lo, n = 0; k-- > 0 && n < BACK; n++) {
+    const dl__mention *m = &d->mentions[k];
+    if (m->type != DL__ENT_PER || (m->flags & DL__MEN_PRONOUN)) continue;
+    if (c->sex[k] == want || c->sex[k] == 0) return (uint32_t)k;
+  }
+  return NONE;
+}
+
+/* ====================================================================
+** Output
+** ==================================================================== */
+
+/* The span text of tokens [s, e) as an arena string. */
+static const char *span_str(struct ctx *c, uint32_t s, uint32_t e)
+{
+  const char *r;
+  uint32_t a = c->t[s].start, b = c->t[e - 1].end;
+  r = dl__arena_strndup(&c->d->arena, c->d->view + a, b - a);
+  if (!r) c->oom = true;
+  return r;
+}
+
+static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
+{
+  const dl_doc *d = c->d;
+  uint32_t m = sp->ment;
+  q->spk_entity = NONE;
+  q->spk_name = NULL;
+  q->spk_start = q->spk_end = 0;
+  if (!sp->e) return;
+  q->spk_start = c->t[sp->s].start;
+  q->spk_end = c->t[sp->e - 1].end;
+  if (sp->pron != NONE) m = resolve_pronoun(c, sp->pron);
+  if (m != NONE) {
+    const dl__mention *mm = &d->mentions[m];
+    if (mm->entity != NONE && mm->entity < d->n_entities &&
+        d->entities[mm->entity].name) {
+      q->spk_entity = mm->entity;
+      q->spk_name = d->entities[mm->entity].name;
+      return;
+    }
+    if (sp->pron != NONE) {
+      q->spk_name = span_str(c, mm->tok_start, mm->tok_end);
+      return;
+    }
+  }
+  q->spk_name = span_str(c, sp->s, sp->e);
+}
+
+static dl__quote *new_quote(struct ctx *c, uint32_t start, uint32_t end,
+                            int kind, const struct cue *cu)
+{
+  dl__quote *q;
+  if (!DL__PUSH(c->d->al, c->q, c->nq, c->capq)) {
+    c->oom = true;
+    return NULL;
+  }
+  q = &c->q[c->nq++];
+  memset(q, 0, sizeof *q);
+  q->start = start;
+  q->end = end;
+  q->kind = (uint8_t)kind;
+  q->spk_entity = NONE;
+  if (cu && cu->e) {
+    q->cue_start = c->t[cu->s].start;
+    q->cue_end = c->t[cu->e - 1].end;
+    q->cue_lemma = cu->lemma;
+    for (uint32_t i = cu->s; i < cu->e; i++) c->cue_used[i] = 1;
+  }
+  return q;
+}
+
+/* ====================================================================
+** Regions
+** ==================================================================== */
+
+static bool add_region(struct ctx *c, uint32_t open, uint32_t close,
+                       uint32_t last, uint8_t flags)
+{
+  struct region *r;
+  if (last <= open + 1) return true; /* nothing inside */
+  if (!DL__PUSH(c->d->al, c->reg, c->nreg, c->capreg)) return false;
+  r = &c->reg[c->nreg++];
+  r->open = open;
+  r->close = close;
+  r->first = open + 1;
+  r->last = last;
+  r->flags = flags;
+  for (uint32_t i = r->first; i < r->last; i++)
+    c->in_quote[i] = (uint32_t)(c->nreg - 1);
+  return true;
+}
+
+/* Step 1 of the file comment. */
+static bool find_regions(struct ctx *c)
+{
+  struct {
+    uint32_t tok;
+    int fam;
+  } st[DEPTH];
+  uint32_t depth = 0, i = 0;
+  bool carry = false; /* a double quote continues from the last paragraph */
+  uint8_t carry_flags = 0;
+  while (i < c->nt) {
+    uint32_t pe = i + 1; /* paragraph [i, pe) */
+    while (pe < c->nt && !(c->t[pe].flags & DL__TOK_PARA_START)) pe++;
+    if (!carry) depth = 0;
+    for (uint32_t k = i; k < pe; k++) {
+      int fam = qfamily(c, k);
+      if (!fam) continue;
+      if (carry && k == i && fam == 1 && (c->t[k].flags & DL__TOK_OPEN)) {
+        carry = false; /* the continuation mark */
+        continue;
+      }
+      carry = false;
+      if (c->t[k].flags & DL__TOK_OPEN) {
+        if (depth < DEPTH) {
+          st[depth].tok = k;
+          st[depth].fam = fam;
+          depth++;
+        }
+        continue;
+      }
+      for (uint32_t j = depth; j-- > 0;) {
+        if (st[j].fam != fam) continue;
+        if (j == 0 && !add_region(c, st[0].tok, k, k, carry_flags))
+          return false;
+        if (j == 0) carry_flags = 0;
+        depth = j;
+        break;
+      }
+    }
+    carry = false;
+    if (depth > 0 && st[0].fam == 1) {
+      if (pe < c->nt && qfamily(c, pe) == 1 &&
+          (c->t[pe].flags & DL__TOK_OPEN)) {
+        carry = true;
+        carry_flags |= DL__QF_MULTIPARA;
+        depth = 1;
+      } else {
+        if (!add_region(c, st[0].tok, NONE, pe,
+                        (uint8_t)(carry_flags | DL__QF_UNCLOSED)))
+          return false;
+        carry_flags = 0;
+      }
+    } else {
+      carry_flags = 0;
+    }
+    i = pe;
+  }
+  return true;
+}
+
+/* ====================================================================
+** Cues
+** ==================================================================== */
+
+static void no_speaker(struct speaker *sp)
+{
+  memset(sp, 0, sizeof *sp);
+  sp->ment = sp->pron = NONE;
+}
+
+/* True when [s, e) is a short tail after a final reporting verb: "on
+** Thursday", "in a statement", "at a news conference". */
+static bool short_tail(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  uint32_t n = 0;
+  for (uint32_t i = s; i < e; i++) {
+    if (tword(c, i) || (c->t[i].flags & DL__TOK_NUM)) {
+      if (cue_at(c, i) || tis(c, i, "that")) return false;
+      n++;
+    } else if (!(i + 1 >= e && !tword(c, i))) {
+      if (!tpunct(c, i, ',')) return false;
+    }
+  }
+  return n <= 6;
+}
+
+/* True when token i is an -ing form ("saying", "adding"). */
+static bool ing_form(const struct ctx *c, uint32_t i)
+{
+  size_t n = tl(c, i);
+  return n > 4 && memcmp(tp(c, i) + n - 3, "ing", 3) == 0;
+}
+
+/* The subject of the clause starting at ts (before te): a mention or a
+** pronoun among its first words ("He", "Band member Flea", "Former
+** Secretary of State Madeleine Albright"). */
+static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
+                       struct speaker *sp)
+{
+  uint32_t i = ts;
+  no_speaker(sp);
+  while (i < te && i < ts + 3 &&
+         (!tword(c, i) || tis(c, i, "and") || tis(c, i, "but")))
+    i++;
+  for (uint32_t k = i; k < te && k < i + 7; k++) {
+    if (c->men_start[k] != NONE) {
+      const dl__mention *m = &c->d->mentions[c->men_start[k]];
+      if (m->type == DL__ENT_LOC || m->tok_end > te) return false;
+      sp->ment = c->men_start[k];
+      sp->s = k;
+      sp->e = m->tok_end;
+      return true;
+    }
+    if (tin(c, k, SUBJ_PRON)) {
+      sp->s = k;
+      sp->e = k + 1;
+      sp->pron = k;
+      return true;
+    }
+    if (tis(c, k, "of") && k > i && tcap(c, k - 1)) continue;
+    if (!tword(c, k) || tin(c, k, STOPS) || cue_at(c, k)) return false;
+  }
+  return false;
+}
+
+/* Widens a mention speaker over the title words before it, down to lo:
+** "Gov. Kasich", "Former Florida Gov. Jeb Bush". */
+static void widen_title(const struct ctx *c, struct speaker *sp, uint32_t lo)
+{
+  if (sp->ment == NONE) return;
+  while (sp->s > lo && sp->s - 1 >= lo &&
+         (tcap(c, sp->s - 1) || (c->t[sp->s - 1].flags & DL__TOK_ABBREV)) &&
+         tword(c, sp->s - 1) && c->men_end[sp->s - 1] == NONE)
+    sp->s--;
+}
+
+static void set_cue(struct cue *cu, uint32_t p, uint32_t n, const char *lemma,
+                    int flags)
+{
+  cu->s = p;
+  cu->e = p + n;
+  cu->lemma = lemma;
+  cu->flags = flags;
+}
+
+/* True when [s, e) can stand between a cue and its quote: a speaker, a
+** hearer or an adverbial ("said Kirill", "told reporters on Sunday",
+** "said in a statement"), not a clause ("said Karlov had been the victim
+** of": the quote is then partial). */
+static bool frame_words(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  static const char *const PREPS[] = {"in", "on", "at", "during", "after",
+                                      "before", "of", "for", NULL};
+  for (uint32_t i = s; i < e; i++) {
+    if (c->t[i].flags & (DL__TOK_CLITIC | DL__TOK_NUM)) continue;
+    if (tpunct(c, i, ',')) continue;
+    if (!tword(c, i)) return false;
+    if (tin(c, i, PREPS) || tin(c, i, DETS)) continue;
+    if (tin(c, i, STOPS) || cue_at(c, i)) return false;
+  }
+  return true;
+}
+
+/* The cue right before the quote opening at token o, within [lo, o): "X
+** said:", "said X,", "who shouted", "told reporters:", ", saying:". The
+** speaker may stay empty (the caller looks further). */
+static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
+                       struct cue *cu, struct speaker *sp)
+{
+  uint32_t j = o;
+  const struct dl__quote_cue *q;
+  memset(cu, 0, sizeof *cu);
+  no_speaker(sp);
+  if (j > lo && (tpunct(c, j - 1, ':') || tpunct(c, j - 1, ',') ||
+                 (c->t[j - 1].flags & DL__TOK_DASH)))
+    j--;
+  if (j > lo && tis(c, j - 1, "that")) j--;
+  for (uint32_t k = j; k > lo && j - k < WIN; k--) {
+    uint32_t p = k - 1;
+    bool ing;
+    if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) break;
+    if (according_at(c, p, j)) {
+      set_cue(cu, p, 2, "according to", DL__Q_SPEECH);
+      speaker_right(c, p + 2, j, sp);
+      return true;
+    }
+    q = cue_at(c, p);
+    if (!q) {
+      if (!tword(c, p) && !(c->t[p].flags & DL__TOK_CLITIC)) break;
+      continue;
+    }
+    if (j - p > 7 || !frame_words(c, p + 1, j)) break;
+    set_cue(cu, p, 1, q->lemma, q->flags);
+    ing = ing_form(c, p);
+    if (ing && (p == lo || tpunct(c, p - 1, ',') || tis(c, p - 1, "by") ||
+                tis(c, p - 1, "while") || tis(c, p - 1, "after") ||
+                tis(c, p - 1, "before") || tis(c, p - 1, "when"))) {
+      /* ", saying:" -- the subject of the sentence. */
+      subject_of(c, lo, p, sp);
+      return true;
+    }
+    /* Words between the cue and the quote: a speaker ("said Kirill:")
+    ** for a say-verb, otherwise a hearer or an object ("told reporters:",
+    ** "called Trump"). */
+    if (p + 1 < j && (q->flags & DL__Q_SPEECH) && !(q->flags & DL__Q_OBJ) &&
+        !ing && speaker_right(c, p + 1, j, sp) && sp->e == j)
+      return true;
+    if (!speaker_left(c, p, lo, sp) && ing) subject_of(c, lo, p, sp);
+    return true;
+  }
+  return false;
+}
+
+/* The cue after a quote closing before token e: R = [e, hi). ", X said",
+** "said X", ", X told reporters", ", Bozell answers." (any verb ending
+** in -s or -ed between the speaker and the end of the sentence). */
+static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
+                      struct cue *cu, struct speaker *sp)
+{
+  uint32_t s = e;
+  memset(cu, 0, sizeof *cu);
+  no_speaker(sp);
+  while (s < hi && (tpunct(c, s, ',') || (c->t[s].flags & DL__TOK_DASH)))
+    s++;
+  for (uint32_t p = s; p < hi && p - s < 2 * WIN; p++) {
+    const struct dl__quote_cue *q;
+    if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) break;
+    if (according_at(c, p, hi)) {
+      if (p != s) break;
+      set_cue(cu, p, 2, "according to", DL__Q_SPEECH);
+      speaker_right(c, p + 2, hi, sp);
+      return true;
+    }
+    q = cue_at(c, p);
+    if (q) {
+      set_cue(cu, p, 1, q->lemma, q->flags);
+      if (p == s) {
+        if (speaker_right(c, p + 1, hi, sp)) return true;
+      } else if (speaker_left(c, p, s, sp)) {
+        widen_title(c, sp, s);
+        if (sp->s == s) return true;
+      }
+      break;
+    }
+    if (!tword(c, p) && !(c->t[p].flags & DL__TOK_CLITIC) &&
+        !tpunct(c, p, ','))
+      break;
+    /* Any verb: "...," Bozell answers. / "...," quipped Trump. */
+    if (tword(c, p) && tlower(c, p) && !tin(c, p, STOPS) && tl(c, p) > 3) {
+      const char *w = tp(c, p);
+      size_t n = tl(c, p);
+      bool ed = w[n - 2] == 'e' && w[n - 1] == 'd';
+      bool es = w[n - 1] == 's' && w[n - 2] != 's';
+      if (!ed && !es) continue;
+      if (p == s && ed && speaker_right(c, p + 1, hi, sp) && sp->ment != NONE &&
+          short_tail(c, sp->e, hi)) {
+        set_cue(cu, p, 1, NULL, DL__Q_WEAK);
+        return true;
+      }
+      if (p > s && short_tail(c, p + 1, hi) && speaker_left(c, p, s, sp)) {
+        widen_title(c, sp, s);
+        if (sp->s == s && (sp->ment != NONE || sp->pron != NONE)) {
+          set_cue(cu, p, 1, NULL, DL__Q_WEAK);
+          return true;
+        }
+      }
+    }
+  }
+  memset(cu, 0, sizeof *cu);
+  no_speaker(sp);
+  return false;
+}
+
+/* Any speech cue of the sentence in [lo, hi) outside quotations, with a
+** speaker: for partial quotes. Nearest to the quote first (before it). */
+static bool cue_any(const struct ctx *c, uint32_t lo, uint32_t o, uint32_t hi,
+                    struct cue *cu, struct speaker *sp)
+{
+  for (uint32_t k = o; k > lo && o - k < 4 * WIN; k--) {
+    uint32_t p = k - 1;
+    const struct dl__quote_cue *q;
+    if (c->in_quote[p] != NONE) continue;
+    if (according_at(c, p, hi)) {
+      cu->s = p;
+      cu->e = p + 2;
+      cu->lemma = "according to";
+      cu->flags = DL__Q_SPEECH;
+      if (speaker_right(c, p + 2, hi, sp)) return true;
+      continue;
+    }
+    q = cue_at(c, p);
+    if (!q) continue;
+    cu->s = p;
+    cu->e = p + 1;
+    cu->lemma = q->lemma;
+    cu->flags = q->flags;
+    if (speaker_left(c, p, lo, sp)) return true;
+  }
+  memset(cu, 0, sizeof *cu);
+  memset(sp, 0, sizeof *sp);
+  sp->ment = sp->pron = NONE;
+  return false;
+}
+
+/* ====================================================================
+** Direct and partial quotes
+** ==================================================================== */
+
+static uint32_t count_words(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  uint32_t n = 0;
+  for (uint32_t i = s; i < e; i++) n += tword(c, i) || (c->t[i].flags & DL__TOK_NUM);
+  return n;
+}
+
+/* The byte span of a region's words: without edge white space and a
+** trailing comma, colon or semicolon ("We must know...," Putin said). */
+static void region_span(const struct ctx *c, const struct region *r,
+                        uint32_t *s, uint32_t *e)
+{
+  uint32_t last = r->last;
+  while (last > r->first + 1 &&
+         (tpunct(c, last - 1, ',') || tpunct(c, last - 1, ':') ||
+          tpunct(c, last - 1, ';')))
+    last--;
+  *s = c->t[r->first].start;
+  *e = c->t[last - 1].end;
+}
+
+/* The paragraph of the quotation q (the sentence holding its start). */
+static uint32_t quote_para(const struct ctx *c, const dl__quote *q)
+{
+  const dl_doc *d = c->d;
+  size_t lo = 0, hi = d->n_sentences;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->sentences[mid].end <= q->start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < d->n_sentences ? d->sentences[lo].para : NONE;
+}
+
+/* Step 2 of the file comment for region ri; *prev is the index of the
+** last quotation emitted (or NONE). */
+static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
+{
+  const struct region *r = &c->reg[ri];
+  const dl_doc *d = c->d;
+  uint32_t so_i = c->t[r->open].sent;
+  const dl__sentence *so = &d->sentences[so_i];
+  uint32_t ls = so->tok_start, close = r->close;
+  uint32_t words = count_words(c, r->first, r->last);
+  struct cue cu;
+  struct speaker sp;
+  bool have = false, direct = false;
+  uint32_t s, e, j;
+  dl__quote *q;
+
+  memset(&cu, 0, sizeof cu);
+  no_speaker(&sp);
+  if (words == 0) return;
+  /* What precedes the quote in its sentence: nothing, a cue, or an
+  ** earlier quote joined by "and" or a comma. */
+  j = r->open;
+  while (j > ls && (tpunct(c, j - 1, ',') || tis(c, j - 1, "and") ||
+                    tis(c, j - 1, "but") || tis(c, j - 1, "or") ||
+                    tpunct(c, j - 1, ':') ||
+                    (c->t[j - 1].flags & (DL__TOK_DASH | DL__TOK_OPEN)) ||
+                    (c->t[j - 1].flags & DL__TOK_ELLIPSIS)))
+    j--;
+  if (j == ls) direct = true;
+  if (cue_before(c, r->open, ls, &cu, &sp)) {
+    have = true;
+    direct = true;
+  } else if (j > ls && j < r->open && (c->t[j - 1].flags & DL__TOK_QUOTE) &&
+             (c->t[j - 1].flags & DL__TOK_CLOSE) && *prev != NONE &&
+             c->q[*prev].kind == DL__QUOTE_DIRECT &&
+             c->q[*prev].end <= c->t[j - 1].start &&
+             c->q[*prev].end + 4 >= c->t[j - 1].start) {
+    /* "Allahu Akbar" and "Don't forget Aleppo": the same cue. */
+    if (!DL__PUSH(d->al, c->q, c->nq, c->capq)) {
+      c->oom = true;
+      return;
+    }
+    q = &c->q[c->nq];
+    *q = c->q[*prev];
+    *prev = c->nq++;
+    region_span(c, r, &q->start, &q->end);
+    q->flags = r->flags;
+    return;
+  }
+  if (!have && close != NONE) {
+    uint32_t rs = c->t[close].sent, rend = d->sentences[rs].tok_end;
+    if (close + 1 < rend) {
+      have = cue_after(c, close + 1, rend, &cu, &sp);
+    } else if (rs + 1 < d->n_sentences) {
+      /* "...hand." Putin said. -- the next short sentence. */
+      const dl__sentence *ns = &d->sentences[rs + 1];
+      if (ns->para == d->sentences[rs].para &&
+          ns->tok_end - ns->tok_start <= 8 &&
+          !(c->t[ns->tok_start].flags & DL__TOK_QUOTE))
+        have = cue_after(c, ns->tok_start, ns->tok_end, &cu, &sp);
+    }
+  }
+  if (!have && !direct) {
+    uint32_t se = d->sentences[c->t[r->open].sent].tok_end;
+    if (close != NONE) se = d->sentences[c->t[close].sent].tok_end;
+    have = cue_any(c, ls, r->open, se, &cu, &sp);
+  }
+  if (!have && direct && r->open > ls && tpunct(c, r->open - 1, ':')) {
+    /* "Republican pollster Daron Shaw: ..." */
+    have = subject_of(c, ls, r->open, &sp);
+  }
+  if (!have && direct && j == ls && so_i > 0) {
+    /* "Putin told reporters:" or "Clinton released a statement:" ending
+    ** the sentence before. */
+    const dl__sentence *ps = &d->sentences[so_i - 1];
+    if (so->para - ps->para <= 1 && ps->tok_end > ps->tok_start &&
+        tpunct(c, ps->tok_end - 1, ':')) {
+      have = cue_before(c, ps->tok_end, ps->tok_start, &cu, &sp);
+      if (!sp.e) subject_of(c, ps->tok_start, ps->tok_end, &sp);
+      have = have || sp.e;
+    }
+  }
+  if (!have) {
+    /* Titles and scare quotes: decided by the missing cue. */
+    if (!direct || words <= 3 || (r->flags & DL__QF_UNCLOSED)) return;
+  }
+  region_span(c, r, &s, &e);
+  q = new_quote(c, s, e, direct ? DL__QUOTE_DIRECT : DL__QUOTE_PARTIAL,
+                cu.e ? &cu : NULL);
+  if (!q) return;
+  q->flags = r->flags;
+  if (sp.e) {
+    set_speaker(c, q, &sp);
+  } else if (!cu.e && *prev != NONE && c->q[*prev].spk_end) {
+    /* No cue: the previous quotation's speaker, when it is in this
+    ** paragraph or the one before. */
+    const dl__quote *p = &c->q[*prev];
+    uint32_t pp = quote_para(c, p);
+    if (pp != NONE && so->para >= pp && so->para - pp <= 1) {
+      q->spk_start = p->spk_start;
+      q->spk_end = p->spk_end;
+      q->spk_entity = p->spk_entity;
+      q->spk_name = p->spk_name;
+      q->flags |= DL__QF_INHERITED;
+    }
+  }
+  *prev = c->nq - 1;
+}
+
+/* ====================================================================
+** Indirect speech
+** ==================================================================== */
+
+static const char *const NOT_CLAUSE[] = {
+    "in", "on", "at", "to", "for", "of", "with", "by", "so", "about", "as",
+    "after", "before", "during", "when", "while", "from", "through", "via",
+    "this", "yes", "no", "nothing", "something", "anything", "more",
+    "goodbye", "thanks", "sorry", "hello", "otherwise", NULL};
+
+/* Content end: the sentence end without its final punctuation. */
+static uint32_t clause_end(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  while (e > s && !tword(c, e - 1) && !(c->t[e - 1].flags & DL__TOK_NUM))
+    e--;
+  return e;
+}
+
+static void emit_indirect(struct ctx *c, uint32_t cs, uint32_t ce,
+                          const struct cue *cu, const struct speaker *sp,
+                          size_t *prev)
+{
+  dl__quote *q;
+  while (cs < ce && (tpunct(c, cs, ',') || (c->t[cs].flags & DL__TOK_DASH)))
+    cs++;
+  ce = clause_end(c, cs, ce);
+  if (ce <= cs || count_words(c, cs, ce) < 3) return;
+  q = new_quote(c, c->t[cs].start, c->t[ce - 1].end, DL__QUOTE_INDIRECT,
+                cu);
+  if (!q) return;
+  set_speaker(c, q, sp);
+  *prev = c->nq - 1;
+}
+
+static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
+{
+  const dl__sentence *se = &c->d->sentences[si];
+  uint32_t ts = se->tok_start, te = se->tok_end;
+  struct cue cu;
+  struct speaker sp;
+  for (uint32_t p = ts; p < te; p++) {
+    if (c->t[p].flags & DL__TOK_QUOTE) return;
+    if (c->cue_used[p]) return;
+  }
+  for (uint32_t p = ts; p < te; p++) {
+    const struct dl__quote_cue *qc;
+    uint32_t k;
+    memset(&cu, 0, sizeof cu);
+    no_speaker(&sp);
+    if (according_at(c, p, te)) {
+      cu.s = p;
+      cu.e = p + 2;
+      cu.lemma = "according to";
+      cu.flags = DL__Q_SPEECH;
+      if (!speaker_right(c, p + 2, te, &sp)) continue;
+      if (p == ts || (p == ts + 1 && !tword(c, ts))) {
+        emit_indirect(c, sp.e, te, &cu, &sp, prev);
+        return;
+      }
+      if (tpunct(c, p - 1, ',')) {
+        emit_indirect(c, ts, p - 1, &cu, &sp, prev);
+        return;
+      }
+      continue;
+    }
+    qc = cue_at(c, p);
+    if (!qc || (qc->flags & DL__Q_WEAK)) continue;
+    cu.s = p;
+    cu.e = p + 1;
+    cu.lemma = qc->lemma;
+    cu.flags = qc->flags;
+    /* "clause, said X." */
+    if (p > ts + 3 && tpunct(c, p - 1, ',') &&
+        speaker_right(c, p + 1, te, &sp) && short_tail(c, sp.e, te)) {
+      emit_indirect(c, ts, p - 1, &cu, &sp, prev);
+      return;
+    }
+    if (!speaker_left(c, p, ts, &sp)) continue;
+    /* "clause, X said." */
+    if (sp.s > ts + 3 && tpunct(c, sp.s - 1, ',') &&
+        short_tail(c, p + 1, te)) {
+      emit_indirect(c, ts, sp.s - 1, &cu, &sp, prev);
+      return;
+    }
+    /* "X said (that) clause". */
+    k = p + 1;
+    if ((qc->flags & DL__Q_OBJ) && k < te && !tis(c, k, "that")) {
+      if (c->men_start[k] != NONE)
+        k = c->d->mentions[c->men_start[k]].tok_end;
+      else if (tin(c, k, OBJ_PRON)) {
+        k++;
+        if (tis(c, k - 1, "the"))
+          while (k < te && k < p + 5 && tword(c, k) && !tin(c, k, STOPS) &&
+                 !tin(c, k, SUBJ_PRON))
+            k++;
+      } else
+        continue;
+    }
+    /* A short adverbial before "that": "said on Thursday that". */
+    for (uint32_t m = k; m < te && m < k + 6; m++) {
+      if (tis(c, m, "that")) {
+        k = m;
+        break;
+      }
+      if (!tword(c, m) && !tpunct(c, m, ',') &&
+          !(c->t[m].flags & DL__TOK_NUM))
+        break;
+    }
+    if (k < te && tis(c, k, "that")) {
+      k++;
+    } else {
+      if (!(qc->flags & DL__Q_SPEECH)) continue;
+      if (k >= te || !tword(c, k) || tin(c, k, NOT_CLAUSE) || cue_at(c, k))
+        continue;
+    }
+    emit_indirect(c, k, te, &cu, &sp, prev);
+    return;
+  }
+}
+
+/* ====================================================================
+** The stage
+** ==================================================================== */
+
+static int cmp_quote(const void *a, const void *b)
+{
+  const dl__quote *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  struct ctx c;
+  size_t bytes, prev = NONE;
+  uint32_t ri = 0;
+  dl_status rc = DL_OK;
+  (void)a;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.t = d->tokens;
+  c.nt = (uint32_t)d->n_tokens;
+  d->quotes = NULL;
+  d->n_quotes = 0;
+  if (!c.nt || !d->n_sentences) return DL_OK;
+  /* One block: three uint32 maps, the cue marks, the mention sexes. */
+  bytes = (size_t)c.nt * (3 * sizeof(uint32_t) + 1) + d->n_mentions + 8;
+  c.men_end = dl__malloc(d->al, bytes);
+  if (!c.men_end) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  c.men_start = c.men_end + c.nt;
+  c.in_quote = c.men_start + c.nt;
+  c.cue_used = (uint8_t *)(c.in_quote + c.nt);
+  c.sex = (char *)(c.cue_used + c.nt);
+  for (uint32_t i = 0; i < c.nt; i++)
+    c.men_end[i] = c.men_start[i] = c.in_quote[i] = NONE;
+  memset(c.cue_used, 0, c.nt);
+  for (size_t i = 0; i < d->n_mentions; i++) {
+    const dl__mention *m = &d->mentions[i];
+    if (m->tok_end <= m->tok_start || m->tok_end > c.nt) continue;
+    c.men_end[m->tok_end - 1] = (uint32_t)i;
+    if (c.men_start[m->tok_start] == NONE)
+      c.men_start[m->tok_start] = (uint32_t)i;
+  }
+  mention_sexes(&c);
+  if (!find_regions(&c)) c.oom = true;
+  for (uint32_t si = 0; si < d->n_sentences && !c.oom; si++) {
+    const dl__sentence *se = &d->sentences[si];
+    bool any = false;
+    while (ri < c.nreg && c.reg[ri].open < se->tok_end) {
+      do_region(&c, ri++, &prev);
+      any = true;
+    }
+    if (!any && se->tok_end > se->tok_start &&
+        c.in_quote[se->tok_start] == NONE)
+      do_indirect(&c, si, &prev);
+  }
+  if (c.oom) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto done;
+  }
+  if (c.nq) {
+    qsort(c.q, c.nq, sizeof *c.q, cmp_quote);
+    d->quotes = dl__arena_dup(&d->arena, c.q, c.nq * sizeof *c.q);
+    if (!d->quotes) {
+      rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      goto done;
+    }
+    d->n_quotes = c.nq;
+  }
+done:
+  dl__free(d->al, c.men_end);
+  dl__free(d->al, c.reg);
+  dl__free(d->al, c.q);
+  return rc;
+}
+
+static const char *const kind_names[] = {"direct", "partial", "indirect"};
+
+void dl__quote_json(const dl_doc *d, dl__jw *w, unsigned f)
+{
+  char id[24];
+  dl__jw_key(w, "quotes");
+  dl__jw_arr_begin(w);
+  for (size_t i = 0; i < d->n_quotes; i++) {
+    const dl__quote *q = &d->quotes[i];
+    dl__jw_obj_begin(w);
+    dl__jw_key(w, "span");
+    dl__jw_span(d, w, f, q->start, q->end);
+    dl__jw_key(w, "text");
+    dl__jw_str(w, d->text + q->start, q->end - q->start);
+    dl__jw_key(w, "kind");
+    dl__jw_cstr(w, kind_names[q->kind % 3]);
+    dl__jw_key(w, "cue");
+    if (q->cue_end) {
+      dl__jw_obj_begin(w);
+      dl__jw_key(w, "span");
+      dl__jw_span(d, w, f, q->cue_start, q->cue_end);
+      dl__jw_key(w, "verb");
+      dl__jw_str(w, d->text + q->cue_start, q->cue_end - q->cue_start);
+      dl__jw_key(w, "lemma");
+      dl__jw_cstr(w, q->cue_lemma);
+      dl__jw_obj_end(w);
+    } else {
+      dl__jw_null(w);
+    }
+    dl__jw_key(w, "speaker");
+    if (q->spk_end) {
+      dl__jw_obj_begin(w);
+      dl__jw_key(w, "entity");
+      if (q->spk_entity != NONE) {
+        snprintf(id, sizeof id, "e%u", q->spk_entity + 1);
+        dl__jw_cstr(w, id);
+      } else {
+        dl__jw_null(w);
+      }
+      dl__jw_key(w, "name");
+      dl__jw_cstr(w, q->spk_name);
+      dl__jw_key(w, "span");
+      dl__jw_span(d, w, f, q->spk_start, q->spk_end);
+      dl__jw_obj_end(w);
+    } else {
+      dl__jw_null(w);
+    }
+    dl__jw_obj_end(w);
+  }
+  dl__jw_arr_end(w);
+}
