@@ -328,20 +328,36 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
     j--;
     if (tpunct(c, j, ',') && j > lo) j--;
   }
-  /* Appositive: "Sergei Lavrov, Russia's foreign minister, said". */
+  /* A parenthesis: "Gov. John Kasich (R-OH), said". */
+  if (tpunct(c, j, ',') && j > lo + 1 && tpunct(c, j - 1, ')')) j--;
+  if (tpunct(c, j, ')')) {
+    for (k = j; k > lo && j - k < 8; k--)
+      if (tpunct(c, k - 1, '(')) break;
+    if (k <= lo + 1 || !tpunct(c, k - 1, '(')) return false;
+    j = k - 2;
+  }
+  /* Appositive: "Sergei Lavrov, Russia's foreign minister, said", "her
+  ** adviser, Jake Sullivan, said", "Sarandon, 69, told". */
   if (tpunct(c, j, ',') && j > lo) {
-    for (k = j; k > lo && j - k < WIN; k--) {
-      uint32_t p = k - 1;
-      if (tpunct(c, p, ',')) {
-        if (p > lo && c->men_end[p - 1] != NONE) {
-          j = p - 1;
-          break;
+    uint32_t m = c->men_end[j - 1];
+    if (m != NONE && c->d->mentions[m].type == DL__ENT_PER) {
+      j--;
+    } else {
+      for (k = j; k > lo && j - k < WIN; k--) {
+        uint32_t p = k - 1;
+        if (tpunct(c, p, ',')) {
+          if (p > lo && (c->men_end[p - 1] != NONE ||
+                         (tcap(c, p - 1) && tword(c, p - 1)))) {
+            j = p - 1;
+            break;
+          }
+          return false;
         }
-        return false;
+        if (c->t[p].flags & (DL__TOK_QUOTE | DL__TOK_SENT_START))
+          return false;
       }
-      if (c->t[p].flags & (DL__TOK_QUOTE | DL__TOK_SENT_START)) return false;
+      if (tpunct(c, j, ',')) return false;
     }
-    if (tpunct(c, j, ',')) return false;
   }
   if (c->men_end[j] != NONE) {
     const dl__mention *m = &c->d->mentions[c->men_end[j]];
@@ -670,6 +686,17 @@ static bool short_tail(const struct ctx *c, uint32_t s, uint32_t e)
   return n <= 6;
 }
 
+/* After a verb that follows a quote: the end of the sentence, a short
+** tail, or a new clause ("...," Trump barked and a guard ...). */
+static bool loose_tail(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  static const char *const JOIN[] = {"and", "as", "before", "after", "when",
+                                     "while", "in", "on", "at", "to",
+                                     "during", "from", "of", NULL};
+  if (s >= e || !tword(c, s)) return true;
+  return tin(c, s, JOIN) || short_tail(c, s, e);
+}
+
 /* True when token i is an -ing form ("saying", "adding"). */
 static bool ing_form(const struct ctx *c, uint32_t i)
 {
@@ -791,7 +818,7 @@ static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
     if (p + 1 < j && (q->flags & DL__Q_SPEECH) && !(q->flags & DL__Q_OBJ) &&
         !ing && speaker_right(c, p + 1, j, sp) && sp->e == j)
       return true;
-    if (!speaker_left(c, p, lo, sp) && ing) subject_of(c, lo, p, sp);
+    if (!speaker_left(c, p, lo, sp)) subject_of(c, lo, p, sp);
     return true;
   }
   return false;
@@ -843,7 +870,7 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
         set_cue(cu, p, 1, NULL, DL__Q_WEAK);
         return true;
       }
-      if (p > s && short_tail(c, p + 1, hi) && speaker_left(c, p, s, sp)) {
+      if (p > s && loose_tail(c, p + 1, hi) && speaker_left(c, p, s, sp)) {
         widen_title(c, sp, s);
         if (sp->s == s && (sp->ment != NONE || sp->pron != NONE)) {
           set_cue(cu, p, 1, NULL, DL__Q_WEAK);
@@ -985,7 +1012,6 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
       /* "...hand." Putin said. -- the next short sentence. */
       const dl__sentence *ns = &d->sentences[rs + 1];
       if (ns->para == d->sentences[rs].para &&
-          ns->tok_end - ns->tok_start <= 8 &&
           !(c->t[ns->tok_start].flags & DL__TOK_QUOTE))
         have = cue_after(c, ns->tok_start, ns->tok_end, &cu, &sp);
     }

@@ -329,11 +329,12 @@ static void t_to_json_fields(void)
   dl_free(js);
   dl_doc_destroy(d);
   /* A field whose stage does not exist is named, never faked. */
-  d = annotate("Quote.", DL_FIELD_QUOTES);
+  /* (events: a stage not written yet; pick another field once it is) */
+  d = annotate("Quote.", DL_FIELD_EVENTS);
   T_OK(d != NULL);
-  T_EQ_INT(dl_doc_to_json(d, 0, DL_FIELD_QUOTES, &js, &n), DL_OK);
+  T_EQ_INT(dl_doc_to_json(d, 0, DL_FIELD_EVENTS, &js, &n), DL_OK);
   T_OK(strstr(js, "\"unavailable\":[") != NULL);
-  T_OK(strstr(js, "\"quotes\":") == NULL);
+  T_OK(strstr(js, "\"events\":") == NULL);
   dl_free(js);
   dl_doc_destroy(d);
 }

@@ -125,7 +125,6 @@ CUES = {
     "describe": (Q_WEAK, "described"),
     "call": (Q_WEAK, "called"),
     "accuse": (Q_WEAK, "accused"),
-    "read": (Q_WEAK, "read", "reads"),
 }
 
 # Nouns that name a speaker (lower case, singular and plural).

@@ -1,0 +1,525 @@
+/*
+** test_quote.c -- the quote stage: every news quoting style, cues,
+** speakers (names, title nouns, pronouns, inherited), the Karlov article,
+** and bad input (unbalanced marks, a mark in every word, a 1 MB quote,
+** nesting ten deep).
+**
+** Runs from the top of the checkout (tests/run.sh does). The model is
+** models/ (DATELINE_MODEL_DIR); cases whose speakers are names need the
+** NER model: when models/ner.dlm is absent they print a note and skip
+** the name and entity checks (quote spans, kinds and cues are still
+** checked).
+*/
+#include "internal.h"
+#include "quote.h"
+#include "t.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static dl_model *model;
+static dl_annotator *annot;
+static bool have_ner;
+
+static bool setup(void)
+{
+  FILE *f;
+  if (annot) return true;
+  f = fopen("models/ner.dlm", "rb");
+  have_ner = f != NULL;
+  if (f) fclose(f);
+  if (dl_model_load(have_ner ? "models" : NULL, NULL, &model, NULL) !=
+          DL_OK &&
+      dl_model_create_empty(NULL, &model, NULL) != DL_OK)
+    return false;
+  return dl_annotator_create(model, &annot, NULL) == DL_OK;
+}
+
+static dl_doc *run(const char *text, size_t len)
+{
+  dl_input in;
+  dl_doc *d = NULL;
+  if (!setup()) return NULL;
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = len;
+  if (dl_annotate(annot, &in, DL_FIELD_QUOTES | DL_FIELD_ENTITIES, &d,
+                  NULL) != DL_OK)
+    return NULL;
+  return d;
+}
+
+static dl_doc *ann(const char *text) { return run(text, strlen(text)); }
+
+/* The quote whose text is exactly s, or NULL. */
+static const dl__quote *quote(const dl_doc *d, const char *s)
+{
+  size_t n = strlen(s);
+  for (size_t i = 0; i < d->n_quotes; i++) {
+    const dl__quote *q = &d->quotes[i];
+    if (q->end - q->start == n && memcmp(d->text + q->start, s, n) == 0)
+      return q;
+  }
+  return NULL;
+}
+
+static const char *kind(const dl__quote *q)
+{
+  static const char *const k[] = {"direct", "partial", "indirect"};
+  return q ? k[q->kind % 3] : "(none)";
+}
+
+/* The speaker span's text (a static buffer), "" when none. */
+static const char *spk(const dl_doc *d, const dl__quote *q)
+{
+  static char buf[128];
+  size_t n;
+  buf[0] = 0;
+  if (!q || !q->spk_end) return buf;
+  n = DL__MIN(q->spk_end - q->spk_start, sizeof buf - 1);
+  memcpy(buf, d->text + q->spk_start, n);
+  buf[n] = 0;
+  return buf;
+}
+
+static const char *cue(const dl_doc *d, const dl__quote *q)
+{
+  static char buf[64];
+  size_t n;
+  buf[0] = 0;
+  if (!q || !q->cue_end) return buf;
+  n = DL__MIN(q->cue_end - q->cue_start, sizeof buf - 1);
+  memcpy(buf, d->text + q->cue_start, n);
+  buf[n] = 0;
+  return buf;
+}
+
+/* The entity name a quote's speaker links to, or "". */
+static const char *ent(const dl_doc *d, const dl__quote *q)
+{
+  if (!q || q->spk_entity == UINT32_MAX || q->spk_entity >= d->n_entities)
+    return "";
+  return d->entities[q->spk_entity].name;
+}
+
+/* ====================================================================
+** Tables
+** ==================================================================== */
+
+static void t_tables_sorted(void)
+{
+  for (size_t i = 1; i < dl__quote_cue_count; i++)
+    T_OK(strcmp(dl__quote_cues[i - 1].form, dl__quote_cues[i].form) < 0);
+  for (size_t i = 1; i < dl__quote_noun_count; i++)
+    T_OK(strcmp(dl__quote_nouns[i - 1], dl__quote_nouns[i]) < 0);
+  for (size_t i = 1; i < dl__quote_name_count; i++)
+    T_OK(strcmp(dl__quote_names[i - 1].name, dl__quote_names[i].name) < 0);
+  T_EQ_STR(dl__quote_cue_find("Said", 4)->lemma, "say");
+  T_EQ_STR(dl__quote_cue_find("told", 4)->lemma, "tell");
+  T_OK(dl__quote_cue_find("table", 5) == NULL);
+  T_OK(dl__quote_noun_find("spokesman", 9));
+  T_EQ_INT(dl__quote_name_sex("Mary", 4), 'F');
+  T_EQ_INT(dl__quote_name_sex("vladimir", 8), 'M');
+  T_EQ_INT(dl__quote_name_sex("Xyzzy", 5), 0);
+}
+
+/* ====================================================================
+** Quoting styles
+** ==================================================================== */
+
+static void t_curly_after(void)
+{
+  dl_doc *d = ann("The minister spoke on Monday.\n\n"
+                  "\xE2\x80\x9CWe will not give up,\xE2\x80\x9D the "
+                  "minister said.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "We will not give up");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(cue(d, q), "said");
+  T_EQ_STR(q->cue_lemma, "say");
+  T_EQ_STR(spk(d, q), "the minister");
+  T_OK(q->spk_entity == UINT32_MAX);
+  T_EQ_STR(q->spk_name, "the minister");
+  dl_doc_destroy(d);
+}
+
+static void t_straight_before(void)
+{
+  dl_doc *d = ann("A Kremlin spokesman told reporters: \"There will be no "
+                  "talks this week.\"\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "There will be no talks this week.");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(cue(d, q), "told");
+  T_EQ_STR(spk(d, q), "A Kremlin spokesman");
+  dl_doc_destroy(d);
+}
+
+static void t_ptb_quotes(void)
+{
+  dl_doc *d = ann("``It is a sad day for all of us,'' she said.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "It is a sad day for all of us");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(spk(d, q), "she");
+  dl_doc_destroy(d);
+}
+
+static void t_single_inside_double(void)
+{
+  dl_doc *d = ann("\"They kept shouting 'down with the government' all "
+                  "night,\" a witness said.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_quotes, 1);
+  q = quote(d, "They kept shouting 'down with the government' all night");
+  T_OK(q != NULL);
+  T_EQ_STR(spk(d, q), "a witness");
+  dl_doc_destroy(d);
+}
+
+static void t_interrupted(void)
+{
+  /* Two quotes, one per quoted part, with the same cue and speaker. */
+  dl_doc *d = ann("\"We must know,\" the president said, \"who directed "
+                  "the killer's hand.\"\n");
+  const dl__quote *a, *b;
+  T_OK(d != NULL);
+  a = quote(d, "We must know");
+  b = quote(d, "who directed the killer's hand.");
+  T_OK(a != NULL && b != NULL);
+  T_EQ_STR(kind(a), "direct");
+  T_EQ_STR(kind(b), "direct");
+  T_EQ_INT(a->cue_start, b->cue_start);
+  T_EQ_INT(a->spk_start, b->spk_start);
+  T_EQ_STR(spk(d, b), "the president");
+  dl_doc_destroy(d);
+}
+
+static void t_multi_paragraph(void)
+{
+  /* An opening mark at each paragraph, a closing one only at the last. */
+  dl_doc *d = ann("\"The first part of what I want to say is this.\n\n"
+                  "\"And the second part goes on from there,\" the "
+                  "spokeswoman said.\n\n"
+                  "Other news followed in the next paragraph.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_quotes, 1);
+  q = &d->quotes[0];
+  T_OK(q->start == 1);
+  T_OK(strstr(d->text + q->end - 10, "from there") != NULL);
+  T_EQ_STR(spk(d, q), "the spokeswoman");
+  dl_doc_destroy(d);
+}
+
+static void t_partial(void)
+{
+  dl_doc *d = ann("The spokeswoman said the attack had been \"a despicable "
+                  "terrorist act\" and vowed revenge.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "a despicable terrorist act");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "partial");
+  T_EQ_STR(cue(d, q), "said");
+  T_EQ_STR(spk(d, q), "The spokeswoman");
+  dl_doc_destroy(d);
+}
+
+static void t_scare_quotes(void)
+{
+  /* A short quoted phrase without a cue is a title or a scare quote. */
+  dl_doc *d = ann("The so-called \"peace plan\" was published on Monday. "
+                  "Critics read \"The Art of the Deal\" again.\n");
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_quotes, 0);
+  dl_doc_destroy(d);
+}
+
+static void t_indirect(void)
+{
+  dl_doc *d = ann("The police chief said that the roads would stay closed "
+                  "until Friday.\n\n"
+                  "The bridge was badly damaged, officials said.\n\n"
+                  "According to the mayor, the repairs will take a month.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "the roads would stay closed until Friday");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "indirect");
+  T_EQ_STR(spk(d, q), "The police chief");
+  q = quote(d, "The bridge was badly damaged");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "indirect");
+  T_EQ_STR(spk(d, q), "officials");
+  q = quote(d, "the repairs will take a month");
+  T_OK(q != NULL);
+  T_EQ_STR(cue(d, q), "According to");
+  T_EQ_STR(spk(d, q), "the mayor");
+  dl_doc_destroy(d);
+}
+
+static void t_pronoun_and_inherit(void)
+{
+  dl_doc *d = ann("Angela Merkel arrived in Paris on Monday with Emmanuel "
+                  "Macron.\n\n"
+                  "\"This is a good day for Europe,\" she said.\n\n"
+                  "\"We have worked for this moment for many years.\"\n");
+  const dl__quote *a, *b;
+  T_OK(d != NULL);
+  a = quote(d, "This is a good day for Europe");
+  b = quote(d, "We have worked for this moment for many years.");
+  T_OK(a != NULL && b != NULL);
+  T_EQ_STR(spk(d, a), "she");
+  /* The paragraph with no cue takes the speaker of the one before. */
+  T_EQ_INT(b->spk_start, a->spk_start);
+  T_OK(b->cue_end == 0);
+  if (!have_ner) {
+    printf("note: models/ner.dlm absent; pronoun link check skipped\n");
+  } else {
+    T_OK(strstr(a->spk_name, "Merkel") != NULL);
+  }
+  dl_doc_destroy(d);
+}
+
+static void t_unknown_speaker(void)
+{
+  /* A quotation with no cue and no earlier speaker: speaker null. */
+  dl_doc *d = ann("The storm hit the coast overnight.\n\n"
+                  "\"Nobody here has ever seen anything like it.\"\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "Nobody here has ever seen anything like it.");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "direct");
+  T_OK(q->spk_end == 0 && q->spk_name == NULL);
+  T_OK(q->cue_end == 0);
+  dl_doc_destroy(d);
+}
+
+/* ====================================================================
+** The Karlov article
+** ==================================================================== */
+
+static char *slurp(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  long n;
+  char *s;
+  if (!f) return NULL;
+  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 ||
+      fseek(f, 0, SEEK_SET) != 0 || !(s = malloc((size_t)n))) {
+    fclose(f);
+    return NULL;
+  }
+  *len = fread(s, 1, (size_t)n, f);
+  fclose(f);
+  return s;
+}
+
+static void t_karlov(void)
+{
+  size_t len;
+  char *text = slurp("examples/karlov-funeral.txt", &len);
+  dl_doc *d;
+  const dl__quote *q;
+  T_OK(text != NULL);
+  d = run(text, len);
+  T_OK(d != NULL);
+
+  q = quote(d, "He will go down in the history of the Fatherland");
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(cue(d, q), "said");
+  T_EQ_STR(spk(d, q), "Kirill");
+
+  q = quote(d, "We must know who directed the killer's hand");
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(spk(d, q), "Putin");
+
+  q = quote(d, "a despicable terrorist act");
+  T_EQ_STR(kind(q), "partial");
+  T_EQ_STR(spk(d, q), "Lavrov");
+
+  /* The gunman shouted both, not Putin: a noun phrase, no entity. */
+  q = quote(d, "Allahu Akbar");
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(cue(d, q), "shouted");
+  T_EQ_STR(q->spk_name, "a Turkish gunman");
+  T_OK(q->spk_entity == UINT32_MAX);
+  q = quote(d, "Don't forget Aleppo");
+  T_EQ_STR(kind(q), "direct");
+  T_EQ_STR(q->spk_name, "a Turkish gunman");
+  T_OK(q->spk_entity == UINT32_MAX);
+
+  if (!have_ner) {
+    printf("note: models/ner.dlm absent; Karlov speaker links skipped\n");
+  } else {
+    q = quote(d, "He will go down in the history of the Fatherland");
+    T_OK(strstr(ent(d, q), "Kirill") != NULL);
+    q = quote(d, "We must know who directed the killer's hand");
+    T_EQ_STR(ent(d, q), "Vladimir Putin");
+    q = quote(d, "a despicable terrorist act");
+    T_EQ_STR(ent(d, q), "Sergei Lavrov");
+  }
+  dl_doc_destroy(d);
+  free(text);
+}
+
+/* ====================================================================
+** Bad input
+** ==================================================================== */
+
+static void t_unbalanced_bounded(void)
+{
+  /* A missing closing mark: the quote ends with its paragraph. */
+  dl_doc *d = ann("\"This sentence never closes its quote, the official "
+                  "said on Monday.\n\n"
+                  "The second paragraph is reporting, not quotation.\n\n"
+                  "So is the third one, which mentions \"a phrase\" too.\n");
+  T_OK(d != NULL);
+  for (size_t i = 0; i < d->n_quotes; i++) {
+    const dl__quote *q = &d->quotes[i];
+    T_OK(memchr(d->text + q->start, '\n', q->end - q->start) == NULL);
+  }
+  dl_doc_destroy(d);
+}
+
+static void t_mark_every_word(void)
+{
+  char *s = malloc(200000);
+  size_t n = 0;
+  dl_doc *d;
+  T_OK(s != NULL);
+  while (n + 10 < 200000) {
+    memcpy(s + n, "\"word\" ", 7);
+    n += 7;
+    if (n % 700 == 0) s[n - 1] = '\n';
+  }
+  d = run(s, n);
+  T_OK(d != NULL);
+  for (size_t i = 0; i < d->n_quotes; i++)
+    T_OK(d->quotes[i].end - d->quotes[i].start < 1000);
+  dl_doc_destroy(d);
+  free(s);
+}
+
+static void t_huge_quote(void)
+{
+  /* A 1 MB quotation in one paragraph, closed at the end. */
+  size_t n = 1u << 20, k = 0;
+  char *s = malloc(n + 64);
+  dl_doc *d;
+  clock_t t0;
+  T_OK(s != NULL);
+  memcpy(s, "She said: \"", 11);
+  k = 11;
+  while (k + 40 < n) {
+    memcpy(s + k, "and then it went on and on. ", 28);
+    k += 28;
+  }
+  memcpy(s + k, "The end.\"\n", 10);
+  k += 10;
+  t0 = clock();
+  d = run(s, k);
+  (void)t0;
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_quotes, 1);
+  T_EQ_STR(spk(d, &d->quotes[0]), "She");
+  T_OK(d->quotes[0].end - d->quotes[0].start > (1u << 20) - 100);
+  dl_doc_destroy(d);
+  free(s);
+}
+
+static void t_nested_deep(void)
+{
+  /* Ten levels of alternating double and single marks. */
+  static const char *const o[] = {"\xE2\x80\x9C", "\xE2\x80\x98"};
+  static const char *const c[] = {"\xE2\x80\x9D", "\xE2\x80\x99"};
+  char s[2048];
+  size_t n = 0;
+  dl_doc *d;
+  for (int i = 0; i < 10; i++) {
+    n += (size_t)snprintf(s + n, sizeof s - n, "%s level %d says ", o[i % 2],
+                          i);
+  }
+  n += (size_t)snprintf(s + n, sizeof s - n, "the core");
+  for (int i = 9; i >= 0; i--)
+    n += (size_t)snprintf(s + n, sizeof s - n, "%s", c[i % 2]);
+  n += (size_t)snprintf(s + n, sizeof s - n, ", the witness said.\n");
+  d = run(s, n);
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_quotes, 1);
+  T_EQ_STR(spk(d, &d->quotes[0]), "the witness");
+  dl_doc_destroy(d);
+}
+
+static void t_random_marks(void)
+{
+  /* Random mixtures of marks, words and breaks: never a quote over a
+  ** paragraph break unless the next paragraph opens with a mark. */
+  static const char *const parts[] = {
+      "\"", "'", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x98",
+      "\xE2\x80\x99", "``", "''", " said ", " he ", " Putin ", "word",
+      ", ", ". ", "\n\n", " according to ", " told ", ":"};
+  unsigned seed = 12345;
+  char s[4096];
+  for (int round = 0; round < 300; round++) {
+    size_t n = 0;
+    dl_doc *d;
+    while (n < 3000) {
+      const char *p;
+      seed = seed * 1103515245u + 12345u;
+      p = parts[(seed >> 16) % DL__COUNTOF(parts)];
+      memcpy(s + n, p, strlen(p));
+      n += strlen(p);
+    }
+    d = run(s, n);
+    T_OK(d != NULL);
+    for (size_t i = 0; i < d->n_quotes; i++) {
+      const dl__quote *q = &d->quotes[i];
+      T_OK(q->start < q->end && q->end <= d->len);
+      T_OK(!q->cue_end || q->cue_end <= d->len);
+      T_OK(!q->spk_end || q->spk_end <= d->len);
+    }
+    dl_doc_destroy(d);
+  }
+}
+
+static void t_cleanup(void)
+{
+  dl_annotator_destroy(annot);
+  dl_model_destroy(model);
+  annot = NULL;
+  model = NULL;
+}
+
+static const t_case cases[] = {
+    {"tables_sorted", t_tables_sorted},
+    {"curly_after", t_curly_after},
+    {"straight_before", t_straight_before},
+    {"ptb_quotes", t_ptb_quotes},
+    {"single_inside_double", t_single_inside_double},
+    {"interrupted", t_interrupted},
+    {"multi_paragraph", t_multi_paragraph},
+    {"partial", t_partial},
+    {"scare_quotes", t_scare_quotes},
+    {"indirect", t_indirect},
+    {"pronoun_and_inherit", t_pronoun_and_inherit},
+    {"unknown_speaker", t_unknown_speaker},
+    {"karlov", t_karlov},
+    {"unbalanced_bounded", t_unbalanced_bounded},
+    {"mark_every_word", t_mark_every_word},
+    {"huge_quote", t_huge_quote},
+    {"nested_deep", t_nested_deep},
+    {"random_marks", t_random_marks},
+    {"cleanup", t_cleanup},
+    {NULL, NULL}};
+
+T_MAIN(cases)
