@@ -202,10 +202,13 @@ void dl__jw_double(dl__jw *w, double v, int digits)
     return;
   }
   if (digits < 0 || digits > 17) digits = 6;
-  n = snprintf(tmp, sizeof tmp, "%.*f", digits, v);
+  n = fabs(v) < 1e15 ? snprintf(tmp, sizeof tmp, "%.*f", digits, v) : -1;
   if (n < 0 || (size_t)n >= sizeof tmp) {
-    /* Too long for fixed notation (|v| near 1e45 or more): exponent
-    ** form, 15 significant digits, still a valid JSON number. */
+    /* From 1e15 on, exponent form with 15 significant digits: fixed
+    ** notation would print digits a double does not have
+    ** (888888888888e9 as 888888888887999987712), integers that many
+    ** parsers cannot hold (jansson's int64, JavaScript's 2^53), and
+    ** from about 1e45 on would not fit tmp. */
     n = snprintf(tmp, sizeof tmp, "%.15g", v);
     if (n < 0 || (size_t)n >= sizeof tmp) n = 0;
     pre_value(w);

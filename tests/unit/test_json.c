@@ -197,6 +197,12 @@ static void t_numbers(void)
   /* Too long for fixed notation: still one valid JSON number. */
   T_NUM(0, 1e300, 0, 0, 6, "1e+300");
   T_NUM(0, -1.5e200, 0, 0, 17, "-1.5e+200");
+  /* Past 1e15, no invented digits and no integer beyond int64/2^53. */
+  T_NUM(0, 888888888888e9, 0, 0, 3, "8.88888888888e+20");
+  T_NUM(0, 1e15, 0, 0, 3, "1e+15");
+  T_NUM(0, -1e15, 0, 0, 3, "-1e+15");
+  T_NUM(0, 999999999999999.0, 0, 0, 3, "999999999999999");
+  T_NUM(0, 123456.789, 0, 0, 2, "123456.79");
 }
 
 static void t_array_of_numbers(void)

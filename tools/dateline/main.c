@@ -159,6 +159,9 @@ int cli_parse(cli_opts *o, int argc, char **argv, cli_extra_fn extra,
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       cli_help(stdout);
       exit(0);
+    } else if (strcmp(a, "--version") == 0) {
+      printf("dateline %s\n", dl_version());
+      exit(0);
     } else {
       int used = extra ? extra(ctx, argc, argv, i) : 0;
       if (used < 0) return -1;
