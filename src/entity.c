@@ -433,8 +433,10 @@ static void facilities(struct dl__ews *ws)
     /* "Christ the Saviour" + "Cathedral": take the head word. */
     if (!last_word_fac(d, m->s, m->e) && next_cw(d, m->e, hi, &w) &&
         !w.sep && w.cap && (w.fl & DL__ROLE_FAC) &&
-        mention_at(ws, w.s) == DL__NONE32)
+        mention_at(ws, w.s) == DL__NONE32) {
       m->e = w.e;
+      while (m->e > w.s && d->view[m->e - 1] == '.') m->e--;
+    }
     if (!last_word_fac(d, m->s, m->e)) continue;
     /* "Christ the" + "Saviour Cathedral": take "X the". */
     if (prev_cw(d, m->s, lo, &w) && w.nl == 3 && memcmp(w.n, "the", 3) == 0 &&
@@ -577,15 +579,16 @@ static bool lead_punct(int32_t cp)
 {
   return dl__is_space(cp) || dl__is_dquote(cp) || dl__is_dash(cp) ||
          cp == '(' || cp == '[' || cp == '{' || cp == ',' || cp == ';' ||
-         cp == ':' || cp == '*' || cp == '#' || cp == DL__BAD_BYTE;
+         cp == ':' || cp == '*' || cp == '#' || cp == '.' || cp == '!' ||
+         cp == '?' || cp < 0x20 || cp == 0x7F || cp == DL__BAD_BYTE;
 }
 
 static bool trail_punct(int32_t cp)
 {
   return dl__is_space(cp) || dl__is_dquote(cp) || dl__is_dash(cp) ||
          cp == ')' || cp == ']' || cp == '}' || cp == ',' || cp == ';' ||
-         cp == ':' || cp == '!' || cp == '?' || cp == '*' ||
-         cp == DL__BAD_BYTE;
+         cp == ':' || cp == '!' || cp == '?' || cp == '*' || cp < 0x20 ||
+         cp == 0x7F || cp == DL__BAD_BYTE;
 }
 
 static void trim_edges(const dl_doc *d, struct dl__emen *m)

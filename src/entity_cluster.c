@@ -812,6 +812,22 @@ static bool build(struct cl *c)
   dl__buf_init(&title, c->al);
 
   if (ws->n > 1) qsort(ws->m, ws->n, sizeof *ws->m, cmp_emen);
+  {
+    /* The steps before keep mentions apart; should one overlap the one
+    ** before it anyway, the layer's invariant wins: it goes. */
+    uint32_t end = 0;
+    for (size_t i = 0; i < ws->n; i++) {
+      struct dl__emen *m = &ws->m[i];
+      if ((m->flags & DL__EM_DROP) || m->ent == DL__NONE32) continue;
+      uint32_t ts, te;
+      tok_range(d, m->s, m->e, &ts, &te);
+      if (m->s < end || m->s >= m->e || ts >= te) {
+        m->flags |= DL__EM_DROP; /* overlapping, or over no token */
+        continue;
+      }
+      end = m->e;
+    }
+  }
   for (size_t i = 0; i < ws->n; i++) {
     struct dl__emen *m = &ws->m[i];
     if ((m->flags & DL__EM_DROP) || m->ent == DL__NONE32) continue;
