@@ -375,11 +375,11 @@ void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned f)
     dl__jw_key(w, "text");
     dl__jw_str(w, d->text + x->start, x->end - x->start);
     dl__jw_key(w, "value");
-    dl__jw_double(w, x->value,
-                  x->value < -1e15 || x->value > 1e15 ||
-                          x->value == (double)(long long)x->value
-                      ? 0
-                      : 6);
+    if (x->value > -1e15 && x->value < 1e15 &&
+        x->value == (double)(long long)x->value)
+      dl__jw_int(w, (long long)x->value); /* no printf of a double */
+    else
+      dl__jw_double(w, x->value, 6);
     if (x->unit) {
       dl__jw_key(w, "unit");
       dl__jw_cstr(w, x->unit);

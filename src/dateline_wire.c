@@ -284,10 +284,11 @@ static bool try_line(dl_doc *d, const dw *c)
 
 dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
-  tx_lexer lx;
+  struct tx_ws *w = dl__timex_ws(a);
+  tx_lexer *lx;
   size_t pos = 0, lines = 0;
-  memset(&lx, 0, sizeof lx);
-  lx.al = a->al;
+  if (!w) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  lx = &w->lx;
   while (pos < d->len && lines < 6 && pos < 4096) {
     size_t end = dl__tx_line_end(d, pos), lend = end;
     dw c;
@@ -296,14 +297,12 @@ dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err)
       lend = pos + 160;
       while (lend < end && (d->view[lend] & 0xC0) == 0x80) lend++;
     }
-    if (!dl__tx_lex(&lx, d, pos, lend)) {
-      dl__tx_lexer_free(&lx);
+    if (!dl__tx_lex(lx, d, pos, lend))
       return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-    }
     c.d = d;
-    c.t = lx.t;
-    c.n = lx.n;
-    if (!lx.n) {
+    c.t = lx->t;
+    c.n = lx->n;
+    if (!lx->n) {
       pos = end;
       continue;
     }
@@ -315,7 +314,6 @@ dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (try_line(d, &c)) break;
     pos = end;
   }
-  dl__tx_lexer_free(&lx);
   return DL_OK;
 }
 

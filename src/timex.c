@@ -68,13 +68,7 @@ typedef struct ctx {
   bool quarters;
 } ctx;
 
-typedef struct tx_ws {
-  tx_lexer lx;
-  dl__timex *out;
-  size_t nout, cap;
-  tx_amounts am;
-  size_t am_tx;
-} tx_ws;
+typedef struct tx_ws tx_ws;
 
 #define T(i) (&c->t[(i)])
 
@@ -1680,12 +1674,33 @@ static bool emit(tx_ws *w, const dl_allocator *al, const ctx *c, size_t i,
   return true;
 }
 
-static void ws_free(dl_annotator *a, tx_ws *w)
+void dl__timex_ws_free(dl_annotator *a)
 {
+  tx_ws *w = a->timex_ws;
+  if (!w) return;
   dl__tx_lexer_free(&w->lx);
   dl__amount_acc_free(a->al, &w->am);
   dl__free(a->al, w->out);
   dl__free(a->al, w);
+  a->timex_ws = NULL;
+}
+
+tx_ws *dl__timex_ws(dl_annotator *a)
+{
+  tx_ws *w = a->timex_ws;
+  if (!w) {
+    w = dl__calloc(a->al, 1, sizeof *w);
+    if (!w) return NULL;
+    w->lx.al = a->al;
+    dl__buf_init(&w->am.objs, a->al);
+    a->timex_ws = w;
+  }
+  /* Buffers stay allocated from one document to the next. */
+  w->nout = 0;
+  w->am.n = 0;
+  w->am.objs.len = 0;
+  w->am_tx = 0;
+  return w;
 }
 
 /* Does the document write slash dates day first? Only when one of them
@@ -1720,10 +1735,8 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
   dl__buf vals;
   dl__buf_init(&vals, a->al);
 
-  w = dl__calloc(a->al, 1, sizeof *w);
+  w = dl__timex_ws(a);
   if (!w) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-  w->lx.al = a->al;
-  dl__buf_init(&w->am.objs, a->al);
   memset(&c, 0, sizeof c);
   c.d = d;
   c.lx = &w->lx;
@@ -1835,11 +1848,9 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
   d->timexes = res;
   d->n_timexes = total;
   dl__buf_free(&vals);
-  ws_free(a, w);
   return DL_OK;
 nomem:
   dl__buf_free(&vals);
-  ws_free(a, w);
   return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 }
 

@@ -143,6 +143,18 @@ typedef struct tx_amounts {
   dl__buf objs; /* object strings, NUL-separated */
 } tx_amounts;
 
+/* The annotator's workspace of the "when" stages, kept between
+** documents (a->timex_ws): the line lexer, the dates and the amounts
+** under construction. NULL: out of memory. */
+struct tx_ws {
+  tx_lexer lx;
+  dl__timex *out;
+  size_t nout, cap;
+  tx_amounts am;
+  size_t am_tx;
+};
+struct tx_ws *dl__timex_ws(dl_annotator *a);
+
 /* Scans one lexed line; tx[0, ntx) are the dates found so far (in text
 ** order), *txi the first that may overlap this line. */
 bool dl__amount_line(const dl_allocator *al, tx_amounts *w, const dl_doc *d,

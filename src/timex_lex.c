@@ -137,8 +137,20 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
   size_t i = from, ci = 0;
   bool space = true, sent = true;
   lx->n = 0;
-  /* Clean spans are few; skip past those that end before `from`. */
-  while (ci < d->n_clean && d->clean[ci].end <= from) ci++;
+  /* The first clean span that ends after `from` (they are sorted and
+  ** disjoint): a binary search, so that a document of many lines and
+  ** many clean spans stays linear. */
+  {
+    size_t lo = 0, hi = d->n_clean;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (d->clean[mid].end <= from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    ci = lo;
+  }
   while (i < to) {
     unsigned char c = u[i];
     tx_tok t;
