@@ -225,11 +225,39 @@ static void t_dateline(void)
   T_EQ_MEM(d->text + d->dl_place_start, d->dl_place_end - d->dl_place_start,
            "MOSCOW");
   dl_doc_destroy(d);
-  /* Reuters-21578: no year; the text gives it. */
+  /* Reuters-21578: no year; the crawl date (--date) gives it, the text
+  ** does not. */
   d = run("    SALVADOR, Feb 26 - Showers continued in 1987 and the 1987 "
-          "crop is late.", NULL, NULL);
+          "crop is late.", NULL, "1987-03-15");
   T_OK(d != NULL);
   T_EQ_STR(dl_doc_date(d, &src), "1987-02-26");
+  T_EQ_STR(src, "dateline");
+  dl_doc_destroy(d);
+  d = run("    SALVADOR, Feb 26 - Showers continued in 1987.", NULL, NULL);
+  T_OK(d != NULL);
+  T_OK(dl_doc_date(d, &src) == NULL);
+  dl_doc_destroy(d);
+  /* A state after the city, a capitalized place with a date. */
+  d = run("    ROCHESTER, N.Y., Feb 26 - Champion said.", NULL, "1987-03-15");
+  T_OK(d != NULL);
+  T_EQ_STR(dl_doc_date(d, &src), "1987-02-26");
+  dl_doc_destroy(d);
+  d = run("    Scarborough, Ontario, Feb 26 - Shr 45 cts.", NULL, "1987-03-15");
+  T_OK(d != NULL);
+  T_EQ_STR(dl_doc_date(d, &src), "1987-02-26");
+  T_EQ_MEM(d->text + d->dl_place_start, d->dl_place_end - d->dl_place_start,
+           "Scarborough");
+  dl_doc_destroy(d);
+  /* A Dec. 30 dateline crawled on Jan. 2 is of the year before. */
+  d = run("LONDON, Dec 30 - Shares fell.", NULL, "1988-01-02");
+  T_OK(d != NULL);
+  T_EQ_STR(dl_doc_date(d, &src), "1987-12-30");
+  dl_doc_destroy(d);
+  /* An ordinary first sentence is no dateline. */
+  d = run("Prime Minister Smith said on Monday - quite firmly - no.", NULL,
+          NULL);
+  T_OK(d != NULL);
+  T_OK(d->dl_place_end == 0);
   dl_doc_destroy(d);
   /* The input date wins. */
   d = run("BRUSSELS, Aug 22 (Reuters) - EU.", "2016-08-23", NULL);
