@@ -38,7 +38,8 @@ static const unsigned char ner_magic[8] = {'D', 'L', 'N', 'E',
    (uint32_t)(d) << 24)
 #define CH_INFO TAG4('I', 'N', 'F', 'O')
 #define CH_TRAN TAG4('T', 'R', 'A', 'N')
-#define CH_WGHT TAG4('W', 'G', 'H', 'T')
+#define CH_RMAP TAG4('R', 'M', 'A', 'P')
+#define CH_WROW TAG4('W', 'R', 'O', 'W')
 #define CH_CLUS TAG4('C', 'L', 'U', 'S')
 #define CH_GAZT TAG4('G', 'A', 'Z', 'T')
 #define BOM 0x01020304u
@@ -78,19 +79,24 @@ bool dl__ner_allowed(int prev, int cur)
 ** Viterbi
 ** ==================================================================== */
 
+void dl__ner_constrain(const float *trans, float *out)
+{
+  for (int p = 0; p <= DL__NER_NT; p++)
+    for (int t = 0; t < DL__NER_NT; t++)
+      out[p * DL__NER_NT + t] =
+          dl__ner_allowed(p, t) ? trans[p * DL__NER_NT + t] : -1e30f;
+}
+
 void dl__ner_viterbi(const float *em, size_t n,
                      const float *trans, /* (NT + 1) x NT */
                      float *vit, uint8_t *bp, uint8_t *tags)
 {
   enum { NT = DL__NER_NT };
-  float tc[NT + 1][NT];
+  const float *tc = trans; /* tc[p * NT + t] */
   const float NEG = -1e30f;
   if (!n) return;
-  for (int p = 0; p <= NT; p++)
-    for (int t = 0; t < NT; t++)
-      tc[p][t] = dl__ner_allowed(p, t) ? trans[p * NT + t] : NEG;
   for (int t = 0; t < NT; t++) {
-    vit[t] = em[t] + tc[NT][t];
+    vit[t] = em[t] + tc[NT * NT + t];
     bp[t] = 0;
   }
   for (size_t i = 1; i < n; i++) {
@@ -99,10 +105,10 @@ void dl__ner_viterbi(const float *em, size_t n,
     const float *e = em + i * NT;
     uint8_t *b = bp + i * NT;
     for (int t = 0; t < NT; t++) {
-      float best = pv[0] + tc[0][t];
+      float best = pv[0] + tc[t];
       int arg = 0;
       for (int p = 1; p < NT; p++) {
-        float s = pv[p] + tc[p][t];
+        float s = pv[p] + tc[p * NT + t];
         if (s > best) {
           best = s;
           arg = p;
@@ -155,6 +161,8 @@ void dl__ner_destroy(struct dl__ner *n)
 {
   if (!n) return;
   dl__free(n->al, n->w_own);
+  dl__free(n->al, n->rmap);
+  dl__free(n->al, n->rank);
   dl__free(n->al, n->image);
   dl__free(n->al, n);
 }
@@ -162,8 +170,8 @@ void dl__ner_destroy(struct dl__ner *n)
 static bool is_pow2_table(uint32_t size)
 {
   uint32_t slots;
-  if (size == 0 || size % 16) return false;
-  slots = size / 16;
+  if (size == 0 || size % 8) return false;
+  slots = size / 8;
   return (slots & (slots - 1)) == 0;
 }
 
@@ -175,8 +183,8 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
   size_t len = n->image_len;
   uint32_t version, nch, hsize;
   uint64_t sum, flen;
-  const unsigned char *info = NULL, *tran = NULL, *wght = NULL;
-  uint32_t wsize = 0, tsize = 0, isize = 0;
+  const unsigned char *info = NULL, *tran = NULL, *wght = NULL, *rmap = NULL;
+  uint32_t wsize = 0, tsize = 0, isize = 0, rsize = 0;
 
   if (len < HDR_SIZE)
     return dl__fail(err, DL_ERR_FORMAT, 0,
@@ -216,25 +224,26 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
     switch (tag) {
     case CH_INFO: info = b + off; isize = size; break;
     case CH_TRAN: tran = b + off; tsize = size; break;
-    case CH_WGHT: wght = b + off; wsize = size; break;
+    case CH_WROW: wght = b + off; wsize = size; break;
+    case CH_RMAP: rmap = b + off; rsize = size; break;
     case CH_CLUS:
       if (!is_pow2_table(size))
         return dl__fail(err, DL_ERR_FORMAT, off, "%s: bad cluster table",
                         name);
       n->lex.clus = b + off;
-      n->lex.clus_mask = size / 16 - 1;
+      n->lex.clus_mask = size / 8 - 1;
       break;
     case CH_GAZT:
       if (!is_pow2_table(size))
         return dl__fail(err, DL_ERR_FORMAT, off, "%s: bad gazetteer table",
                         name);
       n->lex.gaz = b + off;
-      n->lex.gaz_mask = size / 16 - 1;
+      n->lex.gaz_mask = size / 8 - 1;
       break;
     default: break; /* unknown chunks are skipped (forward compatible) */
     }
   }
-  if (!info || isize < 16 || !tran || !wght)
+  if (!info || isize < 16 || !tran || !wght || !rmap)
     return dl__fail(err, DL_ERR_FORMAT, 0, "%s: missing chunk", name);
   n->bits = dl__ner_rd32(info);
   if (n->bits < 8 || n->bits > 26 || dl__ner_rd32(info + 4) != DL__NER_NT)
@@ -255,14 +264,32 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
         return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad transition", name);
       n->trans[p][t] = v;
     }
-  if (wsize != ((size_t)1 << n->bits) * DL__NER_NT * 2)
-    return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad weight chunk size",
-                    name);
+  dl__ner_constrain(&n->trans[0][0], &n->tc[0][0]);
+  /* Row map: bit r set when row r has weights; rank[w] counts the set
+  ** bits before word w, so a row's place in WROW is a popcount away. */
+  {
+    size_t nwords = ((size_t)1 << n->bits) / 64, used = 0;
+    if (rsize != nwords * 8)
+      return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad row map size", name);
+    n->rmap = dl__malloc(n->al, nwords * sizeof *n->rmap);
+    n->rank = dl__malloc(n->al, nwords * sizeof *n->rank);
+    if (!n->rmap || !n->rank)
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    for (size_t i = 0; i < nwords; i++) {
+      n->rmap[i] = dl__ner_rd64(rmap + 8 * i);
+      n->rank[i] = (uint32_t)used;
+      used += (size_t)__builtin_popcountll(n->rmap[i]);
+    }
+    if (wsize != used * DL__NER_NT * 2)
+      return dl__fail(err, DL_ERR_FORMAT, 0,
+                      "%s: weight rows do not match the row map", name);
+    n->n_rows = used;
+  }
   if (host_le()) {
     n->w = (const int16_t *)(const void *)wght;
   } else {
     size_t cnt = wsize / 2;
-    n->w_own = dl__malloc(n->al, wsize);
+    n->w_own = dl__malloc(n->al, wsize ? wsize : 1);
     if (!n->w_own) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     for (size_t i = 0; i < cnt; i++)
       n->w_own[i] = (int16_t)(wght[2 * i] | wght[2 * i + 1] << 8);
@@ -389,21 +416,46 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
                         const struct dl__ner_lex *lx, size_t clus_bytes,
                         size_t gaz_bytes, dl_error *err)
 {
-  size_t rows = (size_t)1 << bits, nw = rows * DL__NER_NT;
-  size_t nch = 3 + (clus_bytes ? 1 : 0) + (gaz_bytes ? 1 : 0);
+  size_t rows = (size_t)1 << bits, nw = rows * DL__NER_NT, used = 0;
+  size_t nch = 4 + (clus_bytes ? 1 : 0) + (gaz_bytes ? 1 : 0);
   size_t hsize = HDR_SIZE + nch * CHUNK_ENTRY, off, total;
-  size_t sizes[5], offs[5];
-  uint32_t tags[5];
+  size_t sizes[6], offs[6];
+  uint32_t tags[6];
   unsigned char *b;
+  int16_t *q16 = NULL;
+  uint64_t *map = NULL;
   float maxw = 0, scale;
   FILE *f;
   size_t c = 0;
   for (size_t i = 0; i < nw; i++)
     if (fabsf(w[i]) > maxw) maxw = fabsf(w[i]);
   scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
+  /* Quantize, then keep only the rows with a non-zero weight. */
+  q16 = dl__malloc(NULL, nw * sizeof *q16);
+  map = dl__calloc(NULL, rows / 64 + 1, sizeof *map);
+  if (!q16 || !map) {
+    dl__free(NULL, q16);
+    dl__free(NULL, map);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  for (size_t r = 0; r < rows; r++) {
+    bool nz = false;
+    for (int t = 0; t < DL__NER_NT; t++) {
+      long q = lrintf(w[r * DL__NER_NT + t] / scale);
+      if (q > 32767) q = 32767;
+      if (q < -32767) q = -32767;
+      q16[used * DL__NER_NT + t] = (int16_t)q;
+      if (q) nz = true;
+    }
+    if (nz) {
+      map[r / 64] |= UINT64_C(1) << (r % 64);
+      used++;
+    }
+  }
   tags[c] = CH_INFO; sizes[c++] = 16;
   tags[c] = CH_TRAN; sizes[c++] = (DL__NER_NT + 1) * DL__NER_NT * 4;
-  tags[c] = CH_WGHT; sizes[c++] = nw * 2;
+  tags[c] = CH_RMAP; sizes[c++] = rows / 64 * 8;
+  tags[c] = CH_WROW; sizes[c++] = used * DL__NER_NT * 2;
   if (clus_bytes) { tags[c] = CH_CLUS; sizes[c++] = clus_bytes; }
   if (gaz_bytes) { tags[c] = CH_GAZT; sizes[c++] = gaz_bytes; }
   off = (hsize + 15) & ~(size_t)15;
@@ -412,10 +464,13 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
     off = (off + sizes[i] + 15) & ~(size_t)15;
   }
   total = off;
-  if (total > UINT32_MAX)
-    return dl__fail(err, DL_ERR_TOO_BIG, 0, "model too big");
-  b = dl__calloc(NULL, 1, total);
-  if (!b) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  b = total > UINT32_MAX ? NULL : dl__calloc(NULL, 1, total);
+  if (!b) {
+    dl__free(NULL, q16);
+    dl__free(NULL, map);
+    return dl__fail(err, total > UINT32_MAX ? DL_ERR_TOO_BIG : DL_ERR_NOMEM,
+                    0, "model too big or out of memory");
+  }
   memcpy(b, ner_magic, 8);
   dl__ner_wr32(b + 8, DL__NER_FORMAT_VERSION);
   dl__ner_wr32(b + 12, BOM);
@@ -446,13 +501,14 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
           dl__ner_wr32(p + 4 * (q * DL__NER_NT + t), u);
         }
       break;
-    case CH_WGHT:
-      for (size_t k = 0; k < nw; k++) {
-        long q = lrintf(w[k] / scale);
-        if (q > 32767) q = 32767;
-        if (q < -32767) q = -32767;
-        p[2 * k] = (unsigned char)(q & 0xFF);
-        p[2 * k + 1] = (unsigned char)(((unsigned long)q >> 8) & 0xFF);
+    case CH_RMAP:
+      for (size_t k = 0; k < rows / 64; k++) dl__ner_wr64(p + 8 * k, map[k]);
+      break;
+    case CH_WROW:
+      for (size_t k = 0; k < used * DL__NER_NT; k++) {
+        uint16_t u = (uint16_t)q16[k];
+        p[2 * k] = (unsigned char)(u & 0xFF);
+        p[2 * k + 1] = (unsigned char)(u >> 8);
       }
       break;
     case CH_CLUS: memcpy(p, lx->clus, sizes[i]); break;
@@ -460,6 +516,8 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
     default: break;
     }
   }
+  dl__free(NULL, q16);
+  dl__free(NULL, map);
   dl__ner_wr64(b + 24, XXH64(b + hsize, total - hsize, 0));
   f = fopen(path, "wb");
   if (!f) {
@@ -532,14 +590,27 @@ static void token_margins(const float *em, const uint8_t *tags, size_t n,
 static void emissions(const struct dl__ner *m, const struct dl__ner_ws *ws,
                       size_t n)
 {
+  const int16_t *rowp[DL__NER_MAXF];
   for (size_t i = 0; i < n; i++) {
     int32_t acc[DL__NER_NT] = {0};
     const uint32_t *r = ws->rows + i * DL__NER_MAXF;
     float *e = ws->em + i * DL__NER_NT;
+    unsigned nr = 0;
+    /* The row map is small and hot; the rows themselves are scattered:
+    ** find them all, fetch them, then add. */
     for (unsigned k = 0; k < ws->nf[i]; k++) {
-      const int16_t *row = m->w + (size_t)r[k] * DL__NER_NT;
-      for (int t = 0; t < DL__NER_NT; t++) acc[t] += row[t];
+      uint32_t row = r[k], wd = row >> 6, bit = row & 63;
+      uint64_t word = m->rmap[wd];
+      const int16_t *p;
+      if (!((word >> bit) & 1)) continue;
+      p = m->w + (size_t)(m->rank[wd] + (uint32_t)__builtin_popcountll(
+                                            word & ((UINT64_C(1) << bit) - 1))) *
+                     DL__NER_NT;
+      __builtin_prefetch(p);
+      rowp[nr++] = p;
     }
+    for (unsigned k = 0; k < nr; k++)
+      for (int t = 0; t < DL__NER_NT; t++) acc[t] += rowp[k][t];
     for (int t = 0; t < DL__NER_NT; t++) e[t] = (float)acc[t] * m->scale;
   }
 }
@@ -562,7 +633,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
         return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
       dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
       emissions(m, ws, len);
-      dl__ner_viterbi(ws->em, len, &m->trans[0][0], ws->vit, ws->bp, tags + b);
+      dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp, tags + b);
       if (margin) token_margins(ws->em, tags + b, len, margin + b);
     }
     b = e;

@@ -19,16 +19,21 @@
 #define DL__NER_MAXF 64    /* feature slots per token */
 #define DL__NER_GAZ_CATS 8 /* gazetteer categories (bits) */
 #define DL__NER_GAZ_MAXLEN 8 /* longest gazetteer entry, in tokens */
-#define DL__NER_FORMAT_VERSION 1u
+#define DL__NER_FORMAT_VERSION 2u
 
 /* Lexical resources carried inside the model: two open-addressed tables of
-** 16-byte little-endian slots {u64 key, u32 a, u32 b}, key 0 = empty.
-**   clusters: key = word hash (exact form, or lower form ^ seed),
-**             a = cluster bit string (left-aligned in 32 bits), b = length.
-**   gaz:      key = hash of the lower-cased token sequence,
-**             a = category bit mask | DL__NER_GAZ_PREFIX when a longer
-**             entry continues.                                          */
+** 8-byte little-endian slots {u32 key, u32 value}, key 0 = empty. The key
+** is the high half of a 64-bit hash (dl__ner_slot_key), the first probe
+** dl__ner_slot_start(key), then linear probing.
+**   clusters: hash = word hash of a form with an upper-case letter, or
+**             lower-form hash ^ DL__NER_CLUS_LOW_SEED; value = cluster bit
+**             string left-aligned in bits 31..5, its length in bits 4..0.
+**   gaz:      hash = dl__ner_gaz_step chain over the lower-cased tokens;
+**             value = category bit mask | DL__NER_GAZ_PREFIX when a
+**             longer entry continues.                                   */
 #define DL__NER_GAZ_PREFIX 0x80000000u
+#define DL__NER_CLUS_LOW_SEED UINT64_C(0x5bd1e9955bd1e995)
+#define DL__NER_CLUS_MAXLEN 27
 
 struct dl__ner_lex {
   const unsigned char *clus;
@@ -69,9 +74,14 @@ struct dl__ner {
   size_t image_len;
   unsigned bits;        /* 2^bits weight rows */
   float scale;          /* weight = int16 * scale */
-  const int16_t *w;     /* rows x NT, points into image when aligned LE */
+  const int16_t *w;     /* n_rows x NT: the rows that have weights, in
+                           row order; points into the image on LE hosts */
   int16_t *w_own;       /* a converted copy otherwise */
+  uint64_t *rmap;       /* 2^bits / 64 words: bit r = row r has weights */
+  uint32_t *rank;       /* set bits before each rmap word */
+  size_t n_rows;
   float trans[DL__NER_NT + 1][DL__NER_NT]; /* [prev or NT=start][cur] */
+  float tc[DL__NER_NT + 1][DL__NER_NT];    /* the same, BILOU-constrained */
   struct dl__ner_lex lex;
   char path[200];       /* for messages */
 };
@@ -111,7 +121,9 @@ bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
 void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
                         unsigned bits, const dl__ner_tok *toks, size_t n);
 const unsigned char *dl__ner_slot_find(const unsigned char *tab,
-                                       uint32_t mask, uint64_t key);
+                                       uint32_t mask, uint64_t h);
+uint32_t dl__ner_slot_key(uint64_t h);
+uint32_t dl__ner_slot_start(uint32_t key, uint32_t mask);
 uint32_t dl__ner_rd32(const unsigned char *p);
 uint64_t dl__ner_rd64(const unsigned char *p);
 void dl__ner_wr32(unsigned char *p, uint32_t v);
@@ -119,8 +131,10 @@ void dl__ner_wr64(unsigned char *p, uint64_t v);
 uint64_t dl__ner_mix(uint64_t h);
 
 /* ner.c */
-/* Viterbi over em (n x NT) with transitions and BILOU constraints;
-** writes n tags. */
+/* The transition matrix with forbidden BILOU transitions at -1e30. */
+void dl__ner_constrain(const float *trans, float *out);
+/* Viterbi over em (n x NT) with a constrained transition matrix
+** (dl__ner_constrain); writes n tags, never ending inside an entity. */
 void dl__ner_viterbi(const float *em, size_t n,
                      const float *trans, /* (NT + 1) x NT */
                      float *vit, uint8_t *bp, uint8_t *tags);

@@ -35,7 +35,8 @@ enum {
   NF_DIGIT = 1u << 4,     /* has a digit */
   NF_SSTART = 1u << 5,    /* first token of the sentence */
   NF_CAPSSENT = 1u << 6,  /* in a sentence written in capitals */
-  NF_INITCAP = 1u << 7    /* first character is an upper-case letter */
+  NF_INITCAP = 1u << 7,   /* first character is an upper-case letter */
+  NF_UPPER = 1u << 8      /* has an upper-case letter */
 };
 
 /* Document flags of a lower form. */
@@ -169,15 +170,27 @@ uint64_t dl__ner_gaz_step(uint64_t k, uint64_t low)
   return h ? h : 1;
 }
 
-const unsigned char *dl__ner_slot_find(const unsigned char *tab,
-                                       uint32_t mask, uint64_t key)
+uint32_t dl__ner_slot_key(uint64_t h)
 {
-  uint32_t i;
+  uint32_t k = (uint32_t)(h >> 32);
+  return k ? k : 1;
+}
+
+uint32_t dl__ner_slot_start(uint32_t key, uint32_t mask)
+{
+  return (uint32_t)dl__ner_mix(key) & mask;
+}
+
+const unsigned char *dl__ner_slot_find(const unsigned char *tab,
+                                       uint32_t mask, uint64_t h)
+{
+  uint32_t key, i;
   if (!tab) return NULL;
-  i = (uint32_t)(dl__ner_mix(key) & mask);
+  key = dl__ner_slot_key(h);
+  i = dl__ner_slot_start(key, mask);
   for (uint32_t probes = 0; probes <= mask; probes++) {
-    const unsigned char *s = tab + (size_t)i * 16;
-    uint64_t k = dl__ner_rd64(s);
+    const unsigned char *s = tab + (size_t)i * 8;
+    uint32_t k = dl__ner_rd32(s);
     if (k == key) return s;
     if (k == 0) return NULL;
     i = (i + 1) & mask;
@@ -209,8 +222,10 @@ static char shape_char(int32_t cp)
   return 'c';
 }
 
-static void token_info(const struct dl__ner_lex *lx, const dl__ner_tok *t,
-                       struct dl__ner_tinfo *ti)
+/* Fills ti for token t: flags and lower form always; the other hashes
+** only when `full` (the document pass needs flags and lower forms only). */
+static void token_info(const dl__ner_tok *t, struct dl__ner_tinfo *ti,
+                       bool full)
 {
   const unsigned char *u = (const unsigned char *)t->p;
   char shape[20], sshape[20], low[DL__NER_MAXB + 4];
@@ -254,12 +269,17 @@ static void token_info(const struct dl__ner_lex *lx, const dl__ner_tok *t,
   }
   if (fl & NF_INITCAP) fl |= NF_CAP;
   if (upper && !(fl & NF_LOWER)) fl |= NF_ALLCAPS;
+  if (upper) fl |= NF_UPPER;
   ti->flags = fl;
-  ti->word = dl__ner_word_hash(t->p, t->len);
   nlow = low_form(t->p, t->len, low);
   ti->low = XXH3_64bits_withSeed(low, nlow, 7);
   if (t->len > DL__NER_MAXB) ti->low = dl__ner_mix(ti->low ^ t->len);
   if (!ti->low) ti->low = 1;
+  ti->clus = ti->clus_len = 0;
+  ti->gaz = 0;
+  ti->docf = 0;
+  if (!full) return;
+  ti->word = dl__ner_word_hash(t->p, t->len);
   ti->shape = XXH3_64bits_withSeed(shape, ns, 11);
   ti->sshape = XXH3_64bits_withSeed(sshape, nss, 13);
   /* Prefixes and suffixes of the lower form, in code points. */
@@ -272,25 +292,25 @@ static void token_info(const struct dl__ner_lex *lx, const dl__ner_tok *t,
     ti->suf[k] = XXH3_64bits_withSeed(low + cps[ncp - m], nlow - cps[ncp - m],
                                       23 + k);
   }
-  ti->clus = ti->clus_len = 0;
-  ti->gaz = 0;
-  ti->docf = 0;
-  (void)lx;
 }
 
 static void cluster_of(const struct dl__ner_lex *lx,
                        struct dl__ner_tinfo *ti, bool caps)
 {
   const unsigned char *s = NULL;
+  uint32_t v;
   if (!lx->clus) return;
-  if (!caps) s = dl__ner_slot_find(lx->clus, lx->clus_mask, ti->word);
+  /* Exact form first (only capitalized forms are stored under it), then
+  ** the lower form; headlines in capitals go straight to the lower form. */
+  if (!caps && (ti->flags & NF_UPPER))
+    s = dl__ner_slot_find(lx->clus, lx->clus_mask, ti->word);
   if (!s)
     s = dl__ner_slot_find(lx->clus, lx->clus_mask,
-                          ti->low ^ UINT64_C(0x5bd1e9955bd1e995));
+                          ti->low ^ DL__NER_CLUS_LOW_SEED);
   if (!s) return;
-  ti->clus = dl__ner_rd32(s + 8);
-  ti->clus_len = dl__ner_rd32(s + 12);
-  if (ti->clus_len > 32) ti->clus_len = 32;
+  v = dl__ner_rd32(s + 4);
+  ti->clus = v & ~(uint32_t)31;
+  ti->clus_len = v & 31;
 }
 
 /* Longest gazetteer match per category from every start token. */
@@ -308,7 +328,7 @@ static void gaz_match(const struct dl__ner_lex *lx, struct dl__ner_tinfo *ti,
       k = dl__ner_gaz_step(k, ti[j].low);
       s = dl__ner_slot_find(lx->gaz, lx->gaz_mask, k);
       if (!s) break;
-      v = dl__ner_rd32(s + 8);
+      v = dl__ner_rd32(s + 4);
       for (unsigned c = 0; c < DL__NER_GAZ_CATS; c++)
         if (v & (1u << c)) {
           best[c] = j - i + 1;
@@ -452,54 +472,54 @@ static uint32_t tok_docflags(uint32_t fl)
   return DF_SEEN | ((fl & NF_SSTART) ? DF_CAPSTART : DF_CAPMID);
 }
 
+/* Doubles the document table, re-inserting its keys. */
+static bool doc_grow(struct dl__ner_ws *ws)
+{
+  struct dl__ner_doctab *dt = &ws->doc, nt;
+  nt.cap = dt->cap ? dt->cap * 2 : 1024;
+  nt.used = 0;
+  nt.keys = dl__calloc(ws->al, nt.cap, sizeof *nt.keys);
+  nt.vals = dl__calloc(ws->al, nt.cap, sizeof *nt.vals);
+  if (!nt.keys || !nt.vals) {
+    dl__free(ws->al, nt.keys);
+    dl__free(ws->al, nt.vals);
+    return false;
+  }
+  for (size_t i = 0; i < dt->cap; i++)
+    if (dt->keys[i]) *doc_slot(&nt, dt->keys[i], true) = dt->vals[i];
+  dl__free(ws->al, dt->keys);
+  dl__free(ws->al, dt->vals);
+  *dt = nt;
+  return true;
+}
+
 bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
                        size_t n, const size_t *sent_end, size_t n_sents)
 {
   struct dl__ner_doctab *dt = &ws->doc;
-  size_t cap = 64, b = 0;
-  static const struct dl__ner_lex nolex = {0};
-  while (cap < 2 * n + 2) cap *= 2;
-  if (dt->cap < cap) {
-    /* Both arrays share dt->cap, so grow them as one: if the second grow
-    ** failed after the first succeeded, dt->cap would understate the first
-    ** block and the next realloc would pass the allocator a wrong old
-    ** size. The table is rebuilt below, so nothing needs keeping. */
-    size_t kb, vb;
-    dl__free(ws->al, dt->keys);
-    dl__free(ws->al, dt->vals);
-    dt->keys = NULL;
-    dt->vals = NULL;
-    dt->cap = 0;
-    if (!dl__mul_ok(cap, sizeof *dt->keys, &kb) ||
-        !dl__mul_ok(cap, sizeof *dt->vals, &vb))
-      return false;
-    dt->keys = dl__malloc(ws->al, kb);
-    dt->vals = dl__malloc(ws->al, vb);
-    if (!dt->keys || !dt->vals) {
-      dl__free(ws->al, dt->keys);
-      dl__free(ws->al, dt->vals);
-      dt->keys = NULL;
-      dt->vals = NULL;
-      return false;
-    }
-    dt->cap = cap;
+  size_t b = 0;
+  if (!dt->cap && !doc_grow(ws)) return false;
+  /* The table only grows (sized by distinct words, not by tokens), so a
+  ** warm workspace clears it instead of reallocating. */
+  if (dt->used) {
+    memset(dt->keys, 0, dt->cap * sizeof *dt->keys);
+    dt->used = 0;
   }
-  memset(dt->keys, 0, dt->cap * sizeof *dt->keys);
-  dt->used = 0;
   for (size_t s = 0; s < n_sents; s++) {
     size_t e = sent_end[s], len;
     if (e > n || e < b) return false;
     len = e - b;
-    /* Process in chunks that fit the workspace's token-info array. */
     if (!dl__ner_ws_reserve(ws, len ? len : 1)) return false;
     for (size_t i = 0; i < len; i++) {
-      token_info(&nolex, &toks[b + i], &ws->ti[i]);
+      token_info(&toks[b + i], &ws->ti[i], false);
       if (i == 0) ws->ti[i].flags |= NF_SSTART;
     }
     if (caps_sentence(ws->ti, len))
       for (size_t i = 0; i < len; i++) ws->ti[i].flags |= NF_CAPSSENT;
     for (size_t i = 0; i < len; i++) {
-      uint32_t *v = doc_slot(dt, ws->ti[i].low, true);
+      uint32_t *v;
+      if (dt->used * 2 >= dt->cap && !doc_grow(ws)) return false;
+      v = doc_slot(dt, ws->ti[i].low, true);
       *v |= tok_docflags(ws->ti[i].flags);
     }
     b = e;
@@ -521,14 +541,14 @@ void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
   unsigned sh = 64 - bits;
   bool caps;
   for (size_t i = 0; i < n; i++) {
-    token_info(lx, &toks[i], &ti[i]);
+    token_info(&toks[i], &ti[i], true);
     if (i == 0) ti[i].flags |= NF_SSTART;
   }
   caps = caps_sentence(ti, n);
   for (size_t i = 0; i < n; i++) {
     if (caps) ti[i].flags |= NF_CAPSSENT;
     cluster_of(lx, &ti[i], caps);
-    if (ws->doc.cap) {
+    if (ws->doc.used) {
       uint32_t *v = doc_slot(&ws->doc, ti[i].low, false);
       ti[i].docf = v ? *v : 0;
     }

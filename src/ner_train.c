@@ -368,33 +368,59 @@ struct table {
 
 static bool table_init(struct table *t, size_t entries)
 {
-  size_t n = 1024;
+  size_t n = 64;
   while (n < entries * 2) n *= 2;
-  t->slots = tcalloc(n, 16);
+  t->slots = tcalloc(n, 8);
   t->mask = (uint32_t)(n - 1);
   t->used = 0;
   return t->slots != NULL;
 }
 
-/* Inserts or returns the slot of key. */
-static unsigned char *table_put(struct table *t, uint64_t key, bool *fresh)
+/* Inserts or returns the slot of the 32-bit key. */
+static unsigned char *table_put_key(struct table *t, uint32_t key,
+                                    bool *fresh)
 {
-  uint32_t i = (uint32_t)(dl__ner_mix(key) & t->mask);
+  uint32_t i = dl__ner_slot_start(key, t->mask);
   for (;;) {
-    unsigned char *s = t->slots + (size_t)i * 16;
-    uint64_t k = dl__ner_rd64(s);
+    unsigned char *s = t->slots + (size_t)i * 8;
+    uint32_t k = dl__ner_rd32(s);
     if (k == key) {
       *fresh = false;
       return s;
     }
     if (k == 0) {
-      dl__ner_wr64(s, key);
+      dl__ner_wr32(s, key);
       t->used++;
       *fresh = true;
       return s;
     }
     i = (i + 1) & t->mask;
   }
+}
+
+static unsigned char *table_put(struct table *t, uint64_t h, bool *fresh)
+{
+  return table_put_key(t, dl__ner_slot_key(h), fresh);
+}
+
+/* Rebuilds t with the fewest slots that keep the load at or under 1/2:
+** the tables go into the model file, and smaller tables stay in cache. */
+static bool table_compact(struct table *t)
+{
+  struct table n;
+  if (!table_init(&n, t->used)) return false;
+  for (size_t i = 0; i <= t->mask; i++) {
+    const unsigned char *s = t->slots + i * 8;
+    uint32_t k = dl__ner_rd32(s);
+    bool fresh;
+    unsigned char *d;
+    if (!k) continue;
+    d = table_put_key(&n, k, &fresh);
+    memcpy(d + 4, s + 4, 4);
+  }
+  tfree(t->slots);
+  *t = n;
+  return true;
 }
 
 static size_t count_lines(FILE *f)
@@ -415,8 +441,8 @@ static bool is_bits(const char *s, size_t n)
   return true;
 }
 
-/* Clusters: a TSV whose lines hold a bit string (Brown clusters, "0110")
-** and a word in any column order; other columns are ignored. */
+/* Clusters: a TSV of word and Brown cluster bit string ("0110"), either
+** order; further columns are ignored. */
 static dl_status load_clusters(const char *path, struct table *t,
                                size_t *n_words, dl_error *err)
 {
@@ -444,35 +470,41 @@ static dl_status load_clusters(const char *path, struct table *t,
       if (!q) break;
       p = q + 1;
     }
-    for (size_t i = 0; i < nf; i++) {
-      if (!bits && is_bits(fld[i], fl[i])) {
-        bits = fld[i];
-        bl = fl[i];
-      } else if (!word) {
-        word = fld[i];
-        wl = fl[i];
-      }
+    /* word<TAB>bits[<TAB>count] (ours), or bits<TAB>word<TAB>count
+    ** (Liang's wcluster). A word may itself look like bits ("10"). */
+    if (nf >= 2 && is_bits(fld[1], fl[1])) {
+      word = fld[0];
+      wl = fl[0];
+      bits = fld[1];
+      bl = fl[1];
+    } else if (nf >= 2 && is_bits(fld[0], fl[0])) {
+      bits = fld[0];
+      bl = fl[0];
+      word = fld[1];
+      wl = fl[1];
     }
     if (!bits || !word || !wl) continue;
     {
-      uint32_t v = 0, len = (uint32_t)(bl > 32 ? 32 : bl);
-      bool fresh;
+      uint32_t v = 0, len = (uint32_t)(bl > DL__NER_CLUS_MAXLEN
+                                           ? DL__NER_CLUS_MAXLEN
+                                           : bl);
+      bool fresh, upper = false;
       unsigned char *s;
       for (uint32_t i = 0; i < len; i++)
         if (bits[i] == '1') v |= 0x80000000u >> i;
-      s = table_put(t, dl__ner_word_hash(word, wl), &fresh);
-      if (fresh) {
-        dl__ner_wr32(s + 8, v);
-        dl__ner_wr32(s + 12, len);
-        (*n_words)++;
+      v |= len;
+      for (size_t i = 0; i < wl; i++)
+        if (word[i] >= 'A' && word[i] <= 'Z') upper = true;
+      if (upper) {
+        s = table_put(t, dl__ner_word_hash(word, wl), &fresh);
+        if (fresh) dl__ner_wr32(s + 4, v);
       }
-      s = table_put(t, dl__ner_low_hash(word, wl) ^
-                           UINT64_C(0x5bd1e9955bd1e995),
+      /* The lower form keeps the first (most frequent, when the file is
+      ** sorted by count) or the lower-case word's own cluster. */
+      s = table_put(t, dl__ner_low_hash(word, wl) ^ DL__NER_CLUS_LOW_SEED,
                     &fresh);
-      if (fresh) {
-        dl__ner_wr32(s + 8, v);
-        dl__ner_wr32(s + 12, len);
-      }
+      if (fresh || !upper) dl__ner_wr32(s + 4, v);
+      (*n_words)++;
     }
   }
   fclose(f);
@@ -485,9 +517,27 @@ static int cmp_str(const void *a, const void *b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Gazetteers: every *.tsv of dir is one category (in file name order, at
-** most DL__NER_GAZ_CATS); the first column of each line is an entry, its
-** tokens separated by spaces. */
+/* Gazetteer files and the feature category each feeds. Files of the
+** folder not listed here (places.tsv: a GeoNames table for the geocoder)
+** are not read. The first column of each line is an entry, its tokens
+** separated by spaces; lines starting with '#' are comments. */
+static const struct {
+  const char *file;
+  unsigned cat;
+} gaz_files[] = {
+    {"country.tsv", 0},     {"country_alt.tsv", 0}, {"city.tsv", 1},
+    {"capital.tsv", 1},     {"demonym.tsv", 2},     {"first_name.tsv", 3},
+    {"last_name.tsv", 4},   {"org_head.tsv", 5},    {"org_suffix.tsv", 5},
+    {"person_title.tsv", 6}, {"region.tsv", 7},     {"country_code.tsv", 7},
+};
+
+static int gaz_cat(const char *name)
+{
+  for (size_t i = 0; i < DL__COUNTOF(gaz_files); i++)
+    if (strcmp(gaz_files[i].file, name) == 0) return (int)gaz_files[i].cat;
+  return -1;
+}
+
 static dl_status load_gaz(const char *dir, struct table *t, uint32_t *n_cats,
                           size_t *n_entries,
                           void (*progress)(void *, const char *),
@@ -503,8 +553,8 @@ static dl_status load_gaz(const char *dir, struct table *t, uint32_t *n_cats,
   if (!dp) return dl__fail(err, DL_ERR_IO, 0, "%s: %s", dir, strerror(errno));
   while ((de = readdir(dp)) && nn < 64) {
     size_t L = strlen(de->d_name);
-    if (L > 4 && strcmp(de->d_name + L - 4, ".tsv") == 0)
-    {
+    if (L > 4 && strcmp(de->d_name + L - 4, ".tsv") == 0 &&
+        gaz_cat(de->d_name) >= 0) {
       char *c = tmalloc(L + 1);
       if (!c) break;
       memcpy(c, de->d_name, L + 1);
@@ -513,7 +563,7 @@ static dl_status load_gaz(const char *dir, struct table *t, uint32_t *n_cats,
   }
   closedir(dp);
   qsort(names, nn, sizeof *names, cmp_str);
-  for (size_t i = 0; i < nn && i < DL__NER_GAZ_CATS; i++) {
+  for (size_t i = 0; i < nn; i++) {
     char path[4096];
     FILE *f;
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -527,10 +577,11 @@ static dl_status load_gaz(const char *dir, struct table *t, uint32_t *n_cats,
     rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     goto done;
   }
-  for (size_t i = 0; i < nn && i < DL__NER_GAZ_CATS; i++) {
+  for (size_t i = 0; i < nn; i++) {
     char path[4096], line[4096], msg[300];
     FILE *f;
     size_t cnt = 0;
+    unsigned cat = (unsigned)gaz_cat(names[i]);
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     f = fopen(path, "rb");
     if (!f) {
@@ -550,28 +601,28 @@ static dl_status load_gaz(const char *dir, struct table *t, uint32_t *n_cats,
         while (*p == ' ') p++;
         if (!*p) break;
         wl = strcspn(p, " ");
-        if (prev) dl__ner_wr32(prev + 8, dl__ner_rd32(prev + 8) |
+        if (prev) dl__ner_wr32(prev + 4, dl__ner_rd32(prev + 4) |
                                              DL__NER_GAZ_PREFIX);
         k = dl__ner_gaz_step(k, dl__ner_low_hash(p, wl));
         prev = table_put(t, k, &fresh);
-        if (fresh) dl__ner_wr32(prev + 8, 0);
+        if (fresh) dl__ner_wr32(prev + 4, 0);
         ntok++;
         p += wl;
         if (ntok >= DL__NER_GAZ_MAXLEN) break;
       }
       if (prev) {
-        dl__ner_wr32(prev + 8, dl__ner_rd32(prev + 8) | (1u << i));
+        dl__ner_wr32(prev + 4, dl__ner_rd32(prev + 4) | (1u << cat));
         cnt++;
       }
     }
     fclose(f);
     *n_entries += cnt;
     if (progress) {
-      snprintf(msg, sizeof msg, "gazetteer %u: %s, %zu entries", (unsigned)i,
-               names[i], cnt);
+      snprintf(msg, sizeof msg, "gazetteer %s: category %u, %zu entries",
+               names[i], cat, cnt);
       progress(ctx, msg);
     }
-    (*n_cats)++;
+    if (cat + 1 > *n_cats) *n_cats = cat + 1;
   }
 done:
   for (size_t i = 0; i < nn; i++) tfree(names[i]);
@@ -615,8 +666,10 @@ static void train_sentence(struct percep *p, const struct corpus *c,
   const uint8_t *gold = c->gold + b;
   size_t n = e - b;
   bool diff = false;
+  float tc[DL__NER_NT + 1][DL__NER_NT];
   emit_scores(p->w, c, b, e, em);
-  dl__ner_viterbi(em, n, &p->t[0][0], vit, bp, pred);
+  dl__ner_constrain(&p->t[0][0], &tc[0][0]);
+  dl__ner_viterbi(em, n, &tc[0][0], vit, bp, pred);
   for (size_t i = 0; i < n; i++)
     if (pred[i] != gold[i]) diff = true;
   if (diff) {
@@ -657,11 +710,13 @@ static void score_corpus(const float *aw, const float *at,
                          uint8_t *bp, uint8_t *pred, const char **gl,
                          const char **pl, dl_ner_counts *acc)
 {
+  float tc[DL__NER_NT + 1][DL__NER_NT];
   memset(acc, 0, sizeof *acc);
+  dl__ner_constrain(at, &tc[0][0]);
   for (size_t s = 0; s < c->n_sents; s++) {
     size_t b = s ? c->sent_end[s - 1] : 0, e = c->sent_end[s];
     emit_scores(aw, c, b, e, em);
-    dl__ner_viterbi(em, e - b, at, vit, bp, pred);
+    dl__ner_viterbi(em, e - b, &tc[0][0], vit, bp, pred);
     for (size_t i = 0; i < e - b; i++) {
       gl[i] = dl__ner_tag_iob2(c->gold[b + i], 0);
       pl[i] = dl__ner_tag_iob2(pred[i], 0);
@@ -731,6 +786,10 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
     size_t nwords;
     rc = load_clusters(opt->clusters, &clus, &nwords, err);
     if (rc) goto done;
+    if (!table_compact(&clus)) {
+      rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      goto done;
+    }
     lx.clus = clus.slots;
     lx.clus_mask = clus.mask;
     PROGRESS("clusters: %zu words from %s", nwords, opt->clusters);
@@ -740,6 +799,10 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
     rc = load_gaz(opt->gaz_dir, &gaz, &lx.n_gaz_cats, &ne, opt->progress,
                   opt->ctx, err);
     if (rc) goto done;
+    if (!table_compact(&gaz)) {
+      rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      goto done;
+    }
     lx.gaz = gaz.slots;
     lx.gaz_mask = gaz.mask;
   }
@@ -831,8 +894,8 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
   if (opt->dev) PROGRESS("best epoch %d: dev F1 %.2f", best_epoch, best_f1);
   rc = dl__ner_write(opt->out, bits, best,
                      &bt[0][0], &lx,
-                     lx.clus ? ((size_t)clus.mask + 1) * 16 : 0,
-                     lx.gaz ? ((size_t)gaz.mask + 1) * 16 : 0, err);
+                     lx.clus ? ((size_t)clus.mask + 1) * 8 : 0,
+                     lx.gaz ? ((size_t)gaz.mask + 1) * 8 : 0, err);
   if (!rc) {
     size_t nz = 0;
     for (size_t r = 0; r < ((size_t)1 << bits); r++) {
