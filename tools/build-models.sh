@@ -30,7 +30,7 @@ fi
 # lex step above, committed) when present.
 CONLL=$SHARED/data/ner/conll2003
 NER_ARGS=(--train "$CONLL/eng.train" --dev "$CONLL/eng.testa"
-  --out models/ner.dlm --epochs "${NER_EPOCHS:-12}" --bits "${NER_BITS:-18}")
+  --out models/ner.dlm --epochs "${NER_EPOCHS:-16}" --bits "${NER_BITS:-18}")
 [ -f data/clusters.tsv ] && NER_ARGS+=(--clusters data/clusters.tsv)
 [ -d data/gaz ] && NER_ARGS+=(--gaz data/gaz)
 "$DL" train ner "${NER_ARGS[@]}"
