@@ -359,13 +359,18 @@ typedef struct dl_ner_train_opts {
   const char *clusters;     /* word clusters TSV (bits<TAB>word...); NULL */
   const char *gaz_dir;      /* folder of gazetteer *.tsv files; NULL */
   unsigned seed;            /* shuffling seed; 0: 1 */
+  int one_pass;             /* nonzero: no second (document label) pass */
   /* Called with one line of progress text (no newline); NULL: silent. */
   void (*progress)(void *ctx, const char *line);
   void *ctx;
 } dl_ner_train_opts;
 
 /* Trains the tagger (structured averaged perceptron over BILOU tags with
-** Viterbi decoding) and writes the model file opt->out, keeping the
+** Viterbi decoding) and writes the model file opt->out. Unless one_pass,
+** the model also learns a second pass that sees how the other capitalized
+** occurrences of each word in the document were tagged by the first (its
+** training tags come from two models trained on half the documents each,
+** so they carry real first-pass errors). It keeps the
 ** averaged weights of the epoch that scored best on opt->dev (the last
 ** epoch without a dev file). Clusters and gazetteers are copied into the
 ** model, which is self-contained. Errors: DL_ERR_INVALID (bad options),

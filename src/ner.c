@@ -260,6 +260,7 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
   if (!(n->scale > 0.0f) || !(n->scale <= 1e3f))
     return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad weight scale", name);
   n->lex.n_gaz_cats = dl__ner_rd32(info + 12);
+  n->flags = isize >= 20 ? dl__ner_rd32(info + 16) : 0;
   if (n->lex.n_gaz_cats > DL__NER_GAZ_CATS)
     return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad gazetteer categories",
                     name);
@@ -419,7 +420,8 @@ void dl__ner_free(dl_model *m)
 
 /* Writes the model file. Weights are quantized to int16 with one scale:
 ** the largest |w| maps to 32767. */
-dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
+dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
+                        const float *w,
                         const float *trans, /* (NT + 1) x NT */
                         const struct dl__ner_lex *lx, size_t clus_bytes,
                         size_t gaz_bytes, dl_error *err)
@@ -460,7 +462,7 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
       used++;
     }
   }
-  tags[c] = CH_INFO; sizes[c++] = 16;
+  tags[c] = CH_INFO; sizes[c++] = 20;
   tags[c] = CH_TRAN; sizes[c++] = (DL__NER_NT + 1) * DL__NER_NT * 4;
   tags[c] = CH_RMAP; sizes[c++] = rows / 64 * 8;
   tags[c] = CH_WROW; sizes[c++] = used * DL__NER_NT * 2;
@@ -499,6 +501,7 @@ dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
       memcpy(&u, &scale, 4);
       dl__ner_wr32(p + 8, u);
       dl__ner_wr32(p + 12, lx ? lx->n_gaz_cats : 0);
+      dl__ner_wr32(p + 16, mflags);
       break;
     }
     case CH_TRAN:
@@ -631,6 +634,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
   size_t b = 0;
   if (!dl__ner_doc_build(ws, toks, n, sent_end, n_sents))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  /* First pass: local and document-flag features. */
   for (size_t s = 0; s < n_sents; s++) {
     size_t e = sent_end[s], len;
     if (e < b || e > n)
@@ -643,10 +647,30 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
       emissions(m, ws, len);
       dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp, tags + b);
       if (margin) token_margins(ws->em, tags + b, len, margin + b);
+      if (m->flags & DL__NER_MF_TWO_PASS) dl__ner_sent_count(ws, tags + b, len);
     }
     b = e;
   }
   for (; b < n; b++) tags[b] = 0;
+  if (!(m->flags & DL__NER_MF_TWO_PASS)) return DL_OK;
+  /* Second pass: a sentence with a word whose other capitalized
+  ** occurrences in the document were mostly tagged otherwise is tagged
+  ** again, with the label counts as features (Krishnan & Manning 2006's
+  ** idea, as features of one model). Other sentences keep their tags. */
+  b = 0;
+  for (size_t s = 0; s < n_sents; s++) {
+    size_t e = sent_end[s], len = e - b;
+    if (len) {
+      dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
+      if (dl__ner_sent_label_feats(ws, m->bits, tags + b, len)) {
+        emissions(m, ws, len);
+        dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp,
+                        tags + b);
+        if (margin) token_margins(ws->em, tags + b, len, margin + b);
+      }
+    }
+    b = e;
+  }
   return DL_OK;
 }
 

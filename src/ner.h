@@ -20,6 +20,7 @@
 #define DL__NER_GAZ_CATS 8 /* gazetteer categories (bits) */
 #define DL__NER_GAZ_MAXLEN 8 /* longest gazetteer entry, in tokens */
 #define DL__NER_FORMAT_VERSION 2u
+#define DL__NER_MF_TWO_PASS 1u /* trained with document label features */
 
 /* Lexical resources carried inside the model: two open-addressed tables of
 ** 8-byte little-endian slots {u32 key, u32 value}, key 0 = empty. The key
@@ -60,9 +61,14 @@ struct dl__ner_tinfo {
 };
 
 /* Document-level table: lower-form hash -> flags seen in the document. */
+struct dl__ner_docval {
+  uint64_t lc;    /* label counts of the first pass (dl__ner_lc_add) */
+  uint32_t flags; /* DF_* of ner_feat.c */
+};
+
 struct dl__ner_doctab {
   uint64_t *keys;
-  uint32_t *vals;
+  struct dl__ner_docval *vals;
   size_t cap; /* power of two */
   size_t used;
 };
@@ -82,6 +88,7 @@ struct dl__ner {
   size_t n_rows;
   float trans[DL__NER_NT + 1][DL__NER_NT]; /* [prev or NT=start][cur] */
   float tc[DL__NER_NT + 1][DL__NER_NT];    /* the same, BILOU-constrained */
+  uint32_t flags;       /* DL__NER_MF_* */
   struct dl__ner_lex lex;
   char path[200];       /* for messages */
 };
@@ -130,6 +137,27 @@ void dl__ner_wr32(unsigned char *p, uint32_t v);
 void dl__ner_wr64(unsigned char *p, uint64_t v);
 uint64_t dl__ner_mix(uint64_t h);
 
+/* Second pass: label counts of a lower form over the document (ner_feat.c,
+** see there), whether a token's tag counts, the majority class (0 = O,
+** 1 + type; -1 none), and the (at most DL__NER_LBLF) label feature rows of
+** a token given the counts of its other occurrences. */
+#define DL__NER_LBLF 2
+uint64_t dl__ner_lc_add(uint64_t c, int type, int delta);
+/* Adds the first-pass tags of the sentence in ws->ti to the counts. */
+void dl__ner_sent_count(struct dl__ner_ws *ws, const uint8_t *tags, size_t n);
+/* Appends label rows to the sentence in ws (after dl__ner_sent_feats),
+** given each token's first-pass tag; true when some token's other
+** occurrences mostly carry another class (the sentence is worth a second
+** pass). */
+bool dl__ner_sent_label_feats(struct dl__ner_ws *ws, unsigned bits,
+                              const uint8_t *own, size_t n);
+/* The document entry of a lower form, or NULL. */
+struct dl__ner_docval *dl__ner_doc_find(struct dl__ner_ws *ws, uint64_t low);
+bool dl__ner_lc_counts(uint32_t flags);
+int dl__ner_lc_major(uint64_t c);
+unsigned dl__ner_label_rows(uint64_t others, uint32_t flags, unsigned bits,
+                            uint32_t *out);
+
 /* ner.c */
 /* The transition matrix with forbidden BILOU transitions at -1e30. */
 void dl__ner_constrain(const float *trans, float *out);
@@ -155,7 +183,8 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
                           uint8_t *tags, float *margin, dl_error *err);
 
 /* Model file writer (ner.c), used by the trainer. w is rows x NT. */
-dl_status dl__ner_write(const char *path, unsigned bits, const float *w,
+dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
+                        const float *w,
                         const float *trans, /* (NT + 1) x NT */
                         const struct dl__ner_lex *lx, size_t clus_bytes,
                         size_t gaz_bytes, dl_error *err);

@@ -56,7 +56,7 @@ enum {
   T_SSP2, T_BIGL, T_BIGR, T_SS3, T_SSSTART, T_CAPSSENT, T_CLUS,
   T_CLUSM1 = T_CLUS + 4, T_CLUSP1 = T_CLUSM1 + 2, T_GAZ = T_CLUSP1 + 2,
   T_GAZM1, T_GAZP1, T_DOC, T_DOCM1, T_DOCP1, T_LOWM1_SS, T_SS_LOWP1,
-  T_CLUS_SS, T_LEN, T_FLAGS3
+  T_CLUS_SS, T_LEN, T_FLAGS3, T_LBL, T_LBLENT
 };
 
 static const unsigned clus_pref[4] = {4, 6, 10, 20};
@@ -436,7 +436,8 @@ bool dl__ner_ws_reserve(struct dl__ner_ws *ws, size_t n)
   return true;
 }
 
-static uint32_t *doc_slot(struct dl__ner_doctab *dt, uint64_t key, bool add)
+static struct dl__ner_docval *doc_slot(struct dl__ner_doctab *dt,
+                                       uint64_t key, bool add)
 {
   size_t i = (size_t)(dl__ner_mix(key) & (dt->cap - 1));
   for (;;) {
@@ -444,7 +445,8 @@ static uint32_t *doc_slot(struct dl__ner_doctab *dt, uint64_t key, bool add)
     if (dt->keys[i] == 0) {
       if (!add) return NULL;
       dt->keys[i] = key;
-      dt->vals[i] = 0;
+      dt->vals[i].lc = 0;
+      dt->vals[i].flags = 0;
       dt->used++;
       return &dt->vals[i];
     }
@@ -493,6 +495,12 @@ static bool doc_grow(struct dl__ner_ws *ws)
   return true;
 }
 
+struct dl__ner_docval *dl__ner_doc_find(struct dl__ner_ws *ws, uint64_t low)
+{
+  if (!ws->doc.used) return NULL;
+  return doc_slot(&ws->doc, low, false);
+}
+
 bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
                        size_t n, const size_t *sent_end, size_t n_sents)
 {
@@ -517,10 +525,10 @@ bool dl__ner_doc_build(struct dl__ner_ws *ws, const dl__ner_tok *toks,
     if (caps_sentence(ws->ti, len))
       for (size_t i = 0; i < len; i++) ws->ti[i].flags |= NF_CAPSSENT;
     for (size_t i = 0; i < len; i++) {
-      uint32_t *v;
+      struct dl__ner_docval *v;
       if (dt->used * 2 >= dt->cap && !doc_grow(ws)) return false;
       v = doc_slot(dt, ws->ti[i].low, true);
-      *v |= tok_docflags(ws->ti[i].flags);
+      v->flags |= tok_docflags(ws->ti[i].flags);
     }
     b = e;
   }
@@ -549,8 +557,8 @@ void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
     if (caps) ti[i].flags |= NF_CAPSSENT;
     cluster_of(lx, &ti[i], caps);
     if (ws->doc.used) {
-      uint32_t *v = doc_slot(&ws->doc, ti[i].low, false);
-      ti[i].docf = v ? *v : 0;
+      const struct dl__ner_docval *v = doc_slot(&ws->doc, ti[i].low, false);
+      ti[i].docf = v ? v->flags : 0;
     }
     if (caps) {
       ti[i].word = ti[i].low;
@@ -616,7 +624,7 @@ void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
       }
     }
     if (t->gaz) {
-      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 6; b++)
+      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 6 - DL__NER_LBLF; b++)
         if (t->gaz & (1u << b)) ADD(fh2(T_GAZ, b, cflags & NF_CAPSSENT));
     }
     if (i > 0 && ti[i - 1].gaz) ADD(fh(T_GAZM1, ti[i - 1].gaz));
@@ -627,7 +635,112 @@ void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
       if (i + 1 < n) ADD(fh2(T_DOCP1, ti[i + 1].docf & 7u, cflags));
     }
     ADD(fh(T_LEN, toks[i].len > 12 ? 12 : toks[i].len));
+
 #undef ADD
     ws->nf[i] = (uint8_t)k;
   }
+}
+
+/* ====================================================================
+** Document label features (the second pass)
+** ==================================================================== */
+
+/* Label counts are five 12-bit saturating counters in a u64: O, PER, ORG,
+** LOC, MISC, for the capitalized occurrences of one lower form in the
+** document, as tagged by the first pass. */
+static unsigned lc_get(uint64_t c, unsigned k)
+{
+  return (unsigned)(c >> (12 * k)) & 0xFFF;
+}
+
+uint64_t dl__ner_lc_add(uint64_t c, int type, int delta)
+{
+  unsigned k = type < 0 ? 0 : (unsigned)type + 1;
+  unsigned v = lc_get(c, k);
+  if (delta > 0 && v < 0xFFF) v++;
+  else if (delta < 0 && v > 0) v--;
+  return (c & ~((uint64_t)0xFFF << (12 * k))) | (uint64_t)v << (12 * k);
+}
+
+bool dl__ner_lc_counts(uint32_t flags)
+{
+  return (flags & NF_CAP) && (flags & NF_LETTER) && !(flags & NF_CAPSSENT);
+}
+
+/* The majority class (0 = O, 1 + type) of the other occurrences, or -1
+** when there are none. */
+int dl__ner_lc_major(uint64_t c)
+{
+  unsigned best = 0, tot = 0;
+  int arg = -1;
+  for (unsigned k = 0; k < 5; k++) {
+    unsigned v = lc_get(c, k);
+    tot += v;
+    if (v > best) {
+      best = v;
+      arg = (int)k;
+    }
+  }
+  return tot ? arg : -1;
+}
+
+unsigned dl__ner_label_rows(uint64_t others, uint32_t flags, unsigned bits,
+                            uint32_t *out)
+{
+  unsigned sh = 64 - bits, k = 0, tot = 0, ent = 0, best = 0;
+  int maj = dl__ner_lc_major(others), emaj = -1;
+  uint32_t ctx = (flags & NF_CAP ? 1u : 0) | (flags & NF_SSTART ? 2u : 0) |
+                 (flags & NF_CAPSSENT ? 4u : 0);
+  if (maj < 0 || !(flags & NF_LETTER)) return 0;
+  for (unsigned c = 0; c < 5; c++) {
+    unsigned v = lc_get(others, c);
+    tot += v;
+    if (c) {
+      ent += v;
+      if (v > best) {
+        best = v;
+        emaj = (int)c;
+      }
+    }
+  }
+  out[k++] = (uint32_t)(fh2(T_LBL, (uint64_t)maj * 2 +
+                                       (lc_get(others, (unsigned)maj) == tot),
+                            ctx) >> sh);
+  if (ent && emaj >= 0)
+    out[k++] = (uint32_t)(fh2(T_LBLENT, (uint64_t)emaj * 2 + (ent * 2 >= tot),
+                              ctx) >> sh);
+  return k;
+}
+
+void dl__ner_sent_count(struct dl__ner_ws *ws, const uint8_t *tags, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    struct dl__ner_docval *v;
+    if (!dl__ner_lc_counts(ws->ti[i].flags)) continue;
+    v = dl__ner_doc_find(ws, ws->ti[i].low);
+    if (v) v->lc = dl__ner_lc_add(v->lc, dl__ner_tag_type(tags[i]), 1);
+  }
+}
+
+bool dl__ner_sent_label_feats(struct dl__ner_ws *ws, unsigned bits,
+                              const uint8_t *own, size_t n)
+{
+  bool differ = false;
+  for (size_t i = 0; i < n; i++) {
+    const struct dl__ner_tinfo *t = &ws->ti[i];
+    const struct dl__ner_docval *v = dl__ner_doc_find(ws, t->low);
+    int ty = dl__ner_tag_type(own[i]), maj;
+    uint64_t c;
+    if (!v) continue;
+    c = v->lc;
+    if (dl__ner_lc_counts(t->flags)) c = dl__ner_lc_add(c, ty, -1);
+    maj = dl__ner_lc_major(c);
+    if (maj < 0) continue;
+    if (maj != ty + 1) differ = true;
+    ws->nf[i] = (uint8_t)(ws->nf[i] +
+                          dl__ner_label_rows(c, t->flags, bits,
+                                             ws->rows + i * DL__NER_MAXF +
+                                                 ws->nf[i]));
+  }
+  return differ;
 }

@@ -149,6 +149,12 @@ struct corpus {
   uint32_t *rows;
   size_t *foff; /* n + 1 */
   size_t n_rows;
+  dl__ner_tok *toks;
+  /* second pass: first-pass tags, label feature rows, sentences to retag */
+  uint8_t *p1;
+  uint32_t *lrows; /* n x DL__NER_LBLF */
+  uint8_t *nl;
+  uint8_t *retag;  /* per sentence */
 };
 
 static void corpus_free(struct corpus *c)
@@ -161,6 +167,11 @@ static void corpus_free(struct corpus *c)
   tfree(c->doc_sent);
   tfree(c->rows);
   tfree(c->foff);
+  tfree(c->toks);
+  tfree(c->p1);
+  tfree(c->lrows);
+  tfree(c->nl);
+  tfree(c->retag);
   memset(c, 0, sizeof *c);
 }
 
@@ -311,7 +322,12 @@ static dl_status corpus_feats(struct corpus *c, const struct dl__ner_lex *lx,
   if (!ws) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   toks = tmalloc((c->n + 1) * sizeof *toks);
   c->foff = tmalloc((c->n + 1) * sizeof *c->foff);
-  if (!toks || !c->foff) goto oom;
+  c->p1 = tcalloc(c->n + 1, 1);
+  c->lrows = tcalloc((c->n + 1) * DL__NER_LBLF, sizeof *c->lrows);
+  c->nl = tcalloc(c->n + 1, 1);
+  c->retag = tcalloc(c->n_sents + 1, 1);
+  if (!toks || !c->foff || !c->p1 || !c->lrows || !c->nl || !c->retag)
+    goto oom;
   for (size_t i = 0; i < c->n; i++) {
     toks[i].p = c->pool + c->tok_off[i];
     toks[i].len = c->tok_len[i];
@@ -347,6 +363,8 @@ static dl_status corpus_feats(struct corpus *c, const struct dl__ner_lex *lx,
     }
   }
   c->foff[c->n] = c->n_rows;
+  c->toks = toks;
+  toks = NULL;
   goto done;
 oom:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
@@ -354,6 +372,54 @@ done:
   tfree(toks);
   dl__ner_ws_destroy(ws);
   return rc;
+}
+
+/* Label feature rows of every token from the first-pass tags c->p1, and
+** which sentences a tagger would tag again (ner.c's second pass). */
+static dl_status corpus_label_feats(struct corpus *c,
+                                    const struct dl__ner_lex *lx,
+                                    unsigned bits, dl_error *err)
+{
+  struct dl__ner_ws *ws = dl__ner_ws_new(NULL);
+  uint8_t base[65536];
+  if (!ws) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  for (size_t d = 0; d < c->n_docs; d++) {
+    size_t s0 = c->doc_sent[d];
+    size_t s1 = d + 1 < c->n_docs ? c->doc_sent[d + 1] : c->n_sents;
+    size_t t0 = s0 ? c->sent_end[s0 - 1] : 0;
+    size_t t1 = s1 ? c->sent_end[s1 - 1] : 0;
+    size_t *ends = tmalloc((s1 - s0 + 1) * sizeof *ends);
+    if (!ends) goto oom;
+    for (size_t s = s0; s < s1; s++) ends[s - s0] = c->sent_end[s] - t0;
+    if (!dl__ner_doc_build(ws, c->toks + t0, t1 - t0, ends, s1 - s0)) {
+      tfree(ends);
+      goto oom;
+    }
+    tfree(ends);
+    for (size_t s = s0; s < s1; s++) {
+      size_t b = s ? c->sent_end[s - 1] : 0, e = c->sent_end[s];
+      if (!dl__ner_ws_reserve(ws, e - b)) goto oom;
+      dl__ner_sent_feats(ws, lx, bits, c->toks + b, e - b);
+      dl__ner_sent_count(ws, c->p1 + b, e - b);
+    }
+    for (size_t s = s0; s < s1; s++) {
+      size_t b = s ? c->sent_end[s - 1] : 0, e = c->sent_end[s];
+      dl__ner_sent_feats(ws, lx, bits, c->toks + b, e - b);
+      for (size_t i = 0; i < e - b && i < sizeof base; i++) base[i] = ws->nf[i];
+      c->retag[s] = dl__ner_sent_label_feats(ws, bits, c->p1 + b, e - b);
+      for (size_t i = 0; i < e - b && i < sizeof base; i++) {
+        unsigned k = (unsigned)(ws->nf[i] - base[i]);
+        c->nl[b + i] = (uint8_t)k;
+        memcpy(c->lrows + (b + i) * DL__NER_LBLF,
+               ws->rows + i * DL__NER_MAXF + base[i], k * sizeof(uint32_t));
+      }
+    }
+  }
+  dl__ner_ws_destroy(ws);
+  return DL_OK;
+oom:
+  dl__ner_ws_destroy(ws);
+  return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 }
 
 /* ====================================================================
@@ -641,7 +707,7 @@ struct percep {
 };
 
 static void emit_scores(const float *w, const struct corpus *c, size_t b,
-                        size_t e, float *em)
+                        size_t e, bool view2, float *em)
 {
   for (size_t i = b; i < e; i++) {
     float *o = em + (i - b) * DL__NER_NT;
@@ -650,6 +716,12 @@ static void emit_scores(const float *w, const struct corpus *c, size_t b,
       const float *row = w + (size_t)c->rows[k] * DL__NER_NT;
       for (int t = 0; t < DL__NER_NT; t++) o[t] += row[t];
     }
+    if (view2)
+      for (unsigned k = 0; k < c->nl[i]; k++) {
+        const float *row =
+            w + (size_t)c->lrows[i * DL__NER_LBLF + k] * DL__NER_NT;
+        for (int t = 0; t < DL__NER_NT; t++) o[t] += row[t];
+      }
   }
 }
 
@@ -660,14 +732,14 @@ static inline void upd(float *w, float *u, size_t idx, float d, double c)
 }
 
 static void train_sentence(struct percep *p, const struct corpus *c,
-                           size_t b, size_t e, float *em, float *vit,
-                           uint8_t *bp, uint8_t *pred)
+                           size_t b, size_t e, bool view2, float *em,
+                           float *vit, uint8_t *bp, uint8_t *pred)
 {
   const uint8_t *gold = c->gold + b;
   size_t n = e - b;
   bool diff = false;
   float tc[DL__NER_NT + 1][DL__NER_NT];
-  emit_scores(p->w, c, b, e, em);
+  emit_scores(p->w, c, b, e, view2, em);
   dl__ner_constrain(&p->t[0][0], &tc[0][0]);
   dl__ner_viterbi(em, n, &tc[0][0], vit, bp, pred);
   for (size_t i = 0; i < n; i++)
@@ -681,6 +753,13 @@ static void train_sentence(struct percep *p, const struct corpus *c,
           upd(p->w, p->u, r + gold[i], 1.0f, p->c);
           upd(p->w, p->u, r + pred[i], -1.0f, p->c);
         }
+        if (view2)
+          for (unsigned k = 0; k < c->nl[b + i]; k++) {
+            size_t r = (size_t)c->lrows[(b + i) * DL__NER_LBLF + k] *
+                       DL__NER_NT;
+            upd(p->w, p->u, r + gold[i], 1.0f, p->c);
+            upd(p->w, p->u, r + pred[i], -1.0f, p->c);
+          }
       }
       if (gp != pp || gold[i] != pred[i]) {
         p->t[gp][gold[i]] += 1.0f;
@@ -705,21 +784,35 @@ static void average(const struct percep *p, float *aw,
       at[a][t] = p->t[a][t] - (float)(p->tu[a][t] / c);
 }
 
-static void score_corpus(const float *aw, const float *at,
-                         const struct corpus *c, float *em, float *vit,
-                         uint8_t *bp, uint8_t *pred, const char **gl,
-                         const char **pl, dl_ner_counts *acc)
+/* Tags the sentences of c: view2 false = first pass into c->p1 (and out);
+** true = second pass of the sentences marked retag, others keep p1. */
+static void predict(const float *aw, const float *at, const struct corpus *c,
+                    bool view2, const uint8_t *sent_mask, unsigned fold,
+                    float *em, float *vit, uint8_t *bp, uint8_t *out)
 {
   float tc[DL__NER_NT + 1][DL__NER_NT];
-  memset(acc, 0, sizeof *acc);
   dl__ner_constrain(at, &tc[0][0]);
   for (size_t s = 0; s < c->n_sents; s++) {
     size_t b = s ? c->sent_end[s - 1] : 0, e = c->sent_end[s];
-    emit_scores(aw, c, b, e, em);
-    dl__ner_viterbi(em, e - b, &tc[0][0], vit, bp, pred);
+    if (sent_mask && sent_mask[s] != fold) continue;
+    if (view2 && !c->retag[s]) {
+      memcpy(out + b, c->p1 + b, e - b);
+      continue;
+    }
+    emit_scores(aw, c, b, e, view2, em);
+    dl__ner_viterbi(em, e - b, &tc[0][0], vit, bp, out + b);
+  }
+}
+
+static void score_tags(const struct corpus *c, const uint8_t *tags,
+                       const char **gl, const char **pl, dl_ner_counts *acc)
+{
+  memset(acc, 0, sizeof *acc);
+  for (size_t s = 0; s < c->n_sents; s++) {
+    size_t b = s ? c->sent_end[s - 1] : 0, e = c->sent_end[s];
     for (size_t i = 0; i < e - b; i++) {
       gl[i] = dl__ner_tag_iob2(c->gold[b + i], 0);
-      pl[i] = dl__ner_tag_iob2(pred[i], 0);
+      pl[i] = dl__ner_tag_iob2(tags[b + i], 0);
     }
     dl_ner_score(gl, pl, e - b, acc);
   }
@@ -738,6 +831,27 @@ static uint64_t rng_next(uint64_t *s)
   *s ^= *s >> 7;
   *s ^= *s << 17;
   return *s;
+}
+
+/* A fresh permutation of 0..n-1 (Fisher-Yates). */
+static void shuffle(size_t *order, size_t n, uint64_t *rng)
+{
+  for (size_t s = 0; s < n; s++) order[s] = s;
+  for (size_t s = n; s > 1; s--) {
+    size_t j = (size_t)(rng_next(rng) % s), tmp = order[s - 1];
+    order[s - 1] = order[j];
+    order[j] = tmp;
+  }
+}
+
+static void percep_reset(struct percep *p)
+{
+  size_t nw = ((size_t)1 << p->bits) * DL__NER_NT;
+  memset(p->w, 0, nw * sizeof *p->w);
+  memset(p->u, 0, nw * sizeof *p->u);
+  memset(p->t, 0, sizeof p->t);
+  memset(p->tu, 0, sizeof p->tu);
+  p->c = 0;
 }
 
 static double now_s(void)
@@ -759,6 +873,8 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
   uint8_t *bp = NULL, *pred = NULL;
   const char **gl = NULL, **pl = NULL;
   size_t *order = NULL, maxlen = 1, nw;
+  uint8_t *fold = NULL, *dtags = NULL;
+  bool two_pass;
   unsigned bits, epochs;
   double best_f1 = -1, t0 = now_s();
   int best_epoch = 0;
@@ -773,6 +889,7 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
   if (bits < 10 || bits > 24)
     return dl__fail(err, DL_ERR_INVALID, 0, "hash bits must be 10..24");
   epochs = opt->epochs > 0 ? (unsigned)opt->epochs : 12;
+  two_pass = !opt->one_pass;
   rng = opt->seed ? opt->seed : 1;
 #define PROGRESS(...)                                                      \
   do {                                                                     \
@@ -848,31 +965,70 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
   pred = tmalloc(maxlen);
   gl = tmalloc(maxlen * sizeof *gl);
   pl = tmalloc(maxlen * sizeof *pl);
-  order = tmalloc((tr.n_sents + 1) * sizeof *order);
+  order = tmalloc((2 * tr.n_sents + 1) * sizeof *order);
+  fold = tcalloc(tr.n_sents + 1, 1);
+  dtags = tcalloc(dv.n + 1, 1);
   if (!p.w || !p.u || !aw || !best || !bt || !em || !vit || !bp || !pred ||
-      !gl || !pl || !order) {
+      !gl || !pl || !order || !fold || !dtags) {
     rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     goto done;
   }
-  for (size_t s = 0; s < tr.n_sents; s++) order[s] = s;
+  /* Second pass training data: first-pass tags of every training document
+  ** from a model that never saw it (two folds by document), so that the
+  ** label features carry the first pass's real error rate. */
+  if (two_pass) {
+    unsigned e1 = epochs < 10 ? epochs : 10;
+    for (size_t d = 0; d < tr.n_docs; d++) {
+      size_t s1 = d + 1 < tr.n_docs ? tr.doc_sent[d + 1] : tr.n_sents;
+      for (size_t s = tr.doc_sent[d]; s < s1; s++) fold[s] = (uint8_t)(d & 1);
+    }
+    for (unsigned f = 0; f < 2; f++) {
+      percep_reset(&p);
+      for (unsigned ep = 1; ep <= e1; ep++) {
+        shuffle(order, tr.n_sents, &rng);
+        for (size_t k = 0; k < tr.n_sents; k++) {
+          size_t s = order[k], b = s ? tr.sent_end[s - 1] : 0;
+          if (fold[s] == f && tr.sent_end[s] > b)
+            train_sentence(&p, &tr, b, tr.sent_end[s], false, em, vit, bp,
+                           pred);
+        }
+      }
+      average(&p, aw, at);
+      predict(aw, &at[0][0], &tr, false, fold, 1 - f, em, vit, bp, tr.p1);
+    }
+    {
+      dl_ner_counts acc;
+      score_tags(&tr, tr.p1, gl, pl, &acc);
+      PROGRESS("first pass on held-out folds: F1 %.2f, %.1f s",
+               f1_of(&acc, 4), now_s() - t0);
+    }
+    rc = corpus_label_feats(&tr, &lx, bits, err);
+    if (rc) goto done;
+    percep_reset(&p);
+  }
   for (unsigned ep = 1; ep <= epochs; ep++) {
     double te = now_s();
-    for (size_t s = tr.n_sents; s > 1; s--) {
-      size_t j = (size_t)(rng_next(&rng) % s), tmp = order[s - 1];
-      order[s - 1] = order[j];
-      order[j] = tmp;
-    }
-    for (size_t k = 0; k < tr.n_sents; k++) {
-      size_t s = order[k];
+    size_t ninst = two_pass ? 2 * tr.n_sents : tr.n_sents;
+    shuffle(order, ninst, &rng);
+    for (size_t k = 0; k < ninst; k++) {
+      size_t s = two_pass ? order[k] >> 1 : order[k];
+      bool view2 = two_pass && (order[k] & 1);
       size_t b = s ? tr.sent_end[s - 1] : 0, e = tr.sent_end[s];
-      if (e > b) train_sentence(&p, &tr, b, e, em, vit, bp, pred);
+      if (e > b) train_sentence(&p, &tr, b, e, view2, em, vit, bp, pred);
     }
     average(&p, aw, at);
     if (opt->dev) {
       dl_ner_counts acc;
       double f;
-      score_corpus(aw, &at[0][0], &dv, em, vit, bp,
-                   pred, gl, pl, &acc);
+      predict(aw, &at[0][0], &dv, false, NULL, 0, em, vit, bp, dv.p1);
+      if (two_pass) {
+        rc = corpus_label_feats(&dv, &lx, bits, err);
+        if (rc) goto done;
+        predict(aw, &at[0][0], &dv, true, NULL, 0, em, vit, bp, dtags);
+      } else {
+        memcpy(dtags, dv.p1, dv.n);
+      }
+      score_tags(&dv, dtags, gl, pl, &acc);
       f = f1_of(&acc, 4);
       PROGRESS("epoch %u: dev F1 %.2f (PER %.2f ORG %.2f LOC %.2f MISC "
                "%.2f), %.1f s",
@@ -892,7 +1048,8 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
     }
   }
   if (opt->dev) PROGRESS("best epoch %d: dev F1 %.2f", best_epoch, best_f1);
-  rc = dl__ner_write(opt->out, bits, best,
+  rc = dl__ner_write(opt->out, bits, two_pass ? DL__NER_MF_TWO_PASS : 0,
+                     best,
                      &bt[0][0], &lx,
                      lx.clus ? ((size_t)clus.mask + 1) * 8 : 0,
                      lx.gaz ? ((size_t)gaz.mask + 1) * 8 : 0, err);
@@ -926,5 +1083,7 @@ done:
   tfree(gl);
   tfree(pl);
   tfree(order);
+  tfree(fold);
+  tfree(dtags);
   return rc;
 }

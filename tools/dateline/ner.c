@@ -333,7 +333,7 @@ static int train_usage(void)
   return cli_usage(
       "usage: dateline train ner --train FILE [--train FILE...] [--dev FILE]\n"
       "         --out FILE [--epochs N] [--bits N] [--seed N]\n"
-      "         [--clusters FILE] [--gaz DIR]");
+      "         [--clusters FILE] [--gaz DIR] [--one-pass]");
 }
 
 int cmd_train(int argc, char **argv)
@@ -355,7 +355,7 @@ int cmd_train(int argc, char **argv)
       train_usage();
       return 0;
     }
-    if (!v) {
+    if (!v && strcmp(f, "--one-pass") != 0) {
       free(train);
       return train_usage();
     }
@@ -370,6 +370,9 @@ int cmd_train(int argc, char **argv)
       t.clusters = v;
     } else if (strcmp(f, "--gaz") == 0) {
       t.gaz_dir = v;
+    } else if (strcmp(f, "--one-pass") == 0) {
+      t.one_pass = 1;
+      i--; /* takes no value */
     } else if (strcmp(f, "--epochs") == 0 || strcmp(f, "--bits") == 0 ||
                strcmp(f, "--seed") == 0) {
       long x;
