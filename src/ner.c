@@ -566,6 +566,8 @@ void dl__ner_ws_destroy(struct dl__ner_ws *ws)
   dl__free(ws->al, ws->tags);
   dl__free(ws->al, ws->toks);
   dl__free(ws->al, ws->sent_end);
+  dl__free(ws->al, ws->dlow);
+  dl__free(ws->al, ws->dflags);
   dl__free(ws->al, ws->doc.keys);
   dl__free(ws->al, ws->doc.vals);
   dl__free(ws->al, ws);
@@ -632,8 +634,30 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
                           uint8_t *tags, float *margin, dl_error *err)
 {
   size_t b = 0;
+  bool two = (m->flags & DL__NER_MF_TWO_PASS) != 0;
   if (!dl__ner_doc_build(ws, toks, n, sent_end, n_sents))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  if (two && n > ws->dcap) {
+    /* Both or neither, so that dcap stays true to both blocks. */
+    size_t cap = ws->dcap ? ws->dcap : 1024, lb, fb;
+    uint64_t *l;
+    uint32_t *f;
+    while (cap < n) cap *= 2;
+    if (!dl__mul_ok(cap, sizeof *l, &lb) || !dl__mul_ok(cap, sizeof *f, &fb))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    l = dl__malloc(ws->al, lb);
+    f = dl__malloc(ws->al, fb);
+    if (!l || !f) {
+      dl__free(ws->al, l);
+      dl__free(ws->al, f);
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    }
+    dl__free(ws->al, ws->dlow);
+    dl__free(ws->al, ws->dflags);
+    ws->dlow = l;
+    ws->dflags = f;
+    ws->dcap = cap;
+  }
   /* First pass: local and document-flag features. */
   for (size_t s = 0; s < n_sents; s++) {
     size_t e = sent_end[s], len;
@@ -647,12 +671,15 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
       emissions(m, ws, len);
       dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp, tags + b);
       if (margin) token_margins(ws->em, tags + b, len, margin + b);
-      if (m->flags & DL__NER_MF_TWO_PASS) dl__ner_sent_count(ws, tags + b, len);
+      if (two) {
+        dl__ner_sent_count(ws, tags + b, len);
+        dl__ner_sent_keep(ws, ws->dlow + b, ws->dflags + b, len);
+      }
     }
     b = e;
   }
   for (; b < n; b++) tags[b] = 0;
-  if (!(m->flags & DL__NER_MF_TWO_PASS)) return DL_OK;
+  if (!two) return DL_OK;
   /* Second pass: a sentence with a word whose other capitalized
   ** occurrences in the document were mostly tagged otherwise is tagged
   ** again, with the label counts as features (Krishnan & Manning 2006's
@@ -660,7 +687,8 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
   b = 0;
   for (size_t s = 0; s < n_sents; s++) {
     size_t e = sent_end[s], len = e - b;
-    if (len) {
+    if (len && dl__ner_needs_second(ws, ws->dlow + b, ws->dflags + b,
+                                    tags + b, len)) {
       dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
       if (dl__ner_sent_label_feats(ws, m->bits, tags + b, len)) {
         emissions(m, ws, len);

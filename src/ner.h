@@ -111,6 +111,9 @@ struct dl__ner_ws {
   size_t toks_cap;
   size_t *sent_end;  /* sentence ends (token indices) */
   size_t sent_cap;
+  uint64_t *dlow;    /* per document token: lower form, flags (2nd pass) */
+  uint32_t *dflags;
+  size_t dcap;
   struct dl__ner_doctab doc;
 };
 
@@ -151,6 +154,12 @@ void dl__ner_sent_count(struct dl__ner_ws *ws, const uint8_t *tags, size_t n);
 ** pass). */
 bool dl__ner_sent_label_feats(struct dl__ner_ws *ws, unsigned bits,
                               const uint8_t *own, size_t n);
+/* The same decision from the lower forms and flags kept by
+** dl__ner_sent_keep after the first pass, without recomputing features. */
+bool dl__ner_needs_second(struct dl__ner_ws *ws, const uint64_t *low,
+                          const uint32_t *flags, const uint8_t *own, size_t n);
+void dl__ner_sent_keep(const struct dl__ner_ws *ws, uint64_t *low,
+                       uint32_t *flags, size_t n);
 /* The document entry of a lower form, or NULL. */
 struct dl__ner_docval *dl__ner_doc_find(struct dl__ner_ws *ws, uint64_t low);
 bool dl__ner_lc_counts(uint32_t flags);

@@ -722,20 +722,42 @@ void dl__ner_sent_count(struct dl__ner_ws *ws, const uint8_t *tags, size_t n)
   }
 }
 
+/* The label counts of a token's other occurrences, and its majority class
+** (-1: none). */
+static int others_of(struct dl__ner_ws *ws, uint64_t low, uint32_t flags,
+                     int ty, uint64_t *out)
+{
+  const struct dl__ner_docval *v = dl__ner_doc_find(ws, low);
+  uint64_t c;
+  if (!v) return -1;
+  c = v->lc;
+  if (dl__ner_lc_counts(flags)) c = dl__ner_lc_add(c, ty, -1);
+  *out = c;
+  return dl__ner_lc_major(c);
+}
+
+bool dl__ner_needs_second(struct dl__ner_ws *ws, const uint64_t *low,
+                          const uint32_t *flags, const uint8_t *own, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    uint64_t c;
+    int ty = dl__ner_tag_type(own[i]);
+    int maj = others_of(ws, low[i], flags[i], ty, &c);
+    if (maj >= 0 && maj != ty + 1 && (flags[i] & NF_LETTER)) return true;
+  }
+  return false;
+}
+
 bool dl__ner_sent_label_feats(struct dl__ner_ws *ws, unsigned bits,
                               const uint8_t *own, size_t n)
 {
   bool differ = false;
   for (size_t i = 0; i < n; i++) {
     const struct dl__ner_tinfo *t = &ws->ti[i];
-    const struct dl__ner_docval *v = dl__ner_doc_find(ws, t->low);
-    int ty = dl__ner_tag_type(own[i]), maj;
     uint64_t c;
-    if (!v) continue;
-    c = v->lc;
-    if (dl__ner_lc_counts(t->flags)) c = dl__ner_lc_add(c, ty, -1);
-    maj = dl__ner_lc_major(c);
-    if (maj < 0) continue;
+    int ty = dl__ner_tag_type(own[i]);
+    int maj = others_of(ws, t->low, t->flags, ty, &c);
+    if (maj < 0 || !(t->flags & NF_LETTER)) continue;
     if (maj != ty + 1) differ = true;
     ws->nf[i] = (uint8_t)(ws->nf[i] +
                           dl__ner_label_rows(c, t->flags, bits,
@@ -743,4 +765,13 @@ bool dl__ner_sent_label_feats(struct dl__ner_ws *ws, unsigned bits,
                                                  ws->nf[i]));
   }
   return differ;
+}
+
+void dl__ner_sent_keep(const struct dl__ner_ws *ws, uint64_t *low,
+                       uint32_t *flags, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    low[i] = ws->ti[i].low;
+    flags[i] = ws->ti[i].flags;
+  }
 }
