@@ -220,7 +220,8 @@ dl_status dl__sent_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (k != T_NONE) {
       /* Closing quotes and brackets after the final mark belong to this
       ** sentence. */
-      while (j < c.n && !(t[j].flags & DL__TOK_LINE_START) &&
+      while (j < c.n && j - first < maxtok &&
+             !(t[j].flags & DL__TOK_LINE_START) &&
              (((t[j].flags & DL__TOK_CLOSE) &&
                (!(t[j].flags & DL__TOK_SPACE_BEFORE) ||
                 (t[j].flags & DL__TOK_QUOTE))) ||

@@ -827,10 +827,13 @@ static size_t do_word(struct scan *s, size_t i, size_t lim)
       }
     }
     /* PTB splits: can not, gon na, wan na, got ta. */
-    if ((e - i == 6 && cmp_lower(s->v + i, 6, "cannot") == 0) ||
-        (e - i == 5 && (cmp_lower(s->v + i, 5, "gonna") == 0 ||
-                        cmp_lower(s->v + i, 5, "wanna") == 0 ||
-                        cmp_lower(s->v + i, 5, "gotta") == 0)))
+    if ((e - i == 5 || e - i == 6) &&
+        ((s->u[i] | 0x20) == 'c' || (s->u[i] | 0x20) == 'g' ||
+         (s->u[i] | 0x20) == 'w') &&
+        ((e - i == 6 && cmp_lower(s->v + i, 6, "cannot") == 0) ||
+         (e - i == 5 && (cmp_lower(s->v + i, 5, "gonna") == 0 ||
+                         cmp_lower(s->v + i, 5, "wanna") == 0 ||
+                         cmp_lower(s->v + i, 5, "gotta") == 0))))
       e = i + 3;
     /* A period that belongs to the word. */
     if (e < lim && s->u[e] == '.' && !(e + 1 < lim && s->u[e + 1] == '.') &&
@@ -1087,6 +1090,7 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err)
     case C_SPACE:
       s.space = true;
       i++;
+      while (i < seg_end && s.u[i] == ' ') i++;
       continue;
     case C_NL:
       s.space = true;

@@ -96,6 +96,14 @@ static void t_forced(void)
   T_EQ_INT(d->sentences[0].tok_end - d->sentences[0].tok_start, 4);
   tu_free(d);
   T_EQ_STR(tu_sents_max(s, 5), "a b c d e || f g h i j || k.");
+  /* Closing marks after the final mark do not overflow the limit (found
+  ** by fuzzing: "Jan.]]]]..."). */
+  d = tu_run("a b Jan.]]]]]]", 14, true, 4);
+  T_OK(d != NULL);
+  for (size_t i = 0; i < d->n_sentences; i++)
+    T_OK(d->sentences[i].tok_end - d->sentences[i].tok_start <= 4);
+  T_EQ_INT(d->sentences[d->n_sentences - 1].tok_end, d->n_tokens);
+  tu_free(d);
 }
 
 /* The bundled article: about 20 sentences, quotes kept whole. */
