@@ -7,7 +7,10 @@
 #      dir, and times dl_annotate(TOKENS|SENTENCES) through the public API
 #      (one thread, then BENCH_THREADS threads), plus the JSON variant.
 #   2. `dateline annotate --fields id,date,clean,sentences,tokens` over the
-#      same JSONL: the whole CLI path (JSONL parse, annotate, JSON out).
+#      same JSONL: the whole CLI path (JSONL parse, annotate, JSON out); then
+#      `dateline annotate` with the default fields: every stage (NER,
+#      entities, dates, ...) whose model is in DATELINE_MODEL_DIR (default
+#      <repo>/models), for the throughput of the whole product.
 #   3. the peers (bench/peers/tok.js): wink-nlp + wink-eng-lite-web-model
 #      and compromise, installed into bench/peers/node_modules by `npm ci`
 #      from the committed package-lock.json.
@@ -29,6 +32,7 @@ OURS_REPEAT=$((REPEAT > 5 ? REPEAT : 5)) # ours is cheap: at least 5 passes
 THREADS=${BENCH_THREADS:-$(nproc 2>/dev/null || echo 2)}
 BENCH="$ROOT/$BUILD/bench/bench_tok"
 CLI="$ROOT/$BUILD/dateline"
+export DATELINE_MODEL_DIR=${DATELINE_MODEL_DIR:-$ROOT/models}
 
 if [ ! -d "$SHARED/data/news" ]; then
   echo "bench: no corpus at $SHARED/data/news (set DATELINE_SHARED)" >&2
@@ -68,37 +72,47 @@ fi
 kv() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
 
 echo
-echo "== dateline annotate (CLI: JSONL in, JSON records out to /dev/null)"
-if [ -x "$CLI" ]; then
+# cli_row NAME ARGS...: times `dateline annotate ARGS CORPUS` (output to
+# /dev/null) and adds a RESULT row; tokens are bench_tok's count.
+cli_row() {
+  local name=$1 secs usr sys rss cpu rc start ours bytes
+  shift
   ours=$(grep '^RESULT ' "$TMP/ours.txt")
   bytes=$(kv bytes "$ours")
-  fields=id,date,clean,sentences,tokens
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f '%e %U %S %M' -o "$TMP/cli.time" \
-      "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
+      "$CLI" annotate "$@" --compact "$CORPUS" >/dev/null
     rc=$?
     read -r secs usr sys rss <"$TMP/cli.time"
     cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { print u + s }')
   else
     start=$(date +%s.%N)
-    "$CLI" annotate --fields "$fields" --compact "$CORPUS" >/dev/null
+    "$CLI" annotate "$@" --compact "$CORPUS" >/dev/null
     rc=$?
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
     cpu=$secs rss=0
   fi
-  if [ "$rc" -eq 0 ]; then
-    echo "dateline annotate --fields $fields --compact: wall $secs s," \
-      "CPU $cpu s (process start, JSONL parsing and JSON writing included)"
-    awk -v b="$bytes" -v s="$secs" -v c="$cpu" -v r="$rss" \
-      -v t="$(kv tokens "$ours")" \
-      'BEGIN { if (s <= 0) s = 0.001; if (c <= 0) c = 0.001;
-               printf "RESULT tool=dateline-annotate-cli threads=1 bytes=%d " \
-                 "tokens=%d secs=%.3f cpu=%.3f mbps=%.2f tps=%.0f " \
-                 "wall_mbps=%.2f rss_kb=%d\n",
-                 b, t, s, c, b / 1e6 / c, t / c, b / 1e6 / s, r }' >>"$RESULTS"
-  else
-    echo "dateline annotate failed (exit $rc); row skipped"
+  if [ "$rc" -ne 0 ]; then
+    echo "dateline annotate $* failed (exit $rc); row skipped"
+    return
   fi
+  echo "dateline annotate $* --compact: wall $secs s, CPU $cpu s" \
+    "(process start, JSONL parsing and JSON writing included)"
+  awk -v n="$name" -v b="$bytes" -v s="$secs" -v c="$cpu" -v r="$rss" \
+    -v t="$(kv tokens "$ours")" \
+    'BEGIN { if (s <= 0) s = 0.001; if (c <= 0) c = 0.001;
+             printf "RESULT tool=%s threads=1 bytes=%d " \
+               "tokens=%d secs=%.3f cpu=%.3f mbps=%.2f tps=%.0f " \
+               "wall_mbps=%.2f rss_kb=%d\n",
+               n, b, t, s, c, b / 1e6 / c, t / c, b / 1e6 / s, r }' >>"$RESULTS"
+}
+
+echo "== dateline annotate (CLI: JSONL in, JSON records out to /dev/null)"
+if [ -x "$CLI" ]; then
+  # the tokenizer's own record, then the default record (every stage that
+  # has its model: entities, dates, ... ; models from DATELINE_MODEL_DIR)
+  cli_row dateline-cli-tokens --fields id,date,clean,sentences,tokens
+  cli_row dateline-cli-default
 fi
 
 if [ "${BENCH_PEERS:-1}" != 0 ]; then
