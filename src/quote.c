@@ -374,6 +374,9 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
       sp->ment = NONE;
     }
     if (sp->s < lo) sp->s = lo;
+    /* A title used as a name keeps its article: "the governor". */
+    if (sp->s > lo && tin(c, sp->s - 1, DETS) && tlower(c, sp->s))
+      sp->s--;
     return true;
   }
   if (tin(c, j, SUBJ_PRON)) {
@@ -712,9 +715,27 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
 {
   uint32_t i = ts;
   no_speaker(sp);
+  static const char *const PREP[] = {"in", "on", "at", "after", "before",
+                                     "during", "with", "for", "from",
+                                     "asked", "speaking", NULL};
+  uint32_t lim;
   while (i < te && i < ts + 3 &&
          (!tword(c, i) || tis(c, i, "and") || tis(c, i, "but")))
     i++;
+  if (i < te && tin(c, i, PREP)) {
+    /* "In South Carolina he'd ...": past the opening phrase. */
+    for (lim = i + 1; lim < te && lim < i + 10; lim++) {
+      if (tpunct(c, lim, ',')) {
+        i = lim + 1;
+        break;
+      }
+      if (tin(c, lim, SUBJ_PRON)) {
+        i = lim;
+        break;
+      }
+    }
+    if (i < te && tin(c, i, PREP)) return false;
+  }
   for (uint32_t k = i; k < te && k < i + 7; k++) {
     if (c->men_start[k] != NONE) {
       const dl__mention *m = &c->d->mentions[c->men_start[k]];
@@ -737,14 +758,34 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
 }
 
 /* Widens a mention speaker over the title words before it, down to lo:
-** "Gov. Kasich", "Former Florida Gov. Jeb Bush". */
+** "Gov. Kasich", "Former Florida Gov. Jeb Bush", "Malaysian Defence
+** Minister Hishammuddin Hussein", "Gallup's Jeffrey M. Jones", "Senate
+** minority leader Harry Reid", "the governor". */
 static void widen_title(const struct ctx *c, struct speaker *sp, uint32_t lo)
 {
+  uint32_t n = 0;
   if (sp->ment == NONE) return;
-  while (sp->s > lo && sp->s - 1 >= lo &&
-         (tcap(c, sp->s - 1) || (c->t[sp->s - 1].flags & DL__TOK_ABBREV)) &&
-         tword(c, sp->s - 1) && c->men_end[sp->s - 1] == NONE)
-    sp->s--;
+  while (sp->s > lo && n++ < NPMAX) {
+    uint32_t p = sp->s - 1;
+    if (c->men_end[p] != NONE &&
+        c->d->mentions[c->men_end[p]].tok_start >= lo) {
+      sp->s = c->d->mentions[c->men_end[p]].tok_start;
+    } else if (c->t[p].flags & DL__TOK_CLITIC) {
+      sp->s = p;
+    } else if (tword(c, p) &&
+               (tcap(c, p) || (c->t[p].flags & DL__TOK_ABBREV))) {
+      sp->s = p;
+    } else if (tword(c, p) && dl__quote_noun_find(tp(c, p), tl(c, p))) {
+      uint32_t s2 = np_left(c, p, lo);
+      if (s2 == NONE) break;
+      sp->s = s2;
+    } else if (tin(c, p, DETS)) {
+      sp->s = p;
+      break;
+    } else {
+      break;
+    }
+  }
 }
 
 static void set_cue(struct cue *cu, uint32_t p, uint32_t n, const char *lemma,
@@ -805,20 +846,21 @@ static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
     if (j - p > 7 || !frame_words(c, p + 1, j)) break;
     set_cue(cu, p, 1, q->lemma, q->flags);
     ing = ing_form(c, p);
-    if (ing && (p == lo || tpunct(c, p - 1, ',') || tis(c, p - 1, "by") ||
-                tis(c, p - 1, "while") || tis(c, p - 1, "after") ||
-                tis(c, p - 1, "before") || tis(c, p - 1, "when"))) {
-      /* ", saying:" -- the subject of the sentence. */
-      subject_of(c, lo, p, sp);
+    if (ing) {
+      /* ", saying:", "emailed supporters saying:" -- the subject of the
+      ** sentence; a name or pronoun right before the -ing form else. */
+      if (!subject_of(c, lo, p, sp)) speaker_left(c, p, lo, sp);
       return true;
     }
-    /* Words between the cue and the quote: a speaker ("said Kirill:")
-    ** for a say-verb, otherwise a hearer or an object ("told reporters:",
-    ** "called Trump"). */
+    /* The subject before the cue ("He says Obama ..."); else words
+    ** between the cue and the quote that name the speaker ("said
+    ** Kirill:"); for other verbs they are a hearer or an object ("told
+    ** reporters:", "called Trump"). */
+    if (speaker_left(c, p, lo, sp)) return true;
     if (p + 1 < j && (q->flags & DL__Q_SPEECH) && !(q->flags & DL__Q_OBJ) &&
-        !ing && speaker_right(c, p + 1, j, sp) && sp->e == j)
+        speaker_right(c, p + 1, j, sp) && sp->e == j)
       return true;
-    if (!speaker_left(c, p, lo, sp)) subject_of(c, lo, p, sp);
+    subject_of(c, lo, p, sp);
     return true;
   }
   return false;
@@ -855,14 +897,18 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
       }
       break;
     }
-    if (!tword(c, p) && !(c->t[p].flags & DL__TOK_CLITIC) &&
-        !tpunct(c, p, ','))
+    if (!tword(c, p) &&
+        !(c->t[p].flags & (DL__TOK_CLITIC | DL__TOK_NUM | DL__TOK_ABBREV)) &&
+        !tpunct(c, p, ',') && !tpunct(c, p, '(') && !tpunct(c, p, ')'))
       break;
     /* Any verb: "...," Bozell answers. / "...," quipped Trump. */
     if (tword(c, p) && tlower(c, p) && !tin(c, p, STOPS) && tl(c, p) > 3) {
       const char *w = tp(c, p);
       size_t n = tl(c, p);
-      bool ed = w[n - 2] == 'e' && w[n - 1] == 'd';
+      static const char *const IRREG[] = {"went", "shot", "fired",
+                                          "wrote", "spoke", "chimed",
+                                          "began", NULL};
+      bool ed = (w[n - 2] == 'e' && w[n - 1] == 'd') || tin(c, p, IRREG);
       bool es = w[n - 1] == 's' && w[n - 2] != 's';
       if (!ed && !es) continue;
       if (p == s && ed && speaker_right(c, p + 1, hi, sp) && sp->ment != NONE &&
