@@ -6,6 +6,9 @@
 // wink        wink-nlp with wink-eng-lite-web-model, pipe ['sbd'] only:
 //             tokens + sentence boundaries, no POS/NER/negation/sentiment.
 //             tokens = doc.tokens().length(), sentences = doc.sentences().length()
+//             (wink's instance learns words as it reads, so its second pass
+//             over the corpus counts ~0.05% fewer tokens than its first; the
+//             counts of the best pass are printed)
 // compromise  nlp.tokenize(text): tokens and sentences without the tagger.
 //             tokens = doc.termList().length (compromise attaches punctuation
 //             to words, so it counts fewer tokens), sentences = doc.length
