@@ -393,6 +393,10 @@ static const char *const tlds[] = {
 
 static bool is_tld(const unsigned char *p, size_t n)
 {
+  /* "year.In" is a missing space, not India: a TLD is written in lower
+  ** case or in capitals, never capitalised. */
+  if (n >= 2 && p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'a' && p[1] <= 'z')
+    return false;
   for (size_t i = 0; i < DL__COUNTOF(tlds); i++) {
     size_t k = strlen(tlds[i]);
     if (k != n) continue;
@@ -519,6 +523,17 @@ static size_t email_end(const struct scan *s, size_t at, size_t lim)
   for (size_t k = at + 1; k < e; k++)
     if (s->u[k] == '.') dot = k;
   if (!dot || dot >= e - 1 || dot == at + 1) return 0;
+  /* "x@breitbart.com.The": end after the last label that is a TLD when
+  ** the final one is not. */
+  if (!is_tld(s->u + dot + 1, e - dot - 1)) {
+    size_t b = at + 1, best = 0;
+    for (size_t k = at + 1; k <= e; k++) {
+      if (k < e && s->u[k] != '.') continue;
+      if (b > at + 1 && is_tld(s->u + b, k - b)) best = k;
+      b = k + 1;
+    }
+    if (best) return best;
+  }
   return e;
 }
 
@@ -641,7 +656,9 @@ static void scan_word(struct scan *s, size_t i, size_t lim,
       }
       /* Dotted letters: U.S, e.g, Ph.D (pieces of at most two letters). */
       if (is_letter_at(s, j - 1, lim) && is_letter_at(s, j + 1, lim) &&
-          j - piece <= 2 && !first_digit && short_piece(s, j + 1, lim, 2)) {
+          j - piece <= 2 && !first_digit && short_piece(s, j + 1, lim, 2) &&
+          !(j - piece == 2 && cls[s->u[j + 1]] == C_UPPER &&
+            cls[s->u[j + 2]] == C_LOWER)) { /* not "Va.My" (no space) */
         size_t e = domain_at(s, i, lim);
         if (e > j) {
           w->end = e;

@@ -61,6 +61,8 @@ static const struct {
     {"great! :) ok :-( ;) :D", "great ! :) ok :-( ;) :D"},
     {"see report.pdf and API.doc.", "see report.pdf and API.doc ."},
     {"mail Kevin.A.Boone@acme.com now", "mail Kevin.A.Boone@acme.com now"},
+    {"at x@breitbart.com.The end", "at x@breitbart.com . The end"},
+    {"this year.In W.Va.My", "this year . In W.Va. My"},
     {"b/c w/o and/or 1/2 Reuters/Ipsos", "b/c w/o and/or 1/2 Reuters / Ipsos"},
     {"I cannot, gonna wanna gotta", "I can not , gon na wan na got ta"},
     /* ellipses */
