@@ -972,47 +972,66 @@ static bool roles(struct dl__ews *ws)
 ** Nominal mentions: "the president", "Russia's foreign minister"
 ** ==================================================================== */
 
+/* Is token t a trigger of a nominal: "the", or the possessive of a
+** capitalized word ("Russia's", as one token or two)? */
+static bool nominal_trigger(const dl_doc *d, size_t t)
+{
+  const dl__token *tk = &d->tokens[t];
+  const char *v = d->view + tk->start;
+  uint32_t len = tk->end - tk->start;
+  if (len == 3)
+    return (v[0] | 32) == 't' && (v[1] | 32) == 'h' && (v[2] | 32) == 'e';
+  if ((len == 2 && v[0] == '\'') ||
+      (len == 4 && memcmp(v, "\xE2\x80\x99", 3) == 0)) {
+    if ((v[len - 1] | 32) != 's' || t == 0) return false;
+    return d->tokens[t - 1].end == tk->start &&
+           dl__ent_word_cap(d, d->tokens[t - 1].start, d->tokens[t - 1].end);
+  }
+  if (len == 1 && (v[0] | 32) == 's' && t >= 2 &&
+      d->tokens[t - 1].end == tk->start &&
+      d->tokens[t - 1].end - d->tokens[t - 1].start == 1 &&
+      d->view[d->tokens[t - 1].start] == '\'')
+    return dl__ent_word_cap(d, d->tokens[t - 2].start, d->tokens[t - 2].end);
+  return len >= 3 && poss_len(d, tk->start, tk->end) >= 2 &&
+         dl__ent_word_cap(d, tk->start, tk->end);
+}
+
 bool dl__ent_scan_nominals(struct dl__ews *ws, dl__nominal_fn fn, void *ctx)
 {
   const dl_doc *d = ws->d;
-  for (size_t si = 0; si < d->n_sentences; si++) {
-    uint32_t lo = d->sentences[si].start, hi = d->sentences[si].end;
-    uint32_t p = lo;
-    struct cw t;
-    while (next_cw(d, p, hi, &t)) {
-      struct cw w[6];
-      size_t n = 0, i = 0, k = 0;
-      uint16_t head = 0;
-      uint32_t q = t.e;
-      p = t.e;
-      if (!((t.nl == 3 && memcmp(t.n, "the", 3) == 0) ||
-            (t.poss && t.cap && !(t.fl & DL__ROLE_STOP))))
+  uint32_t done = 0;
+  for (size_t t = 0; t < d->n_tokens; t++) {
+    struct cw w[6];
+    size_t n = 0, i = 0, k = 0;
+    uint16_t head = 0;
+    uint32_t q = d->tokens[t].end, hi;
+    if (d->tokens[t].start < done || !nominal_trigger(d, t)) continue;
+    hi = d->tokens[t].sent < d->n_sentences
+             ? d->sentences[d->tokens[t].sent].end
+             : (uint32_t)d->len;
+    while (n < DL__COUNTOF(w) && next_cw(d, q, hi, &w[n]) && !w[n].sep)
+      q = w[n++].e;
+    while (i < n && i < 2) {
+      k = title_at(w, n, i, DL__ROLE_NOMINAL, &head);
+      if (k) break;
+      if (!(w[i].fl & DL__ROLE_MOD) || (w[i].fl & DL__ROLE_STOP)) break;
+      i++;
+    }
+    if (!k) continue;
+    /* Not "the President Putin" (a title of a name) nor "the head of"
+    ** (an appositive role). */
+    if (i + k < n) {
+      const struct cw *nx = &w[i + k];
+      if ((nx->cap && !(nx->fl & DL__ROLE_STOP)) ||
+          (nx->nl == 2 && memcmp(nx->n, "of", 2) == 0))
         continue;
-      while (n < DL__COUNTOF(w) && next_cw(d, q, hi, &w[n]) && !w[n].sep)
-        q = w[n++].e;
-      while (i < n && i < 2) {
-        k = title_at(w, n, i, DL__ROLE_NOMINAL, &head);
-        if (k) break;
-        if (!(w[i].fl & DL__ROLE_MOD) || (w[i].fl & DL__ROLE_STOP)) break;
-        i++;
-      }
-      if (!k) continue;
-      /* Not "the President Putin" (a title of a name) nor "the head of"
-      ** (an appositive role). */
-      if (i + k < n) {
-        const struct cw *nx = &w[i + k];
-        if ((nx->cap && !(nx->fl & DL__ROLE_STOP)) ||
-            (nx->nl == 2 && memcmp(nx->n, "of", 2) == 0))
-          continue;
-      }
-      if (!w[i + k - 1].poss || true) {
-        uint32_t e = w[i + k - 1].e, s = w[0].s;
-        uint32_t pl = poss_len(d, w[i + k - 1].s, e);
-        e -= pl;
-        while (e > s && d->view[e - 1] == '.') e--;
-        if (!fn(ctx, s, e, head)) return false;
-      }
-      p = w[i + k - 1].e;
+    }
+    {
+      uint32_t e = w[i + k - 1].e, s = w[0].s;
+      e -= poss_len(d, w[i + k - 1].s, e);
+      while (e > s && d->view[e - 1] == '.') e--;
+      if (!fn(ctx, s, e, head)) return false;
+      done = w[i + k - 1].e;
     }
   }
   return true;

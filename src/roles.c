@@ -617,10 +617,17 @@ const struct dl__role_entry *dl__roles_lookup(const char *key, size_t n)
   size_t lo = 0, hi = DL__COUNTOF(lexicon);
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const char *s = lexicon[mid].text;
-    size_t sn = strlen(s);
-    int c = memcmp(s, key, DL__MIN(sn, n));
-    if (c == 0) c = sn < n ? -1 : sn > n ? 1 : 0;
+    const unsigned char *s = (const unsigned char *)lexicon[mid].text;
+    const unsigned char *k = (const unsigned char *)key;
+    int c = 0;
+    size_t i = 0;
+    /* strcmp order of the NUL-terminated entry against key[0..n). */
+    for (; i < n; i++)
+      if (s[i] != k[i]) {
+        c = s[i] < k[i] ? -1 : 1;
+        break;
+      }
+    if (i == n) c = s[n] ? 1 : 0;
     if (c == 0) return &lexicon[mid];
     if (c < 0)
       lo = mid + 1;
