@@ -201,10 +201,17 @@ static bool scan(const dl_allocator *al, aw *w, const am *c,
       if (t->ndig > 18) continue;
       if (i > 0 && a_tight(c, i) && c->t[i - 1].kind == TX_WORD && !cur)
         continue; /* G20, F-16 are names */
-      if (i > 0 && a_tight(c, i) && (a_ch(c, i - 1) == '-' ||
-                                     a_ch(c, i - 1) == '/') &&
-          i > 1 && c->t[i - 2].kind == TX_NUM)
-        continue; /* 555-1234, 3/4 */
+      if (i > 1 && a_tight(c, i) && a_ch(c, i - 1) == '-' &&
+          a_tight(c, i - 1) && c->t[i - 2].kind == TX_WORD)
+        continue; /* F-16 */
+      if (i + 2 < c->n && a_tight(c, i + 1) && a_tight(c, i + 2) &&
+          c->t[i + 2].kind == TX_NUM &&
+          (a_ch(c, i + 1) == '/' ||
+           (a_ch(c, i + 1) == '-' && t->ndig >= 3 &&
+            c->t[i + 2].ndig >= 4))) {
+        i += 2; /* 3/4, 31/31/2016, 555-1234: not counts */
+        continue;
+      }
       if (a_ch(c, i + 1) == ':' && a_tight(c, i + 1)) {
         i++;
         continue; /* a time or a score */

@@ -1474,8 +1474,17 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     if (k == i + 1 && year4(c, k)) {
       e = k + 1; /* "the year 2000" */
       y = ival(c, k);
-    } else {
+    } else if (k > i || T(i)->sent ||
+               (i > 0 && (cat(c, i - 1, TXC_PREP) > 0 ||
+                          cat(c, i - 1, TXC_MONTH) > 0 ||
+                          (T(i - 1)->cap && T(i - 1)->kind == TX_WORD)))) {
+      /* "in nineteen ninety-six", not "two thousand five cars" */
       e = spoken_year(c, k, &y);
+      if (e && in(c, e) && T(e)->kind == TX_WORD && !T(e)->cap &&
+          cat(c, e, TXC_STOP) < 0 && cat(c, e, TXC_PREP) < 0)
+        e = 0;
+    } else {
+      e = 0;
     }
     if (e) {
       r->end = e;
@@ -1775,7 +1784,12 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
                                          0xE2))
         continue;
       e = p_full(&c, i, &r);
-      if (!e) continue;
+      if (!e) {
+        /* An impossible date ("31/31/2016", "February 30, 2016"): its
+        ** parts are not read again as a shorter date. */
+        if (r.block && r.end > i + 1 && r.end <= c.n) i = r.end - 1;
+        continue;
+      }
       {
         /* Store the value string in `vals`; fix pointers at the end. */
         size_t before = w->nout;

@@ -305,7 +305,8 @@ size_t dl__tx_cardinal(const dl_doc *d, const tx_lexer *lx, size_t i,
     int sc = dl__tx_cat(&t[j], TXC_SCALE);
     if (v >= 0 && v != 12 && !(v == 1 && any)) {
       /* "twenty four": a units word after a tens word adds up. */
-      if (any && !(cur >= 20 && (int)cur % 10 == 0 && v < 10)) break;
+      if (any && cur > 0 && !(cur >= 20 && (int)cur % 10 == 0 && v < 10))
+        break;
       if (v == 1 && (dl__tx_is(d, &t[j], "a") || dl__tx_is(d, &t[j], "an"))) {
         /* "a" counts only before a scale or a unit: checked by callers */
       }
