@@ -50,6 +50,22 @@ static bool is_title(const char *s, size_t n)
   return false;
 }
 
+/* Words that follow a time or date abbreviation inside a sentence ("5
+** p.m. Tuesday", "Sept. 11"): weekdays and months (a closed list). */
+static const char *const calendar[] = {
+    "April",    "August",   "December", "February", "Friday",
+    "January",  "July",     "June",     "March",    "May",
+    "Monday",   "November", "October",  "Saturday", "September",
+    "Sunday",   "Thursday", "Tuesday",  "Wednesday"};
+
+static bool is_calendar(const char *s, size_t n)
+{
+  for (size_t i = 0; i < DL__COUNTOF(calendar); i++)
+    if (strlen(calendar[i]) == n && memcmp(calendar[i], s, n) == 0)
+      return true;
+  return false;
+}
+
 struct ctx {
   const dl_doc *d;
   const dl__token *t;
@@ -166,7 +182,17 @@ static bool ends_here(const struct ctx *c, size_t i, int k, size_t j)
     if (is_title(s, n)) return false;
     if (starts_starter(c, j)) return true;
     e = dl__abbrev_find(s, n);
-    return e && e->final > e->internal;
+    if (!e || e->final <= e->internal) return false;
+    /* A mostly final abbreviation ("p.m.") ends the sentence before a
+    ** capitalised word, but not before a weekday, a month or a time zone
+    ** ("5 p.m. Tuesday", "5 p.m. EST"). */
+    {
+      size_t m;
+      const char *x = tok_text(c, j, &m);
+      if (is_calendar(x, m)) return false;
+      if ((c->t[j].flags & DL__TOK_ALLCAPS) && m <= 4) return false;
+    }
+    return true;
   }
   default:
     return false;

@@ -871,6 +871,17 @@ static size_t do_word(struct scan *s, size_t i, size_t lim)
             (lower_ascii(s->u[i]) == 'a' || lower_ascii(s->u[i]) == 'p') &&
             s->u[i + 1] == '.' && lower_ascii(s->u[i + 2]) == 'm')
           f |= DL__TOK_TIME;
+        /* "U.S.-led": the hyphen joins the next word to the token. */
+        if (e + 1 < lim && s->u[e] == '-' && is_word_at(s, e + 1, lim)) {
+          struct word w2;
+          scan_word(s, e + 1, lim, &w2);
+          if (!(w2.flags & (DL__TOK_URL | DL__TOK_EMAIL))) {
+            e = w2.end;
+            f = (f & ~(uint32_t)(DL__TOK_ABBREV | DL__TOK_TIME)) |
+                DL__TOK_HYPHEN;
+            if (w2.lower) f &= ~(uint32_t)DL__TOK_ALLCAPS;
+          }
+        }
       }
     }
   }

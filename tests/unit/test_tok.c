@@ -28,6 +28,7 @@ static const struct {
     {"at 10:30 or 5pm or 5 p.m. today", "at 10:30 or 5pm or 5 p.m. today"},
     {"on 1996-08-30 at 08/30/96", "on 1996-08-30 at 08/30/96"},
     {"the 22nd time", "the 22nd time"},
+    {"The U.S.-led and U.N.-backed effort", "The U.S.-led and U.N.-backed effort"},
     {"in 2013.", "in 2013 ."},
     /* web */
     {"see http://bbc.co.uk/news?a=1.", "see http://bbc.co.uk/news?a=1 ."},
