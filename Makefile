@@ -115,16 +115,28 @@ test check: all
 bench: all
 	@bench/run.sh $(BUILD)
 
-FUZZ_CC ?= clang
-fuzz:
-	@mkdir -p $(BUILD)/fuzz
-	for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
-	  $(FUZZ_CC) $(CPPFLAGS) -Itools/dateline -std=c11 -O1 -g -DDL_BUILDING \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o $(BUILD)/fuzz/$$n $$f $(FUZZ_EXTRA) \
-	    $(LIB_SRC) $(LIB_LIBS) $(CLI_LIBS) || exit 1; \
-	done
+# libFuzzer builds (clang): the library and the JSONL reader are compiled
+# once with coverage (fuzzer-no-link), then each target links them.
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -O1 -g -DDL_BUILDING -fno-omit-frame-pointer
+FUZZ_OBJ    := $(patsubst %.c,$(BUILD)/fuzzobj/%.o,$(LIB_SRC) $(FUZZ_EXTRA))
+FUZZ_BIN    := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+$(FUZZ_OBJ): $(BUILD)/fuzzobj/%.o: %.c include/dateline.h src/internal.h \
+    $(wildcard src/*.h tools/dateline/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Itools/dateline $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FUZZ_BIN): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ) \
+    $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Itools/dateline $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) \
+	  $(LIB_LIBS) $(CLI_LIBS)
+
+fuzz: $(FUZZ_BIN)
 
 style:
 	@tools/checksrc.sh
@@ -159,4 +171,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-tsan build-fuzz
