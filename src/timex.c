@@ -1712,12 +1712,22 @@ tx_ws *dl__timex_ws(dl_annotator *a)
   return w;
 }
 
-/* Does the document write slash dates day first? Only when one of them
-** proves it (a first number over 12). */
+/* Does the document write slash dates day first? When its `lang` says
+** so, or when one of them proves it (a first number over 12); else the US
+** order, month first. */
 static bool detect_dmy(const dl_doc *d)
 {
   const char *v = d->view;
   size_t n = d->len;
+  /* The input's `lang` is the flag: English outside North America
+  ** writes the day first (en-GB, en-AU, en-IN, en-IE, en-NZ, en-ZA...). */
+  if (d->lang && (d->lang[0] | 32) == 'e' && (d->lang[1] | 32) == 'n' &&
+      (d->lang[2] == '-' || d->lang[2] == '_') && d->lang[3]) {
+    char c1 = (char)(d->lang[3] | 32), c2 = (char)(d->lang[4] | 32);
+    if (!((c1 == 'u' && c2 == 's') || (c1 == 'c' && c2 == 'a') ||
+          (c1 == 'p' && c2 == 'h')))
+      return true;
+  }
   for (const char *p = memchr(v, '/', n); p; ) {
     size_t i = (size_t)(p - v);
     if (i >= 2 && i + 4 < n && v[i - 1] >= '0' && v[i - 1] <= '9' &&

@@ -316,6 +316,32 @@ static void t_amounts(void)
   }
 }
 
+static void t_dmy(void)
+{
+  dl_input in;
+  dl_doc *d = NULL;
+  const char *text = "Filed 03/04/2016 in court.";
+  dl_doc_destroy(run("x", NULL, NULL)); /* creates the annotator */
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = strlen(text);
+  T_OK(dl_annotate(A, &in, DL_FIELD_DATES, &d, NULL) == DL_OK);
+  T_EQ_STR(val_of(d, "03/04/2016", 0), "2016-03-04"); /* US default */
+  dl_doc_destroy(d);
+  in.lang = "en-GB";
+  T_OK(dl_annotate(A, &in, DL_FIELD_DATES, &d, NULL) == DL_OK);
+  T_EQ_STR(val_of(d, "03/04/2016", 0), "2016-04-03");
+  dl_doc_destroy(d);
+  /* One day-first date in the document decides for the others. */
+  text = "Filed 03/04/2016, heard 22/05/2016.";
+  in.text = text;
+  in.len = strlen(text);
+  in.lang = NULL;
+  T_OK(dl_annotate(A, &in, DL_FIELD_DATES, &d, NULL) == DL_OK);
+  T_EQ_STR(val_of(d, "03/04/2016", 0), "2016-04-03");
+  dl_doc_destroy(d);
+}
+
 static void t_json(void)
 {
   dl_doc *d = run("He left yesterday.", "2016-12-22", NULL);
@@ -342,6 +368,7 @@ static void t_done(void)
 static const t_case cases[] = {{"forms", t_forms},     {"karlov", t_karlov},
                                {"no_anchor", t_no_anchor}, {"bad", t_bad},
                                {"dateline", t_dateline}, {"amounts", t_amounts},
-                               {"json", t_json},       {"zz_done", t_done},
+                               {"json", t_json},       {"dmy", t_dmy},
+                               {"zz_done", t_done},
                                {NULL, NULL}};
 T_MAIN(cases)
