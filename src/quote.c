@@ -717,12 +717,21 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
   no_speaker(sp);
   static const char *const PREP[] = {"in", "on", "at", "after", "before",
                                      "during", "with", "for", "from",
-                                     "asked", "speaking", NULL};
+                                     "speaking", NULL};
+  static const char *const OPENERS[] = {"when", "while", "as", "although",
+                                        "though", "if", "because", "since",
+                                        "once", "asked", NULL};
   uint32_t lim;
   while (i < te && i < ts + 3 &&
          (!tword(c, i) || tis(c, i, "and") || tis(c, i, "but")))
     i++;
-  if (i < te && tin(c, i, PREP)) {
+  if (i < te && tin(c, i, OPENERS)) {
+    /* "When asked whom she supported, Ms. Sherry ...": past the clause. */
+    for (lim = i + 1; lim < te && lim < i + 16; lim++)
+      if (tpunct(c, lim, ',')) break;
+    if (lim >= te || !tpunct(c, lim, ',')) return false;
+    i = lim + 1;
+  } else if (i < te && tin(c, i, PREP)) {
     /* "In South Carolina he'd ...": past the opening phrase. */
     for (lim = i + 1; lim < te && lim < i + 10; lim++) {
       if (tpunct(c, lim, ',')) {
@@ -781,6 +790,18 @@ static void widen_title(const struct ctx *c, struct speaker *sp, uint32_t lo)
       sp->s = s2;
     } else if (tin(c, p, DETS)) {
       sp->s = p;
+      break;
+    } else if (tpunct(c, p, ',') && p > lo &&
+               c->d->mentions[sp->ment].type == DL__ENT_PER &&
+               np_left(c, p - 1, lo) == lo) {
+      /* "the White House press secretary, Josh Earnest". */
+      sp->s = lo;
+      break;
+    } else if (tword(c, p) && tlower(c, p) && p > lo &&
+               (tin(c, p - 1, DETS) ||
+                (p > lo + 1 && tlower(c, p - 1) && tin(c, p - 2, DETS)))) {
+      /* "an angry Hollande". */
+      sp->s = tin(c, p - 1, DETS) ? p - 1 : p - 2;
       break;
     } else {
       break;
@@ -866,6 +887,43 @@ static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
   return false;
 }
 
+/* A PER name among the first words of [s, p) (after title words),
+** followed up to the verb at p by a prepositional phrase ("of the
+** American Enterprise Institute") or by a comma-bounded insertion ("...,
+** who was ..., told"). */
+static bool lead_name(const struct ctx *c, uint32_t s, uint32_t p,
+                      struct speaker *sp)
+{
+  static const char *const PP[] = {"of", "for", "from", "at", "with", "in",
+                                   NULL};
+  uint32_t k, m = NONE, me;
+  for (k = s; k < p && k < s + 4; k++) {
+    if (c->men_start[k] != NONE) {
+      m = c->men_start[k];
+      break;
+    }
+    if (!tword(c, k) || !(tcap(c, k) || tlower(c, k))) return false;
+  }
+  if (m == NONE || c->d->mentions[m].type != DL__ENT_PER) return false;
+  me = c->d->mentions[m].tok_end;
+  if (me >= p) return false;
+  if (tpunct(c, me, ',')) {
+    if (!tpunct(c, p - 1, ',') || p - me > 2 * WIN) return false;
+  } else {
+    if (!tin(c, me, PP)) return false;
+    for (k = me; k < p; k++)
+      if (!tword(c, k) || (tin(c, k, STOPS) && !tin(c, k, PP)) ||
+          cue_at(c, k))
+        return false;
+  }
+  no_speaker(sp);
+  sp->ment = m;
+  sp->s = c->d->mentions[m].tok_start;
+  sp->e = me;
+  widen_title(c, sp, s);
+  return sp->s == s;
+}
+
 /* The cue after a quote closing before token e: R = [e, hi). ", X said",
 ** "said X", ", X told reporters", ", Bozell answers." (any verb ending
 ** in -s or -ed between the speaker and the end of the sentence). */
@@ -875,7 +933,11 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
   uint32_t s = e;
   memset(cu, 0, sizeof *cu);
   no_speaker(sp);
-  while (s < hi && (tpunct(c, s, ',') || (c->t[s].flags & DL__TOK_DASH)))
+  /* Commas, dashes, and the closing marks of a nested quote that ends
+  ** with the quotation (NYT style: a single then a double mark). */
+  while (s < hi && (tpunct(c, s, ',') || (c->t[s].flags & DL__TOK_DASH) ||
+                    ((c->t[s].flags & DL__TOK_QUOTE) &&
+                     (c->t[s].flags & DL__TOK_CLOSE) && s < e + 3)))
     s++;
   for (uint32_t p = s; p < hi && p - s < 2 * WIN; p++) {
     const struct dl__quote_cue *q;
@@ -895,6 +957,10 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
         widen_title(c, sp, s);
         if (sp->s == s) return true;
       }
+      /* A name opening the clause, then a phrase or a parenthetical
+      ** clause before the verb: "James Pethokoukis of the American
+      ** Enterprise Institute wrote", "Trent Lott, who was ..., told". */
+      if (p > s && lead_name(c, s, p, sp)) return true;
       break;
     }
     if (!tword(c, p) &&
@@ -1001,6 +1067,26 @@ static uint32_t quote_para(const struct ctx *c, const dl__quote *q)
   return lo < d->n_sentences ? d->sentences[lo].para : NONE;
 }
 
+/* The person a sentence before a cue-less quotation is about: the
+** subject of sentence si (a PER name or he/she) when it holds no quote
+** marks and is in paragraph para or the one before. */
+static bool prev_subject(const struct ctx *c, uint32_t si, uint32_t para,
+                         struct speaker *sp)
+{
+  const dl__sentence *ps = &c->d->sentences[si];
+  no_speaker(sp);
+  if (para - ps->para > 1 || ps->tok_end <= ps->tok_start) return false;
+  for (uint32_t k = ps->tok_start; k < ps->tok_end; k++)
+    if (c->t[k].flags & DL__TOK_QUOTE) return false;
+  if (!subject_of(c, ps->tok_start, ps->tok_end, sp)) return false;
+  if (sp->pron != NONE && (tis(c, sp->pron, "he") || tis(c, sp->pron, "she")))
+    return true;
+  if (sp->ment != NONE && c->d->mentions[sp->ment].type == DL__ENT_PER)
+    return true;
+  no_speaker(sp);
+  return false;
+}
+
 /* Step 2 of the file comment for region ri; *prev is the index of the
 ** last quotation emitted (or NONE). */
 static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
@@ -1077,8 +1163,15 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     const dl__sentence *ps = &d->sentences[so_i - 1];
     if (so->para - ps->para <= 1 && ps->tok_end > ps->tok_start &&
         tpunct(c, ps->tok_end - 1, ':')) {
+      uint32_t cs = ps->tok_start;
       have = cue_before(c, ps->tok_end, ps->tok_start, &cu, &sp);
-      if (!sp.e) subject_of(c, ps->tok_start, ps->tok_end, &sp);
+      /* Else the subject of its last clause ("...— Cruz called them on
+      ** it:"). */
+      for (uint32_t k = ps->tok_start; !sp.e && k + 1 < ps->tok_end; k++)
+        if ((c->t[k].flags & DL__TOK_DASH) || tpunct(c, k, ';'))
+          cs = k + 1;
+      if (!sp.e && !subject_of(c, cs, ps->tok_end, &sp) && cs > ps->tok_start)
+        subject_of(c, ps->tok_start, ps->tok_end, &sp);
       have = have || sp.e;
     }
   }
@@ -1091,8 +1184,11 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
                 cu.e ? &cu : NULL);
   if (!q) return;
   q->flags = r->flags;
+  if (!sp.e && !cu.e && j == ls && so_i > 0)
+    prev_subject(c, so_i - 1, so->para, &sp);
   if (sp.e) {
     set_speaker(c, q, &sp);
+    if (!have) q->flags |= DL__QF_INHERITED;
   } else if (!cu.e && *prev != NONE && c->q[*prev].spk_end) {
     /* No cue: the previous quotation's speaker, when it is in this
     ** paragraph or the one before. */
