@@ -199,16 +199,19 @@ static bool ends_here(const struct ctx *c, size_t i, int k, size_t j)
   }
 }
 
-/* A short line standing alone before the line break at j: it started at
-** a line start, holds at most 16 tokens and no final punctuation. */
+/* A short line standing alone before the line break at j, in a
+** hard-wrapped text (elsewhere every line break is a paragraph break): the
+** sentence so far is exactly one line of at most 16 tokens, which does not
+** end in a lower-case word ("...the Chicago Board of" / "Trade, CBT" is a
+** wrapped line), and a capitalised word or a number follows. */
 static bool headline_break(const struct ctx *c, size_t first, size_t j)
 {
-  size_t ls = j;
   if (j >= c->n || !(c->t[j].flags & DL__TOK_LINE_START)) return false;
-  while (ls > first && !(c->t[ls - 1].flags & DL__TOK_LINE_START)) ls--;
-  if (ls == first && !(c->t[first].flags & DL__TOK_LINE_START)) return false;
-  if (ls > first) ls--;
-  if (j - ls > 16) return false;
+  if (!(c->t[first].flags & DL__TOK_LINE_START) || j - first > 16)
+    return false;
+  for (size_t k = first + 1; k < j; k++)
+    if (c->t[k].flags & DL__TOK_LINE_START) return false;
+  if (is_lower_word(c, j - 1)) return false;
   return starts_capital(c, j) || (c->t[j].flags & DL__TOK_NUM);
 }
 

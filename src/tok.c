@@ -1178,6 +1178,22 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (s.line_breaks && s.line_breaks_wrap * 4 < s.line_breaks) {
     for (size_t k = 0; k < s.n; k++)
       if (s.t[k].flags & DL__TOK_LINE_START) s.t[k].flags |= DL__TOK_PARA_START;
+  } else {
+    /* Hard-wrapped: an indented line after sentence punctuation starts a
+    ** paragraph (the wire style of Reuters-21578). */
+    for (size_t k = 1; k < s.n; k++) {
+      uint32_t st = s.t[k].start;
+      unsigned char c;
+      if ((s.t[k].flags & (DL__TOK_LINE_START | DL__TOK_PARA_START)) !=
+              DL__TOK_LINE_START ||
+          st < 2 || !((s.u[st - 1] == ' ' && s.u[st - 2] == ' ') ||
+                      s.u[st - 1] == '\t'))
+        continue;
+      c = s.u[s.t[k - 1].end - 1];
+      if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')' ||
+          c == ':' || c == 0x9D /* U+201D */)
+        s.t[k].flags |= DL__TOK_PARA_START;
+    }
   }
 
   d->tokens = s.n ? dl__arena_dup(&d->arena, s.t, s.n * sizeof *s.t) : NULL;

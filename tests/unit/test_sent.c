@@ -51,6 +51,10 @@ static const struct {
      "middle. || And this is another one that is also\nwrapped here. || New "
      "para."},
     {"the end.the start", "the end.the start"},
+    {"The heads of the Chicago Board of\nTrade, CBT, and the exchange will\n"
+     "address a meeting in Chicago, the agency said on Friday\nmorning.",
+     "The heads of the Chicago Board of\nTrade, CBT, and the exchange will\n"
+     "address a meeting in Chicago, the agency said on Friday\nmorning."},
     {"ok.", "ok."},
     {"Loved it. :) Will come again.", "Loved it. :) || Will come again."},
     {"the region . . . This is", "the region . . . || This is"},
@@ -87,6 +91,22 @@ static void t_flags(void)
   T_EQ_INT(d->sentences[3].para, 2);
   T_OK(d->tokens[d->sentences[2].tok_start].flags & DL__TOK_SENT_START);
   T_OK(!(d->tokens[1].flags & DL__TOK_SENT_START));
+  tu_free(d);
+}
+
+/* Hard-wrapped wire text: indented lines after a stop are paragraphs. */
+static void t_wrapped(void)
+{
+  const char *s = "NatWest said it has cut its base\nlending rate to 10.5 pct "
+                  "today.\n    It said that it was responding to\neasing "
+                  "in money market rates.\n    Its move followed a signal "
+                  "from\nthe bank.\n REUTER";
+  dl_doc *d = tu_run(s, strlen(s), true, 0);
+  T_OK(d != NULL);
+  T_EQ_INT(d->n_sentences, 4);
+  T_EQ_INT(d->n_paragraphs, 3);
+  T_EQ_INT(d->sentences[1].para, 1);
+  T_OK(d->sentences[3].flags & DL__SENT_HEADLINE);
   tu_free(d);
 }
 
@@ -143,6 +163,7 @@ static void t_karlov(void)
 static const t_case tests[] = {{"table", t_table},
                                {"flags", t_flags},
                                {"forced", t_forced},
+                               {"wrapped", t_wrapped},
                                {"karlov", t_karlov},
                                {NULL, NULL}};
 T_MAIN(tests)
