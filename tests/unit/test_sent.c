@@ -94,6 +94,24 @@ static void t_flags(void)
   tu_free(d);
 }
 
+/* Line and paragraph breaks in every spelling. */
+static void t_breaks(void)
+{
+  T_EQ_STR(tu_sents("One para\r\n\r\nTwo para"), "One para || Two para");
+  T_EQ_STR(tu_sents("One para\xe2\x80\xa9Two para"), "One para || Two para");
+  T_EQ_STR(tu_sents("A line.\rB line."), "A line. || B line.");
+  T_EQ_STR(tu_sents("Headline Here\nBody text starts here. It goes on."),
+           "Headline Here || Body text starts here. || It goes on.");
+  {
+    const char *s = "Title\r\n\r\nBody one.\r\n\r\nBody two.";
+    dl_doc *d = tu_run(s, strlen(s), true, 0);
+    T_OK(d != NULL);
+    T_EQ_INT(d->n_paragraphs, 3);
+    T_EQ_INT(d->sentences[2].para, 2);
+    tu_free(d);
+  }
+}
+
 /* Hard-wrapped wire text: indented lines after a stop are paragraphs. */
 static void t_wrapped(void)
 {
@@ -164,6 +182,7 @@ static const t_case tests[] = {{"table", t_table},
                                {"flags", t_flags},
                                {"forced", t_forced},
                                {"wrapped", t_wrapped},
+                               {"breaks", t_breaks},
                                {"karlov", t_karlov},
                                {NULL, NULL}};
 T_MAIN(tests)
