@@ -87,12 +87,17 @@ void dl__ner_constrain(const float *trans, float *out)
           dl__ner_allowed(p, t) ? trans[p * DL__NER_NT + t] : -1e30f;
 }
 
-void dl__ner_viterbi(const float *em, size_t n,
-                     const float *trans, /* (NT + 1) x NT */
+/* Allowed predecessors under BILOU: O, B-x and U-x follow a "closed" tag
+** (O, L-*, U-*); I-x and L-x follow B-x or I-x. Spelled out so that the
+** inner loop visits 9 or 2 predecessors instead of 17 (the unit test
+** checks the table against dl__ner_allowed). */
+static const uint8_t closed[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+
+void dl__ner_viterbi(const float *em, size_t n, const float *trans,
                      float *vit, uint8_t *bp, uint8_t *tags)
 {
   enum { NT = DL__NER_NT };
-  const float *tc = trans; /* tc[p * NT + t] */
+  const float *tc = trans; /* tc[p * NT + t], forbidden at -1e30 */
   const float NEG = -1e30f;
   if (!n) return;
   for (int t = 0; t < NT; t++) {
@@ -105,13 +110,24 @@ void dl__ner_viterbi(const float *em, size_t n,
     const float *e = em + i * NT;
     uint8_t *b = bp + i * NT;
     for (int t = 0; t < NT; t++) {
-      float best = pv[0] + tc[t];
-      int arg = 0;
-      for (int p = 1; p < NT; p++) {
-        float s = pv[p] + tc[p * NT + t];
-        if (s > best) {
-          best = s;
-          arg = p;
+      int pos = dl__ner_tag_pos(t);
+      float best;
+      int arg;
+      if (pos == 1 || pos == 2) {
+        int bt = t - pos, it = bt + 1; /* B-x, I-x of the same type */
+        float sb = pv[bt] + tc[bt * NT + t], si = pv[it] + tc[it * NT + t];
+        best = sb >= si ? sb : si;
+        arg = sb >= si ? bt : it;
+      } else {
+        best = pv[0] + tc[t];
+        arg = 0;
+        for (int k = 1; k < 9; k++) {
+          int p = closed[k];
+          float sc = pv[p] + tc[p * NT + t];
+          if (sc > best) {
+            best = sc;
+            arg = p;
+          }
         }
       }
       cv[t] = best + e[t];
@@ -140,6 +156,16 @@ void dl__ner_viterbi(const float *em, size_t n,
 /* ====================================================================
 ** Model file
 ** ==================================================================== */
+
+/* Set bits of x (SWAR; no popcnt instruction assumed). */
+static inline uint32_t popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+  x = (x & UINT64_C(0x3333333333333333)) +
+      ((x >> 2) & UINT64_C(0x3333333333333333));
+  x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+  return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
 
 static float rdf32(const unsigned char *p)
 {
@@ -287,22 +313,27 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
     for (size_t i = 0; i < nwords; i++) {
       n->rmap[i] = dl__ner_rd64(rmap + 8 * i);
       n->rank[i] = (uint32_t)used;
-      used += (size_t)__builtin_popcountll(n->rmap[i]);
+      used += popcount64(n->rmap[i]);
     }
-    if (wsize != used * DL__NER_NT * 2)
+    if (wsize != used * DL__NER_ROW * 2)
       return dl__fail(err, DL_ERR_FORMAT, 0,
                       "%s: weight rows do not match the row map", name);
     n->n_rows = used;
   }
-  if (host_le()) {
+  /* Rows are 32 bytes: used in place when 32-byte aligned on a
+  ** little-endian host (one cache line each), else copied. */
+  if (host_le() && ((uintptr_t)wght & 31) == 0) {
     n->w = (const int16_t *)(const void *)wght;
   } else {
     size_t cnt = wsize / 2;
-    n->w_own = dl__malloc(n->al, wsize ? wsize : 1);
+    int16_t *w;
+    n->w_own = dl__malloc(n->al, wsize + 32);
     if (!n->w_own) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    w = (int16_t *)(void *)((char *)n->w_own +
+                            ((32 - ((uintptr_t)n->w_own & 31)) & 31));
     for (size_t i = 0; i < cnt; i++)
-      n->w_own[i] = (int16_t)(wght[2 * i] | wght[2 * i + 1] << 8);
-    n->w = n->w_own;
+      w[i] = (int16_t)(uint16_t)(wght[2 * i] | wght[2 * i + 1] << 8);
+    n->w = w;
   }
   return DL_OK;
 }
@@ -426,7 +457,7 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
                         const struct dl__ner_lex *lx, size_t clus_bytes,
                         size_t gaz_bytes, dl_error *err)
 {
-  size_t rows = (size_t)1 << bits, nw = rows * DL__NER_NT, used = 0;
+  size_t rows = (size_t)1 << bits, used = 0;
   size_t nch = 4 + (clus_bytes ? 1 : 0) + (gaz_bytes ? 1 : 0);
   size_t hsize = HDR_SIZE + nch * CHUNK_ENTRY, off, total;
   size_t sizes[6], offs[6];
@@ -437,11 +468,16 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
   float maxw = 0, scale;
   FILE *f;
   size_t c = 0;
-  for (size_t i = 0; i < nw; i++)
-    if (fabsf(w[i]) > maxw) maxw = fabsf(w[i]);
+  /* Only differences between tags matter to Viterbi, so each row is
+  ** stored relative to its O weight: 16 values, 32 bytes. */
+  for (size_t r = 0; r < rows; r++)
+    for (int t = 1; t < DL__NER_NT; t++) {
+      float d = fabsf(w[r * DL__NER_NT + t] - w[r * DL__NER_NT]);
+      if (d > maxw) maxw = d;
+    }
   scale = maxw > 0 ? maxw / 32767.0f : 1.0f;
   /* Quantize, then keep only the rows with a non-zero weight. */
-  q16 = dl__malloc(NULL, nw * sizeof *q16);
+  q16 = dl__malloc(NULL, rows * DL__NER_ROW * sizeof *q16);
   map = dl__calloc(NULL, rows / 64 + 1, sizeof *map);
   if (!q16 || !map) {
     dl__free(NULL, q16);
@@ -450,11 +486,11 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
   }
   for (size_t r = 0; r < rows; r++) {
     bool nz = false;
-    for (int t = 0; t < DL__NER_NT; t++) {
-      long q = lrintf(w[r * DL__NER_NT + t] / scale);
+    for (int t = 1; t < DL__NER_NT; t++) {
+      long q = lrintf((w[r * DL__NER_NT + t] - w[r * DL__NER_NT]) / scale);
       if (q > 32767) q = 32767;
       if (q < -32767) q = -32767;
-      q16[used * DL__NER_NT + t] = (int16_t)q;
+      q16[used * DL__NER_ROW + t - 1] = (int16_t)q;
       if (q) nz = true;
     }
     if (nz) {
@@ -465,13 +501,14 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
   tags[c] = CH_INFO; sizes[c++] = 20;
   tags[c] = CH_TRAN; sizes[c++] = (DL__NER_NT + 1) * DL__NER_NT * 4;
   tags[c] = CH_RMAP; sizes[c++] = rows / 64 * 8;
-  tags[c] = CH_WROW; sizes[c++] = used * DL__NER_NT * 2;
+  tags[c] = CH_WROW; sizes[c++] = used * DL__NER_ROW * 2;
   if (clus_bytes) { tags[c] = CH_CLUS; sizes[c++] = clus_bytes; }
   if (gaz_bytes) { tags[c] = CH_GAZT; sizes[c++] = gaz_bytes; }
-  off = (hsize + 15) & ~(size_t)15;
+  /* Chunks start on 64-byte boundaries (cache lines; the format asks 16). */
+  off = (hsize + 63) & ~(size_t)63;
   for (size_t i = 0; i < nch; i++) {
     offs[i] = off;
-    off = (off + sizes[i] + 15) & ~(size_t)15;
+    off = (off + sizes[i] + 63) & ~(size_t)63;
   }
   total = off;
   b = total > UINT32_MAX ? NULL : dl__calloc(NULL, 1, total);
@@ -516,7 +553,7 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
       for (size_t k = 0; k < rows / 64; k++) dl__ner_wr64(p + 8 * k, map[k]);
       break;
     case CH_WROW:
-      for (size_t k = 0; k < used * DL__NER_NT; k++) {
+      for (size_t k = 0; k < used * DL__NER_ROW; k++) {
         uint16_t u = (uint16_t)q16[k];
         p[2 * k] = (unsigned char)(u & 0xFF);
         p[2 * k + 1] = (unsigned char)(u >> 8);
@@ -605,26 +642,27 @@ static void emissions(const struct dl__ner *m, const struct dl__ner_ws *ws,
 {
   const int16_t *rowp[DL__NER_MAXF];
   for (size_t i = 0; i < n; i++) {
-    int32_t acc[DL__NER_NT] = {0};
+    int32_t acc[DL__NER_ROW] = {0};
     const uint32_t *r = ws->rows + i * DL__NER_MAXF;
     float *e = ws->em + i * DL__NER_NT;
     unsigned nr = 0;
     /* The row map is small and hot; the rows themselves are scattered:
-    ** find them all, fetch them, then add. */
+    ** find them all, fetch them, then add (16 lanes: vectorizable). */
     for (unsigned k = 0; k < ws->nf[i]; k++) {
       uint32_t row = r[k], wd = row >> 6, bit = row & 63;
       uint64_t word = m->rmap[wd];
       const int16_t *p;
       if (!((word >> bit) & 1)) continue;
-      p = m->w + (size_t)(m->rank[wd] + (uint32_t)__builtin_popcountll(
-                                            word & ((UINT64_C(1) << bit) - 1))) *
-                     DL__NER_NT;
+      p = m->w + (size_t)(m->rank[wd] +
+                          popcount64(word & ((UINT64_C(1) << bit) - 1))) *
+                     DL__NER_ROW;
       __builtin_prefetch(p);
       rowp[nr++] = p;
     }
     for (unsigned k = 0; k < nr; k++)
-      for (int t = 0; t < DL__NER_NT; t++) acc[t] += rowp[k][t];
-    for (int t = 0; t < DL__NER_NT; t++) e[t] = (float)acc[t] * m->scale;
+      for (int t = 0; t < DL__NER_ROW; t++) acc[t] += rowp[k][t];
+    e[0] = 0; /* O is the baseline of every row */
+    for (int t = 0; t < DL__NER_ROW; t++) e[t + 1] = (float)acc[t] * m->scale;
   }
 }
 

@@ -19,7 +19,8 @@
 #define DL__NER_MAXF 64    /* feature slots per token */
 #define DL__NER_GAZ_CATS 8 /* gazetteer categories (bits) */
 #define DL__NER_GAZ_MAXLEN 8 /* longest gazetteer entry, in tokens */
-#define DL__NER_FORMAT_VERSION 2u
+#define DL__NER_FORMAT_VERSION 3u
+#define DL__NER_ROW 16 /* stored weights per row: tags 1..16 minus O */
 #define DL__NER_MF_TWO_PASS 1u /* trained with document label features */
 
 /* Lexical resources carried inside the model: two open-addressed tables of
@@ -80,8 +81,9 @@ struct dl__ner {
   size_t image_len;
   unsigned bits;        /* 2^bits weight rows */
   float scale;          /* weight = int16 * scale */
-  const int16_t *w;     /* n_rows x NT: the rows that have weights, in
-                           row order; points into the image on LE hosts */
+  const int16_t *w;     /* n_rows x DL__NER_ROW: the rows that have
+                           weights, in row order, each relative to its O
+                           weight; in the image on aligned LE hosts */
   int16_t *w_own;       /* a converted copy otherwise */
   uint64_t *rmap;       /* 2^bits / 64 words: bit r = row r has weights */
   uint32_t *rank;       /* set bits before each rmap word */

@@ -140,6 +140,61 @@ static void t_viterbi_wellformed(void)
   T_OK(dl__ner_tag_pos(tags[2]) != 0 && dl__ner_tag_pos(tags[2]) != 1);
 }
 
+/* The decoder against a plain 17 x 17 Viterbi over the same constrained
+** transitions, on pseudo-random scores. */
+static void t_viterbi_matches_naive(void)
+{
+  enum { NT = DL__NER_NT, N = 7 };
+  uint32_t seed = 12345;
+  for (int trial = 0; trial < 200; trial++) {
+    float em[N * NT], tr[(NT + 1) * NT], tc[(NT + 1) * NT], vit[N * NT];
+    float nv[N * NT];
+    uint8_t bp[N * NT], nb[N * NT], tags[N], ntags[N];
+    for (int i = 0; i < N * NT; i++) {
+      seed = seed * 1103515245u + 12345u;
+      em[i] = (float)((seed >> 8) % 2000) / 100.0f - 10.0f;
+    }
+    for (int i = 0; i < (NT + 1) * NT; i++) {
+      seed = seed * 1103515245u + 12345u;
+      tr[i] = (float)((seed >> 8) % 2000) / 200.0f - 5.0f;
+    }
+    dl__ner_constrain(tr, tc);
+    dl__ner_viterbi(em, N, tc, vit, bp, tags);
+    for (int t = 0; t < NT; t++) nv[t] = em[t] + tc[NT * NT + t];
+    for (int i = 1; i < N; i++)
+      for (int t = 0; t < NT; t++) {
+        float best = -3e30f;
+        int arg = 0;
+        for (int p = 0; p < NT; p++) {
+          float sc = nv[(i - 1) * NT + p] + tc[p * NT + t];
+          if (sc > best) {
+            best = sc;
+            arg = p;
+          }
+        }
+        nv[i * NT + t] = best + em[i * NT + t];
+        nb[i * NT + t] = (uint8_t)arg;
+      }
+    {
+      int arg = 0;
+      float best = -3e30f;
+      for (int t = 0; t < NT; t++) {
+        int pos = dl__ner_tag_pos(t);
+        if (pos == 0 || pos == 1) continue;
+        if (nv[(N - 1) * NT + t] > best) {
+          best = nv[(N - 1) * NT + t];
+          arg = t;
+        }
+      }
+      for (int i = N; i-- > 0;) {
+        ntags[i] = (uint8_t)arg;
+        arg = nb[i * NT + arg];
+      }
+    }
+    T_OK(memcmp(tags, ntags, N) == 0);
+  }
+}
+
 /* ====================================================================
 ** Model files
 ** ==================================================================== */
@@ -314,6 +369,7 @@ static const t_case cases[] = {
     {"features", t_features},
     {"bad_tokens", t_bad_tokens},
     {"viterbi_wellformed", t_viterbi_wellformed},
+    {"viterbi_matches_naive", t_viterbi_matches_naive},
     {"roundtrip", t_roundtrip},
     {"load_errors", t_load_errors},
     {NULL, NULL}};
