@@ -591,15 +591,75 @@ static bool trail_punct(int32_t cp)
          cp == 0x7F || cp == DL__BAD_BYTE;
 }
 
+/* Abbreviations that keep their final period in a name. */
+static bool keeps_period(const struct cw *w)
+{
+  static const char *const ab[] = {"inc", "corp", "co", "ltd", "bros", "jr",
+                                   "sr", "st", "mt", "ft", "no", "vs",
+                                   "ave", "blvd", "rd", "dept", "univ",
+                                   "assn", "intl", "govt"};
+  if (w->fl & DL__ROLE_ABBR) return true;
+  for (size_t i = 0; i < DL__COUNTOF(ab); i++)
+    if (strlen(ab[i]) == w->nl && memcmp(ab[i], w->n, w->nl) == 0)
+      return true;
+  return false;
+}
+
 static void trim_edges(const dl_doc *d, struct dl__emen *m)
 {
   size_t k;
+  struct cw w;
   while (m->s < m->e && lead_punct(cp_at(d, m->s, &k))) m->s += (uint32_t)k;
-  while (m->s < m->e) {
-    size_t j = cp_back(d, m->e);
-    if (j < m->s || !trail_punct(cp_at(d, j, &k))) break;
-    m->e = (uint32_t)j;
+  for (;;) {
+    while (m->s < m->e) {
+      size_t j = cp_back(d, m->e);
+      int32_t cp = cp_at(d, j, &k);
+      if (j < m->s || !(trail_punct(cp) || cp == 0x2026)) break;
+      m->e = (uint32_t)j;
+    }
+    /* "BYODKM..." loses its dots; "Mac OS X." and "Warner Bros." keep
+    ** theirs; "Foreign Ministry." (a sentence end) loses it. */
+    if (m->e - m->s >= 3 && d->view[m->e - 1] == '.' &&
+        d->view[m->e - 2] == '.') {
+      while (m->e > m->s && d->view[m->e - 1] == '.') m->e--;
+      continue;
+    }
+    if (m->e > m->s && d->view[m->e - 1] == '.' &&
+        prev_cw(d, m->e, m->s, &w) && w.nl >= 2 &&
+        !memchr(w.n, '.', w.nl) && !keeps_period(&w)) {
+      m->e--;
+      continue;
+    }
+    break;
   }
+}
+
+/* An unbalanced bracket cuts the name: "Netherlands (aka De W" ends
+** before the "(", "X) Y" starts after the ")". */
+static void balance(const dl_doc *d, struct dl__emen *m)
+{
+  uint32_t open = DL__NONE32, close = DL__NONE32;
+  for (uint32_t i = m->s; i < m->e; i++) {
+    if (d->view[i] == '(') open = i;
+    else if (d->view[i] == ')') {
+      if (open == DL__NONE32 && close == DL__NONE32) close = i;
+      open = DL__NONE32;
+    }
+  }
+  if (close != DL__NONE32) m->s = close + 1;
+  if (open != DL__NONE32 && open >= m->s) m->e = open;
+  if (m->s > m->e) m->s = m->e;
+}
+
+/* Does view[s..e) hold a letter or a digit? */
+static bool has_alnum(const dl_doc *d, uint32_t s, uint32_t e)
+{
+  size_t k;
+  for (uint32_t i = s; i < e; i += (uint32_t)k) {
+    int32_t cp = cp_at(d, i, &k);
+    if (dl__is_alpha(cp) || dl__is_digit(cp)) return true;
+  }
+  return false;
 }
 
 /* A following 's / ' (possibly after spaces, as in CoNLL text). */
@@ -1071,9 +1131,11 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
     struct dl__emen *m = &ws.m[i];
     if (m->flags & DL__EM_DROP) continue;
     trim_edges(d, m);
+    balance(d, m);
+    trim_edges(d, m);
     strip_possessive(d, m);
     strip_the(d, m);
-    if (m->s >= m->e) {
+    if (m->s >= m->e || !has_alnum(d, m->s, m->e)) {
       m->flags |= DL__EM_DROP;
       continue;
     }

@@ -506,6 +506,31 @@ static void t_only_junk(void)
   dl_doc_destroy(d);
 }
 
+static void t_edge_dots(void)
+{
+  char b[64];
+  dl_doc *d = doc("Shares of Warner Bros. rose. They run Mac OS X. "
+                  "Fans of BYODKM... cheered at the Foreign Ministry. R&D "
+                  "rose & fell. Go to Netherlands (aka Holland) now.");
+  T_OK(d);
+  T_OK(men(d, "Warner Bros.", 0, DL__ENT_ORG));
+  T_OK(men(d, "Mac OS X.", 0, DL__ENT_MISC));
+  T_OK(men(d, "BYODKM...", 0, DL__ENT_ORG));
+  T_OK(men(d, "Foreign Ministry.", 0, DL__ENT_ORG));
+  T_OK(men(d, "&", 1, DL__ENT_MISC));
+  T_OK(men(d, "Netherlands (aka", 0, DL__ENT_LOC));
+  T_EQ_INT(run(d), DL_OK);
+  T_EQ_INT(d->n_entities, 5);
+  T_OK(ent(d, "Netherlands"));
+  T_OK(ent(d, "Warner Bros."));
+  T_OK(ent(d, "Mac OS X."));
+  T_OK(ent(d, "BYODKM"));
+  T_OK(ent(d, "Foreign Ministry"));
+  T_EQ_STR(mtext(d, ent(d, "Foreign Ministry"), 0, b, sizeof b),
+           "Foreign Ministry");
+  dl_doc_destroy(d);
+}
+
 static void t_no_mentions_json(void)
 {
   char *js = NULL;
@@ -898,6 +923,7 @@ static const t_case cases[] = {
     {"title_noun_link", t_title_noun_link},
     {"title_only", t_title_only},
     {"only_junk", t_only_junk},
+    {"edge_dots", t_edge_dots},
     {"no_mentions_json", t_no_mentions_json},
     {"facility", t_facility},
     {"facility_right", t_facility_right},
