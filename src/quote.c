@@ -762,6 +762,13 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
     }
     if (tis(c, k, "of") && k > i && tcap(c, k - 1)) continue;
     if (!tword(c, k) || tin(c, k, STOPS) || cue_at(c, k)) return false;
+    if (dl__quote_noun_find(tp(c, k), tl(c, k)) && np_left(c, k, i) == i &&
+        (k + 1 >= te || !dl__quote_noun_find(tp(c, k + 1), tl(c, k + 1)))) {
+      /* "Another source familiar with ...". */
+      sp->s = i;
+      sp->e = k + 1;
+      return true;
+    }
   }
   return false;
 }
@@ -878,8 +885,9 @@ static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
     ** Kirill:"); for other verbs they are a hearer or an object ("told
     ** reporters:", "called Trump"). */
     if (speaker_left(c, p, lo, sp)) return true;
-    if (p + 1 < j && (q->flags & DL__Q_SPEECH) && !(q->flags & DL__Q_OBJ) &&
-        speaker_right(c, p + 1, j, sp) && sp->e == j)
+    if (p + 1 < j && (q->flags & (DL__Q_SPEECH | DL__Q_THAT)) &&
+        !(q->flags & DL__Q_OBJ) && speaker_right(c, p + 1, j, sp) &&
+        sp->e == j)
       return true;
     subject_of(c, lo, p, sp);
     return true;
@@ -904,8 +912,16 @@ static bool lead_name(const struct ctx *c, uint32_t s, uint32_t p,
     }
     if (!tword(c, k) || !(tcap(c, k) || tlower(c, k))) return false;
   }
-  if (m == NONE || c->d->mentions[m].type != DL__ENT_PER) return false;
-  me = c->d->mentions[m].tok_end;
+  if (m == NONE || c->d->mentions[m].type != DL__ENT_PER) {
+    /* A noun phrase opening the clause: "a voice-over in the ad". */
+    for (k = s + 1; k < p && k < s + NPMAX; k++)
+      if (tin(c, k, PP) || tpunct(c, k, ',')) break;
+    if (k >= p || k >= s + NPMAX || np_left(c, k - 1, s) != s) return false;
+    m = NONE;
+    me = k;
+  } else {
+    me = c->d->mentions[m].tok_end;
+  }
   if (me >= p) return false;
   if (tpunct(c, me, ',')) {
     if (!tpunct(c, p - 1, ',') || p - me > 2 * WIN) return false;
@@ -918,7 +934,7 @@ static bool lead_name(const struct ctx *c, uint32_t s, uint32_t p,
   }
   no_speaker(sp);
   sp->ment = m;
-  sp->s = c->d->mentions[m].tok_start;
+  sp->s = m == NONE ? s : c->d->mentions[m].tok_start;
   sp->e = me;
   widen_title(c, sp, s);
   return sp->s == s;
@@ -976,7 +992,9 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
                                           "began", NULL};
       bool ed = (w[n - 2] == 'e' && w[n - 1] == 'd') || tin(c, p, IRREG);
       bool es = w[n - 1] == 's' && w[n - 2] != 's';
-      if (!ed && !es) continue;
+      /* "they conclude", "we agree": a base form after they/we. */
+      bool base = p == s + 1 && (tis(c, s, "they") || tis(c, s, "we"));
+      if (!ed && !es && !base) continue;
       if (p == s && ed && speaker_right(c, p + 1, hi, sp) && sp->ment != NONE &&
           short_tail(c, sp->e, hi)) {
         set_cue(cu, p, 1, NULL, DL__Q_WEAK);
