@@ -660,6 +660,18 @@ static int unit_at(const ctx *c, size_t i)
   return u;
 }
 
+/* "five trading days", "six straight days": a word between a number and
+** its unit that changes nothing in the value. */
+static size_t unit_adj(const ctx *c, size_t j)
+{
+  static const char *const adj[] = {"trading", "business", "working",
+                                    "consecutive", "straight", "calendar",
+                                    "full", "more", "additional"};
+  for (size_t k = 0; k < DL__COUNTOF(adj); k++)
+    if (is(c, j, adj[k]) && unit_at(c, j + 1) > 0) return j + 1;
+  return j;
+}
+
 /* Does the sentence around token i mention word w? */
 static bool sent_has(const ctx *c, size_t i, const char *w)
 {
@@ -702,6 +714,7 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
   }
   /* "16-hour", "two-year" */
   if (hyph(c, j)) j++;
+  else j = unit_adj(c, j);
   u = unit_at(c, j);
   if (u < 0) return 0;
   sing = u < 100;
@@ -769,6 +782,7 @@ static size_t p_mod(const ctx *c, size_t i, cand *r)
       k += 2;
     else
       k = dl__tx_cardinal(c->d, c->lx, k, &n);
+    if (k > j) k = unit_adj(c, k);
     if (k > j && !is(c, j, "a") && (u = unit_at(c, k)) > 100) {
       duration(r, n, u % 100);
       r->end = k + 1;
@@ -1404,6 +1418,16 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
         snprintf(r->val, sizeof r->val, "%04d", c->ay - 1);
     }
     return e;
+  }
+  /* "shares fell 2% on the day.": the anchor's day (market reports) */
+  if (is(c, i, "day") && i > 1 && is(c, i - 1, "the") && is(c, i - 2, "on") &&
+      (!in(c, i + 1) || T(i + 1)->kind == TX_PUNCT)) {
+    r->end = i + 1;
+    r->type = DL__TIMEX_DATE;
+    r->rel = true;
+    r->uval[0] = 0;
+    if (c->have) set_date(r, c->ay, c->am, c->ad);
+    return i + 1;
   }
   /* "the quarter", "the weekend" */
   if (i > 0 && is(c, i - 1, "the") && !is(c, i + 1, "of") &&
