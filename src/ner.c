@@ -189,7 +189,7 @@ void dl__ner_destroy(struct dl__ner *n)
   dl__free(n->al, n->w_own);
   dl__free(n->al, n->rmap);
   dl__free(n->al, n->rank);
-  dl__free(n->al, n->image);
+  dl__free(n->al, n->image_raw);
   dl__free(n->al, n);
 }
 
@@ -199,6 +199,13 @@ static bool is_pow2_table(uint32_t size)
   if (size == 0 || size % 8) return false;
   slots = size / 8;
   return (slots & (slots - 1)) == 0;
+}
+
+/* The file image is placed on a 64-byte boundary inside its block, so
+** that chunk alignment in the file is alignment in memory. */
+static unsigned char *align64(unsigned char *p)
+{
+  return p ? p + ((64 - ((uintptr_t)p & 63)) & 63) : NULL;
 }
 
 /* Parses the image (already owned by n). */
@@ -351,8 +358,9 @@ dl_status dl__ner_load_mem(const dl_allocator *al, const void *buf,
   if (!n) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   n->al = al;
   snprintf(n->path, sizeof n->path, "%.199s", name);
-  n->image = dl__malloc(al, len ? len : 1);
-  if (!n->image) {
+  n->image_raw = dl__malloc(al, len + 64);
+  n->image = align64(n->image_raw);
+  if (!n->image_raw) {
     dl__ner_destroy(n);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
@@ -370,12 +378,13 @@ dl_status dl__ner_load_mem(const dl_allocator *al, const void *buf,
 /* Reads a whole file through the allocator. ENOENT is reported as
 ** DL_ERR_EMPTY so that the caller can treat a missing model as absent. */
 static dl_status read_file(const dl_allocator *al, const char *path,
-                           unsigned char **out, size_t *len, dl_error *err)
+                           unsigned char **raw, unsigned char **out,
+                           size_t *len, dl_error *err)
 {
   FILE *f = fopen(path, "rb");
   unsigned char *buf = NULL;
   long sz;
-  *out = NULL;
+  *out = *raw = NULL;
   if (!f) {
     if (errno == ENOENT) return DL_ERR_EMPTY;
     return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
@@ -389,18 +398,19 @@ static dl_status read_file(const dl_allocator *al, const char *path,
     fclose(f);
     return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: model file too big", path);
   }
-  buf = dl__malloc(al, (size_t)sz + 1);
+  buf = dl__malloc(al, (size_t)sz + 64);
   if (!buf) {
     fclose(f);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
-  if (fread(buf, 1, (size_t)sz, f) != (size_t)sz) {
+  if (fread(align64(buf), 1, (size_t)sz, f) != (size_t)sz) {
     fclose(f);
     dl__free(al, buf);
     return dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
   }
   fclose(f);
-  *out = buf;
+  *raw = buf;
+  *out = align64(buf);
   *len = (size_t)sz;
   return DL_OK;
 }
@@ -408,7 +418,7 @@ static dl_status read_file(const dl_allocator *al, const char *path,
 dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err)
 {
   char path[4096];
-  unsigned char *buf;
+  unsigned char *buf, *raw;
   size_t len = 0;
   dl_status rc;
   struct dl__ner *n;
@@ -416,16 +426,17 @@ dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err)
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, ner_file) >=
       sizeof path)
     return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
-  rc = read_file(m->al, path, &buf, &len, err);
+  rc = read_file(m->al, path, &raw, &buf, &len, err);
   if (rc == DL_ERR_EMPTY) return DL_OK; /* absent: stage disabled */
   if (rc) return rc;
   /* The file image is adopted, not copied. */
   n = dl__calloc(m->al, 1, sizeof *n);
   if (!n) {
-    dl__free(m->al, buf);
+    dl__free(m->al, raw);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
   n->al = m->al;
+  n->image_raw = raw;
   n->image = buf;
   n->image_len = len;
   snprintf(n->path, sizeof n->path, "%.199s", path);

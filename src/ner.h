@@ -77,7 +77,8 @@ struct dl__ner_doctab {
 /* The loaded model (immutable, shared by threads). */
 struct dl__ner {
   const dl_allocator *al;
-  unsigned char *image; /* owned copy of the file */
+  unsigned char *image; /* the file, 64-byte aligned inside image_raw */
+  unsigned char *image_raw;
   size_t image_len;
   unsigned bits;        /* 2^bits weight rows */
   float scale;          /* weight = int16 * scale */
