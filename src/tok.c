@@ -1159,6 +1159,30 @@ dl_status dl__tok_run(dl_annotator *a, dl_doc *d, dl_error *err)
       e = is_word_cp(cp) ? do_word(&s, i, lim) : do_punct(&s, i, lim);
     } else if (is_alnum_c(cls[c])) {
       e = 0;
+      if (wbits[c] & W_LETTER) {
+        /* Fast path: ASCII letters ended by a space, a line break, a
+        ** comma or a semicolon need none of do_word's rules (no joiner,
+        ** period, clitic or URL can follow), except the PTB splits of
+        ** "cannot" and friends, left to do_word. */
+        size_t x = i;
+        unsigned acc = 0, letters = 0;
+        while (x < lim && wbits[s.u[x]]) {
+          acc |= wbits[s.u[x]];
+          letters += (wbits[s.u[x]] & W_LETTER) ? 1u : 0u;
+          x++;
+        }
+        if (x < lim && (cls[s.u[x]] == C_SPACE || cls[s.u[x]] == C_NL ||
+                        s.u[x] == ',' || s.u[x] == ';') &&
+            !((x - i == 5 || x - i == 6) &&
+              ((c | 0x20) == 'c' || (c | 0x20) == 'g' || (c | 0x20) == 'w'))) {
+          uint32_t f = DL__TOK_WORD;
+          if (wbits[c] & W_UPPER) f |= DL__TOK_CAP;
+          if (!(acc & W_LOWER) && letters >= 2) f |= DL__TOK_ALLCAPS;
+          if (!push(&s, i, x, f)) goto nomem;
+          i = x;
+          continue;
+        }
+      }
       if (i + 4 < lim && maybe_url(s.u + i)) {
         size_t ue = url_at(&s, i, lim);
         if (ue) e = push(&s, i, ue, DL__TOK_URL) ? ue : 0;
