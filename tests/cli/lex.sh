@@ -27,7 +27,7 @@ has() { # FILE REGEX (awk, on the whole line)
   awk -v re="$2" '$0 ~ re { f = 1 } END { exit !f }' "$1"
 }
 
-for f in country:2 country_alt:2 country_code:2 demonym:2 capital:2 region:2 \
+for f in country:2 country_alt:2 demonym:2 capital:2 region:2 \
          city:2 first_name:3 last_name:3 org_suffix:2 org_head:2 \
          person_title:2; do
   name=${f%%:*} nf=${f##*:}
@@ -36,13 +36,14 @@ for f in country:2 country_alt:2 country_code:2 demonym:2 capital:2 region:2 \
   check "gaz/$name.tsv sorted and unique" sorted_ok "$G/$name.tsv"
 done
 check "gaz/places.tsv has 9 columns, a name" awk -F'\t' '
-  NF != 9 || $2 == "" || $2 ~ /^ | $|  / { bad++ } END { exit (bad > 0) }' "$G/places.tsv"
+  NF != 9 || $1 == "" || $1 ~ /^ | $|  / { bad++ } END { exit (bad > 0) }' "$G/places.tsv"
 check "gaz/places.tsv numeric id, population, lat, lon" awk -F'\t' '
   /^#/ { next }
-  $1 !~ /^[0-9]+$/ || $7 !~ /^[0-9]+$/ || $8 !~ /^-?[0-9.]+$/ ||
+  $3 !~ /^[0-9]+$/ || $7 !~ /^[0-9]+$/ || $8 !~ /^-?[0-9.]+$/ ||
   $9 !~ /^-?[0-9.]+$/ || $8 < -90 || $8 > 90 || $9 < -180 || $9 > 180 ||
   $4 !~ /^[A-Z][A-Z]$/ { bad++ }
   END { exit (bad > 0 || NR < 10000) }' "$G/places.tsv"
+check "gaz/places.tsv sorted by name" sh -c "grep -v '^#' '$G/places.tsv' | cut -f1 | LC_ALL=C sort -c"
 check "gaz total size within 16 MB" test "$(du -sk "$G" | cut -f1)" -le 16384
 check "gaz/city.tsv size 100 KB..3 MB" size_ok "$G/city.tsv" 100000 3000000
 check "gaz/places.tsv size 1..12 MB" size_ok "$G/places.tsv" 1000000 12000000
@@ -51,7 +52,8 @@ check "first_name P(female) in [0,1]" awk -F'\t' '$2 !~ /^[0-9]+$/ || $3 < 0 || 
 
 check "country Russia -> RU" has "$G/country.tsv" '^Russia\tRU$'
 check "country Turkey -> TR" has "$G/country.tsv" '^Turkey\tTR$'
-check "country_code RUS -> RU" has "$G/country_code.tsv" '^RUS\tRU$'
+check "country_code.map RU RUS" has "$G/country_code.map" '^RU\tRUS\t643\tRussia$'
+check "no country codes among the *.tsv gazetteers" test ! -e "$G/country_code.tsv"
 check "demonym Turkish -> TR" has "$G/demonym.tsv" '^Turkish\tTR$'
 check "demonym Russian -> RU" has "$G/demonym.tsv" '^Russian\tRU$'
 check "capital Ankara -> TR" has "$G/capital.tsv" '^Ankara\tTR$'
@@ -59,7 +61,7 @@ check "capital Moscow -> RU" has "$G/capital.tsv" '^Moscow\tRU$'
 check "city Moscow, population > 1e6" awk -F'\t' '$1 == "Moscow" && $2 > 1000000 { f = 1 } END { exit !f }' "$G/city.tsv"
 check "city Ankara" has "$G/city.tsv" '^Ankara\t'
 check "city folded form Zurich" has "$G/city.tsv" '^Zurich\t'
-check "places Moscow RU PPLC" awk -F'\t' '$2 == "Moscow" && $4 == "RU" && $5 == "PPLC" { f = 1 } END { exit !f }' "$G/places.tsv"
+check "places Moscow RU PPLC" awk -F'\t' '$1 == "Moscow" && $3 == 524901 && $4 == "RU" && $5 == "PPLC" { f = 1 } END { exit !f }' "$G/places.tsv"
 check "first name Vladimir, mostly male" awk -F'\t' '$1 == "Vladimir" && $3 < 0.1 { f = 1 } END { exit !f }' "$G/first_name.tsv"
 check "first name Mary, mostly female" awk -F'\t' '$1 == "Mary" && $3 > 0.9 { f = 1 } END { exit !f }' "$G/first_name.tsv"
 check "last name Smith ranked 1" has "$G/last_name.tsv" '^Smith\t[0-9.]+\t1$'
@@ -77,7 +79,9 @@ check "clusters.tsv size 200 KB..8 MB" size_ok "$C" 200000 8000000
 check "clusters.tsv: word, 0/1 path, count >= 3" awk -F'\t' '
   NF != 3 || $1 == "" || $1 ~ / / || $2 !~ /^[01]+$/ || $3 !~ /^[0-9]+$/ || $3 < 3 { bad++ }
   END { exit (bad > 0 || NR < 10000) }' "$C"
-check "clusters.tsv sorted and unique" sorted_ok "$C"
+check "clusters.tsv by decreasing count, then word" sh -c "LC_ALL=C sort -t '$(printf '\t')' -k3,3nr -k1,1 -c '$C'"
+check "clusters.tsv words unique" test -z "$(cut -f1 "$C" | LC_ALL=C sort | uniq -d | head -1)"
+check "clusters.tsv: 'the' is the most frequent word" sh -c "head -1 '$C' | grep -q '^the	'"
 check "clusters.tsv has case-distinct words" awk -F'\t' '$1 == "Putin" { a = 1 } $1 == "Moscow" { b = 1 } $1 == "the" { c = 1 } $1 == "The" { d = 1 } END { exit !(a && b && c && d) }' "$C"
 # prefix helper: the common prefix length of two words' paths
 common() {

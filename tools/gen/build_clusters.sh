@@ -9,7 +9,7 @@ SHARED_DATA=${SHARED_DATA:-/work/shared/data}
 OUT=${OUT:-data/clusters.tsv}
 CC=${CC:-cc}
 mkdir -p build/lex
-$CC -O3 -std=c11 -Wall -Wextra -o build/lex/clusters tools/gen/clusters.c -lm
+$CC -O3 -ffp-contract=off -std=c11 -Wall -Wextra -o build/lex/clusters tools/gen/clusters.c -lm
 python3 tools/gen/news_corpus.py --data "$SHARED_DATA" build/lex/corpus.txt
 build/lex/clusters --min-count 3 --contexts 1000 --k 1000 --dim 200 --seed 1 \
   --probe Putin --probe Moscow --probe Reuters --probe Monday --probe million \

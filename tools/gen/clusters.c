@@ -6,21 +6,21 @@
  *
  *     word <TAB> path <TAB> count
  *
- * sorted by word (byte order), where path is a string of 0/1: the path from
+ * sorted by decreasing count, then by word (byte order), where path is a string of 0/1: the path from
  * the root of a binary tree to the word's leaf cluster, so that prefixes of
  * length 4, 6, 10, 20 give coarse-to-fine clusters, as with Brown clusters.
  *
  * Method (a distributional stand-in for Brown clustering that runs in well
  * under a minute instead of hours):
  *   1. Vocabulary: every word seen at least --min-count times (case kept).
- *   2. Context counts: for offsets -2,-1,+1,+2 the neighbouring word when it
- *      is one of the --contexts most frequent words, otherwise one of four
- *      shape buckets (rare capitalised, rare lower case, rare with a digit,
- *      rare other), plus a line boundary marker.
- *   3. PPMI weighting with context-distribution smoothing (alpha 0.75).
+ *   2. Context counts: for offsets -W..-1 and +1..+W (--window W, default 2)
+ *      the neighbouring word when it is one of the --contexts most frequent
+ *      words, otherwise one of four shape buckets (rare capitalised, rare
+ *      lower case, rare with a digit, rare other), or a line boundary marker.
+ *   3. PPMI weighting with context-distribution smoothing (--alpha 0.75).
  *   4. Truncated SVD by a randomised range finder (one power iteration,
  *      Gram-Schmidt, Jacobi eigensolver on the small matrix); word vectors
- *      are U * S^0.5, L2-normalised.
+ *      are U * S^p (--power p, default 0.5), L2-normalised.
  *   5. Spherical k-means (k-means++ seeding) into --k leaf clusters.
  *   6. Ward agglomeration of the leaf centroids into a binary tree; a
  *      word's path is its leaf's path (left = 0, right = 1).
@@ -41,13 +41,14 @@
 #include <string.h>
 #include <time.h>
 
-#define NPOS 4            /* context offsets -2 -1 +1 +2 */
+#define MAXWIN 4          /* widest context window (offsets -4..+4) */
 #define NBUCKET 5         /* boundary + 4 rare-word shape buckets */
 #define BOUNDARY UINT32_MAX
 
 struct opts {
   const char *in, *out;
-  long min_count, contexts, k, dim, iters;
+  long min_count, contexts, k, dim, iters, window;
+  double alpha, power;
   uint64_t seed;
   const char *probe[32];
   int nprobe;
@@ -233,12 +234,6 @@ static int by_count_desc(const void *a, const void *b)
   return strcmp(vocab_word(v, x), vocab_word(v, y));
 }
 
-static int by_word(const void *a, const void *b)
-{
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return strcmp(vocab_word(g_sort_vocab, x), vocab_word(g_sort_vocab, y));
-}
-
 static uint32_t shape_bucket(const char *w)
 {
   unsigned char c = (unsigned char)w[0];
@@ -280,29 +275,31 @@ static void radix_sort32(uint32_t *a, size_t n)
 
 static void build_ppmi(const uint32_t *toks, size_t ntok, const uint32_t *rank,
                        const struct vocab *v, uint32_t nvoc, uint32_t nctx,
-                       struct csr *m)
+                       int win, double alpha, struct csr *m)
 {
-  uint32_t block = nctx + NBUCKET, cols = NPOS * block;
-  static const int offs[NPOS] = {-2, -1, 1, 2};
+  const int npos = 2 * win;
+  uint32_t block = nctx + NBUCKET, cols = (uint32_t)npos * block;
+  int offs[2 * MAXWIN];
+  for (int p = 0; p < win; p++) {
+    offs[p] = p - win;              /* -win .. -1 */
+    offs[win + p] = p + 1;          /* +1 .. +win */
+  }
   if ((uint64_t)nvoc * cols >= UINT32_MAX) die("vocabulary too large");
-  uint32_t *keys = xmalloc(ntok * NPOS * sizeof *keys);
+  uint32_t *keys = xmalloc(ntok * npos * sizeof *keys);
   size_t nk = 0;
   for (size_t i = 0; i < ntok; i++) {
     if (toks[i] == BOUNDARY) continue;
     uint32_t r = rank[toks[i]];
     if (r >= nvoc) continue;
-    for (int p = 0; p < NPOS; p++) {
-      long j = (long)i + offs[p];
-      uint32_t c;
-      if (j < 0 || (size_t)j >= ntok || toks[j] == BOUNDARY) {
-        c = nctx;                       /* boundary */
-      } else {
-        /* an offset of 2 across a line end sees the boundary first */
-        if (offs[p] == -2 && toks[i - 1] == BOUNDARY) c = nctx;
-        else if (offs[p] == 2 && toks[i + 1] == BOUNDARY) c = nctx;
-        else {
+    for (int p = 0; p < npos; p++) {
+      long j = (long)i + offs[p], step = offs[p] < 0 ? -1 : 1;
+      uint32_t c = nctx;                /* boundary */
+      for (long q = (long)i + step;; q += step) {
+        if (q < 0 || (size_t)q >= ntok || toks[q] == BOUNDARY) break;
+        if (q == j) {
           uint32_t rr = rank[toks[j]];
           c = rr < nctx ? rr : nctx + shape_bucket(vocab_word(v, toks[j]));
+          break;
         }
       }
       keys[nk++] = r * cols + (uint32_t)p * block + c;
@@ -338,17 +335,17 @@ static void build_ppmi(const uint32_t *toks, size_t ntok, const uint32_t *rank,
 
   /* PPMI with smoothed context distribution, per offset block */
   double *colpow = xcalloc(cols, sizeof *colpow);
-  double blocksum[NPOS] = {0};
+  double blocksum[2 * MAXWIN] = {0};
   for (uint32_t c = 0; c < cols; c++) {
-    colpow[c] = pow(colsum[c], 0.75);
+    colpow[c] = pow(colsum[c], alpha);
     blocksum[c / block] += colpow[c];
   }
   for (uint32_t r = 0; r < nvoc; r++) {
     for (size_t k = m->start[r]; k < m->start[r + 1]; k++) {
       uint32_t c = m->col[k];
-      /* row total per block = rowsum / NPOS (each token adds one per block) */
+      /* row total per block = rowsum / npos (each token adds one per block) */
       double pmi = log((double)m->val[k] * blocksum[c / block] /
-                       ((rowsum[r] / NPOS) * colpow[c]));
+                       ((rowsum[r] / npos) * colpow[c]));
       m->val[k] = pmi > 0 ? (float)pmi : 0.0f;
     }
   }
@@ -462,7 +459,7 @@ static void jacobi(double *a, uint32_t n, double *vv, double *w)
 }
 
 /* Word vectors (rows x dim, row-major floats, L2-normalised). */
-static float *svd_vectors(const struct csr *m, uint32_t dim)
+static float *svd_vectors(const struct csr *m, uint32_t dim, double power)
 {
   uint32_t L = dim + 20;
   size_t R = m->rows, C = m->cols;
@@ -502,7 +499,7 @@ static float *svd_vectors(const struct csr *m, uint32_t dim)
   float *vec = xmalloc(R * dim * sizeof *vec);
   double *scale = xmalloc(dim * sizeof *scale);
   for (uint32_t d = 0; d < dim; d++)
-    scale[d] = pow(fmax(w[ord[d]], 0), 0.25);  /* S^0.5 */
+    scale[d] = pow(fmax(w[ord[d]], 0), power / 2);  /* S^power */
   for (size_t r = 0; r < R; r++) {
     double nrm = 0;
     float *out = vec + r * dim;
@@ -580,24 +577,48 @@ static uint32_t *kmeans(const float *x, uint32_t n, uint32_t dim, uint32_t k,
   }
   uint32_t *size = xmalloc(k * sizeof *size);
   double *sum = xmalloc((size_t)k * dim * sizeof *sum);
+  /* centroids transposed (dim x k) so the scoring loop runs over clusters,
+   * which vectorises without reassociating sums; 4 points share a pass */
+  float *ct = xmalloc((size_t)k * dim * sizeof *ct);
+  float *sc = xmalloc(4 * (size_t)k * sizeof *sc);
   for (long it = 0; it < iters; it++) {
     uint32_t changed = 0;
     double obj = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      const float *xi = x + (size_t)i * dim;
-      float best = -2;
-      uint32_t bc = 0;
-      for (uint32_t c = 0; c < k; c++) {
-        float s = dotf(xi, cent + (size_t)c * dim, dim);
-        if (s > best) {
-          best = s;
-          bc = c;
+    for (uint32_t c = 0; c < k; c++)
+      for (uint32_t d = 0; d < dim; d++)
+        ct[(size_t)d * k + c] = cent[(size_t)c * dim + d];
+    for (uint32_t i0 = 0; i0 < n; i0 += 4) {
+      uint32_t nb = n - i0 < 4 ? n - i0 : 4;
+      float *s0 = sc, *s1 = sc + k, *s2 = sc + 2 * (size_t)k, *s3 = sc + 3 * (size_t)k;
+      memset(sc, 0, 4 * (size_t)k * sizeof *sc);
+      for (uint32_t d = 0; d < dim; d++) {
+        const float *row = ct + (size_t)d * k;
+        float x0 = x[(size_t)i0 * dim + d];
+        float x1 = nb > 1 ? x[(size_t)(i0 + 1) * dim + d] : 0;
+        float x2 = nb > 2 ? x[(size_t)(i0 + 2) * dim + d] : 0;
+        float x3 = nb > 3 ? x[(size_t)(i0 + 3) * dim + d] : 0;
+        for (uint32_t c = 0; c < k; c++) {
+          float r = row[c];
+          s0[c] += x0 * r;
+          s1[c] += x1 * r;
+          s2[c] += x2 * r;
+          s3[c] += x3 * r;
         }
       }
-      if (it == 0 || asg[i] != bc) changed++;
-      asg[i] = bc;
-      d2[i] = 1 - best;
-      obj += best;
+      for (uint32_t b = 0; b < nb; b++) {
+        const float *sb = sc + (size_t)b * k;
+        uint32_t i = i0 + b, bc = 0;
+        float best = sb[0];
+        for (uint32_t c = 1; c < k; c++)
+          if (sb[c] > best) {
+            best = sb[c];
+            bc = c;
+          }
+        if (it == 0 || asg[i] != bc) changed++;
+        asg[i] = bc;
+        d2[i] = 1 - best;
+        obj += best;
+      }
     }
     memset(size, 0, k * sizeof *size);
     memset(sum, 0, (size_t)k * dim * sizeof *sum);
@@ -628,6 +649,8 @@ static uint32_t *kmeans(const float *x, uint32_t n, uint32_t dim, uint32_t k,
   free(d2);
   free(size);
   free(sum);
+  free(ct);
+  free(sc);
   return asg;
 }
 
@@ -796,7 +819,8 @@ static void usage(void)
 {
   fprintf(stderr,
           "usage: clusters [--min-count N] [--contexts N] [--k N] [--dim N]\n"
-          "                [--iters N] [--seed N] [--probe WORD]... CORPUS OUT\n");
+          "                [--iters N] [--seed N] [--window 1..4] [--alpha F]\n"
+          "                [--power F] [--probe WORD]... CORPUS OUT\n");
   exit(2);
 }
 
@@ -809,6 +833,15 @@ static long num_arg(const char *s)
   return v;
 }
 
+static double real_arg(const char *s)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || *end || v < 0 || v > 4) usage();
+  return v;
+}
+
 int main(int argc, char **argv)
 {
   struct opts o = {0};
@@ -818,6 +851,9 @@ int main(int argc, char **argv)
   o.dim = 200;
   o.iters = 25;
   o.seed = 1;
+  o.window = 2;
+  o.alpha = 0.75;
+  o.power = 0.5;
   int npos = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -829,6 +865,9 @@ int main(int argc, char **argv)
       else if (!strcmp(a, "--dim")) o.dim = num_arg(v);
       else if (!strcmp(a, "--iters")) o.iters = num_arg(v);
       else if (!strcmp(a, "--seed")) o.seed = (uint64_t)num_arg(v);
+      else if (!strcmp(a, "--window")) o.window = num_arg(v);
+      else if (!strcmp(a, "--alpha")) o.alpha = real_arg(v);
+      else if (!strcmp(a, "--power")) o.power = real_arg(v);
       else if (!strcmp(a, "--probe") && o.nprobe < 32) o.probe[o.nprobe++] = v;
       else usage();
     } else if (npos == 0) {
@@ -841,7 +880,7 @@ int main(int argc, char **argv)
       usage();
     }
   }
-  if (npos != 2) usage();
+  if (npos != 2 || o.window > MAXWIN) usage();
   rng_state = o.seed;
   double t0 = now();
 
@@ -864,12 +903,13 @@ int main(int argc, char **argv)
   fprintf(stderr, "clusters: %zu tokens, %u types, %u with count >= %ld, "
           "%u context words (%.1fs)\n", ntok, v.n, nvoc, o.min_count, nctx,
           now() - t0);
-  if (nvoc < 2 || dim + 20 > NPOS * (nctx + NBUCKET)) die("corpus too small");
+  if (nvoc < 2 || dim + 20 > 2 * o.window * (nctx + NBUCKET))
+    die("corpus too small");
 
   struct csr m;
-  build_ppmi(toks, ntok, rank, &v, nvoc, nctx, &m);
+  build_ppmi(toks, ntok, rank, &v, nvoc, nctx, (int)o.window, o.alpha, &m);
   fprintf(stderr, "clusters: PPMI done (%.1fs)\n", now() - t0);
-  float *vec = svd_vectors(&m, dim);
+  float *vec = svd_vectors(&m, dim, o.power);
   fprintf(stderr, "clusters: SVD done (%.1fs)\n", now() - t0);
   float *cent = xmalloc((size_t)k * dim * sizeof *cent);
   uint32_t *asg = kmeans(vec, nvoc, dim, k, o.iters, cent);
@@ -891,10 +931,9 @@ int main(int argc, char **argv)
   for (int i = 0; i < o.nprobe; i++)
     probe(o.probe[i], &v, byrank, rank, nvoc, vec, dim, asg, leafpath);
 
-  /* output sorted by word */
-  uint32_t *out = xmalloc(nvoc * sizeof *out);
-  memcpy(out, byrank, nvoc * sizeof *out);
-  qsort(out, nvoc, sizeof *out, by_word);
+  /* output by decreasing count, then word: a loader that folds case and
+   * keeps the first entry per folded key gets the most frequent casing */
+  const uint32_t *out = byrank;
   FILE *f = fopen(o.out, "w");
   if (!f) {
     fprintf(stderr, "clusters: %s: %s\n", o.out, strerror(errno));

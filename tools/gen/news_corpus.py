@@ -6,8 +6,11 @@ kept, punctuation split off.  Sources (read-only, under /work/shared/data):
   news/bbc/<cat>/NNN.txt          BBC 2004-05 articles (UTF-8; one file latin-1)
   news/reuters21578/reut2-*.sgm   Reuters-21578 TITLE, DATELINE, BODY (latin-1)
   ner/conll2003/eng.train, eng.testa   tokens only; the NER labels are ignored
+  ner/gmb/ner_dataset.csv.zip     GMB (Voice of America news) tokens only; tags ignored
+  quotes/polnear/data/train/text  PolNeAR training articles (2016 US news), text only
 The output is a build artefact (the texts belong to their publishers): never
-commit it.  Usage: news_corpus.py [--data DIR] OUT
+commit it.  Usage: news_corpus.py [--data DIR] [--sources a,b,...] OUT
+(sources: bbc reuters conll gmb polnear; default all)
 """
 import glob
 import html
@@ -97,20 +100,57 @@ def conll(f, root):
             f.write(" ".join(sent) + "\n")
 
 
+def gmb(f, root):
+    import csv
+    import io
+    import zipfile
+    z = zipfile.ZipFile(os.path.join(root, "ner/gmb/ner_dataset.csv.zip"))
+    name = [n for n in z.namelist() if n.endswith(".csv")][0]
+    text = io.TextIOWrapper(z.open(name), encoding="cp1252", errors="replace", newline="")
+    rd = csv.reader(text)
+    next(rd)
+    sent = []
+    for row in rd:
+        if len(row) < 2:
+            continue
+        if row[0].startswith("Sentence:") and sent:
+            f.write(" ".join(sent) + "\n")
+            sent = []
+        w = row[1].strip()
+        if w and " " not in w:
+            sent.append(w)        # word column only; POS and NER tag dropped
+    if sent:
+        f.write(" ".join(sent) + "\n")
+
+
+def polnear(f, root):
+    for path in sorted(glob.glob(os.path.join(root, "quotes/polnear/data/train/text/*.txt"))):
+        with open(path, encoding="utf-8", errors="replace") as t:
+            for para in t:
+                if para.strip():
+                    emit(f, para)
+
+
+SOURCES = {"bbc": bbc, "reuters": reuters, "conll": conll, "gmb": gmb, "polnear": polnear}
+
+
 def main(argv):
     root = "/work/shared/data"
     args = argv[1:]
     if len(args) >= 2 and args[0] == "--data":
         root = args[1]
         args = args[2:]
-    if len(args) != 1:
+    names = list(SOURCES)
+    if len(args) >= 2 and args[0] == "--sources":
+        names = args[1].split(",")
+        args = args[2:]
+    if len(args) != 1 or any(n not in SOURCES for n in names):
         sys.stderr.write(__doc__)
         return 2
     os.makedirs(os.path.dirname(os.path.abspath(args[0])), exist_ok=True)
     with open(args[0], "w", encoding="utf-8") as f:
-        bbc(f, root)
-        reuters(f, root)
-        conll(f, root)
+        for n in names:
+            SOURCES[n](f, root)
     return 0
 
 
