@@ -56,7 +56,7 @@ enum {
   T_SSP2, T_BIGL, T_BIGR, T_SS3, T_SSSTART, T_CAPSSENT, T_CLUS,
   T_CLUSM1 = T_CLUS + 4, T_CLUSP1 = T_CLUSM1 + 2, T_GAZ = T_CLUSP1 + 2,
   T_GAZM1, T_GAZP1, T_DOC, T_DOCM1, T_DOCP1, T_LOWM1_SS, T_SS_LOWP1,
-  T_CLUS_SS, T_LEN, T_FLAGS3, T_LBL, T_LBLENT
+  T_CLUS_SS, T_LEN, T_FLAGS3, T_LBL, T_LBLENT, T_GAZCTX
 };
 
 static const unsigned clus_pref[4] = {4, 6, 10, 20};
@@ -624,10 +624,18 @@ void dl__ner_sent_feats(struct dl__ner_ws *ws, const struct dl__ner_lex *lx,
       }
     }
     if (t->gaz) {
-      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 6 - DL__NER_LBLF; b++)
+      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 8 - DL__NER_LBLF; b++)
         if (t->gaz & (1u << b)) ADD(fh2(T_GAZ, b, cflags & NF_CAPSSENT));
     }
     if (i > 0 && ti[i - 1].gaz) ADD(fh(T_GAZM1, ti[i - 1].gaz));
+    /* A capitalized word before a capitalized gazetteer word ("Orthodox
+    ** Church", "Foreign Ministry"; "Fethullah Gulen"): the categories of
+    ** the next word, seen from this one and from it. */
+    if (i + 1 < n && ti[i + 1].gaz && (fl & NF_CAP) &&
+        (ti[i + 1].flags & NF_CAP))
+      ADD(fh2(T_GAZCTX, ti[i + 1].gaz, 1));
+    if (i > 0 && t->gaz && (fl & NF_CAP) && (ti[i - 1].flags & NF_CAP))
+      ADD(fh2(T_GAZCTX, t->gaz, 2));
     if (i + 1 < n && ti[i + 1].gaz) ADD(fh(T_GAZP1, ti[i + 1].gaz));
     if (fl & NF_LETTER) {
       ADD(fh2(T_DOC, t->docf & 7u, cflags));
