@@ -111,6 +111,18 @@ if run bad8c annotate --offsets chars --fields encoding,tokens "$TMP/bad8.txt"; 
   eq "invalid UTF-8, chars: spans within the code-point length" \
     "$(jc bad8c -l -n $((len - 1)) >/dev/null && echo ok)" ok
 fi
+# More bad bytes than the record lists (1,000): the count stays exact, and
+# code-point offsets after them stay right (they were once counted from
+# the capped list).
+head -c 1500 /dev/zero | tr '\0' '\200' >"$TMP/many.txt"
+printf ' word.\n' >>"$TMP/many.txt"
+if run many annotate --offsets chars --fields encoding,tokens "$TMP/many.txt"; then
+  eq "1,500 bad bytes: exit 0" "$RC" 0
+  eq "1,500 bad bytes: exact count, 1,000 spans listed" \
+    "$(jc many -l -n 1507 encoding.invalid_bytes encoding.spans.#)" "1500	1000"
+  check "1,500 bad bytes: 'word' at code point 1501" \
+    grep -q '{"start":1501,"end":1505}' "$TMP/many.out"
+fi
 # Invalid UTF-8 inside a JSONL line is invalid JSON: an error record.
 printf '{"id":"a","text":"caf\xe9"}\n{"id":"b","text":"ok."}\n' >"$TMP/bad8.jsonl"
 if run bad8j annotate "$TMP/bad8.jsonl"; then

@@ -416,6 +416,71 @@ static void t_model_load_missing_dir(void)
   dl_model_destroy(m);
 }
 
+static char *read_all(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+  if (!f) return NULL;
+  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0 || !(buf = malloc((size_t)n + 1))) {
+    fclose(f);
+    return NULL;
+  }
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    fclose(f);
+    return NULL;
+  }
+  fclose(f);
+  buf[n] = 0;
+  *len = (size_t)n;
+  return buf;
+}
+
+/* A dl_doc owns its memory: it does not change when the annotator goes on
+** to other documents, and it outlives its annotator and its model. */
+static void t_doc_lifetime(void)
+{
+  const char *dir = getenv("DATELINE_MODEL_DIR");
+  dl_model *m = NULL;
+  dl_annotator *a = NULL;
+  dl_doc *d1 = NULL, *d2 = NULL;
+  dl_input in;
+  size_t len;
+  char *text = read_all("examples/karlov-funeral.txt", &len);
+  char *ref = NULL, *js = NULL, *js2 = NULL;
+  T_OK(text != NULL);
+  T_EQ_INT(dl_model_load(dir ? dir : "models", NULL, &m, NULL), DL_OK);
+  T_EQ_INT(dl_annotator_create(m, &a, NULL), DL_OK);
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = len;
+  T_EQ_INT(dl_annotate(a, &in, DL_FIELDS_ALL, &d1, NULL), DL_OK);
+  T_EQ_INT(dl_doc_to_json(d1, DL_JSON_CHARS, DL_FIELDS_ALL, &ref, NULL),
+           DL_OK);
+  /* The input buffer may change or go away after dl_annotate. */
+  memset(text, 'x', len);
+  in.text = "Another text. With two sentences, said Mr. Smith in Paris.";
+  in.len = strlen(in.text);
+  T_EQ_INT(dl_annotate(a, &in, DL_FIELDS_ALL, &d2, NULL), DL_OK);
+  dl_annotator_destroy(a);
+  dl_model_destroy(m);
+  T_EQ_INT(dl_doc_to_json(d1, DL_JSON_CHARS, DL_FIELDS_ALL, &js, NULL),
+           DL_OK);
+  T_EQ_STR(js, ref);
+  T_EQ_INT(dl_doc_to_json(d2, DL_JSON_PRETTY, DL_FIELDS_ALL, &js2, NULL),
+           DL_OK);
+  T_OK(strstr(js2, "\"sentences\"") != NULL);
+  T_OK(dl_doc_count(d1, DL_KIND_SENTENCE) > 10);
+  dl_free(js);
+  dl_free(js2);
+  dl_free(ref);
+  dl_doc_destroy(d2);
+  dl_doc_destroy(d1);
+  free(text);
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(A);
@@ -438,6 +503,7 @@ static const t_case cases[] = {
     {"limits", t_limits},
     {"version", t_version},
     {"model_load_missing_dir", t_model_load_missing_dir},
+    {"doc_lifetime", t_doc_lifetime},
     {"teardown", t_teardown},
     {NULL, NULL},
 };
