@@ -236,7 +236,7 @@ static void eval_ud(const char *path, int show)
   static char line[1 << 16];
   struct doc x;
   struct counts c;
-  size_t sent_start = 0, cursor = 0, range_end = 0;
+  size_t sent_start = 0, cursor = 0;
   if (!f) die("cannot open the CoNLL-U file");
   memset(&x, 0, sizeof x);
   memset(&c, 0, sizeof c);
@@ -254,7 +254,6 @@ static void eval_ud(const char *path, int show)
       }
       sent_start = x.len;
       cursor = sent_start;
-      range_end = 0;
       add(&x, line + 9, n - 9);
       continue;
     }
@@ -273,7 +272,6 @@ static void eval_ud(const char *path, int show)
       if (strchr(line, '.')) continue; /* empty node */
       fl = strlen(form);
       if (strchr(line, '-')) continue; /* multiword range: use its words */
-      (void)range_end;
       hit = strstr(x.text + cursor, form);
       if (!hit || (size_t)(hit - x.text) > cursor + 8) continue;
       add_tok(&x, (size_t)(hit - x.text), (size_t)(hit - x.text) + fl);

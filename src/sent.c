@@ -1,30 +1,39 @@
 /*
 ** sent.c -- the sentence splitter: d->tokens into d->sentences.
 **
-** A rule-based pass over the tokens (the tokenizer already decided which
-** periods belong to abbreviations). A sentence ends:
-**  - before a paragraph start (DL__TOK_PARA_START: a blank line, the start
-**    of a line in a one-paragraph-per-line text), always;
-**  - after . ! ? ?! and the like, together with the closing quotes and
-**    brackets that follow them ("...hand," Putin said. / ...said "no.")
-**    -- unless a lower-case word follows ("Why?" he asked; a missing
-**    space) or a comma-like mark does;
-**  - after an ellipsis only when a capitalised word (or an opening quote)
-**    follows;
+** A rule-based pass over the tokens; the tokenizer already decided which
+** periods belong to abbreviations and where lines and paragraphs start.
+** A sentence ends:
+**  - before a paragraph start (DL__TOK_PARA_START: a blank line, or a line
+**    start in a text that is not hard-wrapped), always;
+**  - after . ! ? ?! and the like, together with the closing quotes,
+**    closing brackets and smileys that follow them ("...hand," Putin
+**    said. / ...said "no.") -- unless a comma-like mark, punctuation glued
+**    to the mark ("Mo.-based"), another final mark (". . ." ends at the
+**    last one) or, after a closing quote, a lower-case word follows
+**    ("Why?" he asked). A lower-case word right after a bare mark starts a
+**    sentence (web text), unless no space separates them ("end.the");
+**  - after an ellipsis only when a capitalised word (or an opening quote
+**    or bracket before one) follows;
 **  - after an abbreviation or an initial (DL__TOK_ABBREV, the period is
 **    inside the token) only when the next token clearly starts a sentence:
 **    a capitalised closed-class word from the generated starter list ("in
-**    the U.S. The company...") -- never after a title ("Gen.", "Mr.") --,
-**    or any capitalised word after an abbreviation that the training data
-**    shows mostly sentence-final ("p.m."), or a line break;
-**  - at a line break after a short line without final punctuation that
-**    stands alone (a headline or a dateline in a text that keeps them on
-**    their own lines): DL__SENT_HEADLINE, which also marks any sentence
-**    that ends at a paragraph end without final punctuation;
-**  - after max_sentence_tokens tokens (DL__SENT_FORCED on the cut part).
-** A sentence spans from its first token's start to its last token's end.
-** Paragraphs are counted at DL__TOK_PARA_START tokens (d->n_paragraphs,
-** sentence.para).
+**    the U.S. The company...") -- never after a title ("Gen.", "Mr."), a
+**    hand list --, or, after an abbreviation that the training data shows
+**    mostly sentence-final ("p.m."), any capitalised word but a weekday, a
+**    month or a time zone ("5 p.m. Tuesday");
+**  - in hard-wrapped text, at a line break after a short line without
+**    final punctuation that stands alone (a headline or a dateline): the
+**    sentence so far is that one line, it does not end in a lower-case
+**    word, and a capitalised word or a number follows;
+**  - after max_sentence_tokens tokens (DL__SENT_FORCED on the cut part);
+**    closing marks never push a sentence past the limit.
+** DL__SENT_HEADLINE marks a sentence that ends at a line or paragraph
+** break without final punctuation. A sentence spans from its first
+** token's start to its last token's end, so its boundaries are token
+** boundaries. Paragraphs are counted at DL__TOK_PARA_START tokens
+** (d->n_paragraphs, sentence.para). The array is built in a->scratch[1]
+** and copied once into the document arena.
 */
 #include "internal.h"
 
