@@ -194,6 +194,11 @@ static bool scan(const dl_allocator *al, aw *w, const am *c,
         continue;
       }
     }
+    /* The number itself must not be part of a date ("$ 2016-12-22"). */
+    if (s != i || cur) {
+      while (*tx < ntx && txs[*tx].end <= t->start) (*tx)++;
+      if (*tx < ntx && txs[*tx].start < t->end) continue;
+    }
     /* The number. */
     if (t->kind == TX_NUM) {
       char sx[8];

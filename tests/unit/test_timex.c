@@ -192,6 +192,14 @@ static void t_bad(void)
     T_OK(!v || !strstr(v, "9999"));
   }
   dl_doc_destroy(d);
+  /* An amount never overlaps a date, even after a currency sign. */
+  d = run("It cost $ 2016-12-22 and \xC2\xA3" "22 week.", "2016-12-22", NULL);
+  T_OK(d != NULL);
+  for (size_t i = 0; i < d->n_amounts; i++)
+    for (size_t k = 0; k < d->n_timexes; k++)
+      T_OK(d->amounts[i].end <= d->timexes[k].start ||
+           d->timexes[k].end <= d->amounts[i].start);
+  dl_doc_destroy(d);
   /* Nothing but numbers. */
   big = malloc(n + 1);
   T_OK(big != NULL);
