@@ -83,7 +83,9 @@
 enum {
   DL__QF_UNCLOSED = 1u << 0,  /* region ended with its paragraph */
   DL__QF_INHERITED = 1u << 1, /* speaker taken from the previous quote */
-  DL__QF_MULTIPARA = 1u << 2  /* runs over several paragraphs */
+  DL__QF_MULTIPARA = 1u << 2, /* runs over several paragraphs */
+  DL__QF_SHARED = 1u << 3,    /* speaker of the quotation right after */
+  DL__QF_SUBJ = 1u << 4       /* speaker: the previous sentence's subject */
 };
 
 struct region {
@@ -722,6 +724,10 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
                                         "though", "if", "because", "since",
                                         "once", "asked", NULL};
   uint32_t lim;
+  /* Quoted words are not the subject: start after a leading quotation. */
+  while (i < te && (c->in_quote[i] != NONE || (c->t[i].flags & DL__TOK_QUOTE)))
+    i++;
+  ts = i;
   while (i < te && i < ts + 3 &&
          (!tword(c, i) || tis(c, i, "and") || tis(c, i, "but")))
     i++;
@@ -1162,8 +1168,17 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
       /* "...hand." Putin said. -- the next short sentence. */
       const dl__sentence *ns = &d->sentences[rs + 1];
       if (ns->para == d->sentences[rs].para &&
-          !(c->t[ns->tok_start].flags & DL__TOK_QUOTE))
+          !(c->t[ns->tok_start].flags & DL__TOK_QUOTE)) {
         have = cue_after(c, ns->tok_start, ns->tok_end, &cu, &sp);
+        /* Not when that cue opens a quotation of its own ("..." He
+        ** added, "..."; "..." Mr. Zahed said: "..."). */
+        for (uint32_t k = cu.e; have && k < ns->tok_end && k < cu.e + 3; k++)
+          if (c->t[k].flags & DL__TOK_QUOTE) {
+            have = false;
+            memset(&cu, 0, sizeof cu);
+            no_speaker(&sp);
+          }
+      }
     }
   }
   if (!have && !direct) {
@@ -1206,7 +1221,7 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     prev_subject(c, so_i - 1, so->para, &sp);
   if (sp.e) {
     set_speaker(c, q, &sp);
-    if (!have) q->flags |= DL__QF_INHERITED;
+    if (!have) q->flags |= DL__QF_INHERITED | DL__QF_SUBJ;
   } else if (!cu.e && *prev != NONE && c->q[*prev].spk_end) {
     /* No cue: the previous quotation's speaker, when it is in this
     ** paragraph or the one before. */
@@ -1347,6 +1362,49 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
 ** The stage
 ** ==================================================================== */
 
+/* True when view[a, b) holds nothing but white space, quote marks and
+** punctuation other than sentence-internal words: two quotations side by
+** side ("First." "Second," he said). */
+static bool only_marks(const struct ctx *c, uint32_t a, uint32_t b)
+{
+  const unsigned char *u = (const unsigned char *)c->d->view;
+  if (b < a || b - a > 16) return false;
+  for (uint32_t i = a; i < b;) {
+    int32_t cp;
+    size_t k = dl__utf8_decode(u, c->d->len, i, &cp);
+    if (!k) return false;
+    if (!dl__is_space(cp) && !dl__is_dquote(cp) && !dl__is_squote(cp) &&
+        cp != '.' && cp != ',' && cp != '!' && cp != '?' && cp != '`')
+      return false;
+    i += (uint32_t)k;
+  }
+  return true;
+}
+
+/* A quotation with no cue of its own, right before another quotation of
+** the same paragraph that has one, is by the same speaker ("First
+** sentence." "Second," Viguerie says.). Runs after the sort; walks back
+** so that a run of such quotations takes the cue of the last one. */
+static void share_forward(struct ctx *c)
+{
+  for (size_t i = c->nq - 1; i-- > 0;) {
+    dl__quote *q = &c->q[i];
+    const dl__quote *n = &c->q[i + 1];
+    if (q->cue_end || q->kind != DL__QUOTE_DIRECT ||
+        n->kind != DL__QUOTE_DIRECT || !n->spk_end)
+      continue;
+    if (q->spk_end && !(q->flags & DL__QF_SUBJ)) continue;
+    if (!n->cue_end && !(n->flags & DL__QF_SHARED)) continue;
+    if (!only_marks(c, q->end, n->start)) continue;
+    q->spk_start = n->spk_start;
+    q->spk_end = n->spk_end;
+    q->spk_entity = n->spk_entity;
+    q->spk_name = n->spk_name;
+    q->flags = (uint8_t)((q->flags & ~(DL__QF_INHERITED | DL__QF_SUBJ)) |
+                         DL__QF_SHARED);
+  }
+}
+
 static int cmp_quote(const void *a, const void *b)
 {
   const dl__quote *x = a, *y = b;
@@ -1405,6 +1463,7 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
   if (c.nq) {
     qsort(c.q, c.nq, sizeof *c.q, cmp_quote);
+    share_forward(&c);
     d->quotes = dl__arena_dup(&d->arena, c.q, c.nq * sizeof *c.q);
     if (!d->quotes) {
       rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
