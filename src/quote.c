@@ -534,6 +534,61 @@ static const char *span_str(struct ctx *c, uint32_t s, uint32_t e)
   return r;
 }
 
+/* The entity a definite title phrase refers to ("the foreign minister",
+** "Russia's president"): the PER entity most recently mentioned before
+** the phrase that holds a role ending in the phrase's head word. NONE
+** for an indefinite phrase ("a Kremlin spokesman": someone else). */
+static uint32_t role_link(const struct ctx *c, const struct speaker *sp)
+{
+  const dl_doc *d = c->d;
+  uint32_t h = sp->e - 1, best = NONE, at = c->t[sp->s].start, best_pos = 0;
+  const char *hw = tp(c, h);
+  size_t hn = tl(c, h);
+  if (sp->ment != NONE || sp->pron != NONE || sp->e - sp->s < 2) return NONE;
+  if (!tis(c, sp->s, "the") && !(c->t[sp->s + 1].flags & DL__TOK_CLITIC))
+    return NONE;
+  if (!dl__quote_noun_find(hw, hn)) return NONE;
+  for (size_t i = 0; i < d->n_entities && i < 1024; i++) {
+    const dl__entity *e = &d->entities[i];
+    bool has = false;
+    size_t lo = 0, hi = e->n_mentions;
+    uint32_t pos;
+    if (e->type != DL__ENT_PER || !e->n_mentions) continue;
+    for (uint32_t r = 0; r < e->n_roles && !has; r++) {
+      const char *t = e->roles[r].text, *w;
+      size_t n;
+      if (!t) continue;
+      w = strrchr(t, ' ');
+      w = w ? w + 1 : t;
+      n = strlen(w);
+      if (n != hn) continue;
+      has = true;
+      for (size_t k = 0; k < n && has; k++) {
+        char a = w[k], b = hw[k];
+        if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+        has = a == b;
+      }
+    }
+    if (!has) continue;
+    /* Its last mention before the phrase. */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (d->mentions[e->mentions[mid]].start < at)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (!lo) continue;
+    pos = d->mentions[e->mentions[lo - 1]].start;
+    if (best == NONE || pos > best_pos) {
+      best = (uint32_t)i;
+      best_pos = pos;
+    }
+  }
+  return best;
+}
+
 static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
 {
   const dl_doc *d = c->d;
@@ -555,6 +610,14 @@ static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
     }
     if (sp->pron != NONE) {
       q->spk_name = span_str(c, mm->tok_start, mm->tok_end);
+      return;
+    }
+  }
+  if (m == NONE && sp->pron == NONE) {
+    uint32_t e = role_link(c, sp);
+    if (e != NONE && d->entities[e].name) {
+      q->spk_entity = e;
+      q->spk_name = d->entities[e].name;
       return;
     }
   }
