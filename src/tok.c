@@ -1032,6 +1032,14 @@ static size_t do_punct(struct scan *s, size_t i, size_t lim)
     goto squote;
   case 0x2019:
   squote:
+    /* '90s, ’80s: a decade keeps its apostrophe (PTB). */
+    if ((s->space || !s->n) && e + 2 < lim && is_digit_at(s, e, lim) &&
+        is_digit_at(s, e + 1, lim) && (s->u[e + 2] == 's' ||
+                                       !is_word_at(s, e + 2, lim))) {
+      e += s->u[e + 2] == 's' && !is_word_at(s, e + 3, lim) ? 3 : 2;
+      f = DL__TOK_NUM | (s->u[e - 1] == 's' ? DL__TOK_WORD : 0u);
+      break;
+    }
     cl = clitic_after(s, i, e - i, lim);
     if (!s->space && s->n && (s->t[s->n - 1].flags & (DL__TOK_WORD |
                                                        DL__TOK_NUM))) {
@@ -1049,7 +1057,7 @@ static size_t do_punct(struct scan *s, size_t i, size_t lim)
         break;
       }
     }
-    /* "'90s", "'em": apostrophe before a word after a space. */
+    /* "'em", 'quoted': an apostrophe before a word after a space. */
     f = quote_flags(s, i, e - i, cp, lim);
     break;
   default:

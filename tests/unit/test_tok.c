@@ -47,6 +47,8 @@ static const struct {
     {"Putin\xe2\x80\x99s don\xe2\x80\x99t",
      "Putin \xe2\x80\x99s do n\xe2\x80\x99t"},
     {"O'Brien's rock'n'roll", "O'Brien 's rock'n'roll"},
+    {"the '90s and \xe2\x80\x99" "80s and '97 'quoted'",
+     "the '90s and \xe2\x80\x99" "80s and '97 ' quoted '"},
     {"DON'T", "DO N'T"},
     /* quotes and brackets */
     {"\"Quote,\" he said.", "\" Quote , \" he said ."},
