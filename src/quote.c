@@ -1139,6 +1139,33 @@ static void region_span(const struct ctx *c, const struct region *r,
   *e = c->t[last - 1].end;
 }
 
+/* A title in quote marks: a short run of capitalized words with no
+** sentence punctuation, after a possessive or a naming word ("ABC's
+** "Good Morning America"", "a show called "Morning Joe""). */
+static bool is_title(const struct ctx *c, const struct region *r,
+                     uint32_t words)
+{
+  static const char *const NAMING[] = {"on", "in", "of", "from", "by",
+                                       "called", "titled", "entitled",
+                                       "named", "dubbed", "read", "see",
+                                       "watch", "film", "book", "show",
+                                       "song", NULL};
+  static const char *const SMALL[] = {"a", "an", "the", "of", "and", "in",
+                                      "on", "for", "to", "at", "with", NULL};
+  uint32_t o = r->open;
+  if (words > 6 || o == 0) return false;
+  if (!(c->t[o - 1].flags & DL__TOK_CLITIC) && !tin(c, o - 1, NAMING))
+    return false;
+  for (uint32_t i = r->first; i < r->last; i++) {
+    if (tword(c, i)) {
+      if (!tcap(c, i) && !tin(c, i, SMALL)) return false;
+    } else if (tpunct(c, i, '.') || tpunct(c, i, '!') || tpunct(c, i, '?')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /* The paragraph of the quotation q (the sentence holding its start). */
 static uint32_t quote_para(const struct ctx *c, const dl__quote *q)
 {
@@ -1192,7 +1219,7 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
 
   memset(&cu, 0, sizeof cu);
   no_speaker(&sp);
-  if (words == 0) return;
+  if (words == 0 || is_title(c, r, words)) return;
   /* What precedes the quote in its sentence: nothing, a cue, or an
   ** earlier quote joined by "and" or a comma. */
   j = r->open;
