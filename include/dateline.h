@@ -352,6 +352,11 @@ DL_API void dl_ner_score(const char *const *gold, const char *const *pred,
 typedef struct dl_ner_train_opts {
   const char *const *train; /* CoNLL files (token first, tag last column) */
   size_t n_train;
+  /* Training files of another domain (wikigold): their tokens also train
+  ** domain-specific copies of every feature, which absorb that domain's
+  ** conventions; the model keeps only the shared weights. NULL ok. */
+  const char *const *aux;
+  size_t n_aux;
   const char *dev;          /* CoNLL file scored after each epoch; NULL ok */
   const char *out;          /* model file to write (required) */
   int epochs;               /* 0: 12 */

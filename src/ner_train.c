@@ -143,6 +143,7 @@ struct corpus {
   size_t n, cap;
   size_t *sent_end; /* token index */
   size_t n_sents, sent_cap;
+  size_t aux_tok;   /* tokens from here on come from auxiliary files */
   size_t *doc_sent; /* first sentence of each document */
   size_t n_docs, doc_cap;
   /* features */
@@ -351,14 +352,23 @@ static dl_status corpus_feats(struct corpus *c, const struct dl__ner_lex *lx,
       if (!dl__ner_ws_reserve(ws, e - b)) goto oom;
       dl__ner_sent_feats(ws, lx, bits, toks + b, e - b);
       if (!xgrow((void **)&c->rows, &cap_rows,
-                 c->n_rows + (e - b) * DL__NER_MAXF, sizeof *c->rows))
+                 c->n_rows + (e - b) * DL__NER_MAXF * 2, sizeof *c->rows))
         goto oom;
       for (size_t i = b; i < e; i++) {
         unsigned nf = ws->nf[i - b];
+        const uint32_t *r = ws->rows + (i - b) * DL__NER_MAXF;
         c->foff[i] = c->n_rows;
-        memcpy(c->rows + c->n_rows, ws->rows + (i - b) * DL__NER_MAXF,
-               nf * sizeof *c->rows);
+        memcpy(c->rows + c->n_rows, r, nf * sizeof *c->rows);
         c->n_rows += nf;
+        /* Auxiliary-domain tokens also carry a domain-specific copy of
+        ** each feature (Daume 2007, "frustratingly easy" adaptation): the
+        ** copies absorb that domain's conventions (Wikipedia's quoted
+        ** titles as MISC), the shared rows keep what carries over. Tagging
+        ** uses the shared rows only. */
+        if (i >= c->aux_tok)
+          for (unsigned k = 0; k < nf; k++)
+            c->rows[c->n_rows++] = (uint32_t)(
+                dl__ner_mix(r[k] + UINT64_C(0xA0C5D0A1)) >> (64 - bits));
       }
     }
   }
@@ -923,8 +933,14 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
     lx.gaz = gaz.slots;
     lx.gaz_mask = gaz.mask;
   }
+  tr.aux_tok = SIZE_MAX;
   for (size_t i = 0; i < opt->n_train; i++) {
     rc = corpus_read(&tr, opt->train[i], err);
+    if (rc) goto done;
+  }
+  if (opt->n_aux) tr.aux_tok = tr.n;
+  for (size_t i = 0; i < opt->n_aux; i++) {
+    rc = corpus_read(&tr, opt->aux[i], err);
     if (rc) goto done;
   }
   PROGRESS("train: %zu tokens, %zu sentences, %zu documents", tr.n,
@@ -938,7 +954,8 @@ DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err)
   rc = corpus_feats(&tr, &lx, bits, err);
   if (rc) goto done;
   if (opt->dev) {
-    rc = corpus_feats(&dv, &lx, bits, err);
+    dv.aux_tok = SIZE_MAX;
+  rc = corpus_feats(&dv, &lx, bits, err);
     if (rc) goto done;
   }
   PROGRESS("features: %.1f per token, %.1f s", (double)tr.n_rows / (double)(tr.n ? tr.n : 1),

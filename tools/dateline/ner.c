@@ -331,7 +331,8 @@ static void progress(void *ctx, const char *line)
 static int train_usage(void)
 {
   return cli_usage(
-      "usage: dateline train ner --train FILE [--train FILE...] [--dev FILE]\n"
+      "usage: dateline train ner --train FILE [--train FILE...]\n"
+      "         [--train-aux FILE...] [--dev FILE]\n"
       "         --out FILE [--epochs N] [--bits N] [--seed N]\n"
       "         [--clusters FILE] [--gaz DIR] [--one-pass]");
 }
@@ -339,29 +340,38 @@ static int train_usage(void)
 int cmd_train(int argc, char **argv)
 {
   dl_ner_train_opts t;
-  const char **train;
+  const char **train, **aux;
   dl_error err;
   int rc;
   if (argc < 1 || strcmp(argv[0], "ner") != 0) return train_usage();
   memset(&t, 0, sizeof t);
   train = calloc((size_t)argc + 1, sizeof *train);
-  if (!train) return CLI_EXIT_DATA;
+  aux = calloc((size_t)argc + 1, sizeof *aux);
+  if (!train || !aux) {
+    free(train);
+    free(aux);
+    return CLI_EXIT_DATA;
+  }
   for (int i = 1; i < argc; i++) {
     const char *f = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     char *end;
     if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
       free(train);
+      free(aux);
       train_usage();
       return 0;
     }
     if (!v && strcmp(f, "--one-pass") != 0) {
       free(train);
+      free(aux);
       return train_usage();
     }
     i++;
     if (strcmp(f, "--train") == 0) {
       train[t.n_train++] = v;
+    } else if (strcmp(f, "--train-aux") == 0) {
+      aux[t.n_aux++] = v;
     } else if (strcmp(f, "--dev") == 0) {
       t.dev = v;
     } else if (strcmp(f, "--out") == 0) {
@@ -380,6 +390,7 @@ int cmd_train(int argc, char **argv)
       x = strtol(v, &end, 10);
       if (errno || *end || x < 1 || x > 1000) {
         free(train);
+      free(aux);
         return cli_usage("%s takes a number from 1 to 1000", f);
       }
       if (f[2] == 'e') t.epochs = (int)x;
@@ -387,17 +398,21 @@ int cmd_train(int argc, char **argv)
       else t.seed = (unsigned)x;
     } else {
       free(train);
+      free(aux);
       return cli_usage("train ner: unknown flag '%s'", f);
     }
   }
   if (!t.n_train || !t.out) {
     free(train);
+      free(aux);
     return train_usage();
   }
   t.train = train;
+  t.aux = aux;
   t.progress = progress;
   rc = dl_ner_train(&t, &err) == DL_OK ? 0 : CLI_EXIT_DATA;
   if (rc) cli_warn(NULL, 0, "%s", err.msg);
   free(train);
+  free(aux);
   return rc;
 }
