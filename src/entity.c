@@ -1090,7 +1090,20 @@ bool dl__ent_scan_nominals(struct dl__ews *ws, dl__nominal_fn fn, void *ctx)
       uint32_t e = w[i + k - 1].e, s = w[0].s;
       e -= poss_len(d, w[i + k - 1].s, e);
       while (e > s && d->view[e - 1] == '.') e--;
-      if (!fn(ctx, s, e, head)) return false;
+      size_t first = t;
+      bool initial;
+      /* "Russia" + "'s" or "Russia" + "'" + "s": the phrase starts at the
+      ** possessor. */
+      while (first > 0 && d->tokens[first - 1].end == d->tokens[first].start &&
+             t - first < 2 &&
+             (d->view[d->tokens[first].start] == '\'' ||
+              (unsigned char)d->view[d->tokens[first].start] == 0xE2 ||
+              (d->tokens[first].end - d->tokens[first].start == 1 &&
+               d->view[d->tokens[first].start] == 's')))
+        first--;
+      initial = d->tokens[t].sent < d->n_sentences &&
+                d->sentences[d->tokens[t].sent].tok_start == first;
+      if (!fn(ctx, s, e, head, initial)) return false;
       done = w[i + k - 1].e;
     }
   }

@@ -73,9 +73,10 @@ bool dl__ews_push_mention(struct dl__ews *ws, uint32_t s, uint32_t e,
 ** straightened) to b. */
 bool dl__ent_display(const dl_doc *d, dl__buf *b, uint32_t s, uint32_t e);
 /* The nominal-mention scan ("the president") used by entity_cluster.c:
-** calls fn for each candidate in text order. */
+** calls fn for each candidate in text order; initial: the phrase (with its
+** "the" or "Russia's") opens its sentence. */
 typedef bool (*dl__nominal_fn)(void *ctx, uint32_t s, uint32_t e,
-                               uint16_t head);
+                               uint16_t head, bool initial);
 bool dl__ent_scan_nominals(struct dl__ews *ws, dl__nominal_fn fn, void *ctx);
 /* Is the word at view[s..e) capitalized (or in a caseless script)? */
 bool dl__ent_word_cap(const dl_doc *d, uint32_t s, uint32_t e);

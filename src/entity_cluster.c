@@ -84,6 +84,8 @@ struct cl {
   uint32_t *holders; /* HOLD per lexicon entry + count */
   uint32_t *lastpos;
   size_t sweep;      /* next mention of the nominal sweep */
+  uint32_t subj_ent;  /* last PER subject seen by the sweep */
+  uint32_t subj_sent; /* and its sentence */
   size_t n0;         /* mentions before the sweep added any */
   uint32_t *rs;      /* role spans, sorted: s, e pairs */
   uint32_t *rmax;    /* prefix max of role ends */
@@ -584,6 +586,19 @@ static bool resolve(struct cl *c)
 ** Titles: "the president" refers back to a holder of the title
 ** ==================================================================== */
 
+static uint32_t sent_of(const dl_doc *d, uint32_t p)
+{
+  size_t a = 0, b = d->n_sentences;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (d->sentences[mid].end <= p)
+      a = mid + 1;
+    else
+      b = mid;
+  }
+  return (uint32_t)a;
+}
+
 static uint32_t pick_holder(struct cl *c, uint16_t head)
 {
   const uint32_t *h = c->holders + (size_t)head * (HOLD + 1);
@@ -622,6 +637,10 @@ static void sweep_to(struct cl *c, uint32_t pos)
       m->ent = pick_holder(c, m->head);
     if (m->ent == DL__NONE32) continue;
     c->lastpos[m->ent] = m->s;
+    if ((m->flags & DL__EM_SUBJECT) && c->e[m->ent].type == DL__ENT_PER) {
+      c->subj_ent = m->ent;
+      c->subj_sent = sent_of(c->d, m->s);
+    }
     for (uint32_t r = m->role; r != DL__NONE32; r = ws->r[r].next)
       if (ws->r[r].head) holder_add(c, ws->r[r].head, m->ent);
   }
@@ -652,13 +671,36 @@ static bool overlaps(const struct cl *c, uint32_t s, uint32_t e)
   return a > 0 && c->rmax[a - 1] > s;
 }
 
-static bool on_nominal(void *ctx, uint32_t s, uint32_t e, uint16_t head)
+/* Does entity ent hold a title other than head? */
+static bool holds_other(const struct cl *c, uint32_t ent, uint16_t head)
+{
+  size_t nlex = dl__roles_count() + 1;
+  for (size_t h = 1; h < nlex; h++) {
+    const uint32_t *l = c->holders + h * (HOLD + 1);
+    if (h == head) continue;
+    for (uint32_t k = 0; k < l[0]; k++)
+      if (l[1 + k] == ent) return true;
+  }
+  return false;
+}
+
+static bool on_nominal(void *ctx, uint32_t s, uint32_t e, uint16_t head,
+                       bool initial)
 {
   struct cl *c = ctx;
-  uint32_t ent;
+  uint32_t ent, sn;
   sweep_to(c, s);
   if (overlaps(c, s, e)) return true;
   ent = pick_holder(c, head);
+  if (ent == DL__NONE32 && initial && c->subj_ent != DL__NONE32 &&
+      (sn = sent_of(c->d, s)) > 0 && c->subj_sent == sn - 1 &&
+      !holds_other(c, c->subj_ent, head)) {
+    /* Elegant variation: "Vladimir Putin was among the mourners... /
+    ** Russia's president has promised retribution". The subject of the
+    ** sentence before, with no other title, is the likely holder. */
+    ent = c->subj_ent;
+    holder_add(c, head, ent);
+  }
   if (ent == DL__NONE32) return true;
   if (!dl__ews_push_mention(c->ws, s, e, c->e[ent].type, DL__MEN_NOMINAL,
                             ent))
@@ -694,6 +736,7 @@ static bool nominals(struct cl *c)
                    : c->rs[2 * r + 1];
   c->n0 = ws->n;
   c->sweep = 0;
+  c->subj_ent = DL__NONE32;
   if (!dl__ent_scan_nominals(ws, on_nominal, c)) return false;
   sweep_to(c, UINT32_MAX);
   /* A title-only mention nothing earlier holds: a capitalized one is a
@@ -721,19 +764,6 @@ static int cmp_emen(const void *a, const void *b)
   const struct dl__emen *x = a, *y = b;
   if (x->s != y->s) return x->s < y->s ? -1 : 1;
   return x->e < y->e ? -1 : x->e > y->e;
-}
-
-static uint32_t sent_of(const dl_doc *d, uint32_t p)
-{
-  size_t a = 0, b = d->n_sentences;
-  while (a < b) {
-    size_t mid = a + (b - a) / 2;
-    if (d->sentences[mid].end <= p)
-      a = mid + 1;
-    else
-      b = mid;
-  }
-  return (uint32_t)a;
 }
 
 static void tok_range(const dl_doc *d, uint32_t s, uint32_t e, uint32_t *ts,

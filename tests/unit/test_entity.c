@@ -468,6 +468,38 @@ static void t_title_noun_link(void)
   dl_doc_destroy(d);
 }
 
+static void t_elegant_variation(void)
+{
+  char b[64];
+  dl_doc *d = doc("Vladimir Putin was among the mourners. Russia's president "
+                  "promised retribution. Sergei Lavrov, the foreign minister, "
+                  "spoke. The president listened.");
+  const dl__entity *e;
+  T_OK(d);
+  T_OK(men(d, "Vladimir Putin", 0, DL__ENT_PER));
+  T_OK(men(d, "Russia", 0, DL__ENT_LOC));
+  T_OK(men(d, "Sergei Lavrov", 0, DL__ENT_PER));
+  T_EQ_INT(run(d), DL_OK);
+  e = ent(d, "Vladimir Putin");
+  T_OK(e);
+  /* The subject of the sentence before, untitled, is Russia's president;
+  ** Lavrov, subject before "The president", holds another title. Yet
+  ** Putin now holds "president", so the second one is his too. */
+  T_EQ_INT(e->n_mentions, 3);
+  T_EQ_STR(mtext(d, e, 1, b, sizeof b), "president");
+  T_OK(d->mentions[e->mentions[1]].flags & DL__MEN_NOMINAL);
+  T_EQ_INT(ent(d, "Sergei Lavrov")->n_mentions, 1);
+  dl_doc_destroy(d);
+  d = doc("Sergei Lavrov, the foreign minister, spoke. The president "
+          "listened.");
+  T_OK(d);
+  T_OK(men(d, "Sergei Lavrov", 0, DL__ENT_PER));
+  T_EQ_INT(run(d), DL_OK);
+  T_EQ_INT(d->n_entities, 1);
+  T_EQ_INT(d->entities[0].n_mentions, 1); /* not the president */
+  dl_doc_destroy(d);
+}
+
 static void t_title_only(void)
 {
   dl_doc *d = doc("The Pope arrived. Stephen King wrote. King said yes. "
@@ -921,6 +953,7 @@ static const t_case cases[] = {
     {"roles_before", t_roles_before},
     {"appositives", t_appositives},
     {"title_noun_link", t_title_noun_link},
+    {"elegant_variation", t_elegant_variation},
     {"title_only", t_title_only},
     {"only_junk", t_only_junk},
     {"edge_dots", t_edge_dots},

@@ -144,6 +144,9 @@ static void t_people(void)
   e = find("Andrei Karlov");
   T_EQ_INT(mentions_with(e, "Karlov") + mentions_with(e, "Andrei Karlov"),
            in_text("Karlov"));
+  /* "Russia's president" in the sentence after the one Putin opens. */
+  T_EQ_INT(mentions_with(e, "president"), 0);
+  T_EQ_INT(mentions_with(find("Vladimir Putin"), "president"), 1);
   T_EQ_INT(mentions_with(find("Sergei Lavrov"), "Lavrov"), 1);
   T_EQ_INT(mentions_with(find("Fethullah Gulen"), "Gulen"), 1);
   if (find("Alexei Nikolsky") == NULL)
