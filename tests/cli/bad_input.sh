@@ -222,6 +222,13 @@ if run missing annotate "$TMP/nope.txt" "$TMP/good.txt" "$TMP"; then
     "$(jc missing -l error.code | tr '\n' ' ')" "io MISSING io "
 fi
 
+# ---- output that cannot be written -------------------------------------
+if [ -w /dev/full ]; then
+  "$DL" annotate "$TMP/good.txt" >/dev/full 2>"$TMP/full.err"
+  eq "stdout full: exit 1" "$?" 1
+  check "stdout full: says so" grep -q 'writing output' "$TMP/full.err"
+fi
+
 # ---- usage errors: exit 2, nothing on stdout ---------------------------
 usage() { # NAME ARGS...
   local n=$1
