@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.c tests/unit/t.h $(STATIC)
 
 all: $(EVAL_BIN)
 
-$(BUILD)/bench/%: bench/%.c $(STATIC)
+$(BUILD)/bench/%: bench/%.c $(wildcard bench/*.h) $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
 

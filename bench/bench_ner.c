@@ -18,56 +18,12 @@
 ** The last line is machine readable for bench/bench_ner.sh:
 **   RESULT tool=dateline-api f1=.. tps=.. rss_kb=.. load_ms=.. model_kb=..
 */
+#include "bench.h"
 #include "dateline.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void die(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("bench_ner: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(1);
-}
-
-static double wall_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long peak_rss_kb(void)
-{
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
-  return ru.ru_maxrss;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-  p = realloc(p, n ? n : 1);
-  if (!p) die("out of memory");
-  return p;
-}
 
 /* The file as tokens: word and gold label of each (pointers into buf),
 ** sentence ends, and document ends counted in sentences. */
@@ -105,23 +61,10 @@ static void end_doc(conll *c)
 
 static void read_conll(const char *path, conll *c)
 {
-  FILE *f = fopen(path, "rb");
-  size_t len = 0, cap = 0;
+  size_t len;
   char *p, *end;
   memset(c, 0, sizeof *c);
-  if (!f) die("cannot open %s", path);
-  for (;;) {
-    size_t got;
-    if (cap - len < 65536) {
-      cap = cap ? 2 * cap : 1 << 20;
-      c->buf = xrealloc(c->buf, cap);
-    }
-    got = fread(c->buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (!got) break;
-  }
-  fclose(f);
-  c->buf[len] = '\0';
+  c->buf = read_file(path, &len);
   for (p = c->buf, end = c->buf + len; p < end;) {
     char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end, *sp,
          *last;

@@ -34,17 +34,14 @@
 ** The last line is machine readable for bench/run.sh:
 **   RESULT tool=dateline ... key=value ...
 */
-#include "dateline.h"
+#include "bench.h"
+#include "internal.h" /* dl__utf8_decode, dl__utf8_encode */
 
-#include <errno.h>
 #include <glob.h>
-#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 typedef struct text {
   char *id;
@@ -58,145 +55,33 @@ typedef struct corpus {
   size_t bytes;
 } corpus;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void die(const char *fmt, ...)
-{
-  va_list ap;
-  fputs("bench_tok: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(1);
-}
-
-static void *xmalloc(size_t n)
-{
-  void *p = malloc(n ? n : 1);
-  if (!p) die("%s", "out of memory");
-  return p;
-}
-
 static char *xstrdup(const char *s)
 {
   size_t n = strlen(s) + 1;
-  char *p = xmalloc(n);
+  char *p = xrealloc(NULL, n);
   memcpy(p, s, n);
   return p;
-}
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* CPU seconds of the whole process (every thread). On a shared machine
-** this is what the work costs, whatever else competes for the cores. */
-static double cpu_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long peak_rss_kb(void)
-{
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
-  return ru.ru_maxrss; /* kilobytes on Linux */
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  if (!f) die("cannot open %s", path);
-  for (;;) {
-    size_t got;
-    if (cap - n < 65536) {
-      cap = cap ? cap * 2 : 131072;
-      buf = realloc(buf, cap);
-      if (!buf) die("%s", "out of memory");
-    }
-    got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (got == 0) break;
-  }
-  if (ferror(f)) die("cannot read %s", path);
-  fclose(f);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
 }
 
 /* ---- UTF-8 helpers ---- */
 
 static int utf8_valid(const unsigned char *s, size_t n)
 {
-  size_t i = 0;
-  while (i < n) {
-    unsigned c = s[i];
-    size_t k;
-    unsigned cp;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0xC2 && c <= 0xDF) k = 1, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) k = 2, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) k = 3, cp = c & 0x07;
-    else return 0;
-    if (i + k >= n) return 0;
-    for (size_t j = 1; j <= k; j++) {
-      if (i + j >= n || (s[i + j] & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += k + 1;
+  for (size_t i = 0, k; i < n; i += k) {
+    int32_t cp;
+    k = dl__utf8_decode(s, n, i, &cp);
+    if (!k) return 0;
   }
   return 1;
-}
-
-/* Appends code point cp as UTF-8 to out (room for 4 bytes assumed). */
-static size_t put_utf8(char *out, unsigned long cp)
-{
-  unsigned char *o = (unsigned char *)out;
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | (cp >> 18));
-  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
 }
 
 /* latin-1 -> UTF-8 (a new string). */
 static char *latin1_to_utf8(const char *s, size_t n, size_t *outlen)
 {
-  char *o = xmalloc(2 * n + 1);
+  char *o = xrealloc(NULL, 2 * n + 1);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    k += put_utf8(o + k, (unsigned char)s[i]);
+    k += dl__utf8_encode((int32_t)(unsigned char)s[i], o + k);
   o[k] = '\0';
   *outlen = k;
   return o;
@@ -206,8 +91,7 @@ static void corpus_add(corpus *c, char *id, char *s, size_t len)
 {
   if (c->n == c->cap) {
     c->cap = c->cap ? 2 * c->cap : 1024;
-    c->v = realloc(c->v, c->cap * sizeof *c->v);
-    if (!c->v) die("%s", "out of memory");
+    c->v = xrealloc(c->v, c->cap * sizeof *c->v);
   }
   c->v[c->n].id = id;
   c->v[c->n].s = s;
@@ -265,7 +149,7 @@ static const char *find(const char *s, const char *end, const char *pat)
 /* Decodes one BODY (latin-1 with SGML entities) into a new UTF-8 string. */
 static char *decode_body(const char *s, size_t n, size_t *outlen)
 {
-  char *o = xmalloc(2 * n + 4);
+  char *o = xrealloc(NULL, 2 * n + 4);
   size_t k = 0, i = 0;
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
@@ -295,12 +179,12 @@ static char *decode_body(const char *s, size_t n, size_t *outlen)
           if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
               || cp == 0x7F || (cp >= 0xD800 && cp <= 0xDFFF))
             continue; /* SGML framing control characters */
-          k += put_utf8(o + k, cp);
+          k += dl__utf8_encode((int32_t)cp, o + k);
           continue;
         }
       }
     }
-    k += put_utf8(o + k, c);
+    k += dl__utf8_encode((int32_t)c, o + k);
     i++;
   }
   o[k] = '\0';
@@ -412,7 +296,7 @@ static void *run_job(void *arg)
       DL_FIELD_CLEAN | DL_FIELD_DATE | DL_FIELD_SENTENCES | DL_FIELD_TOKENS;
   double t0;
   if (dl_annotator_create(j->m, &a, &err) != DL_OK) die("%s", err.msg);
-  t0 = now();
+  t0 = wall_now();
   for (size_t i = j->first; i < j->c->n; i += j->step) {
     dl_input in;
     dl_doc *d;
@@ -431,13 +315,13 @@ static void *run_job(void *arg)
       char *js;
       size_t n;
       if (dl_doc_to_json(d, 0, json_fields, &js, &n) != DL_OK)
-        die("%s", "dl_doc_to_json failed");
+        die("dl_doc_to_json failed");
       j->json_bytes += n;
       dl_free(js);
     }
     dl_doc_destroy(d);
   }
-  j->secs = now() - t0;
+  j->secs = wall_now() - t0;
   dl_annotator_destroy(a);
   return NULL;
 }
@@ -454,7 +338,7 @@ static result run_pass(const dl_model *m, const corpus *c, const pass *ps,
   job js[64];
   pthread_t th[64];
   result r;
-  double t0 = now(), c0 = cpu_now();
+  double t0 = wall_now(), c0 = cpu_now();
   memset(&r, 0, sizeof r);
   for (int t = 0; t < threads; t++) {
     memset(&js[t], 0, sizeof js[t]);
@@ -469,10 +353,10 @@ static result run_pass(const dl_model *m, const corpus *c, const pass *ps,
   } else {
     for (int t = 0; t < threads; t++)
       if (pthread_create(&th[t], NULL, run_job, &js[t]) != 0)
-        die("%s", "pthread_create failed");
+        die("pthread_create failed");
     for (int t = 0; t < threads; t++) pthread_join(th[t], NULL);
   }
-  r.secs = now() - t0;
+  r.secs = wall_now() - t0;
   r.cpu = cpu_now() - c0;
   for (int t = 0; t < threads; t++) {
     r.tokens += js[t].tokens;
@@ -554,19 +438,19 @@ int main(int argc, char **argv)
     usage();
 
   memset(&c, 0, sizeof c);
-  t_load = now();
+  t_load = wall_now();
   if (strcmp(which, "reuters") != 0) load_bbc(&c, shared);
   if (strcmp(which, "bbc") != 0) load_reuters(&c, shared);
-  t_load = now() - t_load;
+  t_load = wall_now() - t_load;
   if (jsonl) write_jsonl(&c, jsonl);
   printf("corpus: %s (%s), %zu documents, %zu bytes, prepared in %.2f s\n",
          which, shared, c.n, c.bytes, t_load);
   if (prep_only) return 0;
   rss_corpus = peak_rss_kb();
 
-  t_load = now();
+  t_load = wall_now();
   if (dl_model_create_empty(NULL, &m, &err) != DL_OK) die("%s", err.msg);
-  t_load = now() - t_load;
+  t_load = wall_now() - t_load;
 
   npass = json ? 4 : 3;
   /* Passes interleaved (clean, +tok, +sent, ... then again), so that a
