@@ -270,7 +270,8 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
   bool head_ok;
   if (!tword(c, j) || tin(c, j, STOPS) || tin(c, j, DETS)) return NONE;
   head_ok = dl__quote_noun_find(tp(c, j), tl(c, j)) ||
-            (tcap(c, j) && !(c->t[j].flags & DL__TOK_SENT_START));
+            (tcap(c, j) && (!(c->t[j].flags & DL__TOK_SENT_START) ||
+                            !dl__is_starter(tp(c, j), tl(c, j))));
   if (!head_ok) {
     /* A lower-case head needs a determiner within three words. */
     for (k = j; k > lo && j - k < 4; k--) {
@@ -1046,6 +1047,10 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
       ** clause before the verb: "James Pethokoukis of the American
       ** Enterprise Institute wrote", "Trent Lott, who was ..., told". */
       if (p > s && lead_name(c, s, p, sp)) return true;
+      /* "... about the decision, said RoseAnn DeMoro". */
+      if (p > s && tpunct(c, p - 1, ',') && (q->flags & DL__Q_SPEECH) &&
+          speaker_right(c, p + 1, hi, sp) && sp->ment != NONE)
+        return true;
       break;
     }
     if (!tword(c, p) &&
