@@ -372,10 +372,36 @@ static void add_span(struct spans *s, size_t a, size_t b, const char *reason)
 ** ==================================================================== */
 
 /* The longest widget phrase at i (whole words), or NULL. */
-static const struct phrase *phrase_at(const unsigned char *u, size_t i,
+/* Which bytes start and end a widget phrase (lower-cased), computed once
+** per document from the table: most lines start and end with a byte that
+** no phrase has there, and are rejected before the table is scanned. */
+struct wmask {
+  uint64_t first[4], last[4];
+};
+
+static void wmask_init(struct wmask *m)
+{
+  memset(m, 0, sizeof *m);
+  for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
+    unsigned f = lower((unsigned char)widgets[k].s[0]);
+    unsigned l = lower((unsigned char)widgets[k].s[widgets[k].len - 1]);
+    m->first[f >> 6] |= UINT64_C(1) << (f & 63);
+    m->last[l >> 6] |= UINT64_C(1) << (l & 63);
+  }
+}
+
+static bool in_mask(const uint64_t *m, unsigned char c)
+{
+  unsigned l = lower(c);
+  return (m[l >> 6] >> (l & 63)) & 1;
+}
+
+static const struct phrase *phrase_at(const struct wmask *wm,
+                                      const unsigned char *u, size_t i,
                                       size_t e)
 {
   const struct phrase *best = NULL;
+  if (i >= e || !in_mask(wm->first, u[i])) return NULL;
   for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
     const struct phrase *p = &widgets[k];
     if ((best && p->len <= best->len) || lower(u[i]) != lower((unsigned char)p->s[0]))
@@ -387,10 +413,12 @@ static const struct phrase *phrase_at(const unsigned char *u, size_t i,
 }
 
 /* The longest widget phrase ending at i (whole words), or NULL. */
-static const struct phrase *phrase_before(const unsigned char *u, size_t s,
+static const struct phrase *phrase_before(const struct wmask *wm,
+                                          const unsigned char *u, size_t s,
                                           size_t i)
 {
   const struct phrase *best = NULL;
+  if (i <= s || !in_mask(wm->last, u[i - 1])) return NULL;
   for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
     const struct phrase *p = &widgets[k];
     size_t a;
@@ -410,11 +438,12 @@ typedef struct run {
 } run;
 
 /* A run of widget phrases starting at i, separated by sep_at(). */
-static run run_fwd(const unsigned char *u, size_t i, size_t e)
+static run run_fwd(const struct wmask *wm, const unsigned char *u, size_t i,
+                   size_t e)
 {
   run r = {i, 0, false};
   while (i < e && r.count < MAX_RUN) {
-    const struct phrase *p = phrase_at(u, i, e);
+    const struct phrase *p = phrase_at(wm, u, i, e);
     size_t k;
     if (!p) break;
     i += p->len;
@@ -427,11 +456,12 @@ static run run_fwd(const unsigned char *u, size_t i, size_t e)
 }
 
 /* A run of widget phrases ending at i, scanning back to s. */
-static run run_back(const unsigned char *u, size_t s, size_t i)
+static run run_back(const struct wmask *wm, const unsigned char *u, size_t s,
+                    size_t i)
 {
   run r = {i, 0, false};
   while (i > s && r.count < MAX_RUN) {
-    const struct phrase *p = phrase_before(u, s, i);
+    const struct phrase *p = phrase_before(wm, u, s, i);
     size_t k;
     if (!p) break;
     i -= p->len;
@@ -739,6 +769,7 @@ struct line_ctx {
   const unsigned char *u;
   bool seen_content; /* a line with text came before */
   size_t last_end;   /* end of the last text of the document */
+  struct wmask wm;
 };
 
 /* The end of a line [a, b) (already trimmed, its start already
@@ -774,7 +805,7 @@ static void line_end(struct line_ctx *c, size_t a, size_t b, size_t ls)
     add_span(c->s, a, b, "credit");
     return;
   }
-  r = run_back(u, a, b);
+  r = run_back(&c->wm, u, a, b);
   if (r.count && r.strong) add_span(c->s, r.end, b, "widget");
 }
 
@@ -823,7 +854,7 @@ static void do_line(struct line_ctx *c, size_t ls, size_t le)
   /* A line of widgets, or a strong run of them before prose. */
   if (sa > a) sa = a;
   if (a < b) {
-    r = run_fwd(u, a, b);
+    r = run_fwd(&c->wm, u, a, b);
     if (r.count && r.end == b && b - a <= WIN_WHOLE) {
       add_span(s, sa, b, "widget");
       a = b;
@@ -897,6 +928,7 @@ dl_status dl__clean_run(dl_annotator *a, dl_doc *d, dl_error *err)
   c.u = u;
   c.seen_content = false;
   c.last_end = e;
+  wmask_init(&c.wm);
 
   while (i < d->len) {
     const unsigned char *nl = memchr(u + i, '\n', d->len - i);
