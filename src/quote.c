@@ -36,10 +36,12 @@
 **       said:", "said X,"), one right after it ("...," X said / said X),
 **       one in the next short sentence ("..." Putin said.), for a partial
 **       quote any speech verb of the sentence;
-**     - a direct quote with no cue of its own takes the speaker of the
-**       previous quotation of its paragraph or of the paragraph before
-**       (a paragraph of quotation after "Putin said:" or after a quote
-**       by Putin), with cue null; otherwise its speaker is null;
+**     - a direct quote with no cue of its own takes, with cue null: the
+**       speaker of a cued quotation right after it ("First." "Second,"
+**       he said.); else the person the sentence before it is about (a PER
+**       name or he/she as subject); else the speaker of the previous
+**       quotation of its paragraph or of the paragraph before; otherwise
+**       its speaker is null;
 **     - a region of three words or fewer with no cue of its own is a
 **       title or a scare quote, not a quotation, and is dropped; so is a
 **       partial quote with no cue.
@@ -60,6 +62,8 @@
 **     spokesman", "the president"); after the cue, the same forward
 **     ("said Kirill", "said Putin's spokesman Dmitry Peskov"). A noun
 **     phrase with no mention keeps its words as the name and entity null.
+**     A definite title phrase with no mention ("the foreign minister")
+**     links to the last-mentioned PER entity holding that role.
 **     A pronoun (he/she) is resolved to the most recent PER mention of a
 **     compatible sex (first names: quote_tables.c, from the SSA name
 **     counts); they/we/it/I are left unresolved with entity null.
