@@ -133,6 +133,10 @@ static bool push(const dl_allocator *al, aw *w, const am *c, size_t s,
                  size_t e, double v, const char *unit, size_t obj)
 {
   dl__amount x;
+  if (w->n >= DL__MAX_AMOUNTS) {
+    w->truncated = true;
+    return true;
+  }
   memset(&x, 0, sizeof x);
   x.start = c->t[s].start;
   x.end = c->t[e - 1].end;
@@ -345,6 +349,7 @@ void dl__amount_acc_free(const dl_allocator *al, tx_amounts *w)
 bool dl__amount_finish(tx_amounts *w, dl_doc *d)
 {
   char *objs = NULL;
+  if (w->truncated) dl__doc_note(d, "amounts truncated at 100000");
   if (!w->n) return true;
   d->amounts = dl__arena_alloc(&d->arena, w->n * sizeof *d->amounts);
   if (w->objs.len) objs = dl__arena_dup(&d->arena, w->objs.p, w->objs.len);

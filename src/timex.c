@@ -1732,6 +1732,7 @@ tx_ws *dl__timex_ws(dl_annotator *a)
   w->nout = 0;
   w->am.n = 0;
   w->am.objs.len = 0;
+  w->am.truncated = false;
   w->am_tx = 0;
   return w;
 }
@@ -1799,6 +1800,12 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
 
   while (pos < d->len) {
     size_t end = dl__tx_line_end(d, pos);
+    if (w->nout >= DL__MAX_TIMEXES) {
+      /* The limit: no more dates, and no more amounts either (their
+      ** numbers could be parts of the dates not found). */
+      dl__doc_note(d, "dates truncated at 100000");
+      break;
+    }
     if (!dl__tx_lex(&w->lx, d, pos, end)) goto nomem;
     c.t = w->lx.t;
     c.n = w->lx.n;

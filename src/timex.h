@@ -137,10 +137,16 @@ size_t dl__tx_cardinal(const dl_doc *d, const tx_lexer *lx, size_t i,
 ** Amounts (amount.c), found in the timex stage's pass over the lines
 ** ==================================================================== */
 
+/* Every buffer has a limit (STYLE.md): a document keeps at most this many
+** dates and this many amounts; the record then says it was truncated. */
+#define DL__MAX_TIMEXES 100000
+#define DL__MAX_AMOUNTS 100000
+
 typedef struct tx_amounts {
   dl__amount *out;
   size_t n, cap;
   dl__buf objs; /* object strings, NUL-separated */
+  bool truncated;
 } tx_amounts;
 
 /* The annotator's workspace of the "when" stages, kept between

@@ -210,6 +210,10 @@ static void t_bad(void)
   T_OK(d != NULL);
   for (size_t i = 1; i < d->n_timexes; i++)
     T_OK(d->timexes[i].start >= d->timexes[i - 1].end);
+  /* 150,000 numbers: the amounts stop at the limit and the record says
+  ** so. */
+  T_EQ_INT(d->n_amounts, 100000);
+  T_OK(d->n_notes >= 1);
   dl_doc_destroy(d);
   free(big);
 }
