@@ -246,9 +246,16 @@ static bool is_aux(const struct ctx *c, uint32_t i)
 }
 
 /* The cue verb at token i (lower case), or NULL. */
+static const char *const NOUN_DETS[] = {"the", "a", "an", "his", "her",
+                                         "their", "its", "this", "our",
+                                         NULL};
+
+/* The cue verb at token i (lower case), or NULL. After a determiner the
+** word is a noun ("the note says", "a report"). */
 static const struct dl__quote_cue *cue_at(const struct ctx *c, uint32_t i)
 {
   if (!tword(c, i) || !tlower(c, i)) return NULL;
+  if (i > 0 && tin(c, i - 1, NOUN_DETS)) return NULL;
   return dl__quote_cue_find(tp(c, i), tl(c, i));
 }
 
@@ -792,6 +799,7 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
                                         "though", "if", "because", "since",
                                         "once", "asked", NULL};
   uint32_t lim;
+  bool restarted = false;
   /* Quoted words are not the subject: start after a leading quotation. */
   while (i < te && (c->in_quote[i] != NONE || (c->t[i].flags & DL__TOK_QUOTE)))
     i++;
@@ -835,7 +843,19 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
       return true;
     }
     if (tis(c, k, "of") && k > i && tcap(c, k - 1)) continue;
-    if (!tword(c, k) || tin(c, k, STOPS) || cue_at(c, k)) return false;
+    if (!tword(c, k) || tin(c, k, STOPS) || cue_at(c, k)) {
+      /* An opening phrase ("Back in 1999, Mr. Trump ..."): once, from
+      ** the comma that ends it. */
+      uint32_t m;
+      if (restarted) return false;
+      for (m = k; m < te && m < i + 10; m++)
+        if (tpunct(c, m, ',')) break;
+      if (m >= te || m >= i + 10 || !tpunct(c, m, ',')) return false;
+      restarted = true;
+      i = m + 1;
+      k = m;
+      continue;
+    }
     if (dl__quote_noun_find(tp(c, k), tl(c, k)) && np_left(c, k, i) == i &&
         (k + 1 >= te || !dl__quote_noun_find(tp(c, k + 1), tl(c, k + 1)))) {
       /* "Another source familiar with ...". */
@@ -1073,8 +1093,9 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
       /* "they conclude", "we agree": a base form after they/we. */
       bool base = p == s + 1 && (tis(c, s, "they") || tis(c, s, "we"));
       if (!ed && !es && !base) continue;
-      if (p == s && ed && speaker_right(c, p + 1, hi, sp) && sp->ment != NONE &&
-          short_tail(c, sp->e, hi)) {
+      if (p == s && ed && speaker_right(c, p + 1, hi, sp) &&
+          sp->ment != NONE &&
+          (short_tail(c, sp->e, hi) || tpunct(c, sp->e, ','))) {
         set_cue(cu, p, 1, NULL, DL__Q_WEAK);
         return true;
       }
