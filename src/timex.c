@@ -326,6 +326,14 @@ static void gran(const ctx *c, cand *r, int unit, long n)
     break;
   default: r->val[0] = 0;
   }
+  /* Before year 1 or after 9999 a calendar value means nothing here:
+  ** "4000 years ago" is in the past, and that is all we say. */
+  if (r->val[0] == '-')
+    snprintf(r->val, sizeof r->val, "PAST_REF");
+  else if (r->val[0] >= '0' && r->val[0] <= '9' && r->val[1] && r->val[2] &&
+           r->val[3] >= '0' && r->val[3] <= '9' && r->val[4] >= '0' &&
+           r->val[4] <= '9')
+    snprintf(r->val, sizeof r->val, "FUTURE_REF");
 }
 
 static const char *unit_code(int u)
@@ -1100,16 +1108,15 @@ static size_t p_number(const ctx *c, size_t i, cand *r, int wd)
         return i + 3;
       }
     }
-    if (!year_context(c, i)) return 0;
-    r->end = i + 1;
-    r->type = DL__TIMEX_DATE;
-    r->nothe = true;
-    snprintf(r->val, sizeof r->val, "%04d", v);
-    memcpy(r->uval, r->val, sizeof r->val);
-    return i + 1;
-  }
-  if (t->ndig == 4 && t->plain && !s[0]) {
-    return 0; /* 99999 is not lexed as 4 digits; 0999 is no year */
+    if (year_context(c, i)) {
+      r->end = i + 1;
+      r->type = DL__TIMEX_DATE;
+      r->nothe = true;
+      snprintf(r->val, sizeof r->val, "%04d", v);
+      memcpy(r->uval, r->val, sizeof r->val);
+      return i + 1;
+    }
+    /* not a year here: "2000 years" may still be a duration */
   }
   /* 12/22/2016, 22/12/16 */
   if (pnum(c, i, 2) && ch(c, i + 1) == '/' && tight(c, i + 1) &&
@@ -1139,6 +1146,26 @@ static size_t p_number(const ctx *c, size_t i, cand *r, int wd)
   if ((j = p_daymonth(c, i, r, wd)) != 0) return j;
   if (r->block) return 0;
   return p_quantity(c, i, r);
+}
+
+/* A part of a year ending before token e: quarter ('Q') or half ('H') n
+** of year y, or, when y is 0, of the anchor's year shifted by dy. */
+static size_t year_part(const ctx *c, cand *r, size_t e, char kind, int n,
+                        int y, int dy)
+{
+  r->end = e;
+  r->type = DL__TIMEX_DATE;
+  if (y) {
+    snprintf(r->val, sizeof r->val, "%04d-%c%d", y, kind, n);
+    memcpy(r->uval, r->val, sizeof r->val);
+    r->rel = false;
+    return e;
+  }
+  r->rel = true;
+  snprintf(r->uval, sizeof r->uval, "XXXX-%c%d", kind, n);
+  if (c->have)
+    snprintf(r->val, sizeof r->val, "%04d-%c%d", c->ay + dy, kind, n);
+  return e;
 }
 
 /* Forms that start with a word at i. */
@@ -1258,17 +1285,9 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
              : 0;
         ofrel = true;
       }
-      if (ofrel && !c->have) ofrel = false;
-      if (ofrel) {
-        r->end = e + 3;
-        r->type = DL__TIMEX_DATE;
-        r->rel = true;
-        snprintf(r->uval, sizeof r->uval, "XXXX-%c%d",
-                 is(c, k, "half") ? 'H' : 'Q', v);
-        snprintf(r->val, sizeof r->val, "%04d-%c%d", c->ay + dy,
-                 is(c, k, "half") ? 'H' : 'Q', v);
-        return e + 3;
-      }
+      if (ofrel && c->have)
+        return year_part(c, r, e + 3, is(c, k, "half") ? 'H' : 'Q', v, 0,
+                         dy);
     }
     if (is(c, k, "quarter") && v <= 4) {
       int y = 0;
@@ -1276,37 +1295,16 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
       if (is(c, e, "of") && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
       else if (ch(c, e) == ',' && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
       else if (year4(c, e) && !T(e)->space) y = ival(c, e), e++;
-      r->end = e;
-      r->type = DL__TIMEX_DATE;
-      if (y) {
-        snprintf(r->val, sizeof r->val, "%04d-Q%d", y, v);
-        memcpy(r->uval, r->val, sizeof r->val);
-        return e;
-      }
-      r->rel = true;
-      snprintf(r->uval, sizeof r->uval, "XXXX-Q%d", v);
-      if (c->have) {
-        y = c->ay;
-        if (v > (c->am - 1) / 3 + 1 && tense(c, i, e) < 0) y--;
-        snprintf(r->val, sizeof r->val, "%04d-Q%d", y, v);
-      }
-      return e;
+      /* "the fourth quarter" said in February: last year's */
+      if (!y && c->have && v > (c->am - 1) / 3 + 1 && tense(c, i, e) < 0)
+        dy = -1;
+      return year_part(c, r, e, 'Q', v, y, dy);
     }
     if (is(c, k, "half") && v <= 2) {
       int y = 0;
       size_t e = k + 1;
       if (is(c, e, "of") && year4(c, e + 1)) y = ival(c, e + 1), e += 2;
-      r->end = e;
-      r->type = DL__TIMEX_DATE;
-      if (y) {
-        snprintf(r->val, sizeof r->val, "%04d-H%d", y, v);
-        memcpy(r->uval, r->val, sizeof r->val);
-        return e;
-      }
-      r->rel = true;
-      snprintf(r->uval, sizeof r->uval, "XXXX-H%d", v);
-      if (c->have) snprintf(r->val, sizeof r->val, "%04d-H%d", c->ay, v);
-      return e;
+      return year_part(c, r, e, 'H', v, y, 0);
     }
     if (is(c, k, "century") && v <= 21) {
       r->end = k + 1;
@@ -1325,7 +1323,6 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     return 0;
   }
   if ((v = cat(c, i, TXC_SETADV)) > 0) {
-    if (v == TXU_WEEK + 0 && 0) return 0;
     r->end = i + 1;
     r->type = DL__TIMEX_SET;
     snprintf(r->val, sizeof r->val, "P%s1%s", v <= TXU_HOUR ? "T" : "",
@@ -1457,17 +1454,7 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     int q = ival(c, i + 1), y = 0;
     size_t e = i + 2;
     if (year4(c, e)) y = ival(c, e), e++;
-    r->end = e;
-    r->type = DL__TIMEX_DATE;
-    if (y) {
-      snprintf(r->val, sizeof r->val, "%04d-Q%d", y, q);
-      memcpy(r->uval, r->val, sizeof r->val);
-      return e;
-    }
-    r->rel = true;
-    snprintf(r->uval, sizeof r->uval, "XXXX-Q%d", q);
-    if (c->have) snprintf(r->val, sizeof r->val, "%04d-Q%d", c->ay, q);
-    return e;
+    return year_part(c, r, e, 'Q', q, y, 0);
   }
   /* the nineties */
   {

@@ -110,7 +110,6 @@ int dl__tx_ch(const dl_doc *d, const tx_tok *t);
 
 /* Currency codes by TXC_CURRENCY value. */
 extern const char *const dl__tx_currency[];
-size_t dl__tx_currency_count(void);
 
 /* ====================================================================
 ** Calendar

@@ -37,8 +37,6 @@ const char *const dl__tx_currency[] = {
     "AUD", "SEK", "NOK", "DKK", "BRL", "MXN", "ZAR", "KRW", "HKD", "DEM",
     "FRF", "ITL", "PLN", "UAH", "ILS", "NZD", "SGD", "NGN", "EGP", "PKR"};
 
-size_t dl__tx_currency_count(void) { return DL__COUNTOF(dl__tx_currency); }
-
 #define LEX_MAXLEN 14
 
 /* Finds the entries of the lower-case word w (length n): one hash and,

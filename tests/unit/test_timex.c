@@ -84,6 +84,10 @@ static const struct form {
     {"Thursday, Dec. 22 was cold.", "2017-01-05", "Thursday, Dec. 22",
      "2016-12-22"},
     {"Shares fell in Q3 2016.", NULL, "Q3 2016", "2016-Q3"},
+    {"It lasted 2000 years.", NULL, "2000 years", "P2000Y"},
+    {"Built 4000 years ago.", "2016-12-22", "4000 years ago", "PAST_REF"},
+    {"Due 20000 years from now.", "2016-12-22", "20000 years from now",
+     "FUTURE_REF"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
