@@ -909,6 +909,7 @@ dl_status dl__ner_run(dl_annotator *a, dl_doc *d, dl_error *err)
   rc = dl__ner_tag_doc(m, ws, ws->toks, n, ws->sent_end, ns, tags, margin,
                        err);
   if (rc) return rc;
+  dl__ner_post(&m->lex, d->view, d->tokens, n, tags);
   for (size_t i = 0; i < n; i++) {
     int pos = dl__ner_tag_pos(tags[i]);
     if (pos == 0 || pos == 3) cap++;

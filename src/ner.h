@@ -201,4 +201,12 @@ dl_status dl__ner_write(const char *path, unsigned bits, uint32_t mflags,
                         const struct dl__ner_lex *lx, size_t clus_bytes,
                         size_t gaz_bytes, dl_error *err);
 
+/* ner_post.c: rules over a document's BILOU tags (text is the view the
+** tokens index; lx may be NULL or have no gazetteer): an organization
+** head absorbs the capitalized words before it ("Russian Orthodox
+** Church" is one ORG), a MISC quotation that is a clause is dropped but
+** its gazetteer places stay LOC. Rewrites tags in place. */
+void dl__ner_post(const struct dl__ner_lex *lx, const char *text,
+                  const dl__token *toks, size_t n, uint8_t *tags);
+
 #endif /* DL_NER_H */

@@ -10,7 +10,7 @@ SHARED=${DATELINE_SHARED:-../shared}
 TESTA=$SHARED/data/ner/conll2003/eng.testa
 # Measured F1 of models/ner.dlm on eng.testa minus 0.5; raise it with
 # every better model (see docs/MODEL-FORMAT.md, "Measured").
-FLOOR=90.4
+FLOOR=92.4
 M=models
 
 run() { # NAME ARGS... : stdout $TMP/NAME.out, stderr .err, status $RC

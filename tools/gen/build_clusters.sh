@@ -11,6 +11,6 @@ CC=${CC:-cc}
 mkdir -p build/lex
 $CC -O3 -ffp-contract=off -std=c11 -Wall -Wextra -o build/lex/clusters tools/gen/clusters.c -lm
 python3 tools/gen/news_corpus.py --data "$SHARED_DATA" build/lex/corpus.txt
-build/lex/clusters --min-count 3 --contexts 1000 --k 1000 --dim 200 --seed 1 \
+build/lex/clusters --min-count 3 --contexts 1000 --k 1000 --dim 200 --seed 3 \
   --probe Putin --probe Moscow --probe Reuters --probe Monday --probe million \
   build/lex/corpus.txt "$OUT"

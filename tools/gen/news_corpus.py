@@ -5,7 +5,8 @@ Writes one text segment per line, tokens separated by single spaces, case
 kept, punctuation split off.  Sources (read-only, under /work/shared/data):
   news/bbc/<cat>/NNN.txt          BBC 2004-05 articles (UTF-8; one file latin-1)
   news/reuters21578/reut2-*.sgm   Reuters-21578 TITLE, DATELINE, BODY (latin-1)
-  ner/conll2003/eng.train, eng.testa   tokens only; the NER labels are ignored
+  ner/conll2003/eng.train        tokens only; the NER labels are ignored (eng.testa is
+                                  the dev set the models are judged on: never read)
   ner/gmb/ner_dataset.csv.zip     GMB (Voice of America news) tokens only; tags ignored
   quotes/polnear/data/train/text  PolNeAR training articles (2016 US news), text only
 The output is a build artefact (the texts belong to their publishers): never
@@ -85,7 +86,7 @@ def reuters(f, root):
 
 
 def conll(f, root):
-    for name in ("eng.train", "eng.testa"):
+    for name in ("eng.train",):   # never eng.testa: it is the dev set
         sent = []
         for line in open(os.path.join(root, "ner/conll2003", name), encoding="utf-8",
                          errors="replace"):
