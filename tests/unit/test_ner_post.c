@@ -8,6 +8,7 @@
 */
 #include "ner.h"
 #include "t.h"
+#include "tok_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,7 +241,40 @@ static void t_bilou_valid(void)
            "ORG[Cc Dd Ee Ff Gg Hh Ministry]");
 }
 
+/* The same rules over the real tokenizer's tokens and flags (quote marks,
+** "n't" as a clitic, sentence indices). */
+static void t_real_tokens(void)
+{
+  static const char s[] = "They chanted \"Don't leave Damascus!\" and the "
+                          "Greek Orthodox Church said so. Church bells rang.";
+  dl_doc *d = tu_run(s, sizeof s - 1, true, 0);
+  size_t first = SIZE_MAX, last = 0;
+  T_OK(d && d->n_tokens < MAXT);
+  nt = d->n_tokens;
+  memcpy(text, s, sizeof s);
+  for (size_t i = 0; i < nt; i++) {
+    const dl__token *t = &d->tokens[i];
+    toks[i] = *t;
+    tags[i] = 0;
+    if (t->start >= 14 && t->end <= 35 && !(t->flags & DL__TOK_QUOTE) &&
+        s[t->start] != '!') {
+      if (first == SIZE_MAX) first = i;
+      last = i;
+    }
+    if (t->end - t->start == 5 && memcmp(s + t->start, "Greek", 5) == 0)
+      tags[i] = 1 + 4 * 3 + 3; /* U-MISC */
+  }
+  T_OK(first != SIZE_MAX && last > first);
+  tags[first] = 1 + 4 * 3 + 0; /* B-MISC "Do" .. L-MISC "Damascus" */
+  for (size_t i = first + 1; i < last; i++) tags[i] = 1 + 4 * 3 + 1;
+  tags[last] = 1 + 4 * 3 + 2;
+  dl__ner_post(gaz(), text, toks, nt, tags);
+  tu_free(d);
+  T_EQ_STR(mentions(), "LOC[Damascus] ORG[Greek Orthodox Church]");
+}
+
 static const t_case cases[] = {{"org_head", t_org_head},
+                               {"real_tokens", t_real_tokens},
                                {"quoted_clause", t_quoted_clause},
                                {"bilou_valid", t_bilou_valid},
                                {NULL, NULL}};
