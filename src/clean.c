@@ -213,9 +213,9 @@ static bool ascii_alnum(unsigned char c)
          (c >= '0' && c <= '9');
 }
 
-static unsigned char lower(unsigned char c)
+static inline unsigned char lower(unsigned char c)
 {
-  return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+  return (unsigned char)(c | (((unsigned)(c - 'A') < 26u) << 5));
 }
 
 /* Length of a white-space code point starting at i (< e), else 0. */
@@ -371,22 +371,34 @@ static void add_span(struct spans *s, size_t a, size_t b, const char *reason)
 ** Widget runs
 ** ==================================================================== */
 
-/* The longest widget phrase at i (whole words), or NULL. */
 /* Which bytes start and end a widget phrase (lower-cased), computed once
 ** per document from the table: most lines start and end with a byte that
-** no phrase has there, and are rejected before the table is scanned. */
+** no phrase has there, and are rejected before the table is scanned.
+** The phrases are also bucketed by their lower-cased first and last byte
+** (key: the low five bits, so a bucket may hold a few other bytes too),
+** in table order, so a lookup compares only a handful of candidates and
+** picks the same phrase as a scan of the whole table (the longest, the
+** first in the table among equals). */
+#define NWIDGETS DL__COUNTOF(widgets)
 struct wmask {
   uint64_t first[4], last[4];
+  unsigned char nf[32], nl[32];
+  unsigned char bf[32][NWIDGETS], bl[32][NWIDGETS];
 };
 
 static void wmask_init(struct wmask *m)
 {
-  memset(m, 0, sizeof *m);
-  for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
+  memset(m->first, 0, sizeof m->first);
+  memset(m->last, 0, sizeof m->last);
+  memset(m->nf, 0, sizeof m->nf);
+  memset(m->nl, 0, sizeof m->nl);
+  for (size_t k = 0; k < NWIDGETS; k++) {
     unsigned f = lower((unsigned char)widgets[k].s[0]);
     unsigned l = lower((unsigned char)widgets[k].s[widgets[k].len - 1]);
     m->first[f >> 6] |= UINT64_C(1) << (f & 63);
     m->last[l >> 6] |= UINT64_C(1) << (l & 63);
+    m->bf[f & 31][m->nf[f & 31]++] = (unsigned char)k;
+    m->bl[l & 31][m->nl[l & 31]++] = (unsigned char)k;
   }
 }
 
@@ -396,15 +408,18 @@ static bool in_mask(const uint64_t *m, unsigned char c)
   return (m[l >> 6] >> (l & 63)) & 1;
 }
 
+/* The longest widget phrase at i (whole words), or NULL. */
 static const struct phrase *phrase_at(const struct wmask *wm,
                                       const unsigned char *u, size_t i,
                                       size_t e)
 {
   const struct phrase *best = NULL;
+  unsigned char c;
   if (i >= e || !in_mask(wm->first, u[i])) return NULL;
-  for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
-    const struct phrase *p = &widgets[k];
-    if ((best && p->len <= best->len) || lower(u[i]) != lower((unsigned char)p->s[0]))
+  c = lower(u[i]);
+  for (size_t j = 0, n = wm->nf[c & 31]; j < n; j++) {
+    const struct phrase *p = &widgets[wm->bf[c & 31][j]];
+    if ((best && p->len <= best->len) || c != lower((unsigned char)p->s[0]))
       continue;
     if (imatch(u, i, e, p->s, p->len) && word_end(u, i + p->len, e))
       best = p;
@@ -418,12 +433,14 @@ static const struct phrase *phrase_before(const struct wmask *wm,
                                           size_t i)
 {
   const struct phrase *best = NULL;
+  unsigned char c;
   if (i <= s || !in_mask(wm->last, u[i - 1])) return NULL;
-  for (size_t k = 0; k < DL__COUNTOF(widgets); k++) {
-    const struct phrase *p = &widgets[k];
+  c = lower(u[i - 1]);
+  for (size_t j = 0, n = wm->nl[c & 31]; j < n; j++) {
+    const struct phrase *p = &widgets[wm->bl[c & 31][j]];
     size_t a;
     if ((best && p->len <= best->len) || i - s < p->len ||
-        lower(u[i - 1]) != lower((unsigned char)p->s[p->len - 1]))
+        c != lower((unsigned char)p->s[p->len - 1]))
       continue;
     a = i - p->len;
     if (imatch(u, a, i, p->s, p->len) && word_start(u, s, a)) best = p;
@@ -488,6 +505,10 @@ static bool in_list(const unsigned char *u, size_t a, size_t b,
   return false;
 }
 
+/* At least the longest name in agencies[] ("AFP via Getty Images", 20
+** bytes): longer lines skip the list. */
+enum { AGENCY_MAX = 24 };
+
 static bool is_agency(const unsigned char *u, size_t a, size_t b)
 {
   return in_list(u, a, b, agencies, DL__COUNTOF(agencies));
@@ -531,6 +552,11 @@ static bool is_slash_credit(const unsigned char *u, size_t a, size_t b)
 {
   size_t parts = 0, i = a;
   bool agency = false;
+  /* One part (no separator): only a lone agency, which is an agency and
+  ** has no white space at its edges, so the loop below would say the
+  ** same after a walk over every word of the text. */
+  if (!memchr(u + a, '/', b - a) && !memchr(u + a, '|', b - a))
+    return in_list(u, a, b, lone_agencies, DL__COUNTOF(lone_agencies));
   while (i <= b) {
     size_t pa = i, pb;
     while (i < b && u[i] != '/' && u[i] != '|') i++;
@@ -583,8 +609,12 @@ static bool contains(const unsigned char *u, size_t a, size_t b,
                      const char *p)
 {
   size_t n = strlen(p);
-  for (size_t i = a; i + n <= b; i++)
-    if (u[i] == (unsigned char)p[0] && memcmp(u + i, p, n) == 0) return true;
+  const unsigned char *q = u + a, *end = u + b;
+  while ((size_t)(end - q) >= n &&
+         (q = memchr(q, (unsigned char)p[0], (size_t)(end - q) - n + 1))) {
+    if (memcmp(q, p, n) == 0) return true;
+    q++;
+  }
   return false;
 }
 
@@ -652,6 +682,40 @@ static size_t staff_at_end(const unsigned char *u, size_t a, size_t b)
   return b;
 }
 
+/* Bytes that any credit but a lone agency holds: a separator of a slash
+** credit, or the colon, copyright sign (first byte) or capital of a
+** prefix credit ("Photo:", "Photo by ", "Image copyright ", "Pictures by
+** ", "(c) X"). Static const, so no state. */
+static const unsigned char credit_byte[256] = {
+    ['/'] = 1, ['|'] = 1, [':'] = 1, [0xC2] = 1, ['P'] = 2, ['I'] = 2,
+};
+
+/* Whether the last sentence of [a, b) (the window last_segment() looks
+** at) may be a credit: it holds a separator or a prefix, or the line ends
+** in a lone agency. A necessary condition for is_credit(), checked in one
+** pass over the window before the segment is looked for: most lines of
+** prose fail it. */
+static bool credit_possible(const unsigned char *u, size_t a, size_t b)
+{
+  size_t lim = b - a > WIN_CREDIT ? b - WIN_CREDIT : a;
+  for (size_t i = lim; i < b; i++) {
+    unsigned char k = credit_byte[u[i]];
+    if (k == 1) return true;
+    /* "Pho", "Pic", "Ima": the prefixes without a colon or sign. */
+    if (k == 2 && i + 2 < b &&
+        ((u[i] == 'P' && ((u[i + 1] == 'h' && u[i + 2] == 'o') ||
+                          (u[i + 1] == 'i' && u[i + 2] == 'c'))) ||
+         (u[i] == 'I' && u[i + 1] == 'm' && u[i + 2] == 'a')))
+      return true;
+  }
+  for (size_t k = 0; k < DL__COUNTOF(lone_agencies); k++) {
+    size_t n = lone_agencies[k].n;
+    if (b - a >= n && memcmp(u + b - n, lone_agencies[k].s, n) == 0)
+      return true;
+  }
+  return false;
+}
+
 /* Finds a credit ending the trimmed line [a, b). On success sets
 ** [*cs, b) to it and returns true. */
 static bool credit_at_end(const unsigned char *u, size_t a, size_t b,
@@ -678,6 +742,7 @@ static bool credit_at_end(const unsigned char *u, size_t a, size_t b,
     }
     return false;
   }
+  if (!credit_possible(u, a, b)) return false;
   s = last_segment(u, a, b);
   if (s >= b) return false;
   s = skip_space(u, s, b);
@@ -786,7 +851,7 @@ static void line_end(struct line_ctx *c, size_t a, size_t b, size_t ls)
     return;
   }
   /* A line that is only an agency ("REUTERS", "Getty"). */
-  if (a == ls && is_agency(u, a, b)) {
+  if (a == ls && b - a <= AGENCY_MAX && is_agency(u, a, b)) {
     add_span(c->s, a, b, "credit");
     return;
   }
