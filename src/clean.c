@@ -384,6 +384,10 @@ struct wmask {
   uint64_t first[4], last[4];
   unsigned char nf[32], nl[32];
   unsigned char bf[32][NWIDGETS], bl[32][NWIDGETS];
+  /* Second byte after a first byte (second-to-last before a last byte),
+  ** both lower-cased, as bit (second & 63) of word (first & 31): a
+  ** two-byte reject before the bucket is scanned ("said", "she"). */
+  uint64_t f2[32], l2[32];
 };
 
 static void wmask_init(struct wmask *m)
@@ -392,6 +396,8 @@ static void wmask_init(struct wmask *m)
   memset(m->last, 0, sizeof m->last);
   memset(m->nf, 0, sizeof m->nf);
   memset(m->nl, 0, sizeof m->nl);
+  memset(m->f2, 0, sizeof m->f2);
+  memset(m->l2, 0, sizeof m->l2);
   for (size_t k = 0; k < NWIDGETS; k++) {
     unsigned f = lower((unsigned char)widgets[k].s[0]);
     unsigned l = lower((unsigned char)widgets[k].s[widgets[k].len - 1]);
@@ -399,6 +405,9 @@ static void wmask_init(struct wmask *m)
     m->last[l >> 6] |= UINT64_C(1) << (l & 63);
     m->bf[f & 31][m->nf[f & 31]++] = (unsigned char)k;
     m->bl[l & 31][m->nl[l & 31]++] = (unsigned char)k;
+    m->f2[f & 31] |= UINT64_C(1) << (lower((unsigned char)widgets[k].s[1]) & 63);
+    m->l2[l & 31] |= UINT64_C(1)
+                     << (lower((unsigned char)widgets[k].s[widgets[k].len - 2]) & 63);
   }
 }
 
@@ -415,8 +424,9 @@ static const struct phrase *phrase_at(const struct wmask *wm,
 {
   const struct phrase *best = NULL;
   unsigned char c;
-  if (i >= e || !in_mask(wm->first, u[i])) return NULL;
+  if (e - i < 2 || !in_mask(wm->first, u[i])) return NULL;
   c = lower(u[i]);
+  if (!((wm->f2[c & 31] >> (lower(u[i + 1]) & 63)) & 1)) return NULL;
   for (size_t j = 0, n = wm->nf[c & 31]; j < n; j++) {
     const struct phrase *p = &widgets[wm->bf[c & 31][j]];
     if ((best && p->len <= best->len) || c != lower((unsigned char)p->s[0]))
@@ -434,8 +444,9 @@ static const struct phrase *phrase_before(const struct wmask *wm,
 {
   const struct phrase *best = NULL;
   unsigned char c;
-  if (i <= s || !in_mask(wm->last, u[i - 1])) return NULL;
+  if (i - s < 2 || !in_mask(wm->last, u[i - 1])) return NULL;
   c = lower(u[i - 1]);
+  if (!((wm->l2[c & 31] >> (lower(u[i - 2]) & 63)) & 1)) return NULL;
   for (size_t j = 0, n = wm->nl[c & 31]; j < n; j++) {
     const struct phrase *p = &widgets[wm->bl[c & 31][j]];
     size_t a;
@@ -544,6 +555,16 @@ static void trim(const unsigned char *u, size_t *a, size_t *b)
   *b = skip_space_back(u, *a, *b);
 }
 
+/* A byte that may occur in a slash credit: in a name (is_name(): letters,
+** digits, . - ' and non-ASCII), an agency, the white space between words
+** (space_at()), or a separator. */
+static bool credit_text_byte(unsigned char c)
+{
+  return ascii_alnum(c) || c >= 0x80 || c == '.' || c == '-' || c == '\'' ||
+         c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' ||
+         c == '/' || c == '|';
+}
+
 /* "Name Name / AP", "X/Getty Images", "REUTERS/Name", "AP Photo/Name",
 ** "AFP/Getty Images", "Name | Bloomberg | Getty Images": two to four parts
 ** split at '/' or '|', each a name or an agency, at least one an agency.
@@ -557,6 +578,12 @@ static bool is_slash_credit(const unsigned char *u, size_t a, size_t b)
   ** same after a walk over every word of the text. */
   if (!memchr(u + a, '/', b - a) && !memchr(u + a, '|', b - a))
     return in_list(u, a, b, lone_agencies, DL__COUNTOF(lone_agencies));
+  /* Names and agencies hold only these bytes (and the separators): any
+  ** other ("5-1/2 pct, traders said") makes some part neither, which the
+  ** loop would find only after the table lookups. */
+  for (i = a; i < b; i++)
+    if (!credit_text_byte(u[i])) return false;
+  i = a;
   while (i <= b) {
     size_t pa = i, pb;
     while (i < b && u[i] != '/' && u[i] != '|') i++;
@@ -698,19 +725,21 @@ static const unsigned char credit_byte[256] = {
 static bool credit_possible(const unsigned char *u, size_t a, size_t b)
 {
   size_t lim = b - a > WIN_CREDIT ? b - WIN_CREDIT : a;
-  for (size_t i = lim; i < b; i++) {
-    unsigned char k = credit_byte[u[i]];
-    if (k == 1) return true;
-    /* "Pho", "Pic", "Ima": the prefixes without a colon or sign. */
-    if (k == 2 && i + 2 < b &&
-        ((u[i] == 'P' && ((u[i + 1] == 'h' && u[i + 2] == 'o') ||
-                          (u[i + 1] == 'i' && u[i + 2] == 'c'))) ||
-         (u[i] == 'I' && u[i + 1] == 'm' && u[i + 2] == 'a')))
-      return true;
-  }
+  unsigned acc = 0;
+  /* Branch-free first: most windows hold none of these bytes. */
+  for (size_t i = lim; i < b; i++) acc |= credit_byte[u[i]];
+  if (acc & 1) return true;
+  if (acc & 2)
+    for (size_t i = lim; i + 2 < b; i++)
+      /* "Pho", "Pic", "Ima": the prefixes without a colon or sign. */
+      if ((u[i] == 'P' && ((u[i + 1] == 'h' && u[i + 2] == 'o') ||
+                           (u[i + 1] == 'i' && u[i + 2] == 'c'))) ||
+          (u[i] == 'I' && u[i + 1] == 'm' && u[i + 2] == 'a'))
+        return true;
   for (size_t k = 0; k < DL__COUNTOF(lone_agencies); k++) {
     size_t n = lone_agencies[k].n;
-    if (b - a >= n && memcmp(u + b - n, lone_agencies[k].s, n) == 0)
+    if (b - a >= n && u[b - 1] == (unsigned char)lone_agencies[k].s[n - 1] &&
+        memcmp(u + b - n, lone_agencies[k].s, n) == 0)
       return true;
   }
   return false;
