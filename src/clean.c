@@ -863,7 +863,7 @@ struct line_ctx {
   const unsigned char *u;
   bool seen_content; /* a line with text came before */
   size_t last_end;   /* end of the last text of the document */
-  struct wmask wm;
+  const struct wmask *wm;
 };
 
 /* The end of a line [a, b) (already trimmed, its start already
@@ -899,7 +899,7 @@ static void line_end(struct line_ctx *c, size_t a, size_t b, size_t ls)
     add_span(c->s, a, b, "credit");
     return;
   }
-  r = run_back(&c->wm, u, a, b);
+  r = run_back(c->wm, u, a, b);
   if (r.count && r.strong) add_span(c->s, r.end, b, "widget");
 }
 
@@ -948,7 +948,7 @@ static void do_line(struct line_ctx *c, size_t ls, size_t le)
   /* A line of widgets, or a strong run of them before prose. */
   if (sa > a) sa = a;
   if (a < b) {
-    r = run_fwd(&c->wm, u, a, b);
+    r = run_fwd(c->wm, u, a, b);
     if (r.count && r.end == b && b - a <= WIN_WHOLE) {
       add_span(s, sa, b, "widget");
       a = b;
@@ -997,6 +997,18 @@ static void do_line(struct line_ctx *c, size_t ls, size_t le)
 ** Entry point
 ** ==================================================================== */
 
+/* Per-annotator workspace: tables derived from the static ones, read-only
+** once built. */
+struct dl__clean_ws {
+  struct wmask wm;
+};
+
+void dl__clean_ws_free(dl_annotator *a)
+{
+  dl__free(a->al, a->clean_ws);
+  a->clean_ws = NULL;
+}
+
 dl_status dl__clean_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   const unsigned char *u = (const unsigned char *)d->view;
@@ -1022,7 +1034,14 @@ dl_status dl__clean_run(dl_annotator *a, dl_doc *d, dl_error *err)
   c.u = u;
   c.seen_content = false;
   c.last_end = e;
-  wmask_init(&c.wm);
+  /* The phrase index, built once per annotator (a->clean_ws, freed by
+  ** dl__clean_ws_free()). */
+  if (!a->clean_ws) {
+    a->clean_ws = dl__malloc(a->al, sizeof *a->clean_ws);
+    if (!a->clean_ws) goto nomem;
+    wmask_init(&a->clean_ws->wm);
+  }
+  c.wm = &a->clean_ws->wm;
 
   while (i < d->len) {
     const unsigned char *nl = memchr(u + i, '\n', d->len - i);

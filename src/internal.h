@@ -405,6 +405,7 @@ struct dl_annotator {
   void *stage_ws[16]; /* per-stage workspaces, created lazily */
   struct dl__ner_ws *ner_ws; /* the NER tagger's workspace (ner.c) */
   struct tx_ws *timex_ws;    /* dateline/timex/amount lexer (timex.c) */
+  struct dl__clean_ws *clean_ws; /* cleaning's phrase index (clean.c) */
 };
 
 typedef dl_status (*dl__stage_fn)(dl_annotator *a, dl_doc *d, dl_error *err);
@@ -427,6 +428,7 @@ dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err);
 void dl__ner_free(dl_model *m);
 void dl__ner_ws_free(dl_annotator *a);
 void dl__timex_ws_free(dl_annotator *a);
+void dl__clean_ws_free(dl_annotator *a);
 
 /* Field writers of the stages (record.c's field table). */
 void dl__entity_json(const dl_doc *d, dl__jw *w, unsigned flags);
