@@ -384,11 +384,25 @@ struct wmask {
   uint64_t first[4], last[4];
   unsigned char nf[32], nl[32];
   unsigned char bf[32][NWIDGETS], bl[32][NWIDGETS];
-  /* Second byte after a first byte (second-to-last before a last byte),
-  ** both lower-cased, as bit (second & 63) of word (first & 31): a
-  ** two-byte reject before the bucket is scanned ("said", "she"). */
-  uint64_t f2[32], l2[32];
+  /* Hashes (10 bits) of the lower-cased first four and last four bytes
+  ** of every phrase: a four-byte reject before the bucket is scanned
+  ** ("said", "She said", "Shell"); off when a phrase is shorter. */
+  uint64_t f4[16], l4[16];
+  bool short_phrase;
 };
+
+/* The 10-bit hash of the lower-cased four bytes at p. */
+static unsigned hash4(const unsigned char *p)
+{
+  uint32_t v = (uint32_t)lower(p[0]) | (uint32_t)lower(p[1]) << 8 |
+               (uint32_t)lower(p[2]) << 16 | (uint32_t)lower(p[3]) << 24;
+  return (unsigned)((v * UINT32_C(0x9E3779B1)) >> 22);
+}
+
+static bool in_set(const uint64_t *set, unsigned h)
+{
+  return (set[h >> 6] >> (h & 63)) & 1;
+}
 
 static void wmask_init(struct wmask *m)
 {
@@ -396,8 +410,9 @@ static void wmask_init(struct wmask *m)
   memset(m->last, 0, sizeof m->last);
   memset(m->nf, 0, sizeof m->nf);
   memset(m->nl, 0, sizeof m->nl);
-  memset(m->f2, 0, sizeof m->f2);
-  memset(m->l2, 0, sizeof m->l2);
+  memset(m->f4, 0, sizeof m->f4);
+  memset(m->l4, 0, sizeof m->l4);
+  m->short_phrase = false;
   for (size_t k = 0; k < NWIDGETS; k++) {
     unsigned f = lower((unsigned char)widgets[k].s[0]);
     unsigned l = lower((unsigned char)widgets[k].s[widgets[k].len - 1]);
@@ -405,9 +420,14 @@ static void wmask_init(struct wmask *m)
     m->last[l >> 6] |= UINT64_C(1) << (l & 63);
     m->bf[f & 31][m->nf[f & 31]++] = (unsigned char)k;
     m->bl[l & 31][m->nl[l & 31]++] = (unsigned char)k;
-    m->f2[f & 31] |= UINT64_C(1) << (lower((unsigned char)widgets[k].s[1]) & 63);
-    m->l2[l & 31] |= UINT64_C(1)
-                     << (lower((unsigned char)widgets[k].s[widgets[k].len - 2]) & 63);
+    if (widgets[k].len < 4) {
+      m->short_phrase = true;
+    } else {
+      const unsigned char *w = (const unsigned char *)widgets[k].s;
+      unsigned hf = hash4(w), hl = hash4(w + widgets[k].len - 4);
+      m->f4[hf >> 6] |= UINT64_C(1) << (hf & 63);
+      m->l4[hl >> 6] |= UINT64_C(1) << (hl & 63);
+    }
   }
 }
 
@@ -424,9 +444,10 @@ static const struct phrase *phrase_at(const struct wmask *wm,
 {
   const struct phrase *best = NULL;
   unsigned char c;
-  if (e - i < 2 || !in_mask(wm->first, u[i])) return NULL;
+  if (i >= e || !in_mask(wm->first, u[i])) return NULL;
+  if (!wm->short_phrase && (e - i < 4 || !in_set(wm->f4, hash4(u + i))))
+    return NULL;
   c = lower(u[i]);
-  if (!((wm->f2[c & 31] >> (lower(u[i + 1]) & 63)) & 1)) return NULL;
   for (size_t j = 0, n = wm->nf[c & 31]; j < n; j++) {
     const struct phrase *p = &widgets[wm->bf[c & 31][j]];
     if ((best && p->len <= best->len) || c != lower((unsigned char)p->s[0]))
@@ -444,9 +465,10 @@ static const struct phrase *phrase_before(const struct wmask *wm,
 {
   const struct phrase *best = NULL;
   unsigned char c;
-  if (i - s < 2 || !in_mask(wm->last, u[i - 1])) return NULL;
+  if (i <= s || !in_mask(wm->last, u[i - 1])) return NULL;
+  if (!wm->short_phrase && (i - s < 4 || !in_set(wm->l4, hash4(u + i - 4))))
+    return NULL;
   c = lower(u[i - 1]);
-  if (!((wm->l2[c & 31] >> (lower(u[i - 2]) & 63)) & 1)) return NULL;
   for (size_t j = 0, n = wm->nl[c & 31]; j < n; j++) {
     const struct phrase *p = &widgets[wm->bl[c & 31][j]];
     size_t a;
