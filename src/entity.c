@@ -1171,6 +1171,7 @@ nomem:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 done:
   ews_free(&ws);
+  if (rc == DL_OK) rc = dl__entity_credits(a, d, err);
   return rc;
 }
 

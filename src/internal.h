@@ -259,7 +259,9 @@ typedef struct dl__mention {
 enum {
   DL__MEN_POSSESSIVE = 1u << 0, /* followed by 's / ' in the text */
   DL__MEN_PRONOUN = 1u << 1,
-  DL__MEN_NOMINAL = 1u << 2     /* a title used as a name: "the president" */
+  DL__MEN_NOMINAL = 1u << 2,    /* a title used as a name: "the president" */
+  DL__MEN_CREDIT = 1u << 3      /* from a photo credit (no tokens: the clean
+                                ** stage kept it out of the token layer) */
 };
 
 typedef struct dl__role {
@@ -436,6 +438,10 @@ void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__quote_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__dateline_json(const dl_doc *d, dl__jw *w, unsigned flags);
+
+/* Entities named in photo-credit lines (entity_credit.c), run at the
+** end of the entity stage. */
+dl_status dl__entity_credits(dl_annotator *a, dl_doc *d, dl_error *err);
 
 /* Span output honouring DL_JSON_CHARS (record.c). */
 void dl__jw_span(const dl_doc *d, dl__jw *w, unsigned flags, uint32_t start,

@@ -148,6 +148,18 @@ static inline void fz_check_doc(const dl_doc *d, const size_t *cp)
   }
   for (size_t i = 0; i < d->n_mentions; i++) {
     const dl__mention *m = &d->mentions[i];
+    if (m->flags & DL__MEN_CREDIT) {
+      /* From a photo credit: no tokens, and inside a credit clean span. */
+      bool inside = false;
+      for (size_t c = 0; c < d->n_clean; c++)
+        if (strcmp(d->clean[c].reason, "credit") == 0 &&
+            d->clean[c].start <= m->start && m->end <= d->clean[c].end)
+          inside = true;
+      FZ_CHECK(m->tok_start == m->tok_end && m->tok_end <= nt && inside,
+               "credit mention %zu: tokens %u-%u, span %u-%u", i,
+               m->tok_start, m->tok_end, m->start, m->end);
+      continue;
+    }
     FZ_CHECK(m->tok_start < m->tok_end && m->tok_end <= nt,
              "mention %zu: tokens %u-%u of %zu", i, m->tok_start, m->tok_end,
              nt);
