@@ -176,6 +176,18 @@ static size_t next_bad(const unsigned char *u, size_t len, size_t i)
   while (i < len) {
     int32_t cp;
     size_t k;
+    /* Eight bytes at a time while they are all ASCII and none is NUL
+    ** (the classic has-zero-byte test): most news text is ASCII. */
+    while (len - i >= 8) {
+      uint64_t x;
+      memcpy(&x, u + i, 8);
+      if ((x & UINT64_C(0x8080808080808080)) ||
+          ((x - UINT64_C(0x0101010101010101)) & ~x &
+           UINT64_C(0x8080808080808080)))
+        break;
+      i += 8;
+    }
+    if (i >= len) break;
     if (u[i] >= 0x01 && u[i] < 0x80) {
       i++;
       continue;
