@@ -1231,6 +1231,34 @@ static bool prev_subject(const struct ctx *c, uint32_t si, uint32_t para,
   return false;
 }
 
+/* The mention that attributes a cue-less quotation whose speaker is
+** inherited: the name mention of the same entity closest before the opening mark open, outside quotes, after the
+** inherited span (byte after) and in paragraph para or the one before.
+** Returns the token range in *ms, *me, or false. */
+static bool nearest_mention(const struct ctx *c, uint32_t open, uint32_t para,
+                            uint32_t ent, uint32_t after, uint32_t *ms,
+                            uint32_t *me)
+{
+  const dl_doc *d = c->d;
+  if (ent == NONE) return false;
+  for (uint32_t k = open, n = 0; k-- > 0 && n < 400; n++) {
+    const dl__token *tk = &c->t[k];
+    uint32_t sp = d->sentences[tk->sent].para;
+    if (tk->start < after || para - sp > 1) break;
+    if (c->in_quote[k] != NONE || (tk->flags & DL__TOK_QUOTE)) continue;
+    if (c->men_end[k] != NONE) {
+      const dl__mention *m = &d->mentions[c->men_end[k]];
+      if (m->entity == ent && m->start >= after &&
+          !(m->flags & DL__MEN_PRONOUN)) {
+        *ms = m->tok_start;
+        *me = m->tok_end;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 /* Step 2 of the file comment for region ri; *prev is the index of the
 ** last quotation emitted (or NONE). */
 static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
@@ -1346,13 +1374,18 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     /* No cue: the previous quotation's speaker, when it is in this
     ** paragraph or the one before. */
     const dl__quote *p = &c->q[*prev];
-    uint32_t pp = quote_para(c, p);
+    uint32_t pp = quote_para(c, p), ms, me;
     if (pp != NONE && so->para >= pp && so->para - pp <= 1) {
       q->spk_start = p->spk_start;
       q->spk_end = p->spk_end;
       q->spk_entity = p->spk_entity;
       q->spk_name = p->spk_name;
       q->flags |= DL__QF_INHERITED;
+      if (nearest_mention(c, r->open, so->para, p->spk_entity, p->spk_end,
+                          &ms, &me)) {
+        q->spk_start = c->t[ms].start;
+        q->spk_end = c->t[me - 1].end;
+      }
     }
   }
   *prev = c->nq - 1;
