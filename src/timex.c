@@ -1599,6 +1599,43 @@ static size_t p_core(const ctx *c, size_t i, cand *r)
   return 0;
 }
 
+/* "the year", "the full year", "the current fiscal year" after "the":
+** the anchor's year in a report ("sales for the full year", "a high
+** for the year"); "the year ended Sept. 30" is the twelve months to that
+** day, a duration. Not "the year before", "the year-ago quarter" or
+** "the year's figures". */
+static size_t p_the_year(const ctx *c, size_t j, cand *r)
+{
+  size_t k = j;
+  if (is(c, k, "full") || is(c, k, "entire") || is(c, k, "whole")) {
+    k++;
+  } else {
+    if (is(c, k, "current")) k++;
+    if (is(c, k, "fiscal")) k++;
+  }
+  if (!is(c, k, "year") || hyph(c, k + 1) || ch(c, k + 1) == '\'' ||
+      is(c, k + 1, "before") || is(c, k + 1, "after") ||
+      is(c, k + 1, "earlier") || is(c, k + 1, "later") ||
+      is(c, k + 1, "ago") || is(c, k + 1, "when") ||
+      is(c, k + 1, "previous") || is(c, k + 1, "prior") ||
+      is(c, k + 1, "that") || is(c, k + 1, "in") || is(c, k + 1, "of"))
+    return 0;
+  memset(r, 0, sizeof *r);
+  r->end = k + 1;
+  if (is(c, k + 1, "ended") || is(c, k + 1, "ending")) {
+    r->type = DL__TIMEX_DURATION;
+    snprintf(r->val, sizeof r->val, "P1Y");
+    return k + 1;
+  }
+  r->type = DL__TIMEX_DATE;
+  r->rel = true;
+  /* In January, a year not spoken of in the future tense is the one
+  ** just closed ("a loss of $8.6 billion for the entire year"). */
+  if (c->have)
+    gran(c, r, TXU_YEAR, c->am == 1 && tense(c, j, k + 1) <= 0 ? -1 : 0);
+  return k + 1;
+}
+
 /* Prefixes: the / the end of / early / mid- / earlier / fiscal. */
 static size_t p_full(const ctx *c, size_t i, cand *r)
 {
@@ -1648,6 +1685,7 @@ static size_t p_full(const ctx *c, size_t i, cand *r)
     return j + 1;
   }
   e = p_core(c, j, r);
+  if (!e && the && !edge) e = p_the_year(c, j, r);
   /* Without a reading, the caller moves on to the next token, which
   ** tries the core without this prefix. */
   if (!e) return 0;

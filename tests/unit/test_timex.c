@@ -88,6 +88,14 @@ static const struct form {
     {"Built 4000 years ago.", "2016-12-22", "4000 years ago", "PAST_REF"},
     {"Due 20000 years from now.", "2016-12-22", "20000 years from now",
      "FUTURE_REF"},
+    {"Sales for the full year rose 13%.", "1989-10-30", "the full year",
+     "1989"},
+    {"It lost $8.6 billion for the entire year.", "2006-01-27",
+     "the entire year", "2005"},
+    {"Net for the year ended Aug. 31 fell.", "1989-10-30", "the year",
+     "P1Y"},
+    {"Net rose from the year-ago quarter.", "1989-10-30", "the year",
+     "(none)"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
