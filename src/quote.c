@@ -1259,6 +1259,30 @@ static bool nearest_mention(const struct ctx *c, uint32_t open, uint32_t para,
   return false;
 }
 
+/* "X said, according to Y" (and "According to Y, X said"): PolNeAR
+** attributes the quotation to the source Y that reports it. Looks for
+** "according to" with a speaker right after the cue and speaker ending
+** at e (at most three tokens between, no quote mark), else at the start
+** lo of the clause before the cue at s. */
+static void according_source(const struct ctx *c, uint32_t lo, uint32_t s,
+                             uint32_t e, uint32_t hi, struct speaker *sp)
+{
+  struct speaker y;
+  for (uint32_t p = e; p < hi && p < e + 4; p++) {
+    if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) return;
+    if (according_at(c, p, hi) && p > 0 && tpunct(c, p - 1, ',')) {
+      if (speaker_right(c, p + 2, hi, &y)) *sp = y;
+      return;
+    }
+  }
+  if (lo + 2 < s && according_at(c, lo, s) && speaker_right(c, lo + 2, s, &y))
+    for (uint32_t k = y.e; k < s && k < y.e + 4; k++)
+      if (tpunct(c, k, ',')) {
+        *sp = y;
+        return;
+      }
+}
+
 /* Step 2 of the file comment for region ri; *prev is the index of the
 ** last quotation emitted (or NONE). */
 static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
@@ -1291,6 +1315,7 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
   if (cue_before(c, r->open, ls, &cu, &sp)) {
     have = true;
     direct = true;
+    if (sp.e && cu.e) according_source(c, ls, cu.s, r->open, r->open, &sp);
   } else if (j > ls && j < r->open && (c->t[j - 1].flags & DL__TOK_QUOTE) &&
              (c->t[j - 1].flags & DL__TOK_CLOSE) && *prev != NONE &&
              c->q[*prev].kind == DL__QUOTE_DIRECT &&
@@ -1312,12 +1337,18 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     uint32_t rs = c->t[close].sent, rend = d->sentences[rs].tok_end;
     if (close + 1 < rend) {
       have = cue_after(c, close + 1, rend, &cu, &sp);
+      if (have && sp.e)
+        according_source(c, close + 1, cu.s,
+                         cu.e > sp.e ? cu.e : sp.e, rend, &sp);
     } else if (rs + 1 < d->n_sentences) {
       /* "...hand." Putin said. -- the next short sentence. */
       const dl__sentence *ns = &d->sentences[rs + 1];
       if (ns->para == d->sentences[rs].para &&
           !(c->t[ns->tok_start].flags & DL__TOK_QUOTE)) {
         have = cue_after(c, ns->tok_start, ns->tok_end, &cu, &sp);
+        if (have && sp.e)
+          according_source(c, ns->tok_start, cu.s, cu.e > sp.e ? cu.e : sp.e,
+                           ns->tok_end, &sp);
         /* Not when that cue opens a quotation of its own ("..." He
         ** added, "..."; "..." Mr. Zahed said: "..."). */
         for (uint32_t k = cu.e; have && k < ns->tok_end && k < cu.e + 3; k++)
