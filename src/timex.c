@@ -66,6 +66,9 @@ typedef struct ctx {
   /* The text so far spoke of quarters: "a year ago" is then the same
   ** quarter a year before (earnings reports). */
   bool quarters;
+  /* The year of the last explicit date ("in 1995"): "the following
+  ** year" counts from it, not from the article's date. 0: none yet. */
+  int my;
 } ctx;
 
 typedef struct tx_ws tx_ws;
@@ -133,6 +136,13 @@ static int ival(const ctx *c, size_t i)
 
 /* The value of the leading digits of s, at most max of them (atoi is
 ** banned: it has no error reporting and overflows silently). */
+static bool dig4(const char *s)
+{
+  for (int k = 0; k < 4; k++)
+    if (s[k] < '0' || s[k] > '9') return false;
+  return true;
+}
+
 static int lead_int(const char *s, size_t max)
 {
   int v = 0;
@@ -1636,6 +1646,26 @@ static size_t p_the_year(const ctx *c, size_t j, cand *r)
   return k + 1;
 }
 
+/* "the following year", "the previous year", "the same year": the year
+** of the story told, that of the last explicit date ("He left in 1995
+** and returned the following year": 1996). */
+static size_t p_story_year(const ctx *c, size_t j, cand *r)
+{
+  int dy;
+  if (!c->my || !is(c, j + 1, "year") || hyph(c, j + 2) ||
+      ch(c, j + 2) == '\'')
+    return 0;
+  if (is(c, j, "following")) dy = 1;
+  else if (is(c, j, "previous") || is(c, j, "preceding")) dy = -1;
+  else if (is(c, j, "same")) dy = 0;
+  else return 0;
+  memset(r, 0, sizeof *r);
+  r->end = j + 2;
+  r->type = DL__TIMEX_DATE;
+  snprintf(r->val, sizeof r->val, "%04d", c->my + dy);
+  return j + 2;
+}
+
 /* Prefixes: the / the end of / early / mid- / earlier / fiscal. */
 static size_t p_full(const ctx *c, size_t i, cand *r)
 {
@@ -1684,6 +1714,7 @@ static size_t p_full(const ctx *c, size_t i, cand *r)
     if (c->have) gran(c, r, u, 0);
     return j + 1;
   }
+  if (the && !edge && (e = p_story_year(c, j, r)) != 0) return e;
   e = p_core(c, j, r);
   if (!e && the && !edge) e = p_the_year(c, j, r);
   /* Without a reading, the caller moves on to the next token, which
@@ -1868,6 +1899,11 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
             size_t off = vals.len;
             if (!dl__buf_append(&vals, v, strlen(v) + 1)) goto nomem;
             x->value = (const char *)(uintptr_t)(off + 1);
+          }
+          if (r.type == DL__TIMEX_DATE && v && !r.rel && dig4(v) &&
+              (!v[4] || v[4] == '-')) {
+            int yy = lead_int(v, 4);
+            if (yy > 0 && yy < 9999) c.my = yy;
           }
           if (r.type == DL__TIMEX_DATE && v && strlen(v) == 10 &&
               v[4] == '-' && v[7] == '-') {

@@ -96,6 +96,10 @@ static const struct form {
      "P1Y"},
     {"Net rose from the year-ago quarter.", "1989-10-30", "the year",
      "(none)"},
+    {"He left in 1995 and returned the following year.", "1998-04-18",
+     "the following year", "1996"},
+    {"On May 22, 1995, he won; the previous year he lost.", "1998-04-18",
+     "the previous year", "1994"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
