@@ -738,6 +738,19 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
   sing = u < 100;
   u %= 100;
   j++;
+  /* "the 1988 quarter" of an earnings report: the quarter reported on,
+  ** in that year; never 5964 months. */
+  if (u == TXU_QUARTER && j == i + 2 && year4(c, i)) {
+    int q = (c->am - 1) / 3;
+    if (!(i > 0 && is(c, i - 1, "the"))) return 0;
+    r->end = j;
+    r->type = DL__TIMEX_DATE;
+    if (c->have)
+      snprintf(r->val, sizeof r->val, "%04d-Q%d", ival(c, i), q ? q : 4);
+    else
+      snprintf(r->val, sizeof r->val, "%04d", ival(c, i));
+    return j;
+  }
   /* "22-year-old", "five years old": an age, not a time. */
   if ((hyph(c, j) && is(c, j + 1, "old")) || is(c, j, "old") ||
       (hyph(c, j) && is(c, j + 1, "olds"))) {

@@ -100,6 +100,8 @@ static const struct form {
      "the following year", "1996"},
     {"On May 22, 1995, he won; the previous year he lost.", "1998-04-18",
      "the previous year", "1994"},
+    {"Net fell from the 1988 quarter.", "1989-10-30", "the 1988 quarter",
+     "1988-Q3"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
