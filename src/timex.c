@@ -373,8 +373,23 @@ static void duration(cand *r, double n, int unit)
     if (n >= 0) n *= unit == TXU_DECADE ? 10 : unit == TXU_CENTURY ? 100 : 3;
     unit = unit == TXU_QUARTER ? TXU_MONTH : TXU_YEAR;
   }
-  fmt_num(num, sizeof num, n);
   r->type = DL__TIMEX_DURATION;
+  /* A half in the next unit down: 5 1/2 hours is PT5H30M. */
+  if (n > 0 && n < 1e6 && n - (double)(long)n == 0.5 &&
+      (unit == TXU_YEAR || unit == TXU_DAY || unit == TXU_HOUR ||
+       unit == TXU_MINUTE)) {
+    static const char *const half[] = {"6M", "T12H", "30M", "30S"};
+    int h = unit == TXU_YEAR  ? 0
+            : unit == TXU_DAY ? 1
+            : unit == TXU_HOUR ? 2
+                               : 3;
+    snprintf(r->val, sizeof r->val, "P%s%ld%s%s",
+             unit <= TXU_HOUR ? "T" : "", (long)n, unit_code(unit), half[h]);
+    memcpy(r->uval, r->val, sizeof r->val);
+    r->rel = false;
+    return;
+  }
+  fmt_num(num, sizeof num, n);
   snprintf(r->val, sizeof r->val, "P%s%s%s",
            unit <= TXU_HOUR ? "T" : "", num, unit_code(unit));
   memcpy(r->uval, r->val, sizeof r->val);
@@ -729,6 +744,13 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
   } else {
     j = dl__tx_cardinal(c->d, c->lx, i, &n);
     if (j == i) return 0;
+    /* "5 1/2 hours" */
+    if (n >= 0 && pnum(c, j, 1) && ival(c, j) == 1 && ch(c, j + 1) == '/' &&
+        tight(c, j + 1) && tight(c, j + 2) && pnum(c, j + 2, 1) &&
+        ival(c, j + 2) == 2) {
+      n += 0.5;
+      j += 3;
+    }
   }
   /* "16-hour", "two-year" */
   if (hyph(c, j)) j++;
@@ -765,6 +787,12 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
       in(c, j) && T(j)->kind == TX_WORD && !is(c, j, "ago") &&
       !is(c, j, "later") && !is(c, j, "earlier"))
     return 0;
+  /* "a minute and a half" */
+  if (n >= 0 && is(c, j, "and") && is(c, j + 1, "a") &&
+      is(c, j + 2, "half")) {
+    n += 0.5;
+    j += 3;
+  }
   r->end = j;
   if (is(c, j, "ago") || (is(c, j, "earlier") && n >= 0) ||
       (is(c, j, "later") && u >= TXU_DAY && n >= 0) ||

@@ -102,6 +102,9 @@ static const struct form {
      "the previous year", "1994"},
     {"Net fell from the 1988 quarter.", "1989-10-30", "the 1988 quarter",
      "1988-Q3"},
+    {"He slept 5 1/2 hours.", NULL, "5 1/2 hours", "PT5H30M"},
+    {"It took a minute and a half.", NULL, "a minute and a half", "PT1M30S"},
+    {"He served 2 1/2 years.", NULL, "2 1/2 years", "P2Y6M"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
