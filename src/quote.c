@@ -1268,10 +1268,20 @@ static void according_source(const struct ctx *c, uint32_t lo, uint32_t s,
                              uint32_t e, uint32_t hi, struct speaker *sp)
 {
   struct speaker y;
-  for (uint32_t p = e; p < hi && p < e + 4; p++) {
+  for (uint32_t p = e; p < hi && p < e + 6; p++) {
     if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) return;
     if (according_at(c, p, hi) && p > 0 && tpunct(c, p - 1, ',')) {
       if (speaker_right(c, p + 2, hi, &y)) *sp = y;
+      return;
+    }
+    /* ", reports USA Today." / ", CNN reported." */
+    if ((tis(c, p, "reports") || tis(c, p, "reported")) && p > 0) {
+      if (tpunct(c, p - 1, ',') && speaker_right(c, p + 1, hi, &y) &&
+          y.ment != NONE)
+        *sp = y;
+      else if (speaker_left(c, p, e, &y) && y.ment != NONE && y.s > 0 &&
+               tpunct(c, y.s - 1, ','))
+        *sp = y;
       return;
     }
   }

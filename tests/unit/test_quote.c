@@ -320,8 +320,10 @@ static void t_according_source(void)
   dl_doc *d = ann("\"Nobody wants this fight,\" the senator said, according "
                   "to CNN.\n\n"
                   "According to the Associated Press, the mayor said: \"We "
-                  "are ready for the storm.\"\n");
-  const dl__quote *a, *b;
+                  "are ready for the storm.\"\n\n"
+                  "\"We cannot accept this deal,\" Senator Jane Smith said, "
+                  "CNN reported.\n");
+  const dl__quote *a, *b, *c;
   T_OK(d != NULL);
   a = quote(d, "Nobody wants this fight");
   b = quote(d, "We are ready for the storm.");
@@ -329,6 +331,13 @@ static void t_according_source(void)
   T_EQ_STR(cue(d, a), "said");
   T_EQ_STR(spk(d, a), "CNN");
   T_EQ_STR(spk(d, b), "Associated Press");
+  c = quote(d, "We cannot accept this deal");
+  T_OK(c != NULL);
+  if (!have_ner) {
+    printf("note: models/ner.dlm absent; reported-by check skipped\n");
+  } else {
+    T_EQ_STR(spk(d, c), "CNN");
+  }
   dl_doc_destroy(d);
 }
 
