@@ -26,6 +26,9 @@ typedef struct t_case {
 extern int t_failed_now;
 int t_run(const t_case *cases, int argc, char **argv);
 void t_fail(const char *file, int line, const char *expr, const char *detail);
+/* Reads a whole file into a malloc'd, NUL-terminated buffer (free()), or
+** NULL. For tests that load examples/ or tests/golden/ files. */
+char *t_read_file(const char *path, size_t *len);
 
 #define T_MAIN(cases)                                                       \
   int main(int argc, char **argv) { return t_run(cases, argc, argv); }

@@ -416,28 +416,6 @@ static void t_model_load_missing_dir(void)
   dl_model_destroy(m);
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  if (!f) return NULL;
-  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0 || !(buf = malloc((size_t)n + 1))) {
-    fclose(f);
-    return NULL;
-  }
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    fclose(f);
-    return NULL;
-  }
-  fclose(f);
-  buf[n] = 0;
-  *len = (size_t)n;
-  return buf;
-}
-
 /* A dl_doc owns its memory: it does not change when the annotator goes on
 ** to other documents, and it outlives its annotator and its model. */
 static void t_doc_lifetime(void)
@@ -448,7 +426,7 @@ static void t_doc_lifetime(void)
   dl_doc *d1 = NULL, *d2 = NULL;
   dl_input in;
   size_t len;
-  char *text = read_all("examples/karlov-funeral.txt", &len);
+  char *text = t_read_file("examples/karlov-funeral.txt", &len);
   char *ref = NULL, *js = NULL, *js2 = NULL;
   T_OK(text != NULL);
   T_EQ_INT(dl_model_load(dir ? dir : "models", NULL, &m, NULL), DL_OK);

@@ -94,28 +94,6 @@ static void arm(long fail_at)
 /* Sweeps are capped so a pathological entry point cannot hang the run. */
 #define MAX_SWEEP 20000
 
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  if (!f) return NULL;
-  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0 || !(buf = malloc((size_t)n + 1))) {
-    fclose(f);
-    return NULL;
-  }
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    fclose(f);
-    return NULL;
-  }
-  fclose(f);
-  buf[n] = 0;
-  *len = (size_t)n;
-  return buf;
-}
-
 static dl_options opts(void)
 {
   dl_options o;
@@ -324,7 +302,7 @@ static void sweep_annotate(const char *text, size_t len, uint64_t fields,
 static void t_annotate_karlov(void)
 {
   size_t len;
-  char *text = read_file("examples/karlov-funeral.txt", &len);
+  char *text = t_read_file("examples/karlov-funeral.txt", &len);
   long live0 = C.live;
   T_OK(text != NULL);
   sweep_annotate(text, len, DL_FIELDS_ALL, 0);

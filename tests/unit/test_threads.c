@@ -27,28 +27,6 @@ static size_t REF_LEN[2];
 static const uint64_t FIELDS[2] = {DL_FIELDS_ALL, DL_FIELDS_DEFAULT};
 static const unsigned JFLAGS[2] = {0, DL_JSON_CHARS};
 
-static char *read_file(const char *path, size_t *len)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  if (!f) return NULL;
-  if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0 || !(buf = malloc((size_t)n + 1))) {
-    fclose(f);
-    return NULL;
-  }
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    fclose(f);
-    return NULL;
-  }
-  fclose(f);
-  buf[n] = 0;
-  *len = (size_t)n;
-  return buf;
-}
-
 static int record(dl_annotator *a, int k, char **out, size_t *n)
 {
   dl_input in;
@@ -100,7 +78,7 @@ static void t_setup(void)
   const char *dir = getenv("DATELINE_MODEL_DIR");
   dl_annotator *a = NULL;
   dl_error err;
-  TEXT = read_file("examples/karlov-funeral.txt", &LEN);
+  TEXT = t_read_file("examples/karlov-funeral.txt", &LEN);
   T_OK(TEXT != NULL);
   T_EQ_INT(dl_model_load(dir ? dir : "models", NULL, &M, &err), DL_OK);
   printf("  model resources: %s\n", dl_model_resources(M));
