@@ -663,6 +663,13 @@ static size_t p_time(const ctx *c, size_t i, cand *r)
       e = p_word(c, at, &r2);
     if (e && r2.type == DL__TIMEX_DATE && strlen(r2.val) == 10 &&
         at == j) {
+      int wd = cat(c, at, TXC_WDAY), y, mo, d;
+      /* A bare weekday: the tense is read from the time on, whose
+      ** verb comes before it ("will leave at 4 a.m. EDT Thursday"). */
+      if (wd > 0 && wd < 10 && e == at + 1 && r2.rel && c->have) {
+        weekday(c, wd, tense(c, i, e) > 0 ? 1 : -1, &y, &mo, &d);
+        set_date(&r2, y, mo, d);
+      }
       /* h and mi are 0..23 and 0..59 here; the check is for gcc's
       ** -Wformat-truncation, which cannot see that. */
       if (snprintf(r->val, sizeof r->val, "%sT%02d:%02d%s", r2.val, h, mi,

@@ -105,6 +105,8 @@ static const struct form {
     {"He slept 5 1/2 hours.", NULL, "5 1/2 hours", "PT5H30M"},
     {"It took a minute and a half.", NULL, "a minute and a half", "PT1M30S"},
     {"He served 2 1/2 years.", NULL, "2 1/2 years", "P2Y6M"},
+    {"He will leave at 4 in the morning (4 a.m. EDT Thursday), he said.",
+     "2000-04-05", "4 a.m. EDT Thursday", "2000-04-06T04:00-04:00"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
