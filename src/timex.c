@@ -1288,6 +1288,22 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
   }
   if (cat(c, i, TXC_MOD) > 0) {
     if ((j = p_mod(c, i, r)) != 0) return j;
+    /* "the current system", "its current share": the present (TimeML
+    ** PRESENT_REF); not the noun ("against the current"), "the then
+    ** current price", "current account" or "current affairs". */
+    if (is(c, i, "current") && in(c, i + 1) && T(i + 1)->kind == TX_WORD &&
+        !(i > 0 && is(c, i - 1, "then")) && !is(c, i + 1, "account") &&
+        !is(c, i + 1, "accounts") && !is(c, i + 1, "affairs") &&
+        !is(c, i + 1, "events") && !is(c, i + 1, "assets") &&
+        !is(c, i + 1, "liabilities") && !is(c, i + 1, "and")) {
+      memset(r, 0, sizeof *r);
+      r->end = i + 1;
+      r->type = DL__TIMEX_DATE;
+      snprintf(r->val, sizeof r->val, "PRESENT_REF");
+      memcpy(r->uval, r->val, sizeof r->val);
+      r->nothe = true;
+      return i + 1;
+    }
   }
   if (cat(c, i, TXC_DEICTIC) > 0) return p_deictic(c, i, r);
   if ((v = cat(c, i, TXC_SEASON)) > 0) {

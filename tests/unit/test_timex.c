@@ -107,6 +107,9 @@ static const struct form {
     {"He served 2 1/2 years.", NULL, "2 1/2 years", "P2Y6M"},
     {"He will leave at 4 in the morning (4 a.m. EDT Thursday), he said.",
      "2000-04-05", "4 a.m. EDT Thursday", "2000-04-06T04:00-04:00"},
+    {"The current system works.", "2000-04-05", "current", "PRESENT_REF"},
+    {"He swam against the current account of it.", "2000-04-05", "current",
+     "(none)"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
