@@ -485,7 +485,7 @@ static bool md_value(const ctx *c, cand *r, int y, int m, int dd,
 static size_t p_monthdate(const ctx *c, size_t i, cand *r, int wd)
 {
   bool abbr;
-  int m = month_at(c, i, &abbr), dd = 0, y = 0;
+  int m = month_at(c, i, &abbr), dd = 0, y = 0, yoff = 2;
   size_t j;
   if (!m) return 0;
   j = after_month(c, i);
@@ -507,6 +507,12 @@ static size_t p_monthdate(const ctx *c, size_t i, cand *r, int wd)
       j = e;
     }
   }
+  /* "February this year", "July last year": one expression */
+  if (!y && (is(c, j, "this") || is(c, j, "last") || is(c, j, "next")) &&
+      is(c, j + 1, "year") && !hyph(c, j + 2) && ch(c, j + 2) != '\'') {
+    yoff = is(c, j, "this") ? 0 : is(c, j, "last") ? -1 : 1;
+    j += 2;
+  }
   if (!dd && !y) {
     /* A month alone: full names, capitalized, not a name ("June
     ** Carter"); "May" and "March" only after a preposition. */
@@ -526,6 +532,12 @@ static size_t p_monthdate(const ctx *c, size_t i, cand *r, int wd)
   if (!md_value(c, r, y, m, dd, i, wd)) {
     r->block = true;
     return 0;
+  }
+  if (yoff != 2 && c->have && r->rel) {
+    if (!dd)
+      snprintf(r->val, sizeof r->val, "%04d-%02d", c->ay + yoff, m);
+    else if (dl__date_valid(c->ay + yoff, m, dd))
+      set_date(r, c->ay + yoff, m, dd);
   }
   return j;
 }

@@ -110,6 +110,10 @@ static const struct form {
     {"The current system works.", "2000-04-05", "current", "PRESENT_REF"},
     {"He swam against the current account of it.", "2000-04-05", "current",
      "(none)"},
+    {"It began in February this year.", "1998-10-19", "February this year",
+     "1998-02"},
+    {"He came in July last year.", "1998-02-19", "July last year",
+     "1997-07"},
     {NULL, NULL, NULL, NULL}};
 
 static void t_forms(void)
