@@ -4,9 +4,11 @@
 **
 ** Every table is sorted by its lower-case key in byte order; a look-up
 ** lower-cases the word (ASCII: the tables are ASCII) into a small buffer
-** and binary-searches. Words longer than the buffer are never in a table.
+** and binary-searches with libc bsearch. Words longer than the buffer are never in a table.
 */
 #include "quote.h"
+
+#include <stdlib.h>
 
 #define KEYMAX 32
 
@@ -23,53 +25,45 @@ static bool lower_key(const char *s, size_t n, char *buf)
   return true;
 }
 
+/* bsearch comparators: the key is a lower-cased NUL-terminated word, the
+** element a table entry whose first member is its key. */
+static int cmp_cue(const void *k, const void *e)
+{
+  return strcmp((const char *)k, ((const struct dl__quote_cue *)e)->form);
+}
+
+static int cmp_noun(const void *k, const void *e)
+{
+  return strcmp((const char *)k, *(const char *const *)e);
+}
+
+static int cmp_name(const void *k, const void *e)
+{
+  return strcmp((const char *)k, ((const struct dl__quote_name *)e)->name);
+}
+
 const struct dl__quote_cue *dl__quote_cue_find(const char *s, size_t n)
 {
   char k[KEYMAX];
-  size_t lo = 0, hi = dl__quote_cue_count;
   if (!lower_key(s, n, k)) return NULL;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(dl__quote_cues[mid].form, k);
-    if (c == 0) return &dl__quote_cues[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
+  return bsearch(k, dl__quote_cues, dl__quote_cue_count,
+                 sizeof dl__quote_cues[0], cmp_cue);
 }
 
 bool dl__quote_noun_find(const char *s, size_t n)
 {
   char k[KEYMAX];
-  size_t lo = 0, hi = dl__quote_noun_count;
   if (!lower_key(s, n, k)) return false;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(dl__quote_nouns[mid], k);
-    if (c == 0) return true;
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return false;
+  return bsearch(k, dl__quote_nouns, dl__quote_noun_count,
+                 sizeof dl__quote_nouns[0], cmp_noun) != NULL;
 }
 
 char dl__quote_name_sex(const char *s, size_t n)
 {
   char k[KEYMAX];
-  size_t lo = 0, hi = dl__quote_name_count;
+  const struct dl__quote_name *e;
   if (!lower_key(s, n, k)) return 0;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(dl__quote_names[mid].name, k);
-    if (c == 0) return dl__quote_names[mid].sex;
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return 0;
+  e = bsearch(k, dl__quote_names, dl__quote_name_count,
+              sizeof dl__quote_names[0], cmp_name);
+  return e ? e->sex : 0;
 }
