@@ -8,12 +8,7 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/cli/lib.sh
 
 JC=$TMP/jsoncheck
-if ! ${CC:-cc} -std=c11 -D_DEFAULT_SOURCE -O1 -o "$JC" tests/cli/jsoncheck.c \
-  -ljansson; then
-  fail "build jsoncheck"
-  finish
-  exit 1
-fi
+need_jsoncheck "$JC"
 
 # run NAME ARGS... : runs dateline, keeps stdout in $TMP/NAME.out, stderr in
 # $TMP/NAME.err, the exit status in $RC. A signal (status > 128) or a

@@ -8,12 +8,7 @@ cd "$(dirname "$0")/../.." || exit 2
 . tests/cli/lib.sh
 
 JC=$TMP/jsoncheck
-if ! ${CC:-cc} -std=c11 -D_DEFAULT_SOURCE -O1 -o "$JC" tests/cli/jsoncheck.c \
-  -ljansson; then
-  fail "build jsoncheck"
-  finish
-  exit 1
-fi
+need_jsoncheck "$JC"
 eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi; }
 SHARED=${DATELINE_SHARED:-../shared}
 export DATELINE_MODEL_DIR=${DATELINE_MODEL_DIR:-models}
