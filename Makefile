@@ -38,14 +38,15 @@ WARN        := -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
                -Wno-sign-conversion -Wstrict-prototypes \
                -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wcast-qual \
                -Werror
-CPPFLAGS    += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CPPFLAGS    += -Iinclude -Isrc -I/usr/include/libxml2 \
+               -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS      ?=
 ALL_CFLAGS  := -std=c11 $(WARN) $(OPT) -fPIC $(CFLAGS)
 LIB_CFLAGS  := $(ALL_CFLAGS) -DDL_BUILDING -fvisibility=hidden \
                -DDL_DEFAULT_MODEL_DIR='"$(DATADIR)/models"'
 LDFLAGS     ?=
-LIB_LIBS    := -lutf8proc -lxxhash -lm
-CLI_LIBS    := -ljansson -lpthread -lz
+LIB_LIBS    := -lutf8proc -lxxhash -lxml2 -lstemmer -lm
+CLI_LIBS    := -ljansson -lsqlite3 -lzstd -lpthread -lz
 
 LIB_SRC     := $(wildcard src/*.c)
 LIB_OBJ     := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
