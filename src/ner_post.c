@@ -73,11 +73,21 @@ static bool tok_is(const char *text, const dl__token *t, const char *w)
   return t->end - t->start == n && memcmp(text + t->start, w, n) == 0;
 }
 
+/* Every word of the three lists starts with an ASCII capital and is at
+** most 12 bytes long: other tokens (most of them) are rejected before the
+** list is scanned (org_heads_rule asks this of every token). */
+#define LIST_MAXLEN 12
+
 static bool in_list(const char *text, const dl__token *t,
                     const char *const *list, size_t n)
 {
+  unsigned char c0 = (unsigned char)text[t->start];
+  if (t->end - t->start > LIST_MAXLEN || t->end == t->start || c0 < 'A' ||
+      c0 > 'Z')
+    return false;
   for (size_t i = 0; i < n; i++)
-    if (tok_is(text, t, list[i])) return true;
+    if ((unsigned char)list[i][0] == c0 && tok_is(text, t, list[i]))
+      return true;
   return false;
 }
 
