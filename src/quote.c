@@ -102,6 +102,8 @@ struct speaker {
   uint32_t s, e;  /* tokens [s, e) of the speaker phrase, e == 0: none */
   uint32_t ment;  /* the mention it is, or NONE */
   uint32_t pron;  /* token of a pronoun, or NONE */
+  uint32_t rel1;  /* 1 + token of a relative pronoun ("who said") whose
+                  ** antecedent is [s, e), or 0 */
 };
 
 struct cue {
@@ -330,7 +332,7 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
 static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
                          struct speaker *sp)
 {
-  uint32_t j, k, s;
+  uint32_t j, k, s, rel1 = 0;
   memset(sp, 0, sizeof *sp);
   sp->ment = sp->pron = NONE;
   if (e <= lo) return false;
@@ -339,6 +341,7 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
   if (is_aux(c, j)) return false;
   /* Relative pronoun: the antecedent. */
   if ((tis(c, j, "who") || tis(c, j, "which")) && j > lo) {
+    rel1 = j + 1;
     j--;
     if (tpunct(c, j, ',') && j > lo) j--;
   }
@@ -391,6 +394,7 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
     /* A title used as a name keeps its article: "the governor". */
     if (sp->s > lo && tin(c, sp->s - 1, DETS) && tlower(c, sp->s))
       sp->s--;
+    sp->rel1 = rel1;
     return true;
   }
   if (tin(c, j, SUBJ_PRON)) {
@@ -403,6 +407,7 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
   if (s == NONE) return false;
   sp->s = s;
   sp->e = j + 1;
+  sp->rel1 = rel1;
   return true;
 }
 
@@ -601,7 +606,8 @@ static uint32_t role_link(const struct ctx *c, const struct speaker *sp)
   return best;
 }
 
-static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
+static void set_speaker_words(struct ctx *c, dl__quote *q,
+                              const struct speaker *sp)
 {
   const dl_doc *d = c->d;
   uint32_t m = sp->ment;
@@ -634,6 +640,19 @@ static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
     }
   }
   q->spk_name = span_str(c, sp->s, sp->e);
+}
+
+/* The speaker of q. After a relative pronoun ("Barack Obama, who
+** called", "a Turkish gunman who shouted") the span is the pronoun, the
+** word next to the cue (PolNeAR's Source), and the name and entity are
+** its antecedent's. */
+static void set_speaker(struct ctx *c, dl__quote *q, const struct speaker *sp)
+{
+  set_speaker_words(c, q, sp);
+  if (sp->e && sp->rel1) {
+    q->spk_start = c->t[sp->rel1 - 1].start;
+    q->spk_end = c->t[sp->rel1 - 1].end;
+  }
 }
 
 static dl__quote *new_quote(struct ctx *c, uint32_t start, uint32_t end,
@@ -1293,6 +1312,48 @@ static void according_source(const struct ctx *c, uint32_t lo, uint32_t s,
       }
 }
 
+/* A signature after a quotation that closes at token close: a dash and
+** a name ending the paragraph ("..." -- Sonya Herridge; "...".-- Maria
+** Lopez, 34, Phoenix). The name is a mention or capitalized words, up to
+** a comma or the paragraph's end. */
+static bool signature(const struct ctx *c, uint32_t close, struct speaker *sp)
+{
+  uint32_t k = close + 1, s, e, n = 0;
+  no_speaker(sp);
+  while (k < c->nt && k < close + 3 && !(c->t[k].flags & DL__TOK_PARA_START) &&
+         (tpunct(c, k, '.') || tpunct(c, k, ',')))
+    k++;
+  if (k >= c->nt || (c->t[k].flags & DL__TOK_PARA_START) ||
+      !(c->t[k].flags & DL__TOK_DASH))
+    return false;
+  s = e = k + 1;
+  while (e < c->nt && !(c->t[e].flags & DL__TOK_PARA_START) && n < NPMAX) {
+    if (c->men_start[e] != NONE && e == s) {
+      sp->ment = c->men_start[e];
+      e = c->d->mentions[sp->ment].tok_end;
+      n++;
+      continue;
+    }
+    if (!tword(c, e) || !(tcap(c, e) || (c->t[e].flags & DL__TOK_ABBREV)))
+      break;
+    sp->ment = NONE;
+    e++;
+    n++;
+  }
+  if (e == s || n > NPMAX - 2) return false;
+  /* Then the paragraph's end, or a comma and a short description. */
+  for (k = e; k < c->nt && !(c->t[k].flags & DL__TOK_PARA_START); k++)
+    if (k - e > 10 || (c->t[k].flags & DL__TOK_QUOTE) || cue_at(c, k) ||
+        (k == e && !tpunct(c, k, ',') && !tpunct(c, k, '.')))
+      return false;
+  if (sp->ment != NONE && c->d->mentions[sp->ment].type != DL__ENT_PER &&
+      c->d->mentions[sp->ment].type != DL__ENT_ORG)
+    return false;
+  sp->s = s;
+  sp->e = e;
+  return true;
+}
+
 /* Step 2 of the file comment for region ri; *prev is the index of the
 ** last quotation emitted (or NONE). */
 static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
@@ -1343,6 +1404,8 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     q->flags = r->flags;
     return;
   }
+  if (!have && direct && close != NONE && signature(c, close, &sp))
+    have = true;
   if (!have && close != NONE) {
     uint32_t rs = c->t[close].sent, rend = d->sentences[rs].tok_end;
     if (close + 1 < rend) {
