@@ -1943,9 +1943,8 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
     c.n = w->lx.n;
     c.lvalid = false;
     for (size_t i = 0; i < c.n && !c.quarters; i++)
-      if (c.t[i].lex && (dl__tx_is(d, &c.t[i], "quarter") ||
-                         dl__tx_is(d, &c.t[i], "quarterly")))
-        c.quarters = true;
+      if (c.t[i].lex && dl__tx_cat(&c.t[i], TXC_UNIT) == TXU_QUARTER)
+        c.quarters = true; /* "quarter" (the lexicon's only such entry) */
     for (size_t i = 0; i < c.n; i++) {
       const tx_tok *t = &c.t[i];
       cand r;

@@ -65,8 +65,9 @@ enum {
   TXE_EARLY = 1, TXE_LATE, TXE_MID, TXE_EARLIER, TXE_LATER
 };
 
-typedef struct tx_tok {  /* 20 bytes: lines of tokens stay in cache */
+typedef struct tx_tok {  /* 24 bytes: lines of tokens stay in cache */
   uint32_t start, end;  /* bytes into the document */
+  uint32_t cats;        /* bit c set: the word has an entry of category c */
   uint16_t lex;         /* first lexicon entry + 1, 0: none */
   uint8_t nlex;         /* number of lexicon entries */
   uint8_t kind;         /* TX_WORD, TX_NUM, TX_PUNCT */
@@ -76,6 +77,7 @@ typedef struct tx_tok {  /* 20 bytes: lines of tokens stay in cache */
   uint8_t plain;        /* TX_NUM: only digits (no , or .) */
   uint8_t sent;         /* first token of a sentence (as far as we know) */
   uint8_t sfxlen;       /* TX_NUM: length of a letter suffix ("s", "pm") */
+  uint8_t starter;      /* TX_WORD: can start a temporal expression */
 } tx_tok;
 
 /* Where a number's letter suffix starts ("1990s", "5pm", "22nd"). */
@@ -98,12 +100,28 @@ void dl__tx_lexer_free(tx_lexer *lx);
 ** very long lines at a space). */
 size_t dl__tx_line_end(const dl_doc *d, size_t from);
 
-/* The value of category cat for token t, or -1. */
-int dl__tx_cat(const tx_tok *t, int cat);
+/* The value of category cat for token t, or -1 (the bit mask answers
+** the usual "no" without touching the lexicon). */
+int dl__tx_cat_lookup(const tx_tok *t, int cat);
+static inline int dl__tx_cat(const tx_tok *t, int cat)
+{
+  return t->cats & (1u << cat) ? dl__tx_cat_lookup(t, cat) : -1;
+}
 /* The word can start a temporal expression (the timex dispatch). */
-bool dl__tx_starter(const tx_tok *t);
+static inline bool dl__tx_starter(const tx_tok *t) { return t->starter; }
 /* Case-insensitive comparison of a token with a lower-case ASCII word. */
-bool dl__tx_is(const dl_doc *d, const tx_tok *t, const char *w);
+static inline bool dl__tx_is(const dl_doc *d, const tx_tok *t, const char *w)
+{
+  size_t n = t->end - t->start;
+  const char *s = d->view + t->start;
+  if (((unsigned char)s[0] | 32) != (unsigned char)w[0]) return false;
+  for (size_t i = 1; i < n; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+    if (!w[i] || c != w[i]) return false;
+  }
+  return w[n] == 0;
+}
 /* The first byte of a punctuation token (0 for others, 0x80+ for
 ** multi-byte ones: compare with dl__tx_is instead). */
 int dl__tx_ch(const dl_doc *d, const tx_tok *t);
