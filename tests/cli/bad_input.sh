@@ -211,7 +211,7 @@ fi
 
 # ---- files that cannot be read -----------------------------------------
 printf 'A readable file.\n' >"$TMP/good.txt"
-if run missing annotate "$TMP/nope.txt" "$TMP/good.txt" "$TMP"; then
+if run missing annotate "$TMP/nope.txt" "$TMP/good.txt" "$TMP/nodir/"; then
   eq "unreadable files: exit 1" "$RC" 1
   eq "unreadable files: three records in order" \
     "$(jc missing -l error.code | tr '\n' ' ')" "io MISSING io "

@@ -10,12 +10,24 @@
 **
 ** The format is --format, else the file name (.jsonl, .ndjson), else the
 ** content: a first line that parses as a JSON object means JSONL.
+**
+** Corpus scale (docs/INTERNALS-corpus.md): a FILE may be a directory (its
+** files, recursively, in name order), and any file or stdin may be gzip or
+** Zstandard compressed (stream.c). JSONL is streamed line by line, so
+** memory is bounded by the ring of --threads jobs, however long the input.
+** `-o FILE` writes to FILE instead of stdout; `--resume` (with -o) keeps
+** FILE, cuts a half-written last line, and skips every input whose id is
+** already there. A progress line goes to stderr when it is a terminal.
+** A write error (full disk, file-size limit) stops the run with exit 1.
 */
 #include "cli.h"
 #include "input.h"
+#include "progress.h"
+#include "stream.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,12 +40,36 @@ typedef struct run {
   uint64_t fields;
   int status; /* exit status so far */
   struct par *par; /* --threads N > 1: the worker pool, else NULL */
+  FILE *out;       /* stdout or -o FILE */
+  const char *out_path;
+  bool resume;
+  bool write_failed; /* stop reading: nothing more can be written */
+  cli_idset done;  /* --resume: ids already in the output (read-only) */
+  uint64_t skipped;
+  cli_progress prog;
+  uint64_t docs;   /* records and error records written */
+  uint64_t base;   /* input bytes of the files already finished */
+  const cli_stream *cur; /* the stream being read, for the progress */
 } run;
 
-static void emit(const char *s, size_t n)
+static void emit(run *r, const char *s, size_t n)
 {
-  fwrite(s, 1, n, stdout);
-  fputc('\n', stdout);
+  if (r->write_failed) return;
+  if (fwrite(s, 1, n, r->out) != n || putc('\n', r->out) == EOF) {
+    cli_warn(r->out_path, 0, "writing output: %s", strerror(errno));
+    r->write_failed = true;
+    r->status = CLI_EXIT_DATA;
+    return;
+  }
+  r->docs++;
+  cli_progress_update(&r->prog, r->docs,
+                      r->base + (r->cur ? cli_stream_pos(r->cur) : 0));
+}
+
+/* --resume: true when this input's id is already in the output. */
+static bool already_done(const run *r, const char *id)
+{
+  return r->resume && id && cli_idset_has(&r->done, id);
 }
 
 static void emit_error(run *r, const char *id, unsigned long line,
@@ -42,7 +78,7 @@ static void emit_error(run *r, const char *id, unsigned long line,
   char *js = NULL;
   size_t n;
   if (dl_error_to_json(id, line, e, &js, &n) == DL_OK) {
-    emit(js, n);
+    emit(r, js, n);
     dl_free(js);
   }
   cli_warn(file, line, "%s", e->msg[0] ? e->msg : dl_strerror(e->code));
@@ -69,7 +105,7 @@ static void annotate_one(run *r, const dl_input *in, unsigned long line,
     err.offset = 0;
     emit_error(r, in->id, line, &err, file);
   } else {
-    emit(js, n);
+    emit(r, js, n);
   }
   dl_free(js);
   dl_doc_destroy(d);
@@ -79,7 +115,10 @@ static void jsonl_line(run *r, const char *line, size_t len,
                        unsigned long lineno, const char *file)
 {
   cli_jsonl l;
-  if (cli_jsonl_parse(line, len, r->o.date, &l))
+  bool ok = cli_jsonl_parse(line, len, r->o.date, &l);
+  if (already_done(r, l.id))
+    r->skipped++;
+  else if (ok)
     annotate_one(r, &l.in, lineno, file);
   else
     emit_error(r, l.id, lineno, &l.err, file);
@@ -92,13 +131,9 @@ static void run_jsonl(run *r, FILE *f, const char *file)
   size_t cap = 0;
   ssize_t n;
   unsigned long lineno = 0;
-  while ((n = getline(&line, &cap, f)) != -1) {
+  while (!r->write_failed && (n = getline(&line, &cap, f)) != -1) {
     lineno++;
     jsonl_line(r, line, (size_t)n, lineno, file);
-  }
-  if (ferror(f)) {
-    cli_warn(file, lineno, "read error: %s", strerror(errno));
-    r->status = CLI_EXIT_DATA;
   }
   free(line);
 }
@@ -126,7 +161,7 @@ typedef struct slot {
   dl_error err;         /* JOB_ERR input; any job's failure on output */
   char *out;            /* output line from the library (dl_free) */
   size_t outn;
-  bool failed, done;
+  bool failed, done, skip;
 } slot;
 
 typedef struct par {
@@ -182,7 +217,10 @@ static void slot_work(const run *r, dl_annotator *a, slot *s)
 {
   if (s->kind == JOB_LINE) {
     cli_jsonl l;
-    if (cli_jsonl_parse(s->buf, s->len, r->o.date, &l))
+    bool ok = cli_jsonl_parse(s->buf, s->len, r->o.date, &l);
+    if (already_done(r, l.id))
+      s->skip = true;
+    else if (ok)
       slot_annotate(r, a, s, &l.in);
     else
       slot_fail(s, l.id, &l.err);
@@ -231,10 +269,11 @@ static void par_emit_one(par *p)
   pthread_mutex_lock(&p->mu);
   while (!s->done) pthread_cond_wait(&p->done, &p->mu);
   pthread_mutex_unlock(&p->mu);
-  if (s->out) emit(s->out, s->outn);
+  if (s->out) emit(p->r, s->out, s->outn);
+  if (s->skip) p->r->skipped++;
   dl_free(s->out);
   s->out = NULL;
-  if (s->failed) {
+  if (s->failed && !p->r->write_failed) {
     cli_warn(s->file, s->line, "%s",
              s->err.msg[0] ? s->err.msg : dl_strerror(s->err.code));
     p->r->status = CLI_EXIT_DATA;
@@ -277,16 +316,11 @@ static void run_jsonl_par(run *r, FILE *f, const char *file)
   size_t cap = 0;
   ssize_t n;
   unsigned long lineno = 0;
-  while ((n = getline(&line, &cap, f)) != -1) {
+  while (!r->write_failed && (n = getline(&line, &cap, f)) != -1) {
     lineno++;
     par_submit(r->par, JOB_LINE, line, (size_t)n, lineno, file, NULL, NULL);
     line = NULL; /* the slot owns it now; getline allocates afresh */
     cap = 0;
-  }
-  if (ferror(f)) {
-    par_drain(r->par); /* keep stderr in input order too */
-    cli_warn(file, lineno, "read error: %s", strerror(errno));
-    r->status = CLI_EXIT_DATA;
   }
   free(line);
 }
@@ -352,62 +386,32 @@ static void par_stop(run *r, worker_arg *wa)
   r->par = NULL;
 }
 
-static bool ends_with(const char *s, const char *suf)
+/* A read or decompression error ends a file early: say so, in order. */
+static void stream_failed(run *r, const cli_stream *st, const char *name,
+                          unsigned long lineno)
 {
-  size_t a = strlen(s), b = strlen(suf);
-  return a >= b && strcmp(s + a - b, suf) == 0;
+  const char *msg = NULL;
+  if (!cli_stream_error(st, &msg)) return;
+  if (r->par) par_drain(r->par); /* keep stderr in input order too */
+  cli_warn(name, lineno, "read error: %s", msg);
+  r->status = CLI_EXIT_DATA;
 }
 
-static void run_file(run *r, const char *path)
+static void jsonl_stream(run *r, cli_stream *st, const char *name)
 {
-  const char *name = path && strcmp(path, "-") != 0 ? path : "(stdin)";
-  cli_format fmt = r->o.format;
-  size_t len = 0;
-  char *buf;
-  if (fmt == FMT_AUTO && path && (ends_with(path, ".jsonl") ||
-                                  ends_with(path, ".ndjson")))
-    fmt = FMT_JSONL;
-  if (fmt == FMT_JSONL) {
-    /* Streamed line by line: memory bounded by the longest line. */
-    FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "rb") : stdin;
-    if (!f) {
-      int e = errno;
-      if (r->par) par_drain(r->par); /* stderr in input order too */
-      cli_warn(name, 0, "%s", strerror(e));
-      r->status = CLI_EXIT_DATA;
-      return;
-    }
-    if (r->par)
-      run_jsonl_par(r, f, name);
-    else
-      run_jsonl(r, f, name);
-    if (f != stdin) fclose(f);
-    return;
-  }
-  buf = cli_read_all(path, &len);
-  if (!buf) {
-    dl_error err = {DL_ERR_IO, "", 0, 0};
-    snprintf(err.msg, sizeof err.msg, "%s: %s", name, strerror(errno));
-    if (r->par)
-      par_submit(r->par, JOB_ERR, NULL, 0, 0, NULL, path, &err);
-    else
-      emit_error(r, path, 0, &err, NULL);
-    return;
-  }
-  if (fmt == FMT_AUTO && cli_looks_jsonl(buf, len)) {
-    FILE *mf = fmemopen(buf, len, "rb");
-    if (mf) {
-      if (r->par)
-        run_jsonl_par(r, mf, name);
-      else
-        run_jsonl(r, mf, name);
-      fclose(mf);
-      free(buf);
-      return;
-    }
-  }
+  if (r->par)
+    run_jsonl_par(r, st->f, name);
+  else
+    run_jsonl(r, st->f, name);
+  stream_failed(r, st, name, 0);
+}
+
+/* One whole text (or HTML) document: ownership of buf passes here. */
+static void text_doc(run *r, cli_format fmt, char *buf, size_t len,
+                     const char *path, const char *name)
+{
+  const char *id = path;
   if (r->par) {
-    const char *id = path && strcmp(path, "-") != 0 ? path : NULL;
     if (fmt == FMT_HTML) {
       dl_error err = {DL_ERR_FORMAT, "HTML input is not supported yet", 0, 0};
       free(buf);
@@ -425,11 +429,162 @@ static void run_file(run *r, const char *path)
     memset(&in, 0, sizeof in);
     in.text = buf;
     in.len = len;
-    in.id = path && strcmp(path, "-") != 0 ? path : NULL;
+    in.id = id;
     in.default_date = r->o.date;
     annotate_one(r, &in, 0, name);
   }
   free(buf);
+}
+
+static void open_failed(run *r, const char *path, const char *name, int e)
+{
+  dl_error err = {DL_ERR_IO, "", 0, 0};
+  snprintf(err.msg, sizeof err.msg, "%s: %s", name, strerror(e));
+  if (r->par)
+    par_submit(r->par, JOB_ERR, NULL, 0, 0, NULL, path, &err);
+  else
+    emit_error(r, path, 0, &err, NULL);
+}
+
+static void run_file(run *r, const cli_input *inp)
+{
+  const char *path = inp->path;
+  const char *name = path ? path : "(stdin)";
+  cli_format fmt = r->o.format;
+  cli_stream st;
+  size_t len = 0;
+  char *buf, *first = NULL;
+  size_t fcap = 0;
+  ssize_t fn = 0;
+  int e;
+  if (path && fmt == FMT_AUTO) {
+    if (cli_name_has_ext(path, ".jsonl") || cli_name_has_ext(path, ".ndjson"))
+      fmt = FMT_JSONL;
+    else if (cli_name_has_ext(path, ".txt"))
+      fmt = FMT_TEXT;
+  }
+  /* A text file is one document whose id is its path: --resume skips it
+  ** unread. */
+  if (fmt != FMT_JSONL && already_done(r, path)) {
+    r->skipped++;
+    r->base += inp->size;
+    return;
+  }
+  e = inp->err ? inp->err : cli_stream_open(path, &st);
+  if (e) {
+    open_failed(r, path, name, e);
+    r->base += inp->size;
+    return;
+  }
+  r->cur = &st;
+  if (fmt == FMT_AUTO) {
+    /* Sniff the first line only, so a big unnamed JSONL stream (stdin,
+    ** data.gz) is still streamed, never read whole. */
+    fn = getline(&first, &fcap, st.f);
+    if (fn > 0 && cli_looks_jsonl(first, (size_t)fn)) {
+      fmt = FMT_JSONL;
+      if (r->par) {
+        par_submit(r->par, JOB_LINE, first, (size_t)fn, 1, name, NULL, NULL);
+        first = NULL;
+      } else {
+        jsonl_line(r, first, (size_t)fn, 1, name);
+      }
+      /* The rest: line numbers go on from 2. */
+      {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        unsigned long lineno = 1;
+        while (!r->write_failed && (n = getline(&line, &cap, st.f)) != -1) {
+          lineno++;
+          if (r->par) {
+            par_submit(r->par, JOB_LINE, line, (size_t)n, lineno, name, NULL,
+                       NULL);
+            line = NULL;
+            cap = 0;
+          } else {
+            jsonl_line(r, line, (size_t)n, lineno, name);
+          }
+        }
+        free(line);
+        stream_failed(r, &st, name, 0);
+      }
+      free(first);
+      goto done;
+    }
+  }
+  if (fmt == FMT_JSONL) {
+    jsonl_stream(r, &st, name);
+    goto done;
+  }
+  buf = cli_stream_read_all(&st, first, fn > 0 ? (size_t)fn : 0, &len);
+  free(first);
+  if (!buf) {
+    open_failed(r, path, name, errno ? errno : EIO);
+    goto done;
+  }
+  text_doc(r, fmt, buf, len, path, name);
+done:
+  /* Text jobs may still be in the ring: the progress counts bytes read. */
+  r->base += path ? inp->size : cli_stream_pos(&st);
+  r->cur = NULL;
+  cli_stream_close(&st);
+}
+
+static int extra_flag(void *ctx, int argc, char **argv, int i)
+{
+  run *r = ctx;
+  if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+    if (i + 1 >= argc) {
+      cli_usage("%s needs a value", argv[i]);
+      return -1;
+    }
+    r->out_path = argv[i + 1];
+    return 2;
+  }
+  if (strcmp(argv[i], "--resume") == 0) {
+    r->resume = true;
+    return 1;
+  }
+  return 0;
+}
+
+static void run_inputs(run *r)
+{
+  cli_inputs ins;
+  if (cli_inputs_expand(r->o.files, r->o.n_files, &ins) != 0) {
+    cli_warn(NULL, 0, "out of memory");
+    r->status = CLI_EXIT_DATA;
+    return;
+  }
+  cli_progress_init(&r->prog, ins.total);
+  for (size_t i = 0; i < ins.n && !r->write_failed; i++)
+    run_file(r, &ins.v[i]);
+  if (r->par) par_drain(r->par); /* queued jobs borrow the paths */
+  cli_inputs_free(&ins);
+}
+
+/* -o FILE [--resume]: opens the output. Returns false after a message. */
+static bool open_output(run *r)
+{
+  if (!r->out_path) {
+    r->out = stdout;
+    return true;
+  }
+  if (r->resume) {
+    uint64_t lines;
+    int e = cli_resume_load(r->out_path, &r->done, &lines);
+    if (e) {
+      cli_warn(r->out_path, 0, "cannot resume: %s", strerror(e));
+      return false;
+    }
+  }
+  r->out = fopen(r->out_path, r->resume ? "ab" : "wb");
+  if (!r->out) {
+    cli_warn(r->out_path, 0, "%s", strerror(errno));
+    return false;
+  }
+  return true;
 }
 
 int cmd_annotate(int argc, char **argv)
@@ -439,9 +594,13 @@ int cmd_annotate(int argc, char **argv)
   memset(&r, 0, sizeof r);
   r.o.pretty = -1;
   r.o.sub = "annotate";
-  if (cli_parse(&r.o, argc, argv, NULL, NULL) != 0) {
+  if (cli_parse(&r.o, argc, argv, extra_flag, &r) != 0) {
     free(r.o.files);
     return CLI_EXIT_USAGE;
+  }
+  if (r.resume && !r.out_path) {
+    free(r.o.files);
+    return cli_usage("--resume needs -o FILE (the output to resume)");
   }
   if (r.o.date) {
     /* Validate --date once, up front: a usage error, not a data error. */
@@ -468,20 +627,33 @@ int cmd_annotate(int argc, char **argv)
     }
   }
   r.fields = r.o.fields_set ? r.o.fields : DL_FIELDS_DEFAULT;
+  if (r.resume) r.fields |= DL_FIELD_ID; /* resuming reads the ids back */
+  /* A file-size limit (ulimit -f) must be a write error, not a kill. */
+  signal(SIGXFSZ, SIG_IGN);
+  if (!open_output(&r)) {
+    cli_idset_free(&r.done);
+    free(r.o.files);
+    return CLI_EXIT_DATA;
+  }
   r.m = cli_load_model(&r.o);
   if (!r.m) {
+    if (r.out != stdout) fclose(r.out);
+    cli_idset_free(&r.done);
     free(r.o.files);
     return CLI_EXIT_DATA;
   }
   if (dl_annotator_create(r.m, &r.a, &err) != DL_OK) {
     cli_warn(NULL, 0, "%s", err.msg);
     dl_model_destroy(r.m);
+    if (r.out != stdout) fclose(r.out);
+    cli_idset_free(&r.done);
     free(r.o.files);
     return CLI_EXIT_DATA;
   }
   if (r.o.offsets_chars) r.json_flags |= DL_JSON_CHARS;
-  if (r.o.pretty == 1 || (r.o.pretty == -1 && isatty(STDOUT_FILENO) &&
-                          r.o.format != FMT_JSONL))
+  if (r.o.pretty == 1 ||
+      (r.o.pretty == -1 && r.out == stdout && isatty(STDOUT_FILENO) &&
+       r.o.format != FMT_JSONL))
     r.json_flags |= DL_JSON_PRETTY;
   if (r.o.threads > 1) {
     worker_arg *wa;
@@ -492,26 +664,31 @@ int cmd_annotate(int argc, char **argv)
       if (wa) par_stop(&r, wa);
       dl_annotator_destroy(r.a);
       dl_model_destroy(r.m);
+      if (r.out != stdout) fclose(r.out);
+      cli_idset_free(&r.done);
       free(r.o.files);
       return CLI_EXIT_DATA;
     }
-    if (r.o.n_files == 0) {
-      run_file(&r, NULL);
-    } else {
-      for (int i = 0; i < r.o.n_files; i++) run_file(&r, r.o.files[i]);
-    }
+    run_inputs(&r);
     par_stop(&r, wa);
-  } else if (r.o.n_files == 0) {
-    run_file(&r, NULL);
   } else {
-    for (int i = 0; i < r.o.n_files; i++) run_file(&r, r.o.files[i]);
+    run_inputs(&r);
   }
-  if (fflush(stdout) != 0 || ferror(stdout)) {
-    cli_warn(NULL, 0, "writing output: %s", strerror(errno));
+  cli_progress_end(&r.prog, r.docs, r.base);
+  if (!r.write_failed && (fflush(r.out) != 0 || ferror(r.out))) {
+    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
     r.status = CLI_EXIT_DATA;
   }
+  if (r.out != stdout && fclose(r.out) != 0 && !r.write_failed) {
+    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
+    r.status = CLI_EXIT_DATA;
+  }
+  if (r.resume && r.skipped)
+    cli_warn(r.out_path, 0, "resumed: %llu inputs already done, skipped",
+             (unsigned long long)r.skipped);
   dl_annotator_destroy(r.a);
   dl_model_destroy(r.m);
+  cli_idset_free(&r.done);
   free(r.o.files);
   return r.status;
 }
