@@ -292,6 +292,7 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
         head_ok = true;
         break;
       }
+      if (c->t[k - 1].flags & DL__TOK_NUM) continue; /* "a 2008 veteran" */
       if (!tword(c, k - 1) || tin(c, k - 1, STOPS)) break;
     }
     if (!head_ok) return NONE;
@@ -316,6 +317,10 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
         dl__quote_noun_find(tp(c, p - 1), tl(c, p - 1))) {
       s = p;
       continue;
+    }
+    if ((c->t[p].flags & DL__TOK_NUM) && p > lo && tin(c, p - 1, DETS)) {
+      s = p - 1; /* "a 2008 Clinton veteran" */
+      break;
     }
     if (!tword(c, p) || tin(c, p, STOPS) || cue_at(c, p)) break;
     if ((c->t[p].flags & DL__TOK_SENT_START) && tcap(c, p) &&
@@ -435,6 +440,11 @@ static bool speaker_right(const struct ctx *c, uint32_t s, uint32_t hi,
       continue;
     }
     if (c->t[i].flags & DL__TOK_CLITIC) {
+      i++;
+      continue;
+    }
+    /* "said a 2008 Clinton veteran", "said 25-year-old Jane Doe". */
+    if ((c->t[i].flags & DL__TOK_NUM) && i + 1 < hi && tword(c, i + 1)) {
       i++;
       continue;
     }
@@ -862,6 +872,28 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
       return true;
     }
     if (tis(c, k, "of") && k > i && tcap(c, k - 1)) continue;
+    /* A name the tagger missed: capitalized words (and title
+    ** abbreviations) opening the clause, then a lower-case verb ("Ms.
+    ** Sherry smiled and said"). */
+    if (k == i && tword(c, k) &&
+        (tcap(c, k) || (c->t[k].flags & DL__TOK_ABBREV)) &&
+        !dl__is_starter(tp(c, k), tl(c, k))) {
+      uint32_t e = k;
+      while (e < te && e < k + 4 && tword(c, e) && c->men_start[e] == NONE &&
+             (tcap(c, e) || (c->t[e].flags & DL__TOK_ABBREV)))
+        e++;
+      static const char *const TIMEW[] = {
+          "later", "ago", "earlier", "morning", "afternoon", "evening",
+          "night", "day", "days", "week", "weeks", "month", "months", "year",
+          "years", "hours", "minutes", "last", "next", NULL};
+      if (e > k && e < te && tword(c, e) && tlower(c, e) &&
+          !tin(c, e, STOPS) && !tin(c, e, DETS) && !tis(c, e, "of") &&
+          !tin(c, e, TIMEW)) {
+        sp->s = k;
+        sp->e = e;
+        return true;
+      }
+    }
     if (!tword(c, k) || tin(c, k, STOPS) || cue_at(c, k)) {
       /* An opening phrase ("Back in 1999, Mr. Trump ..."): once, from
       ** the comma that ends it. */
@@ -880,6 +912,54 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
       /* "Another source familiar with ...". */
       sp->s = i;
       sp->e = k + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The subject of a cue at p joined to its clause by "and" or "to" ("Ms.
+** Sherry smiled and said", "Mr. Trump was prompted to say", "Lazar said
+** he welcomed extradition and added"), when subject_of finds none: the
+** first name (PER or ORG mention) or subject pronoun of the clause before
+** p that a lower-case word follows and no preposition precedes. The
+** clause starts after a quote mark, ; : or a dash, and at most 16 tokens
+** before p. False when the token before p (past auxiliaries) is not "and"
+** or "to". */
+static bool subject_near(const struct ctx *c, uint32_t lo, uint32_t p,
+                         struct speaker *sp)
+{
+  static const char *const PREP[] = {"of", "in", "on", "at", "to", "for",
+                                     "with", "by", "from", "about", "than",
+                                     "against", "over", "like", NULL};
+  uint32_t j = p, k, cs;
+  no_speaker(sp);
+  while (j > lo && j + 4 > p && is_aux(c, j - 1)) j--;
+  if (j <= lo || !(tis(c, j - 1, "and") || tis(c, j - 1, "to"))) return false;
+  for (cs = j - 1; cs > lo && j - cs < 16; cs--) {
+    uint32_t q = cs - 1;
+    if ((c->t[q].flags & (DL__TOK_QUOTE | DL__TOK_DASH)) ||
+        tpunct(c, q, ';') || tpunct(c, q, ':') || c->in_quote[q] != NONE)
+      break;
+  }
+  for (k = cs; k + 1 < j; k++) {
+    uint32_t m = c->men_start[k];
+    if (m != NONE) {
+      const dl__mention *mm = &c->d->mentions[m];
+      uint32_t e = mm->tok_end;
+      if (mm->type != DL__ENT_PER && mm->type != DL__ENT_ORG) continue;
+      if (k > lo && tin(c, k - 1, PREP)) continue;
+      if (e >= j || !tword(c, e) || !tlower(c, e)) continue;
+      sp->ment = m;
+      sp->s = k;
+      sp->e = e;
+      return true;
+    }
+    if (tin(c, k, SUBJ_PRON) && !tis(c, k, "it") && !tis(c, k, "you") &&
+        tword(c, k + 1) && tlower(c, k + 1)) {
+      sp->s = k;
+      sp->e = k + 1;
+      sp->pron = k;
       return true;
     }
   }
@@ -1002,7 +1082,7 @@ static bool cue_before(const struct ctx *c, uint32_t o, uint32_t lo,
         !(q->flags & DL__Q_OBJ) && speaker_right(c, p + 1, j, sp) &&
         sp->e == j)
       return true;
-    subject_of(c, lo, p, sp);
+    if (!subject_of(c, lo, p, sp)) subject_near(c, lo, p, sp);
     return true;
   }
   return false;
@@ -1053,6 +1133,42 @@ static bool lead_name(const struct ctx *c, uint32_t s, uint32_t p,
   return sp->s == s;
 }
 
+/* The subject phrase that fills [s, p) before a cue at p, when no
+** name heads it: "the Florida senator and Republican presidential
+** candidate said", "one of two witnesses said", or such a phrase then a
+** comma-bounded insertion ("the source, who asked not to be named,
+** said"). It opens with a determiner or a capitalized word, holds words,
+** numbers and mentions, and crosses only "and", "of", "for", "at",
+** "from", "with", "in". */
+static bool lead_phrase(const struct ctx *c, uint32_t s, uint32_t p,
+                        struct speaker *sp)
+{
+  static const char *const CROSS[] = {"and", "of", "for", "at", "from",
+                                      "with", "in", NULL};
+  uint32_t e, n = 0;
+  if (p <= s || p - s > 2 * WIN) return false;
+  if (!tin(c, s, DETS) && !(tcap(c, s) && tword(c, s))) return false;
+  for (e = s; e < p && n < 2 * NPMAX; e++, n++) {
+    if (c->t[e].flags & (DL__TOK_QUOTE | DL__TOK_CLITIC | DL__TOK_NUM))
+      continue;
+    if (tpunct(c, e, ',')) break;
+    if (!tword(c, e) || cue_at(c, e)) return false;
+    if (tin(c, e, STOPS) && !tin(c, e, CROSS) && !(e == s && tin(c, e, DETS)))
+      return false;
+  }
+  if (e == s || tin(c, e - 1, CROSS) || tin(c, e - 1, DETS)) return false;
+  if (e < p && (!tpunct(c, p - 1, ',') || e + 1 >= p - 1)) return false;
+  for (uint32_t k = e; k < p; k++)
+    if ((c->t[k].flags & DL__TOK_QUOTE) || cue_at(c, k)) return false;
+  no_speaker(sp);
+  sp->s = s;
+  sp->e = e;
+  if (c->men_start[s] != NONE &&
+      c->d->mentions[c->men_start[s]].tok_end == e)
+    sp->ment = c->men_start[s];
+  return true;
+}
+
 /* The cue after a quote closing before token e: R = [e, hi). ", X said",
 ** "said X", ", X told reporters", ", Bozell answers." (any verb ending
 ** in -s or -ed between the speaker and the end of the sentence). */
@@ -1094,11 +1210,28 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
       if (p > s && tpunct(c, p - 1, ',') && (q->flags & DL__Q_SPEECH) &&
           speaker_right(c, p + 1, hi, sp) && sp->ment != NONE)
         return true;
+      if (p > s && lead_phrase(c, s, p, sp)) return true;
       break;
     }
+    /* A parenthesis ("Rep. Earl Blumenauer (D-Ore.) said") is skipped
+    ** whole; a period split off an abbreviation before a comma ("of
+    ** Cambridge, Mass., said") is not the sentence's end. */
+    if (tpunct(c, p, '(')) {
+      uint32_t k;
+      for (k = p + 1; k < hi && k < p + 8; k++)
+        if (tpunct(c, k, ')') || (c->t[k].flags & DL__TOK_QUOTE)) break;
+      if (k < hi && tpunct(c, k, ')')) {
+        p = k;
+        continue;
+      }
+      break;
+    }
+    if (tpunct(c, p, '.') && p > s && p + 1 < hi && tpunct(c, p + 1, ',') &&
+        tcap(c, p - 1) && tl(c, p - 1) <= 5)
+      continue;
     if (!tword(c, p) &&
         !(c->t[p].flags & (DL__TOK_CLITIC | DL__TOK_NUM | DL__TOK_ABBREV)) &&
-        !tpunct(c, p, ',') && !tpunct(c, p, '(') && !tpunct(c, p, ')'))
+        !tpunct(c, p, ',') && !tpunct(c, p, ')'))
       break;
     /* Any verb: "...," Bozell answers. / "...," quipped Trump. */
     if (tword(c, p) && tlower(c, p) && !tin(c, p, STOPS) && tl(c, p) > 3) {

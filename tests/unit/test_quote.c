@@ -432,6 +432,38 @@ static void t_relative_pronoun(void)
   dl_doc_destroy(d);
 }
 
+static void t_speaker_phrases(void)
+{
+  /* Speakers after the quote that are not a bare name: a parenthesis
+  ** with periods, an abbreviation before a comma, numbers, "and" inside
+  ** a noun phrase; and a cue joined to its subject by "and". */
+  dl_doc *d = ann("\"There is tremendous energy in these races,\" Rep. Earl "
+                  "Blumenauer (D-Ore.) said.\n\n"
+                  "\"She did not like that at all,\" said a 2008 Clinton "
+                  "veteran.\n\n"
+                  "\"North Korea is run by a lunatic,\" the Florida senator "
+                  "and Republican presidential candidate said in a "
+                  "statement.\n\n"
+                  "The senator paused, smiled and said, \"We will see "
+                  "about that next week.\"\n");
+  const dl__quote *a, *b, *c, *e;
+  T_OK(d != NULL);
+  a = quote(d, "There is tremendous energy in these races");
+  b = quote(d, "She did not like that at all");
+  c = quote(d, "North Korea is run by a lunatic");
+  e = quote(d, "We will see about that next week.");
+  T_OK(a != NULL && b != NULL && c != NULL && e != NULL);
+  T_EQ_STR(cue(d, a), "said");
+  T_OK(strstr(spk(d, a), "Blumenauer") != NULL);
+  T_EQ_STR(cue(d, b), "said");
+  T_EQ_STR(spk(d, b), "a 2008 Clinton veteran");
+  T_EQ_STR(spk(d, c),
+           "the Florida senator and Republican presidential candidate");
+  T_EQ_STR(cue(d, e), "said");
+  T_EQ_STR(spk(d, e), "The senator");
+  dl_doc_destroy(d);
+}
+
 /* ====================================================================
 ** The Karlov article
 ** ==================================================================== */
@@ -646,6 +678,7 @@ static const t_case cases[] = {
     {"unknown_speaker", t_unknown_speaker},
     {"signature", t_signature},
     {"relative_pronoun", t_relative_pronoun},
+    {"speaker_phrases", t_speaker_phrases},
     {"karlov", t_karlov},
     {"unbalanced_bounded", t_unbalanced_bounded},
     {"mark_every_word", t_mark_every_word},
