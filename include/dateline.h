@@ -202,7 +202,7 @@ DL_API void dl_annotator_destroy(dl_annotator *a);
   (DL_FIELD_ID | DL_FIELD_DATE | DL_FIELD_TITLE | DL_FIELD_URL |           \
    DL_FIELD_LANG | DL_FIELD_CLEAN | DL_FIELD_SENTENCES |                   \
    DL_FIELD_ENTITIES | DL_FIELD_ENCODING | DL_FIELD_SOURCE |              \
-   DL_FIELD_DATES | DL_FIELD_AMOUNTS | DL_FIELD_QUOTES)
+   DL_FIELD_DATES | DL_FIELD_AMOUNTS | DL_FIELD_QUOTES | DL_FIELD_PLACES)
 #define DL_FIELDS_ALL (~UINT64_C(0))
 
 /* Parses a comma-separated list of field names ("id,date,sentences",

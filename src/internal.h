@@ -371,6 +371,14 @@ struct dl_doc {
   dl__quote *quotes;   /* quote.c, in text order */
   size_t n_quotes;
 
+  /* geo_stage.c: resolved places and the document focus (copied out of
+  ** the gazetteer: a record outlives the model). */
+  struct dl__place *places;
+  size_t n_places;
+  bool geo_ran;                       /* the gazetteer was loaded */
+  const char *focus_iso2, *focus_iso3; /* NULL: no focus */
+  struct dl__place_info *focus_place;  /* NULL: none */
+
   /* Notes from stages whose resource is missing: "ner model not loaded". */
   const char *notes[16];
   size_t n_notes;
@@ -384,6 +392,8 @@ struct dl_doc {
 ** ==================================================================== */
 
 struct dl__abbrev; /* tok.c */
+struct dl__geo;    /* geo.c */
+struct dl__place;  /* geo.h */
 struct dl__ner;    /* ner.c */
 struct dl__ner_ws; /* ner.c */
 
@@ -394,6 +404,7 @@ struct dl_model {
   char resources[256];
   const struct dl__abbrev *abbrev; /* built in (generated table) */
   struct dl__ner *ner;             /* models/ner.dlm, optional */
+  struct dl__geo *geo;             /* models/geo.bin, optional */
 };
 
 /* ====================================================================
@@ -423,11 +434,14 @@ dl_status dl__dateline_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__amount_run(dl_annotator *a, dl_doc *d, dl_error *err);
 dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__geo_run(dl_annotator *a, dl_doc *d, dl_error *err);
 
 /* Resource loading and per-annotator workspaces of the stages. */
 dl_status dl__abbrev_load_builtin(const struct dl__abbrev **out);
 dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err);
 void dl__ner_free(dl_model *m);
+dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err);
+void dl__geo_free(dl_model *m);
 void dl__ner_ws_free(dl_annotator *a);
 void dl__timex_ws_free(dl_annotator *a);
 void dl__clean_ws_free(dl_annotator *a);
@@ -437,6 +451,7 @@ void dl__entity_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__amount_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__quote_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__geo_json(const dl_doc *d, dl__jw *w, unsigned flags);
 void dl__dateline_json(const dl_doc *d, dl__jw *w, unsigned flags);
 
 /* Entities named in photo-credit lines (entity_credit.c), run at the

@@ -21,7 +21,7 @@
 
 enum {
   ST_CLEAN, ST_DATELINE, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST_TIMEX,
-  ST_AMOUNT, ST_QUOTE, ST__COUNT
+  ST_AMOUNT, ST_QUOTE, ST_GEO, ST__COUNT
 };
 
 static const struct stage {
@@ -39,6 +39,8 @@ static const struct stage {
   {"timex", DL_FIELD_DATES, 1u << ST_DATELINE, dl__timex_run},
   {"amount", DL_FIELD_AMOUNTS, 1u << ST_TIMEX, dl__amount_run},
   {"quote", DL_FIELD_QUOTES, 1u << ST_ENTITY, dl__quote_run},
+  {"geo", DL_FIELD_PLACES, (1u << ST_ENTITY) | (1u << ST_DATELINE),
+   dl__geo_run},
 };
 
 /* ====================================================================
@@ -95,6 +97,8 @@ DL_API dl_status dl_model_load(const char *dir, const dl_options *opt,
   if (rc) return rc;
   rc = dl__ner_load_dir(m, dir, err);
   if (rc) goto fail;
+  rc = dl__geo_load_dir(m, dir, err);
+  if (rc) goto fail;
   *out = m;
   return DL_OK;
 fail:
@@ -106,6 +110,7 @@ DL_API void dl_model_destroy(dl_model *m)
 {
   if (!m) return;
   dl__ner_free(m);
+  dl__geo_free(m);
   dl__free(m->al, m);
 }
 

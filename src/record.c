@@ -235,7 +235,7 @@ static const struct field {
     {DL_FIELD_SENTENCES, "sentences", w_sentences},
     {DL_FIELD_TOKENS, "tokens", w_tokens},
     {DL_FIELD_ENTITIES, "entities", dl__entity_json},
-    {DL_FIELD_PLACES, "places", NULL},
+    {DL_FIELD_PLACES, "places", dl__geo_json},
     {DL_FIELD_DATES, "dates", dl__timex_json},
     {DL_FIELD_AMOUNTS, "amounts", dl__amount_json},
     {DL_FIELD_QUOTES, "quotes", dl__quote_json},

