@@ -157,16 +157,6 @@ void dl__ner_viterbi(const float *em, size_t n, const float *trans,
 ** Model file
 ** ==================================================================== */
 
-/* Set bits of x (SWAR; no popcnt instruction assumed). */
-static inline uint32_t popcount64(uint64_t x)
-{
-  x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
-  x = (x & UINT64_C(0x3333333333333333)) +
-      ((x >> 2) & UINT64_C(0x3333333333333333));
-  x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
-  return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
-}
-
 static float rdf32(const unsigned char *p)
 {
   uint32_t u = dl__ner_rd32(p);
@@ -320,7 +310,7 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
     for (size_t i = 0; i < nwords; i++) {
       n->rmap[i] = dl__ner_rd64(rmap + 8 * i);
       n->rank[i] = (uint32_t)used;
-      used += popcount64(n->rmap[i]);
+      used += dl__ner_popcount64(n->rmap[i]);
     }
     if (wsize != used * DL__NER_ROW * 2)
       return dl__fail(err, DL_ERR_FORMAT, 0,
@@ -618,6 +608,8 @@ void dl__ner_ws_destroy(struct dl__ner_ws *ws)
   dl__free(ws->al, ws->dflags);
   dl__free(ws->al, ws->doc.keys);
   dl__free(ws->al, ws->doc.vals);
+  dl__free(ws->al, ws->cw);
+  dl__free(ws->al, ws->acc);
   dl__free(ws->al, ws);
 }
 
@@ -665,7 +657,7 @@ static void emissions(const struct dl__ner *m, const struct dl__ner_ws *ws,
       const int16_t *p;
       if (!((word >> bit) & 1)) continue;
       p = m->w + (size_t)(m->rank[wd] +
-                          popcount64(word & ((UINT64_C(1) << bit) - 1))) *
+                          dl__ner_popcount64(word & ((UINT64_C(1) << bit) - 1))) *
                      DL__NER_ROW;
       __builtin_prefetch(p);
       rowp[nr++] = p;
@@ -684,7 +676,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
 {
   size_t b = 0;
   bool two = (m->flags & DL__NER_MF_TWO_PASS) != 0;
-  if (!dl__ner_doc_build(ws, toks, n, sent_end, n_sents))
+  if (!dl__ner_fast_doc_build(ws, m, toks, n, sent_end, n_sents))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   if (two && n > ws->dcap) {
     /* Both or neither, so that dcap stays true to both blocks. */
@@ -716,8 +708,12 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
     if (len) {
       if (!dl__ner_ws_reserve(ws, len))
         return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-      dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
-      emissions(m, ws, len);
+      int fast = dl__ner_sent_emit(ws, m, toks + b, len, NULL);
+      if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      if (fast != 0) {
+        dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
+        emissions(m, ws, len);
+      }
       dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp, tags + b);
       if (margin) token_margins(ws->em, tags + b, len, margin + b);
       if (two) {
@@ -738,9 +734,16 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
     size_t e = sent_end[s], len = e - b;
     if (len && dl__ner_needs_second(ws, ws->dlow + b, ws->dflags + b,
                                     tags + b, len)) {
-      dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
-      if (dl__ner_sent_label_feats(ws, m->bits, tags + b, len)) {
-        emissions(m, ws, len);
+      /* 0: emissions ready, 1: row by row, 2: no label feature differs
+      ** (the first pass's tags stand). */
+      int fast = dl__ner_sent_emit(ws, m, toks + b, len, tags + b);
+      if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      if (fast == 1) {
+        dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
+        fast = dl__ner_sent_label_feats(ws, m->bits, tags + b, len) ? 0 : 2;
+        if (fast == 0) emissions(m, ws, len);
+      }
+      if (fast == 0) {
         dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp,
                         tags + b);
         if (margin) token_margins(ws->em, tags + b, len, margin + b);

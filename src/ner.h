@@ -59,6 +59,27 @@ struct dl__ner_tinfo {
   uint32_t gaz;            /* bit 4*cat + pos (B I L U) */
   uint32_t flags;          /* NF_* in ner_feat.c */
   uint32_t docf;           /* document-level flags */
+  uint32_t gaz1;           /* fast path: first gazetteer step's slot value,
+                              DL__NER_GAZ1_NONE when absent */
+};
+#define DL__NER_GAZ1_NONE 0xFFFFFFFFu
+
+/* The fast path's per-word cache (ner_feat.c, dl__ner_sent_emit): what a
+** word contributes to the emission scores of its own position and of its
+** neighbours (+-1, +-2), as exact int32 sums of weight rows, plus the
+** token values the context features need. Keyed by the word's bytes
+** (words up to DL__NER_CW_MAXLEN bytes; longer ones are computed each
+** time), valid for one model. */
+#define DL__NER_CW_SLOTS 8192 /* two ways per set */
+#define DL__NER_CW_MAXLEN 24
+enum { DL__NER_CW_SELF, DL__NER_CW_L1, DL__NER_CW_R1, DL__NER_CW_L2,
+       DL__NER_CW_R2, DL__NER_CW_NSUM };
+struct dl__ner_cw {
+  int32_t sum[DL__NER_CW_NSUM][DL__NER_ROW];
+  uint64_t word, low, sshape; /* word 0: empty slot */
+  uint32_t flags, clus, clus_len, gaz1;
+  uint32_t len;
+  unsigned char bytes[DL__NER_CW_MAXLEN];
 };
 
 /* Document-level table: lower-form hash -> flags seen in the document. */
@@ -118,6 +139,15 @@ struct dl__ner_ws {
   uint32_t *dflags;
   size_t dcap;
   struct dl__ner_doctab doc;
+  /* Fast path (dl__ner_sent_emit): the word cache, the model it holds
+  ** sums for, per-sentence int32 accumulators (n + 4 rows), the
+  ** sentence-boundary sums; cw_off forces the row-by-row path (tests). */
+  struct dl__ner_cw *cw;
+  const struct dl__ner *cw_model;
+  int32_t *acc;
+  size_t acc_cap; /* rows */
+  int32_t bos[2][DL__NER_ROW], eos[2][DL__NER_ROW]; /* [0]: +-1, [1]: +-2 */
+  bool cw_off;
 };
 
 /* ner_feat.c */
@@ -169,6 +199,33 @@ bool dl__ner_lc_counts(uint32_t flags);
 int dl__ner_lc_major(uint64_t c);
 unsigned dl__ner_label_rows(uint64_t others, uint32_t flags, unsigned bits,
                             uint32_t *out);
+
+/* Fast path: builds the document table (as dl__ner_doc_build) and
+** computes the emission scores of one sentence into ws->em, with the
+** document label features of the second pass when own (the first pass's
+** tags) is given; ws->ti then holds the flags and lower forms that
+** dl__ner_sent_count / dl__ner_sent_keep read. Output identical to
+** dl__ner_sent_feats (+ dl__ner_sent_label_feats) and the row-by-row
+** emission sum: the same integer weights, summed in another order.
+** Returns 0 when the sentence was done, 1 when it must take the
+** row-by-row path (a sentence in capitals, or ws->cw_off), for the second
+** pass 2 when no label feature differs (nothing to redo), and -1 when out
+** of memory. */
+bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
+                            const dl__ner_tok *toks, size_t n,
+                            const size_t *sent_end, size_t n_sents);
+int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
+                      const dl__ner_tok *toks, size_t n, const uint8_t *own);
+
+/* Set bits of x (SWAR; no popcnt instruction assumed). */
+static inline uint32_t dl__ner_popcount64(uint64_t x)
+{
+  x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+  x = (x & UINT64_C(0x3333333333333333)) +
+      ((x >> 2) & UINT64_C(0x3333333333333333));
+  x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+  return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
 
 /* ner.c */
 /* The transition matrix with forbidden BILOU transitions at -1e30. */

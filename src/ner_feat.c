@@ -783,3 +783,411 @@ void dl__ner_sent_keep(const struct dl__ner_ws *ws, uint64_t *low,
     flags[i] = ws->ti[i].flags;
   }
 }
+
+/* ====================================================================
+** Fast path: cached per-word sums (see ner.h, struct dl__ner_cw)
+** ==================================================================== */
+
+/* The weight row of feature hash h, or NULL when the row has no weights
+** (absent rows weigh 0 for every tag). */
+static inline const int16_t *wrow(const struct dl__ner *m, uint64_t h,
+                                  unsigned sh)
+{
+  uint32_t row = (uint32_t)(h >> sh), wd = row >> 6, bit = row & 63;
+  uint64_t word = m->rmap[wd];
+  if (!((word >> bit) & 1)) return NULL;
+  return m->w +
+         (size_t)(m->rank[wd] +
+                  dl__ner_popcount64(word & ((UINT64_C(1) << bit) - 1))) *
+             DL__NER_ROW;
+}
+
+static inline void add_feat(const struct dl__ner *m, uint64_t h, unsigned sh,
+                            int32_t *acc)
+{
+  const int16_t *p = wrow(m, h, sh);
+  if (!p) return;
+  for (int t = 0; t < DL__NER_ROW; t++) acc[t] += p[t];
+}
+
+static inline void add_sum(int32_t *restrict acc, const int32_t *restrict s)
+{
+  for (int t = 0; t < DL__NER_ROW; t++) acc[t] += s[t];
+}
+
+/* Context features are gathered first (ws->rows: the weight row indices
+** of token i, ws->nf[i] of them; rows without weights skipped) with a
+** prefetch each, and added once the whole sentence is gathered, so that
+** the scattered weight rows load in parallel. */
+static inline void defer_feat(const struct dl__ner *m, uint64_t h,
+                              unsigned sh, uint32_t *r, unsigned *nr)
+{
+  const int16_t *p = wrow(m, h, sh);
+  if (!p) return;
+  __builtin_prefetch(p);
+  r[(*nr)++] = (uint32_t)((size_t)(p - m->w) / DL__NER_ROW);
+}
+
+static inline void add_sum16(int32_t *restrict acc,
+                             const int16_t *restrict p)
+{
+  for (int t = 0; t < DL__NER_ROW; t++) acc[t] += p[t];
+}
+
+/* Cluster prefix features of a neighbour (the T_CLUSM1/T_CLUSP1 rows of
+** dl__ner_sent_feats). */
+static void add_clus_nb(const struct dl__ner *m, unsigned sh, unsigned tmpl,
+                        uint32_t clus, uint32_t clus_len, int32_t *acc)
+{
+  if (!clus_len) return;
+  for (unsigned q = 0; q < 2; q++) {
+    unsigned L = clus_pref[q * 2] < clus_len ? clus_pref[q * 2] : clus_len;
+    uint32_t pb = clus & ~(0xFFFFFFFFu >> L);
+    add_feat(m, fh(tmpl + q, ((uint64_t)L << 32) | pb), sh, acc);
+  }
+}
+
+/* Fills a cache entry for token t (not caps-sentence context). */
+static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
+                    uint64_t word, struct dl__ner_cw *e)
+{
+  const struct dl__ner_lex *lx = &m->lex;
+  unsigned sh = 64 - m->bits;
+  struct dl__ner_tinfo ti;
+  int32_t *s;
+  token_info(t, &ti, true);
+  ti.word = word;
+  cluster_of(lx, &ti, false);
+  memset(e->sum, 0, sizeof e->sum);
+  e->word = word;
+  e->low = ti.low;
+  e->sshape = ti.sshape;
+  e->flags = ti.flags;
+  e->clus = ti.clus;
+  e->clus_len = ti.clus_len;
+  e->gaz1 = DL__NER_GAZ1_NONE;
+  if (lx->gaz) {
+    const unsigned char *g =
+        dl__ner_slot_find(lx->gaz, lx->gaz_mask, dl__ner_gaz_step(0, ti.low));
+    if (g) e->gaz1 = dl__ner_rd32(g + 4);
+  }
+  e->len = (uint32_t)(t->len <= DL__NER_CW_MAXLEN ? t->len : 0);
+  if (t->len <= DL__NER_CW_MAXLEN) memcpy(e->bytes, t->p, t->len);
+  /* The token's own features, in dl__ner_sent_feats's order. */
+  s = e->sum[DL__NER_CW_SELF];
+  add_feat(m, fh(T_BIAS, 0), sh, s);
+  add_feat(m, fh(T_WORD, ti.word), sh, s);
+  add_feat(m, fh(T_LOW, ti.low), sh, s);
+  add_feat(m, fh(T_SHAPE, ti.shape), sh, s);
+  add_feat(m, fh(T_SSHAPE, ti.sshape), sh, s);
+  for (unsigned j = 0; j < 4; j++) {
+    add_feat(m, fh(T_PRE + j, ti.pre[j]), sh, s);
+    add_feat(m, fh(T_SUF + j, ti.suf[j]), sh, s);
+  }
+  if (ti.clus_len) {
+    for (unsigned j = 0; j < 4; j++) {
+      unsigned L = clus_pref[j] < ti.clus_len ? clus_pref[j] : ti.clus_len;
+      uint32_t pb = L >= 32 ? ti.clus : ti.clus & ~(0xFFFFFFFFu >> L);
+      add_feat(m, fh(T_CLUS + j, ((uint64_t)L << 32) | pb), sh, s);
+    }
+    add_feat(m, fh2(T_CLUS_SS, (uint64_t)ti.clus >> 22, ti.sshape), sh, s);
+  }
+  add_feat(m, fh(T_LEN, t->len > 12 ? 12 : t->len), sh, s);
+  /* What it gives its neighbours: as token i-1 of the token it precedes
+  ** (L1), i+1 (R1), i-2 (L2), i+2 (R2). */
+  s = e->sum[DL__NER_CW_L1];
+  add_feat(m, fh(T_LOWM1, ti.low), sh, s);
+  add_feat(m, fh(T_SSM1, ti.sshape), sh, s);
+  add_clus_nb(m, sh, T_CLUSM1, ti.clus, ti.clus_len, s);
+  s = e->sum[DL__NER_CW_R1];
+  add_feat(m, fh(T_LOWP1, ti.low), sh, s);
+  add_feat(m, fh(T_SSP1, ti.sshape), sh, s);
+  add_clus_nb(m, sh, T_CLUSP1, ti.clus, ti.clus_len, s);
+  s = e->sum[DL__NER_CW_L2];
+  add_feat(m, fh(T_LOWM2, ti.low), sh, s);
+  add_feat(m, fh(T_SSM2, ti.sshape), sh, s);
+  s = e->sum[DL__NER_CW_R2];
+  add_feat(m, fh(T_LOWP2, ti.low), sh, s);
+  add_feat(m, fh(T_SSP2, ti.sshape), sh, s);
+}
+
+/* Sets up the cache for model m: 1 ready, 0 row-by-row (cw_off), -1 out
+** of memory. */
+static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
+{
+  unsigned sh = 64 - m->bits;
+  if (ws->cw_off) return 0;
+  if (!ws->cw) {
+    ws->cw = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *ws->cw);
+    if (!ws->cw) return -1;
+    ws->cw_model = NULL;
+  }
+  if (ws->cw_model != m) {
+    memset(ws->cw, 0, DL__NER_CW_SLOTS * sizeof *ws->cw);
+    memset(ws->bos, 0, sizeof ws->bos);
+    memset(ws->eos, 0, sizeof ws->eos);
+    add_feat(m, fh(T_LOWM1, BOS_HASH), sh, ws->bos[0]);
+    add_feat(m, fh(T_SSM1, BOS_HASH), sh, ws->bos[0]);
+    add_feat(m, fh(T_LOWM2, BOS_HASH), sh, ws->bos[1]);
+    add_feat(m, fh(T_SSM2, BOS_HASH), sh, ws->bos[1]);
+    add_feat(m, fh(T_LOWP1, EOS_HASH), sh, ws->eos[0]);
+    add_feat(m, fh(T_SSP1, EOS_HASH), sh, ws->eos[0]);
+    add_feat(m, fh(T_LOWP2, EOS_HASH), sh, ws->eos[1]);
+    add_feat(m, fh(T_SSP2, EOS_HASH), sh, ws->eos[1]);
+    ws->cw_model = m;
+  }
+  return 1;
+}
+
+/* The cache entry of token t; a word too long for the cache is computed
+** into *tmp. */
+static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
+                                       const struct dl__ner *m,
+                                       const dl__ner_tok *t,
+                                       struct dl__ner_cw *tmp)
+{
+  uint64_t word = dl__ner_word_hash(t->p, t->len);
+  struct dl__ner_cw *e;
+  if (t->len > DL__NER_CW_MAXLEN) {
+    cw_fill(m, t, word, tmp);
+    return tmp;
+  }
+  /* Two ways per set; a hit in the second way and a miss both move the
+  ** first way's entry to the second (least recently used goes). */
+  e = &ws->cw[((word ^ (word >> 32)) & (DL__NER_CW_SLOTS / 2 - 1)) * 2];
+  if (e->word == word && e->len == t->len &&
+      memcmp(e->bytes, t->p, t->len) == 0)
+    return e;
+  if (e[1].word == word && e[1].len == t->len &&
+      memcmp(e[1].bytes, t->p, t->len) == 0) {
+    *tmp = e[1];
+    e[1] = e[0];
+    e[0] = *tmp;
+    return e;
+  }
+  if (e->word) e[1] = e[0];
+  cw_fill(m, t, word, e);
+  return e;
+}
+
+bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
+                            const dl__ner_tok *toks, size_t n,
+                            const size_t *sent_end, size_t n_sents)
+{
+  struct dl__ner_doctab *dt = &ws->doc;
+  struct dl__ner_cw tmp;
+  size_t b = 0;
+  int ready = cw_ready(ws, m);
+  if (ready < 0) return false;
+  if (!ready) return dl__ner_doc_build(ws, toks, n, sent_end, n_sents);
+  if (!dt->cap && !doc_grow(ws)) return false;
+  if (dt->used) {
+    memset(dt->keys, 0, dt->cap * sizeof *dt->keys);
+    dt->used = 0;
+  }
+  for (size_t s = 0; s < n_sents; s++) {
+    size_t e = sent_end[s], len;
+    if (e > n || e < b) return false;
+    len = e - b;
+    if (!dl__ner_ws_reserve(ws, len ? len : 1)) return false;
+    for (size_t i = 0; i < len; i++) {
+      const struct dl__ner_cw *c = cw_get(ws, m, &toks[b + i], &tmp);
+      ws->ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
+      ws->ti[i].low = c->low;
+    }
+    if (caps_sentence(ws->ti, len))
+      for (size_t i = 0; i < len; i++) ws->ti[i].flags |= NF_CAPSSENT;
+    for (size_t i = 0; i < len; i++) {
+      struct dl__ner_docval *v;
+      if (dt->used * 2 >= dt->cap && !doc_grow(ws)) return false;
+      v = doc_slot(dt, ws->ti[i].low, true);
+      v->flags |= tok_docflags(ws->ti[i].flags);
+    }
+    b = e;
+  }
+  return true;
+}
+
+/* gaz_match with the first step of every start token read from ti[].gaz1
+** (the same lookups, the first one cached per word). */
+static void gaz_match_fast(const struct dl__ner_lex *lx,
+                           struct dl__ner_tinfo *ti, size_t n)
+{
+  if (!lx->gaz) return;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = 0;
+    size_t best[DL__NER_GAZ_CATS] = {0};
+    bool any = false;
+    if (ti[i].gaz1 == DL__NER_GAZ1_NONE) continue;
+    for (size_t j = i; j < n && j < i + DL__NER_GAZ_MAXLEN; j++) {
+      uint32_t v;
+      k = dl__ner_gaz_step(k, ti[j].low);
+      if (j == i) {
+        v = ti[i].gaz1;
+      } else {
+        const unsigned char *s = dl__ner_slot_find(lx->gaz, lx->gaz_mask, k);
+        if (!s) break;
+        v = dl__ner_rd32(s + 4);
+      }
+      for (unsigned c = 0; c < DL__NER_GAZ_CATS; c++)
+        if (v & (1u << c)) {
+          best[c] = j - i + 1;
+          any = true;
+        }
+      if (!(v & DL__NER_GAZ_PREFIX)) break;
+    }
+    if (!any) continue;
+    for (unsigned c = 0; c < DL__NER_GAZ_CATS; c++) {
+      size_t m = best[c];
+      if (!m) continue;
+      if (m == 1) {
+        ti[i].gaz |= 1u << (4 * c + 3);
+        continue;
+      }
+      ti[i].gaz |= 1u << (4 * c);
+      for (size_t j = i + 1; j + 1 < i + m; j++) ti[j].gaz |= 1u << (4 * c + 1);
+      ti[i + m - 1].gaz |= 1u << (4 * c + 2);
+    }
+  }
+}
+
+static bool acc_reserve(struct dl__ner_ws *ws, size_t rows)
+{
+  size_t cap, nb;
+  int32_t *p;
+  if (rows <= ws->acc_cap) return true;
+  cap = ws->acc_cap ? ws->acc_cap : 256;
+  while (cap < rows) cap *= 2;
+  if (!dl__mul_ok(cap, DL__NER_ROW * sizeof *p, &nb)) return false;
+  p = dl__malloc(ws->al, nb);
+  if (!p) return false;
+  dl__free(ws->al, ws->acc);
+  ws->acc = p;
+  ws->acc_cap = cap;
+  return true;
+}
+
+int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
+                      const dl__ner_tok *toks, size_t n, const uint8_t *own)
+{
+  struct dl__ner_tinfo *ti = ws->ti;
+  const struct dl__ner_lex *lx = &m->lex;
+  unsigned sh = 64 - m->bits;
+  struct dl__ner_cw tmp;
+  int32_t *acc; /* row i + 2 is token i's; rows 0, 1, n + 2, n + 3 spill */
+  bool differ = false;
+  int ready;
+  if (!n) return 0;
+  ready = cw_ready(ws, m);
+  if (ready <= 0) return ready < 0 ? -1 : 1;
+  if (!acc_reserve(ws, n + 4)) return -1;
+  acc = ws->acc;
+  memset(acc, 0, (n + 4) * DL__NER_ROW * sizeof *acc);
+  for (size_t i = 0; i < n; i++) {
+    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], &tmp);
+    int32_t *a = acc + (i + 2) * DL__NER_ROW;
+    ti[i].word = c->word;
+    ti[i].low = c->low;
+    ti[i].sshape = c->sshape;
+    ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
+    ti[i].clus = c->clus;
+    ti[i].clus_len = c->clus_len;
+    ti[i].gaz1 = c->gaz1;
+    ti[i].gaz = 0;
+    ti[i].docf = 0;
+    add_sum(a, c->sum[DL__NER_CW_SELF]);
+    add_sum(a + DL__NER_ROW, c->sum[DL__NER_CW_L1]);
+    add_sum(a + 2 * DL__NER_ROW, c->sum[DL__NER_CW_L2]);
+    add_sum(a - DL__NER_ROW, c->sum[DL__NER_CW_R1]);
+    add_sum(a - 2 * DL__NER_ROW, c->sum[DL__NER_CW_R2]);
+  }
+  /* A caps sentence (a headline in capitals) changes the token features:
+  ** row by row. */
+  if (caps_sentence(ti, n)) return 1;
+  add_sum(acc + 2 * DL__NER_ROW, ws->bos[0]);
+  add_sum(acc + 2 * DL__NER_ROW, ws->bos[1]);
+  if (n > 1) add_sum(acc + 3 * DL__NER_ROW, ws->bos[1]);
+  add_sum(acc + (n + 1) * DL__NER_ROW, ws->eos[0]);
+  add_sum(acc + (n + 1) * DL__NER_ROW, ws->eos[1]);
+  if (n > 1) add_sum(acc + n * DL__NER_ROW, ws->eos[1]);
+  if (ws->doc.used)
+    for (size_t i = 0; i < n; i++) {
+      const struct dl__ner_docval *v = doc_slot(&ws->doc, ti[i].low, false);
+      ti[i].docf = v ? v->flags : 0;
+    }
+  gaz_match_fast(lx, ti, n);
+
+  /* The context features, as in dl__ner_sent_feats (k counts the
+  ** features before the gazetteer ones, which are capped by it). */
+  for (size_t i = 0; i < n; i++) {
+    const struct dl__ner_tinfo *t = &ti[i];
+    uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    unsigned nr = 0;
+    uint64_t lm1 = i > 0 ? ti[i - 1].low : BOS_HASH;
+    uint64_t lp1 = i + 1 < n ? ti[i + 1].low : EOS_HASH;
+    uint64_t sm1 = i > 0 ? ti[i - 1].sshape : BOS_HASH;
+    uint64_t sp1 = i + 1 < n ? ti[i + 1].sshape : EOS_HASH;
+    uint32_t fl = t->flags;
+    uint32_t cflags = fl & (NF_CAP | NF_ALLCAPS | NF_SSTART | NF_CAPSSENT);
+    unsigned k = 27;
+    if (t->clus_len) k += 5;
+    if (i > 0 && ti[i - 1].clus_len) k += 2;
+    if (i + 1 < n && ti[i + 1].clus_len) k += 2;
+    defer_feat(m, fh2(T_BIGL, lm1, t->low), sh, r, &nr);
+    defer_feat(m, fh2(T_BIGR, t->low, lp1), sh, r, &nr);
+    defer_feat(m, fh2(T_SS3, fh2(0, sm1, t->sshape), sp1), sh, r, &nr);
+    defer_feat(m, fh2(T_SSSTART, t->sshape, cflags), sh, r, &nr);
+    defer_feat(m, fh2(T_LOWM1_SS, lm1, t->sshape), sh, r, &nr);
+    defer_feat(m, fh2(T_SS_LOWP1, t->sshape, lp1), sh, r, &nr);
+    if (t->gaz) {
+      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 8 - DL__NER_LBLF; b++)
+        if (t->gaz & (1u << b)) {
+          defer_feat(m, fh2(T_GAZ, b, cflags & NF_CAPSSENT), sh, r, &nr);
+          k++;
+        }
+    }
+    if (i > 0 && ti[i - 1].gaz)
+      defer_feat(m, fh(T_GAZM1, ti[i - 1].gaz), sh, r, &nr);
+    if (i + 1 < n && ti[i + 1].gaz && (fl & NF_CAP) &&
+        (ti[i + 1].flags & NF_CAP))
+      defer_feat(m, fh2(T_GAZCTX, ti[i + 1].gaz, 1), sh, r, &nr);
+    if (i > 0 && t->gaz && (fl & NF_CAP) && (ti[i - 1].flags & NF_CAP))
+      defer_feat(m, fh2(T_GAZCTX, t->gaz, 2), sh, r, &nr);
+    if (i + 1 < n && ti[i + 1].gaz)
+      defer_feat(m, fh(T_GAZP1, ti[i + 1].gaz), sh, r, &nr);
+    if (fl & NF_LETTER) {
+      defer_feat(m, fh2(T_DOC, t->docf & 7u, cflags), sh, r, &nr);
+      if (i > 0)
+        defer_feat(m, fh2(T_DOCM1, ti[i - 1].docf & 7u, cflags), sh, r, &nr);
+      if (i + 1 < n)
+        defer_feat(m, fh2(T_DOCP1, ti[i + 1].docf & 7u, cflags), sh, r, &nr);
+    }
+    if (own) {
+      uint64_t c;
+      uint32_t rows[DL__NER_LBLF];
+      int ty = dl__ner_tag_type(own[i]);
+      int maj = others_of(ws, t->low, t->flags, ty, &c);
+      if (maj >= 0 && (t->flags & NF_LETTER)) {
+        unsigned nl = dl__ner_label_rows(c, t->flags, m->bits, rows);
+        if (maj != ty + 1) differ = true;
+        for (unsigned q = 0; q < nl; q++)
+          defer_feat(m, (uint64_t)rows[q] << sh, sh, r, &nr);
+      }
+    }
+    ws->nf[i] = (uint8_t)nr;
+  }
+  if (own && !differ) return 2;
+  for (size_t i = 0; i < n; i++) {
+    int32_t *a = acc + (i + 2) * DL__NER_ROW;
+    const uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    for (unsigned q = 0; q < ws->nf[i]; q++)
+      add_sum16(a, m->w + (size_t)r[q] * DL__NER_ROW);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const int32_t *a = acc + (i + 2) * DL__NER_ROW;
+    float *e = ws->em + i * DL__NER_NT;
+    e[0] = 0;
+    for (int t = 0; t < DL__NER_ROW; t++) e[t + 1] = (float)a[t] * m->scale;
+  }
+  return 0;
+}
