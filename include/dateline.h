@@ -385,6 +385,58 @@ typedef struct dl_ner_train_opts {
 DL_API dl_status dl_ner_train(const dl_ner_train_opts *opt, dl_error *err);
 
 /* ====================================================================
+** Near-duplicates (MinHash + LSH, streaming)
+** ==================================================================== */
+
+/* Documents are added one at a time and compared with the earlier ones
+** only, so a stream is deduplicated in one pass (docs/INTERNALS-corpus.md).
+** Words are runs of letters/digits, lowercased; shingles are runs of
+** `shingle` words; similarity is the MinHash estimate of the Jaccard
+** similarity of the shingle sets, or of the containment of the shorter
+** text in the longer (a truncated copy) when that is larger. */
+typedef struct dl_dedup dl_dedup;
+
+typedef struct dl_dedup_options {
+  double threshold;  /* duplicate at or above this similarity; 0: 0.7 */
+  unsigned shingle;  /* words per shingle; 0: 3 */
+  unsigned hashes;   /* MinHash functions; 0: 128 */
+  unsigned bands;    /* LSH bands; 0: 16 */
+  unsigned rows;     /* hashes per band; 0: 3 (bands * rows <= hashes) */
+  const dl_allocator *alloc; /* NULL: libc */
+} dl_dedup_options;
+
+typedef struct dl_dedup_match {
+  int64_t dup_of;    /* 0-based add() ordinal of the earlier document this
+                        one duplicates, -1 when none */
+  uint64_t cluster;  /* 0-based cluster number, in order of first member */
+  double similarity; /* to dup_of (or to the best candidate seen) */
+  size_t shingles;   /* shingles of this text (0: no word, never a dup) */
+  int indexed;       /* 1 when later documents can match this one (not a
+                        near-exact copy of an earlier one) */
+} dl_dedup_match;
+
+/* opt may be NULL. DL_ERR_INVALID for options out of range. */
+DL_API dl_status dl_dedup_create(const dl_dedup_options *opt, dl_dedup **out,
+                                 dl_error *err);
+/* Adds text[0..len) as the next document and says what it duplicates.
+** One thread at a time per dl_dedup. */
+DL_API dl_status dl_dedup_add(dl_dedup *dd, const char *text, size_t len,
+                              dl_dedup_match *out, dl_error *err);
+/* Bytes held by the index (signatures, LSH table, buffers). */
+DL_API size_t dl_dedup_memory(const dl_dedup *dd);
+/* NULL is ok. */
+DL_API void dl_dedup_destroy(dl_dedup *dd);
+
+/* The MinHash signature (k values into sig) of a text's shingles, as
+** dl_dedup computes it with default seeds; *n_shingles (may be NULL) gets
+** the shingle count. dl_minhash_jaccard: share of equal positions. */
+DL_API dl_status dl_minhash(const char *text, size_t len, unsigned shingle,
+                            unsigned k, uint32_t *sig, size_t *n_shingles,
+                            dl_error *err);
+DL_API double dl_minhash_jaccard(const uint32_t *a, const uint32_t *b,
+                                 unsigned k);
+
+/* ====================================================================
 ** Version
 ** ==================================================================== */
 

@@ -82,4 +82,54 @@ check "progress: silent when stderr is not a terminal" [ ! -s "$TMP/np.err" ]
 DATELINE_PROGRESS=1 "$DL" annotate --fields id "$TMP/a.jsonl" 2> "$TMP/p.err" > "$TMP/p.out"
 check "progress forced: docs count on stderr, stdout unchanged" \
   sh -c "grep -q '300 docs' '$TMP/p.err' && head -n 300 '$TMP/plain.out' | cmp -s - '$TMP/p.out'"
+
+# ---- dedup ----------------------------------------------------------------
+# 40 articles of random words; then copies of the first 10 (exact, with a
+# header, the first 70%, with a footer), a bad line and a line without text.
+awk 'BEGIN { srand(5)
+  for (d = 1; d <= 40; d++) {
+    s = ""; for (i = 0; i < 200; i++) s = s "w" int(rand() * 3000) " "
+    doc[d] = s
+    printf "{\"id\":\"o%d\",\"text\":\"%s\"}\n", d, s
+  }
+  for (d = 1; d <= 10; d++) {
+    k = d % 4
+    if (k == 0) t = doc[d]
+    if (k == 1) t = "By John Smith, Reuters | Published Monday. " doc[d]
+    if (k == 2) t = substr(doc[d], 1, int(length(doc[d]) * 0.7))
+    if (k == 3) t = doc[d] " Copyright 2024 Reuters. All rights reserved."
+    printf "{\"id\":\"c%d\",\"text\":\"%s\",\"extra\":[1,2]}\n", d, t
+  }
+  print "not json"
+  print "{\"id\":\"nt\",\"title\":\"no text\"}"
+}' > "$TMP/dd.jsonl"
+"$DL" dedup "$TMP/dd.jsonl" > "$TMP/dd.out" 2> "$TMP/dd.err"; rc=$?
+check "dedup: exit 1 (two bad lines), one output line per input line" \
+  sh -c "[ $rc = 1 ] && [ \$(wc -l < '$TMP/dd.out') = 52 ]"
+check "dedup: originals are not duplicates" \
+  sh -c "[ \$(grep '\"id\":\"o' '$TMP/dd.out' | grep -c '\"dup_of\":null') = 40 ]"
+ok=0
+for d in 1 2 3 4 5 6 7 8 9 10; do
+  grep -q "\"id\":\"c$d\".*\"dup_of\":\"o$d\",\"cluster\":$d," "$TMP/dd.out" && ok=$((ok + 1))
+done
+check "dedup: every copy (exact, header, footer, truncated) -> its original, same cluster ($ok/10)" [ $ok = 10 ]
+check "dedup: input fields kept, line spliced" grep -q '"extra":\[1,2\],"dup_of"' "$TMP/dd.out"
+check "dedup: error records in place" \
+  sh -c "sed -n 51p '$TMP/dd.out' | grep -q '\"line\":51,\"error\"' && sed -n 52p '$TMP/dd.out' | grep -q '\"id\":\"nt\"'"
+"$DL" dedup --drop "$TMP/dd.jsonl" 2>/dev/null | grep -c '"dup_of"' > "$TMP/drop.n"
+check "dedup --drop: the 40 originals only" [ "$(cat "$TMP/drop.n")" = 40 ]
+gzip -c "$TMP/dd.jsonl" | "$DL" dedup --brief 2>/dev/null > "$TMP/ddb.out"
+check "dedup --brief over gzip stdin: id, dup_of, cluster only" \
+  grep -qx '{"id":"c5","dup_of":"o5","cluster":5,"dup_score":[0-9.]*}' "$TMP/ddb.out"
+"$DL" dedup --threshold 0.999 --brief "$TMP/dd.jsonl" 2>/dev/null > "$TMP/ddt.out"
+check "dedup --threshold 0.999: the truncated copy is no longer a duplicate" \
+  grep -q '"id":"c2","dup_of":null' "$TMP/ddt.out"
+"$DL" dedup --threshold 2 "$TMP/dd.jsonl" > /dev/null 2>&1; rc=$?
+check "dedup --threshold 2: usage error" [ $rc = 2 ]
+"$DL" dedup "$TMP/nope.jsonl" > "$TMP/nope.out" 2>/dev/null; rc=$?
+check "dedup on a missing file: exit 1, io error record" \
+  sh -c "[ $rc = 1 ] && grep -q '\"code\":\"io\"' '$TMP/nope.out'"
+(ulimit -f 4; exec "$DL" dedup -o "$TMP/ddlim.out" "$TMP/dd.jsonl") 2> "$TMP/ddlim.err"; rc=$?
+check "dedup with a file-size limit: exit 1, 'writing output'" \
+  sh -c "[ $rc = 1 ] && grep -q 'writing output' '$TMP/ddlim.err'"
 finish

@@ -58,6 +58,7 @@ int cmd_annotate(int argc, char **argv);
 int cmd_ner(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
 
 void cli_help(FILE *f);
 

@@ -50,6 +50,8 @@ void cli_help(FILE *f)
       "  ner --conll [FILE]   tag CoNLL column text with PER/ORG/LOC/MISC\n"
       "  train ner ...        train the NER model (see dateline train --help)\n"
       "  eval ner ...         score the NER model, conlleval-style\n"
+      "  dedup [FILE...]      near-duplicates of JSONL articles: dup_of, "
+      "cluster\n"
       "\n"
       "Common flags:\n"
       "  --date YYYY-MM-DD[THH:MM]  the article's date when the input has none\n"
@@ -257,6 +259,7 @@ static const struct {
     {"ner", cmd_ner},
     {"train", cmd_train},
     {"eval", cmd_eval},
+    {"dedup", cmd_dedup},
 };
 
 int main(int argc, char **argv)
