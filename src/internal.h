@@ -293,6 +293,13 @@ typedef struct dl__timex {
   uint8_t anchored;      /* value was resolved against the document date */
   const char *value;     /* arena, NUL-ended; NULL when unresolvable */
   const char *mod;       /* static: "EARLY", "LATE", "MID", ... or NULL */
+  const char *anchor;    /* arena: the story's reference date it was
+                         ** resolved against, NULL: the document date */
+  const char *freq;      /* arena: SET frequency ("3X") or NULL */
+  const char *rdur;      /* arena: range duration ("P3D") or NULL */
+  uint32_t rstart, rend; /* range: span of the whole interval, carried by
+                         ** both endpoints (rend == 0: not a range) */
+  uint8_t rrole;         /* range: 1 first endpoint, 2 second */
 } dl__timex;
 
 /* An amount (amount.c): a number with what it counts. */

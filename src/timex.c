@@ -49,6 +49,9 @@ typedef struct cand {
   const char *mod;
   char val[48];     /* value when anchored (or absolute) */
   char uval[48];    /* value when there is no anchor ("" = null) */
+  char freq[8];     /* SET: "3X" ("" = none) */
+  char anchor[16];  /* resolved against the story's reference date, not
+                    ** the document date ("" = the document date) */
 } cand;
 
 typedef struct ctx {
@@ -69,6 +72,11 @@ typedef struct ctx {
   /* The year of the last explicit date ("in 1995"): "the following
   ** year" counts from it, not from the article's date. 0: none yet. */
   int my;
+  /* The story's reference time: the last full date emitted in the
+  ** document ("On May 22, 1995, ... three days later": 1995-05-25).
+  ** rvalid false: none yet. mym: the last month named (year, month). */
+  int ry, rm, rd, rmy, rmm;
+  bool rvalid, mvalid;
 } ctx;
 
 typedef struct tx_ws tx_ws;
@@ -213,8 +221,24 @@ static bool past_form(const ctx *c, size_t i)
   return s[n - 2] == 'e' && s[n - 1] == 'd' && s[n - 3] != 'e';
 }
 
+static bool modal(const ctx *c, size_t i)
+{
+  return is(c, i, "would") || is(c, i, "could") || is(c, i, "may") ||
+         is(c, i, "might") || is(c, i, "should");
+}
+
 static int cue(const ctx *c, size_t i)
 {
+  /* "vacation plans", "the plan": nouns; "plans to", "plan to": cues */
+  if ((is(c, i, "plans") || is(c, i, "plan")) && !is(c, i + 1, "to"))
+    return 0;
+  /* "is set to", "set for Friday": future; "she set aside": past */
+  if (is(c, i, "set"))
+    return is(c, i + 1, "to") || is(c, i + 1, "for") ||
+                   (i > 0 && (is(c, i - 1, "is") || is(c, i - 1, "are") ||
+                              is(c, i - 1, "be") || is(c, i - 1, "been")))
+               ? 1
+               : -1;
   if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may"))) return 1;
   if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
   return 0;
@@ -223,7 +247,7 @@ static int cue(const ctx *c, size_t i)
 /* -1 past, +1 future, 0 unknown: the nearest tense cue before the
 ** expression in its sentence (the verb that governs it usually comes
 ** first), else the nearest after it ("On Friday, he said ..."). */
-static int tense(const ctx *c, size_t from, size_t to)
+static int tense_of(const ctx *c, size_t from, size_t to, bool nomodal)
 {
   size_t lo = from;
   int r;
@@ -232,10 +256,15 @@ static int tense(const ctx *c, size_t from, size_t to)
       (is(c, from - 2, "early") || is(c, from - 2, "soon")))
     return 1;
   for (int k = 0; k < 12 && lo > 0 && !T(lo)->sent; k++)
-    if ((r = cue(c, --lo)) != 0) return r;
+    if ((r = cue(c, --lo)) != 0 && !(nomodal && modal(c, lo))) return r;
   for (size_t hi = to; hi < c->n && hi < to + 10 && !T(hi)->sent; hi++)
-    if ((r = cue(c, hi)) != 0) return r;
+    if ((r = cue(c, hi)) != 0 && !(nomodal && modal(c, hi))) return r;
   return 0;
+}
+
+static int tense(const ctx *c, size_t from, size_t to)
+{
+  return tense_of(c, from, to, false);
 }
 
 /* ====================================================================
@@ -826,6 +855,26 @@ static size_t p_quantity(const ctx *c, size_t i, cand *r)
       memcpy(r->uval, r->val, sizeof r->val);
       return r->end;
     }
+    /* "three days later", "two weeks earlier": counted from the story's
+    ** reference date once the text has named one, not from the
+    ** article's date ("ago" and "from now" stay with the article). */
+    if (c->rvalid && u >= TXU_DAY && u <= TXU_MONTH &&
+        (is(c, j, "later") || (is(c, j, "earlier") && u <= TXU_WEEK))) {
+      ctx rc = *c;
+      long dn;
+      if (n > 1e6) n = 1e6;
+      dn = (long)n;
+      if ((double)dn != n) dn = (long)(n + 0.5);
+      rc.ay = c->ry;
+      rc.am = c->rm;
+      rc.ad = c->rd;
+      rc.have = true;
+      r->rel = false;
+      gran(&rc, r, u, back ? -dn : dn);
+      snprintf(r->anchor, sizeof r->anchor, "%04d-%02d-%02d", c->ry, c->rm,
+               c->rd);
+      return r->end;
+    }
     if (c->have) {
       long dn;
       if (n > 1e6) n = 1e6; /* (long) of a huge double is undefined */
@@ -1288,7 +1337,10 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     }
     r->end = j;
     if (c->have) {
-      int dir = tense(c, i, j);
+      /* "get around Wednesday's ruling": a possessive weekday names a
+      ** thing done; a modal ("would") does not move it to the future. */
+      bool poss = ch(c, j) == '\'' && is(c, j + 1, "s") && tight(c, j);
+      int dir = tense_of(c, i, j, poss);
       weekday(c, v, dir > 0 ? 1 : -1, &y, &m, &d);
       if (pd > 0)
         snprintf(r->val, sizeof r->val, "%04d-%02d-%02dT%s", y, m, d,
@@ -1662,9 +1714,111 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
   return 0;
 }
 
+/* "three times a week", "5 times per year", "once a month", "twice a
+** day": a SET of one unit with a frequency (TimeML value P1W, freq 3X). */
+static size_t p_times(const ctx *c, size_t i, cand *r)
+{
+  double n = 0;
+  size_t j;
+  int u;
+  if (is(c, i, "once") || is(c, i, "twice")) {
+    n = is(c, i, "once") ? 1 : 2;
+    j = i + 1;
+  } else {
+    if (is(c, i, "a") || is(c, i, "an")) return 0;
+    j = dl__tx_cardinal(c->d, c->lx, i, &n);
+    if (j == i || !is(c, j, "times") || n < 1 || n > 1000 ||
+        n != (double)(int)n)
+      return 0;
+    j++;
+  }
+  if (!(is(c, j, "a") || is(c, j, "an") || is(c, j, "per") ||
+        is(c, j, "each") || is(c, j, "every")))
+    return 0;
+  u = unit_at(c, j + 1);
+  if (u <= 0 || u >= 100) return 0;
+  memset(r, 0, sizeof *r);
+  r->end = j + 2;
+  r->type = DL__TIMEX_SET;
+  snprintf(r->val, sizeof r->val, "P%s1%s", u <= TXU_HOUR ? "T" : "",
+           unit_code(u));
+  memcpy(r->uval, r->val, sizeof r->val);
+  snprintf(r->freq, sizeof r->freq, "%dX", (int)n);
+  return j + 2;
+}
+
+/* A day n days from the story's reference date, written to r with that
+** date as its anchor (no reference yet: the document date). */
+static void story_day(const ctx *c, cand *r, long n)
+{
+  int y, m, d;
+  if (c->rvalid) {
+    dl__tx_civil(dl__tx_days(c->ry, c->rm, c->rd) + n, &y, &m, &d);
+    set_date(r, y, m, d);
+    snprintf(r->anchor, sizeof r->anchor, "%04d-%02d-%02d", c->ry, c->rm,
+             c->rd);
+    return;
+  }
+  r->rel = true;
+  r->uval[0] = 0;
+  if (c->have) {
+    shift(c, n, &y, &m, &d);
+    set_date(r, y, m, d);
+  }
+}
+
+/* The story's year, month or day shifted by dy at token j (a unit
+** word): "that year", "the following month", "the next day". Years and
+** months come from the last explicit ones, days from the reference
+** date. Returns the index after the unit, 0 when there is none. */
+static size_t story_unit(const ctx *c, size_t j, cand *r, int dy,
+                         bool day_only)
+{
+  int u = unit_at(c, j);
+  if (u <= 0 || u >= 100 || hyph(c, j + 1)) return 0;
+  if (day_only && u != TXU_DAY) return 0;
+  memset(r, 0, sizeof *r);
+  r->end = j + 1;
+  r->type = DL__TIMEX_DATE;
+  switch (u) {
+  case TXU_YEAR:
+    if (!c->my) return 0;
+    snprintf(r->val, sizeof r->val, "%04d", c->my + dy);
+    snprintf(r->anchor, sizeof r->anchor, "%04d", c->my);
+    return j + 1;
+  case TXU_MONTH: {
+    long k;
+    if (!c->mvalid) return 0;
+    k = (long)c->rmy * 12 + (c->rmm - 1) + dy;
+    snprintf(r->val, sizeof r->val, "%04ld-%02ld", k / 12, k % 12 + 1);
+    snprintf(r->anchor, sizeof r->anchor, "%04d-%02d", c->rmy, c->rmm);
+    return j + 1;
+  }
+  case TXU_DAY: story_day(c, r, dy); return j + 1;
+  default: return 0;
+  }
+}
+
+/* "that day", "that same year", "that month": the story's, not the
+** article's ("In 1988 ... that year": 1988). */
+static size_t p_that(const ctx *c, size_t i, cand *r)
+{
+  size_t j = i + 1;
+  if (!is(c, i, "that")) return 0;
+  if (is(c, j, "same")) j++;
+  if (ch(c, j + 1) == '\'' || is(c, j + 1, "\xE2\x80\x99")) return 0;
+  return story_unit(c, j, r, 0, false);
+}
+
 static size_t p_core(const ctx *c, size_t i, cand *r)
 {
+  size_t e;
   if (!in(c, i)) return 0;
+  if ((T(i)->kind == TX_NUM || cat(c, i, TXC_NUMW) > 0 ||
+       is(c, i, "once") || is(c, i, "twice")) &&
+      (e = p_times(c, i, r)) != 0)
+    return e;
+  if (is(c, i, "that")) return p_that(c, i, r);
   if (T(i)->kind == TX_NUM) return p_number(c, i, r, 0);
   if (T(i)->kind == TX_WORD) return p_word(c, i, r);
   /* '90s */
@@ -1722,24 +1876,21 @@ static size_t p_the_year(const ctx *c, size_t j, cand *r)
   return k + 1;
 }
 
-/* "the following year", "the previous year", "the same year": the year
-** of the story told, that of the last explicit date ("He left in 1995
-** and returned the following year": 1996). */
+/* "the following year", "the previous month", "the same day", "the next
+** day": the story's, counted from the last explicit year or month or the
+** reference date ("He left in 1995 and returned the following year":
+** 1996), not from the article's date. */
 static size_t p_story_year(const ctx *c, size_t j, cand *r)
 {
   int dy;
-  if (!c->my || !is(c, j + 1, "year") || hyph(c, j + 2) ||
-      ch(c, j + 2) == '\'')
-    return 0;
+  if (ch(c, j + 2) == '\'') return 0;
   if (is(c, j, "following")) dy = 1;
   else if (is(c, j, "previous") || is(c, j, "preceding")) dy = -1;
   else if (is(c, j, "same")) dy = 0;
+  else if (is(c, j, "next")) return story_unit(c, j + 1, r, 1, true);
   else return 0;
-  memset(r, 0, sizeof *r);
-  r->end = j + 2;
-  r->type = DL__TIMEX_DATE;
-  snprintf(r->val, sizeof r->val, "%04d", c->my + dy);
-  return j + 2;
+  if (is(c, j + 1, "year") && !c->my) return 0;
+  return story_unit(c, j + 1, r, dy, false);
 }
 
 /* Prefixes: the / the end of / early / mid- / earlier / fiscal. */
@@ -1769,7 +1920,8 @@ static size_t p_full(const ctx *c, size_t i, cand *r)
     size_t k = j + 1;
     if (hyph(c, k)) k++;
     if (v == TXE_EARLIER || v == TXE_LATER) {
-      if (!(is(c, k, "this") || is(c, k, "today") || is(c, k, "tonight")))
+      if (!(is(c, k, "this") || is(c, k, "today") || is(c, k, "tonight") ||
+            is(c, k, "that")))
         return 0;
     } else {
       mod = v == TXE_EARLY ? "START" : v == TXE_LATE ? "END" : "MID";
@@ -1813,8 +1965,25 @@ static size_t p_full(const ctx *c, size_t i, cand *r)
 ** The stage
 ** ==================================================================== */
 
-static bool emit(tx_ws *w, const dl_allocator *al, const ctx *c, size_t i,
-                 const cand *r)
+/* Copies the string s into vals; *out becomes its offset + 1 (the
+** pointers are fixed once vals has its final place), NULL for "". */
+static bool stash(dl__buf *vals, const char *s, const char **out)
+{
+  size_t off = vals->len;
+  *out = NULL;
+  if (!s || !s[0]) return true;
+  if (!dl__buf_append(vals, s, strlen(s) + 1)) return false;
+  *out = (const char *)(uintptr_t)(off + 1);
+  return true;
+}
+
+static const char *unstash(const char *p, const char *base)
+{
+  return p ? base + ((uintptr_t)p - 1) : NULL;
+}
+
+static bool emit(tx_ws *w, const dl_allocator *al, dl__buf *vals,
+                 const ctx *c, size_t i, const cand *r)
 {
   dl__timex x;
   size_t s = i;
@@ -1825,17 +1994,91 @@ static bool emit(tx_ws *w, const dl_allocator *al, const ctx *c, size_t i,
   x.end = c->t[r->end - 1].end;
   x.type = (uint8_t)r->type;
   x.mod = r->mod;
-  if (r->rel && c->have) {
+  if (r->anchor[0]) { /* the story's reference date */
+    v = r->val;
+    x.anchored = 1;
+  } else if (r->rel && c->have) {
     v = r->val;
     x.anchored = 1;
   } else {
     v = r->rel ? r->uval : r->val;
   }
-  /* The value is copied at the end (arena); keep a pointer into a
-  ** scratch copy in the meantime via the candidate's buffer. */
-  x.value = v[0] ? v : NULL;
+  if (!stash(vals, v, &x.value) || !stash(vals, r->anchor, &x.anchor) ||
+      !stash(vals, r->freq, &x.freq))
+    return false;
   if (!DL__PUSH(al, w->out, w->nout, w->cap)) return false;
   w->out[w->nout++] = x;
+  return true;
+}
+
+/* The value of a timex emitted into vals (NULL: none). */
+static const char *emitted_value(const dl__buf *vals, const dl__timex *x)
+{
+  return unstash(x->value, vals->p);
+}
+
+/* The story's reference moves to the date just emitted: a full day
+** ("Thursday", "May 22, 1995") for "three days later", "that day";
+** its month for "the following month". */
+static void note_reference(ctx *c, const char *v)
+{
+  if (!v || !dig4(v) || v[4] != '-' || v[5] < '0' || v[5] > '1' ||
+      v[6] < '0' || v[6] > '9')
+    return;
+  c->rmy = lead_int(v, 4);
+  c->rmm = lead_int(v + 5, 2);
+  c->mvalid = c->rmm >= 1 && c->rmm <= 12;
+  if (v[7] == '-' && v[8] >= '0' && v[8] <= '3' && v[9] >= '0' &&
+      v[9] <= '9' && (!v[10] || v[10] == 'T')) {
+    c->ry = c->rmy;
+    c->rm = c->rmm;
+    c->rd = lead_int(v + 8, 2);
+    c->rvalid = c->mvalid && c->rd >= 1 &&
+                c->rd <= dl__tx_mdays(c->ry, c->rm);
+  }
+}
+
+/* The duration of a range between values a and b, inclusive at their
+** granularity (1990..1995: P6Y; 2016-12-20..22: P3D); "" when the two
+** are not of one calendar granularity or not in order. */
+static void range_dur(const char *a, const char *b, char *out, size_t cap)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  out[0] = 0;
+  if (la != lb || !dig4(a) || !dig4(b)) return;
+  if (la == 4) {
+    int n = lead_int(b, 4) - lead_int(a, 4) + 1;
+    if (n > 1) snprintf(out, cap, "P%dY", n);
+  } else if (la == 7 && a[4] == '-' && b[4] == '-' && a[5] != 'Q' &&
+             a[5] != 'W' && a[5] != 'X') {
+    int n = (lead_int(b, 4) - lead_int(a, 4)) * 12 + lead_int(b + 5, 2) -
+            lead_int(a + 5, 2) + 1;
+    if (n > 1) snprintf(out, cap, "P%dM", n);
+  } else if (la == 10 && a[4] == '-' && a[7] == '-' && b[7] == '-') {
+    long n = dl__tx_days(lead_int(b, 4), lead_int(b + 5, 2),
+                         lead_int(b + 8, 2)) -
+             dl__tx_days(lead_int(a, 4), lead_int(a + 5, 2),
+                         lead_int(a + 8, 2)) + 1;
+    if (n > 1) snprintf(out, cap, "P%ldD", n);
+  }
+}
+
+/* The last two timexes are the endpoints of one range spanning bytes
+** [start, end): both carry the range. */
+static bool mark_range(tx_ws *w, dl__buf *vals, uint32_t start,
+                       uint32_t end)
+{
+  dl__timex *a = &w->out[w->nout - 2], *b = &w->out[w->nout - 1];
+  const char *va = emitted_value(vals, a), *vb = emitted_value(vals, b);
+  char dur[24];
+  dur[0] = 0;
+  if (va && vb) range_dur(va, vb, dur, sizeof dur);
+  if (!stash(vals, dur, &a->rdur)) return false;
+  b->rdur = a->rdur;
+  a->rstart = b->rstart = start;
+  a->rend = b->rend = end;
+  a->rrole = 1;
+  b->rrole = 2;
   return true;
 }
 
@@ -1902,6 +2145,101 @@ static bool detect_dmy(const dl_doc *d)
   return false;
 }
 
+/* Ranges, read after a date r just emitted over tokens [first, e):
+**   1990-95, 1990-1995            the second year
+**   Dec. 20-22, Dec. 20 to 22     the second day of that month
+**   from 1990 to 1995, from Monday through Wednesday, between Monday and
+**   Wednesday                     any second date
+** The second endpoint is emitted and both carry the range (its span and
+** duration). Returns the token after the range (e when there is none),
+** 0 when out of memory. */
+static size_t range_end(ctx *c, tx_ws *w, dl__buf *vals,
+                        const dl_allocator *al, size_t first, size_t e,
+                        const cand *r)
+{
+  /* Copies: emitting the second endpoint may move w->out and vals. */
+  uint32_t xstart = w->out[w->nout - 1].start;
+  const char *ev = emitted_value(vals, &w->out[w->nout - 1]);
+  char v[48];
+  size_t vl;
+  cand r2;
+  if (r->type != DL__TIMEX_DATE || !ev) return e;
+  snprintf(v, sizeof v, "%s", ev);
+  vl = strlen(v);
+  /* "1990-95", "1990-1995" */
+  if (vl == 4 && !r->rel && hyph(c, e) && pnum(c, e + 1, 4) &&
+      (c->t[e + 1].ndig == 2 || c->t[e + 1].ndig == 4)) {
+    int y2 = ival(c, e + 1), y1 = lead_int(v, 4);
+    if (c->t[e + 1].ndig == 2) y2 += y1 / 100 * 100;
+    if (y2 > y1 && y2 - y1 < 200) {
+      memset(&r2, 0, sizeof r2);
+      r2.end = e + 2;
+      r2.type = DL__TIMEX_DATE;
+      snprintf(r2.val, sizeof r2.val, "%04d", y2);
+      if (!emit(w, al, vals, c, e + 1, &r2) ||
+          !mark_range(w, vals, xstart, c->t[e + 1].end))
+        return 0;
+      return e + 2;
+    }
+  }
+  /* "Dec. 20-22", "Dec. 20 to 22": a day number after a full date that
+  ** ends with its day. */
+  if (vl == 10 && v[4] == '-' && v[7] == '-' && e > first &&
+      pnum(c, e - 1, 2) && (hyph(c, e) || is(c, e, "to") ||
+                            is(c, e, "through") || is(c, e, "until")) &&
+      pnum(c, e + 1, 2) && !(in(c, e + 2) && (ch(c, e + 2) == ':' ||
+                                              ch(c, e + 2) == '/' ||
+                                              ch(c, e + 2) == '-' ||
+                                              cat(c, e + 2, TXC_MONTH) > 0 ||
+                                              unit_at(c, e + 2) > 0))) {
+    int y = lead_int(v, 4), m = lead_int(v + 5, 2), d1 = lead_int(v + 8, 2);
+    int d2 = ival(c, e + 1);
+    if (ival(c, e - 1) == d1 && d2 > d1 && d2 <= dl__tx_mdays(y, m)) {
+      size_t from = first;
+      r2 = *r;
+      r2.end = e + 2;
+      r2.nothe = false;
+      snprintf(r2.val, sizeof r2.val, "%04d-%02d-%02d", y, m, d2);
+      if (strlen(r2.uval) == 10)
+        snprintf(r2.uval + 8, sizeof r2.uval - 8, "%02d", d2);
+      if (first > 0 && is(c, first - 1, "from")) from = first - 1;
+      if (!emit(w, al, vals, c, e + 1, &r2) ||
+          !mark_range(w, vals, c->t[from].start, c->t[e + 1].end))
+        return 0;
+      note_reference(c, r2.val);
+      return e + 2;
+    }
+  }
+  /* "from X to Y", "between X and Y" */
+  if (first > 0 && in(c, e + 1) &&
+      ((is(c, first - 1, "from") &&
+        (is(c, e, "to") || is(c, e, "through") || is(c, e, "until") ||
+         is(c, e, "till") || (hyph(c, e)))) ||
+       (is(c, first - 1, "between") && is(c, e, "and")))) {
+    size_t e2 = p_full(c, e + 1, &r2);
+    const char *v2;
+    char fix[16];
+    if (!e2 || r2.type != DL__TIMEX_DATE) return e;
+    if (!emit(w, al, vals, c, e + 1, &r2)) return 0;
+    v2 = emitted_value(vals, &w->out[w->nout - 1]);
+    /* "between Monday and Wednesday" read in the past from a Tuesday:
+    ** the end is the Wednesday after the start. */
+    if (v2 && strlen(v2) == 10 && strlen(v) == 10 && v2[4] == '-' &&
+        strcmp(v2, v) < 0 && cat(c, e + 1, TXC_WDAY) > 0) {
+      int y, m, dd;
+      dl__tx_civil(dl__tx_days(lead_int(v2, 4), lead_int(v2 + 5, 2),
+                               lead_int(v2 + 8, 2)) + 7, &y, &m, &dd);
+      snprintf(fix, sizeof fix, "%04d-%02d-%02d", y, m, dd);
+      if (!stash(vals, fix, &w->out[w->nout - 1].value)) return 0;
+    }
+    if (!mark_range(w, vals, c->t[first - 1].start, c->t[e2 - 1].end))
+      return 0;
+    note_reference(c, emitted_value(vals, &w->out[w->nout - 1]));
+    return e2;
+  }
+  return e;
+}
+
 dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   tx_ws *w;
@@ -1963,56 +2301,27 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
         continue;
       }
       {
-        /* Store the value string in `vals`; fix pointers at the end. */
-        size_t before = w->nout;
+        size_t first = i + (r.nothe && is(&c, i, "the"));
         const char *v;
-        if (!emit(w, a->al, &c, i, &r)) goto nomem;
-        if (w->nout > before) {
-          dl__timex *x = &w->out[w->nout - 1];
-          v = x->value;
-          if (v) {
-            size_t off = vals.len;
-            if (!dl__buf_append(&vals, v, strlen(v) + 1)) goto nomem;
-            x->value = (const char *)(uintptr_t)(off + 1);
-          }
-          if (r.type == DL__TIMEX_DATE && v && !r.rel && dig4(v) &&
-              (!v[4] || v[4] == '-')) {
-            int yy = lead_int(v, 4);
-            if (yy > 0 && yy < 9999) c.my = yy;
-          }
-          if (r.type == DL__TIMEX_DATE && v && strlen(v) == 10 &&
-              v[4] == '-' && v[7] == '-') {
-            c.ly = lead_int(v, 4);
-            c.lm = lead_int(v + 5, 2);
-            c.ld = lead_int(v + 8, 2);
-            c.lend = e;
-            c.lvalid = true;
-          }
-          /* A year range: "1990-95", "1990-1995". */
-          if (v && strlen(v) == 4 && r.type == DL__TIMEX_DATE &&
-              !r.rel && hyph(&c, e) && in(&c, e + 1) &&
-              pnum(&c, e + 1, 4) &&
-              (c.t[e + 1].ndig == 2 || c.t[e + 1].ndig == 4)) {
-            int y2 = ival(&c, e + 1), y1 = lead_int(v, 4);
-            if (c.t[e + 1].ndig == 2) y2 += y1 / 100 * 100;
-            if (y2 > y1 && y2 - y1 < 200) {
-              cand r2;
-              memset(&r2, 0, sizeof r2);
-              r2.end = e + 2;
-              r2.type = DL__TIMEX_DATE;
-              snprintf(r2.val, sizeof r2.val, "%04d", y2);
-              if (!emit(w, a->al, &c, e + 1, &r2)) goto nomem;
-              {
-                size_t off = vals.len;
-                dl__timex *x2 = &w->out[w->nout - 1];
-                if (!dl__buf_append(&vals, r2.val, strlen(r2.val) + 1))
-                  goto nomem;
-                x2->value = (const char *)(uintptr_t)(off + 1);
-              }
-              e += 2;
-            }
-          }
+        if (!emit(w, a->al, &vals, &c, i, &r)) goto nomem;
+        v = emitted_value(&vals, &w->out[w->nout - 1]);
+        if (r.type == DL__TIMEX_DATE && v && !r.rel && !r.anchor[0] &&
+            dig4(v) && (!v[4] || v[4] == '-')) {
+          int yy = lead_int(v, 4);
+          if (yy > 0 && yy < 9999) c.my = yy;
         }
+        if (r.type == DL__TIMEX_DATE && v && strlen(v) == 10 &&
+            v[4] == '-' && v[7] == '-') {
+          c.ly = lead_int(v, 4);
+          c.lm = lead_int(v + 5, 2);
+          c.ld = lead_int(v + 8, 2);
+          c.lend = e;
+          c.lvalid = true;
+        }
+        if (r.type != DL__TIMEX_DURATION && r.type != DL__TIMEX_SET)
+          note_reference(&c, v);
+        if ((e = range_end(&c, w, &vals, a->al, first, e, &r)) == 0)
+          goto nomem;
       }
       i = e - 1;
     }
@@ -2032,8 +2341,10 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (vals.len && !vs) goto nomem;
     for (size_t k = 0; k < total; k++) {
       res[k] = w->out[k];
-      if (res[k].value)
-        res[k].value = vs + ((uintptr_t)res[k].value - 1);
+      res[k].value = unstash(res[k].value, vs);
+      res[k].anchor = unstash(res[k].anchor, vs);
+      res[k].freq = unstash(res[k].freq, vs);
+      res[k].rdur = unstash(res[k].rdur, vs);
     }
   }
   d->timexes = res;
@@ -2077,10 +2388,36 @@ void dl__timex_json(const dl_doc *d, dl__jw *w, unsigned f)
     dl__jw_key(w, "value");
     dl__jw_cstr(w, x->value);
     dl__jw_key(w, "anchor");
-    dl__jw_cstr(w, x->anchored && anchor[0] ? anchor : NULL);
+    dl__jw_cstr(w, x->anchor ? x->anchor
+                   : x->anchored && anchor[0] ? anchor
+                                              : NULL);
     if (x->mod) {
       dl__jw_key(w, "mod");
       dl__jw_cstr(w, x->mod);
+    }
+    if (x->freq) {
+      dl__jw_key(w, "freq");
+      dl__jw_cstr(w, x->freq);
+    }
+    if (x->rend) {
+      /* Both endpoints carry their range (see INTERNALS-time.md). */
+      const dl__timex *b = x->rrole == 1 ? x : x - 1,
+                      *e = x->rrole == 1 ? x + 1 : x;
+      dl__jw_key(w, "range");
+      dl__jw_obj_begin(w);
+      dl__jw_key(w, "span");
+      dl__jw_span(d, w, f, x->rstart, x->rend);
+      dl__jw_key(w, "text");
+      dl__jw_str(w, d->text + x->rstart, x->rend - x->rstart);
+      dl__jw_key(w, "begin");
+      dl__jw_cstr(w, b->value);
+      dl__jw_key(w, "end");
+      dl__jw_cstr(w, e->value);
+      dl__jw_key(w, "duration");
+      dl__jw_cstr(w, x->rdur);
+      dl__jw_key(w, "role");
+      dl__jw_cstr(w, x->rrole == 1 ? "begin" : "end");
+      dl__jw_obj_end(w);
     }
     dl__jw_obj_end(w);
   }

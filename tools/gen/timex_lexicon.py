@@ -83,7 +83,7 @@ cw = [("dollar",0),("dollars",0),("dlr",0),("dlrs",0),("usd",0),("cent",0),("cen
       ("hryvnias",23),("shekel",24),("shekels",24),("naira",27),("rupiah",6)]
 for w, v in cw:
     add("TXC_CURRENCY", v, w)
-fut = ["will","shall","wo","going","scheduled","expected","planned","plans","plan",
+fut = ["will","shall","wo","going","scheduled","expected","planned","planning","plans","plan",
        "due","would","upcoming","intends","hopes","hope","until","could","may","might",
        "should","set","aims","promised","vowed","pledged","tomorrow","next","coming",
        "starting","begins","opens","ll","soon","tonight"]
@@ -135,7 +135,7 @@ E = sorted(set(E), key=lambda e: (e[0].encode(), e[1], e[2]))
 STARTERS = {"TXC_MONTH", "TXC_WDAY", "TXC_NUMW", "TXC_ORDW", "TXC_UNIT",
             "TXC_SEASON", "TXC_DEICTIC", "TXC_MOD", "TXC_SETADV",
             "TXC_EDGE", "TXC_TRIG"}
-start_words = {"the", "every", "each", "fiscal"}
+start_words = {"the", "every", "each", "fiscal", "that"}
 starter = {w for w, c, v in E if c in STARTERS or w in start_words}
 
 def fnv(w):
