@@ -59,6 +59,8 @@ int cmd_ner(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 void cli_help(FILE *f);
 

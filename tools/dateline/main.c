@@ -52,6 +52,8 @@ void cli_help(FILE *f)
       "  eval ner ...         score the NER model, conlleval-style\n"
       "  dedup [FILE...]      near-duplicates of JSONL articles: dup_of, "
       "cluster\n"
+      "  index DB [FILE...]   store annotated records in an SQLite database\n"
+      "  search DB [QUERY]    full-text search of the store, with filters\n"
       "\n"
       "Common flags:\n"
       "  --date YYYY-MM-DD[THH:MM]  the article's date when the input has none\n"
@@ -260,6 +262,8 @@ static const struct {
     {"train", cmd_train},
     {"eval", cmd_eval},
     {"dedup", cmd_dedup},
+    {"index", cmd_index},
+    {"search", cmd_search},
 };
 
 int main(int argc, char **argv)

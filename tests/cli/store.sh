@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# store.sh -- `dateline index`, `dateline search`, `dateline report` and the
+# SQLite store (docs/STORE.md): records in, rows out; raw articles
+# annotated on the way; malformed lines, unreadable files, a full disk (a
+# file-size limit) and kill -9 at random moments, each leaving a store that
+# passes PRAGMA integrity_check, holds every committed article, and that
+# --resume completes with no duplicates. No timing is asserted.
+cd "$(dirname "$0")/../.." || exit 2
+. tests/cli/lib.sh
+
+SQ=$TMP/sqlq
+if ! ${CC:-cc} -std=c11 -O1 -o "$SQ" tests/cli/sqlq.c -lsqlite3; then
+  fail "build sqlq"
+  finish
+  exit 1
+fi
+JC=$TMP/jsoncheck
+need_jsoncheck "$JC"
+
+q() { "$SQ" "$@"; }
+eq() { # NAME GOT WANT
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+run() { # NAME ARGS... : stdout/stderr in $TMP/NAME.{out,err}, status in $RC
+  local n=$1
+  shift
+  "$DL" "$@" >"$TMP/$n.out" 2>"$TMP/$n.err"
+  RC=$?
+  if [ "$RC" -gt 2 ] || grep -q 'Sanitizer\|runtime error' "$TMP/$n.err"; then
+    fail "$n: crashed (exit $RC)" "$(head -c 600 "$TMP/$n.err")"
+  fi
+}
+
+# One annotated record (with its text), then copies of it under new ids.
+REC=$TMP/k.json
+if ! "$DL" annotate --compact --fields default,text \
+  examples/karlov-funeral.txt >"$REC"; then
+  fail "annotate the example"
+  finish
+  exit 1
+fi
+# gen N PREFIX > FILE: N copies of $REC with ids PREFIX000001...
+gen() {
+  awk -v n="$1" -v p="$2" '{ for (i = 1; i <= n; i++) { l = $0;
+    sub(/"id":"examples\/karlov-funeral.txt"/, sprintf("\"id\":\"%s%06d\"", p, i), l);
+    print l } }' "$REC"
+}
+
+# ---- one record ---------------------------------------------------------
+run one index "$TMP/one.db" "$REC"
+eq "one record: exit 0" "$RC" 0
+eq "one record: one article" "$(q "$TMP/one.db" 'select count(*) from articles')" 1
+eq "one record: id kept" \
+  "$(q "$TMP/one.db" 'select ext_id from articles')" examples/karlov-funeral.txt
+check "one record: entities stored" \
+  test "$(q "$TMP/one.db" 'select count(*) from article_entities')" -gt 5
+eq "one record: Putin is a person" \
+  "$(q "$TMP/one.db" "select type from entities where name='Vladimir Putin'")" PER
+check "one record: quotes with speakers" test "$(q "$TMP/one.db" \
+  'select count(*) from quotes where speaker is not null')" -gt 0
+check "one record: dates" \
+  test "$(q "$TMP/one.db" 'select count(*) from dates')" -gt 0
+check "one record: mentions view" test "$(q "$TMP/one.db" \
+  "select count(*) from mentions m join entities e on e.id = m.entity
+   where e.name = 'Vladimir Putin'")" -ge 2
+eq "one record: mention spans point at the name" "$(q "$TMP/one.db" \
+  "select substr(a.text, m.span_start + 1, m.span_end - m.span_start)
+   from mentions m join entities e on e.id = m.entity join articles a
+   on a.id = m.article where e.name = 'Vladimir Putin' limit 1")" \
+  "Vladimir Putin"
+eq "one record: FTS finds it" "$(q "$TMP/one.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners'")" 1
+eq "one record: places/themes/events empty (not produced yet)" "$(q "$TMP/one.db" \
+  'select (select count(*) from places) + (select count(*) from themes) +
+   (select count(*) from events)')" 0
+eq "one record: integrity" "$(q "$TMP/one.db" 'pragma integrity_check')" ok
+eq "one record: WAL mode" "$(q "$TMP/one.db" 'pragma journal_mode')" wal
+
+# ---- the same again: an error without --resume, skipped with it ---------
+run dup index "$TMP/one.db" "$REC"
+eq "duplicate: exit 1" "$RC" 1
+check "duplicate: says so" grep -q 'already in the store' "$TMP/dup.err"
+eq "duplicate: still one article" \
+  "$(q "$TMP/one.db" 'select count(*) from articles')" 1
+run dupr index "$TMP/one.db" "$REC" --resume
+eq "duplicate --resume: exit 0" "$RC" 0
+eq "duplicate --resume: still one article" \
+  "$(q "$TMP/one.db" 'select count(*) from articles')" 1
+
+# ---- a raw article is annotated first; no id: keyed by content hash -----
+printf '{"id":"raw1","title":"A raw one","text":"Angela Merkel met Emmanuel Macron in Berlin on Monday. \\"We agree,\\" Merkel said."}\n{"text":"No id here. Boris Johnson spoke in London."}\n' \
+  >"$TMP/raw.jsonl"
+run raw index "$TMP/raw.db" "$TMP/raw.jsonl"
+eq "raw: exit 0" "$RC" 0
+eq "raw: two articles" "$(q "$TMP/raw.db" 'select count(*) from articles')" 2
+check "raw: annotated (entities)" test "$(q "$TMP/raw.db" \
+  "select count(*) from article_entities ae join articles a on a.id = ae.article
+   where a.ext_id = 'raw1'")" -ge 2
+check "raw: no id -> content-hash key" \
+  grep -q '^xxh3:' <(q "$TMP/raw.db" 'select doc_key from articles where ext_id is null')
+run rawr index "$TMP/raw.db" "$TMP/raw.jsonl" --resume
+eq "raw --resume: no duplicate" "$(q "$TMP/raw.db" 'select count(*) from articles')" 2
+
+# ---- malformed lines: clear errors, the rest indexed, nothing half-done --
+gen 3 ok >"$TMP/bad.jsonl"
+{
+  head -1 "$TMP/bad.jsonl"
+  echo '{"id":"broken", "text": "unterminated'
+  sed -n 2p "$TMP/bad.jsonl"
+  # Valid entities, then a quotes field of the wrong type: none of it may land.
+  echo '{"id":"half","text":"Zzyzx Qwerty spoke.","entities":[{"id":"e1","type":"PER","name":"Zzyzx Qwerty","mentions":[{"start":0,"end":12}],"roles":[],"salience":1}],"quotes":7}'
+  echo '[1,2,3]'
+  echo '{"id":"notext","title":"no text"}'
+  echo '{"id":"err1","line":9,"error":{"code":"empty","message":"empty text"}}'
+  echo ''
+  sed -n 3p "$TMP/bad.jsonl"
+} >"$TMP/mixed.jsonl"
+run mixed index "$TMP/mixed.db" "$TMP/mixed.jsonl"
+eq "malformed: exit 1" "$RC" 1
+eq "malformed: the good articles indexed" \
+  "$(q "$TMP/mixed.db" 'select group_concat(ext_id) from articles order by id')" \
+  "ok000001,ok000002,ok000003"
+check "malformed: invalid JSON reported with file:line" \
+  grep -q 'mixed.jsonl:2: invalid JSON' "$TMP/mixed.err"
+check "malformed: wrong field type reported" \
+  grep -q 'mixed.jsonl:4: .*quotes' "$TMP/mixed.err"
+check "malformed: not an object reported" \
+  grep -q 'mixed.jsonl:5: not a JSON object' "$TMP/mixed.err"
+check "malformed: no text reported" grep -q 'mixed.jsonl:6: ' "$TMP/mixed.err"
+eq "malformed: no half-committed entity" "$(q "$TMP/mixed.db" \
+  "select count(*) from entities where name = 'Zzyzx Qwerty'")" 0
+eq "malformed: errors table (4 bad lines + 1 error record)" \
+  "$(q "$TMP/mixed.db" 'select count(*) from errors')" 5
+eq "malformed: error record kept with its id" "$(q "$TMP/mixed.db" \
+  "select code from errors where doc_id = 'err1'")" empty
+eq "malformed: integrity" "$(q "$TMP/mixed.db" 'pragma integrity_check')" ok
+
+# ---- unreadable inputs: reported, the other files still indexed --------
+mkdir -p "$TMP/adir"
+run unread index "$TMP/unread.db" "$TMP/nonexistent.jsonl" "$TMP/adir" "$REC"
+eq "unreadable: exit 1" "$RC" 1
+check "unreadable: missing file named" \
+  grep -q 'nonexistent.jsonl: cannot read: No such file' "$TMP/unread.err"
+check "unreadable: directory named" \
+  grep -q 'adir: cannot read: Is a directory' "$TMP/unread.err"
+eq "unreadable: the readable file indexed" \
+  "$(q "$TMP/unread.db" 'select count(*) from articles')" 1
+run nodb search "$TMP/nope.db" putin
+eq "search: missing store: exit 1" "$RC" 1
+run usage index
+eq "index without DB: usage error" "$RC" 2
+run usage2 search "$TMP/one.db" --limit x
+eq "search --limit x: usage error" "$RC" 2
+
+# ---- search ---------------------------------------------------------------
+gen 40 s >"$TMP/s.jsonl"
+# Give ten articles a distinct word, date and title so filters can tell.
+awk 'NR <= 10 { sub(/"date":"2016-12-22"/, "\"date\":\"2017-03-0" (NR % 9 + 1) "\""); sub(/mourners/, "quokkas") } { print }' \
+  "$TMP/s.jsonl" >"$TMP/s2.jsonl"
+run sidx index "$TMP/s.db" "$TMP/s2.jsonl"
+eq "search store: exit 0" "$RC" 0
+run s1 search "$TMP/s.db" quokkas --json --limit 100
+eq "search: word found in its 10 articles" "$(wc -l <"$TMP/s1.out" | tr -d ' ')" 10
+check "search: JSON lines valid" "$JC" -l <"$TMP/s1.out"
+check "search: snippet highlights" grep -q '<b>quokkas</b>' "$TMP/s1.out"
+check "search: score present" grep -q '"score":[0-9]' "$TMP/s1.out"
+run s2 search "$TMP/s.db" mourners --person putin --json --limit 100
+eq "search: --person (last name, any case)" "$(wc -l <"$TMP/s2.out" | tr -d ' ')" 30
+run s3 search "$TMP/s.db" mourners --person "Nobody Known" --json
+eq "search: unknown person, no results, exit 0" "$RC:$(wc -c <"$TMP/s3.out" | tr -d ' ')" "0:0"
+run s4 search "$TMP/s.db" --from 2017-01-01 --to 2017-03-05 --json --limit 100
+eq "search: date range only" "$(wc -l <"$TMP/s4.out" | tr -d ' ')" 6
+run s5 search "$TMP/s.db" funeral --to 2016-12-22 --json --limit 100
+eq "search: --to is inclusive" "$(wc -l <"$TMP/s5.out" | tr -d ' ')" 30
+run s6 search "$TMP/s.db" 'U.S.-Turkey "relations' --json
+eq "search: query that is not FTS5 syntax is searched as words" "$RC" 0
+run s7 search "$TMP/s.db" --quote-by putin --json --limit 100
+eq "search: --quote-by" "$(wc -l <"$TMP/s7.out" | tr -d ' ')" \
+  "$(q "$TMP/s.db" "select count(distinct q.article) from quotes q join entities e on e.id = q.speaker where e.name like '%Putin'")"
+run s8 search "$TMP/s.db" quokkas --org Kremlin --place Moscow --json --limit 100
+eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
+  "$(q "$TMP/s.db" "select count(*) from articles a where a.text like '%quokkas%'
+     and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Kremlin' and e.type = 'ORG')
+     and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
+
+finish

@@ -1,0 +1,456 @@
+/*
+** index.c -- `dateline index DB [FILE...]`: annotated records into the
+** SQLite store (store.c; schema in docs/STORE.md).
+**
+** Input is the JSONL that `dateline annotate` writes. A line that is an
+** article without annotations ({"text": ...}) is annotated here first with
+** the library; an error record from annotate goes to the `errors` table; a
+** line that is neither (invalid JSON, wrong field types) is reported on
+** stderr as `dateline: FILE:LINE: message`, lands in `errors` too, and
+** makes the exit status 1 (SPEC.md). No line is committed half-way:
+** store_check() validates a record whole before store_put() writes it.
+**
+** Lines are committed in batches (--batch N, default 2000), each batch one
+** transaction that also records how far into each file it got (the
+** `progress` table). A kill -9 at any moment loses at most the batch in
+** flight; --resume seeks each file to its committed offset and skips any
+** article whose key (id, or content hash) is already stored, so a resumed
+** run ends with every article exactly once. Without --resume, a key that
+** is already stored is an error for that line (never a silent
+** duplicate or overwrite).
+**
+** A write failure inside SQLite (disk full, I/O error) rolls the batch
+** back, prints what was committed, and exits 1. SIGXFSZ is ignored so that
+** a file-size limit (ulimit -f) surfaces as SQLITE_FULL rather than
+** killing the process.
+*/
+#include "cli.h"
+#include "input.h"
+#include "sjson.h"
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct ix {
+  cli_opts o;
+  const char *dbpath;
+  bool resume, verbose, progress;
+  long batch;
+  store *s;
+  sj_doc doc, adoc;
+  char *copy;        /* the line before in-situ parsing */
+  size_t copy_cap;
+  char *abuf;        /* the record of an article annotated here */
+  size_t abuf_cap;
+  dl_model *m;       /* loaded on the first raw article */
+  dl_annotator *a;
+  bool model_failed;
+  int status;
+  bool fatal;
+  long in_batch;
+  int64_t added, skipped, errors, committed;
+  double t0, last_progress;
+  const char *cur_file;   /* progress key of the file being read */
+  int64_t cur_off, cur_line;
+} ix;
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int extra_flag(void *ctx, int argc, char **argv, int i)
+{
+  ix *x = ctx;
+  if (strcmp(argv[i], "--resume") == 0) {
+    x->resume = true;
+    return 1;
+  }
+  if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
+    x->verbose = true;
+    return 1;
+  }
+  if (strcmp(argv[i], "--batch") == 0) {
+    char *end;
+    if (i + 1 >= argc) {
+      cli_usage("--batch needs a value");
+      return -1;
+    }
+    errno = 0;
+    x->batch = strtol(argv[i + 1], &end, 10);
+    if (errno || *end || x->batch < 1 || x->batch > 10000000) {
+      cli_usage("--batch takes a number of articles from 1 to 10000000");
+      return -1;
+    }
+    return 2;
+  }
+  return 0;
+}
+
+static void index_help(void)
+{
+  fputs("usage: dateline index DB [FILE...] [--resume] [--batch N] "
+        "[--verbose]\n"
+        "Stores annotated records (JSONL from dateline annotate; raw "
+        "articles are\nannotated first) in the SQLite database DB. "
+        "See docs/STORE.md.\n",
+        stdout);
+}
+
+/* Fatal store error: roll the batch back and say what is committed. */
+static void die_sql(ix *x, int rc)
+{
+  const char *what = rc == SQLITE_FULL ? "database or disk is full"
+                                       : store_errmsg(x->s);
+  store_rollback(x->s);
+  cli_warn(x->dbpath, 0,
+           "%s (%s); the last batch was rolled back, %lld articles are "
+           "committed; rerun with --resume to go on",
+           what, sqlite3_errstr(rc), (long long)x->committed);
+  x->status = CLI_EXIT_DATA;
+  x->fatal = true;
+}
+
+static void show_progress(ix *x, bool last)
+{
+  double t = now();
+  if (!x->progress || (!last && t - x->last_progress < 0.5)) return;
+  x->last_progress = t;
+  fprintf(stderr, "\r%lld articles, %.0f/s%s",
+          (long long)(x->added + x->skipped),
+          (double)x->added / (t - x->t0 > 0 ? t - x->t0 : 1),
+          last ? "\n" : "");
+}
+
+static bool commit(ix *x)
+{
+  int rc;
+  if (x->cur_file) {
+    rc = store_set_progress(x->s, x->cur_file, x->cur_off, x->cur_line);
+    if (rc != SQLITE_OK) {
+      die_sql(x, rc);
+      return false;
+    }
+  }
+  rc = store_commit(x->s);
+  if (rc != SQLITE_OK) {
+    die_sql(x, rc);
+    return false;
+  }
+  x->committed = x->added;
+  x->in_batch = 0;
+  if (x->verbose)
+    cli_warn(x->dbpath, 0, "committed %lld articles",
+             (long long)x->committed);
+  show_progress(x, false);
+  rc = store_begin(x->s);
+  if (rc != SQLITE_OK) {
+    die_sql(x, rc);
+    return false;
+  }
+  return true;
+}
+
+static void line_error(ix *x, const char *file, unsigned long line,
+                       const char *id, const char *code, const char *msg)
+{
+  int rc;
+  cli_warn(file, line, "%s", msg);
+  x->status = CLI_EXIT_DATA;
+  x->errors++;
+  rc = store_put_error(x->s, file, line, id, code, msg);
+  if (rc != SQLITE_OK) die_sql(x, rc);
+}
+
+/* Annotates a raw article line (x->copy) and parses the record into
+** x->adoc, backed by x->abuf. */
+static bool annotate_raw(ix *x, size_t len, const char *file,
+                         unsigned long line)
+{
+  cli_jsonl l;
+  dl_doc *d = NULL;
+  dl_error err;
+  char *js = NULL;
+  size_t n = 0;
+  bool ok = false;
+  uint64_t fields = DL_FIELDS_ALL & ~DL_FIELD_TOKENS;
+  if (!x->m && !x->model_failed) {
+    x->m = cli_load_model(&x->o);
+    if (!x->m || dl_annotator_create(x->m, &x->a, &err) != DL_OK)
+      x->model_failed = true;
+  }
+  if (x->model_failed) {
+    line_error(x, file, line, NULL, "model",
+               "an article without annotations, and no model to annotate "
+               "it");
+    return false;
+  }
+  if (!cli_jsonl_parse(x->copy, len, x->o.date, &l)) {
+    line_error(x, file, line, l.id, "format", l.err.msg);
+    cli_jsonl_free(&l);
+    return false;
+  }
+  if (dl_annotate(x->a, &l.in, fields, &d, &err) != DL_OK) {
+    line_error(x, file, line, l.id, dl_strerror(err.code),
+               err.msg[0] ? err.msg : dl_strerror(err.code));
+  } else if (dl_doc_to_json(d, 0, fields, &js, &n) != DL_OK) {
+    line_error(x, file, line, l.id, "annotate", "cannot write the record");
+  } else {
+    if (n + 1 > x->abuf_cap) {
+      char *nb = realloc(x->abuf, n + 1);
+      if (!nb) {
+        line_error(x, file, line, l.id, "nomem", "out of memory");
+        goto done;
+      }
+      x->abuf = nb;
+      x->abuf_cap = n + 1;
+    }
+    memcpy(x->abuf, js, n);
+    if (!sj_parse(&x->adoc, x->abuf, n))
+      line_error(x, file, line, l.id, "annotate", x->adoc.err);
+    else
+      ok = true;
+  }
+done:
+  dl_free(js);
+  cli_jsonl_free(&l);
+  dl_doc_destroy(d);
+  return ok;
+}
+
+/* One input line. */
+static void index_line(ix *x, char *buf, size_t len, const char *file,
+                       unsigned long line)
+{
+  char msg[256], keybuf[64];
+  const char *key = NULL;
+  size_t klen;
+  const sj_doc *d = &x->doc;
+  rec_kind k;
+  bool found;
+  int rc;
+  size_t n = len;
+
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
+  {
+    size_t i = 0;
+    while (i < n && (buf[i] == ' ' || buf[i] == '\t')) i++;
+    if (i == n) return; /* a blank line holds no article */
+  }
+  if (n + 1 > x->copy_cap) {
+    char *nb = realloc(x->copy, n + 1);
+    if (!nb) {
+      line_error(x, file, line, NULL, "nomem", "out of memory");
+      return;
+    }
+    x->copy = nb;
+    x->copy_cap = n + 1;
+  }
+  memcpy(x->copy, buf, n);
+  x->copy[n] = 0;
+  if (!sj_parse(&x->doc, buf, n)) {
+    snprintf(msg, sizeof msg, "invalid JSON: %s (byte %zu)", x->doc.err,
+             x->doc.err_off + 1);
+    line_error(x, file, line, NULL, "format", msg);
+    return;
+  }
+  k = store_check(d, msg, sizeof msg);
+  klen = store_key(d, x->copy, n, keybuf, sizeof keybuf, &key);
+  if (k == REC_BAD) {
+    line_error(x, file, line, klen ? key : NULL, "format", msg);
+    return;
+  }
+  if (k == REC_ERROR) {
+    /* Already reported by annotate: keep it queryable, quietly. */
+    const sj_val *e = sj_get(d, &d->v[0], "error");
+    const sj_val *c = sj_get(d, e, "code"), *m = sj_get(d, e, "message");
+    char code[64];
+    const sj_val *id = sj_get(d, &d->v[0], "id");
+    if (c && c->type == SJ_NUM)
+      snprintf(code, sizeof code, "%.17g", c->num);
+    else
+      snprintf(code, sizeof code, "%s", c && c->type == SJ_STR ? c->str : "");
+    rc = store_put_error(x->s, file, line,
+                         id && id->type == SJ_STR ? id->str : NULL, code,
+                         m && m->type == SJ_STR ? m->str : NULL);
+    if (rc != SQLITE_OK) die_sql(x, rc);
+    x->errors++;
+    return;
+  }
+  if (klen == 0) {
+    line_error(x, file, line, NULL, "format", "the id is too long");
+    return;
+  }
+  if (k == REC_RAW) {
+    if (!annotate_raw(x, n, file, line)) return;
+    d = &x->adoc;
+    if (store_check(d, msg, sizeof msg) != REC_ANNOTATED) {
+      line_error(x, file, line, key, "annotate", msg);
+      return;
+    }
+  }
+  rc = store_has_key(x->s, key, klen, &found);
+  if (rc != SQLITE_OK) {
+    die_sql(x, rc);
+    return;
+  }
+  if (found) {
+    if (x->resume) {
+      x->skipped++;
+      return;
+    }
+    snprintf(msg, sizeof msg,
+             "article '%.*s' is already in the store (--resume skips it)",
+             (int)(klen > 100 ? 100 : klen), key);
+    line_error(x, file, line, key, "duplicate", msg);
+    return;
+  }
+  rc = store_put(x->s, d, key, klen);
+  if (rc != SQLITE_OK) {
+    die_sql(x, rc);
+    return;
+  }
+  x->added++;
+  if (++x->in_batch >= x->batch) commit(x);
+}
+
+static void index_file(ix *x, const char *path)
+{
+  bool is_stdin = !path || strcmp(path, "-") == 0;
+  const char *name = is_stdin ? "(stdin)" : path;
+  char real[PATH_MAX];
+  FILE *f;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int64_t off = 0, lineno = 0;
+  struct stat st;
+
+  if (is_stdin) {
+    f = stdin;
+  } else {
+    f = fopen(path, "rb");
+    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+      fclose(f);
+      f = NULL;
+      errno = EISDIR;
+    }
+  }
+  if (!f) {
+    char msg[PATH_MAX + 64];
+    snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+    line_error(x, name, 0, NULL, "io", msg);
+    return;
+  }
+  x->cur_file = NULL;
+  if (!is_stdin) {
+    if (!realpath(path, real)) snprintf(real, sizeof real, "%s", path);
+    x->cur_file = real;
+    if (x->resume) {
+      int rc = store_get_progress(x->s, real, &off, &lineno);
+      if (rc != SQLITE_OK) {
+        die_sql(x, rc);
+        fclose(f);
+        return;
+      }
+      /* A file that shrank is not the one we indexed: read it all, the
+      ** keys keep it duplicate-free. */
+      if (off > (int64_t)st.st_size || fseeko(f, (off_t)off, SEEK_SET) != 0)
+        off = lineno = 0;
+      if (off && x->verbose)
+        cli_warn(name, 0, "resuming at line %lld", (long long)lineno + 1);
+    }
+  }
+  x->cur_off = off;
+  x->cur_line = lineno;
+  while (!x->fatal && (n = getline(&line, &cap, f)) != -1) {
+    lineno++;
+    x->cur_off += n;
+    x->cur_line = lineno;
+    index_line(x, line, (size_t)n, name, (unsigned long)lineno);
+  }
+  if (!x->fatal && ferror(f)) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+    line_error(x, name, (unsigned long)lineno, NULL, "io", msg);
+  }
+  free(line);
+  if (f != stdin) fclose(f);
+  if (!x->fatal) commit(x);
+  x->cur_file = NULL;
+}
+
+int cmd_index(int argc, char **argv)
+{
+  ix x;
+  char err[512];
+  int rc;
+  memset(&x, 0, sizeof x);
+  x.batch = 2000;
+  x.o.pretty = -1;
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      index_help();
+      return 0;
+    }
+  if (cli_parse(&x.o, argc, argv, extra_flag, &x) != 0) {
+    free(x.o.files);
+    return CLI_EXIT_USAGE;
+  }
+  if (x.o.n_files < 1) {
+    free(x.o.files);
+    return cli_usage("index needs a database: dateline index DB [FILE...]");
+  }
+  x.dbpath = x.o.files[0];
+  /* A file-size limit must come back as an error (SQLITE_FULL), not kill
+  ** the process half-way through a write. */
+  signal(SIGXFSZ, SIG_IGN);
+  x.s = store_open(x.dbpath, true, true, err, sizeof err);
+  if (!x.s) {
+    cli_warn(x.dbpath, 0, "%s", err);
+    free(x.o.files);
+    return CLI_EXIT_DATA;
+  }
+  x.progress = isatty(2) && !x.verbose;
+  x.t0 = now();
+  rc = store_begin(x.s);
+  if (rc != SQLITE_OK) {
+    die_sql(&x, rc);
+  } else if (x.o.n_files == 1) {
+    index_file(&x, NULL);
+  } else {
+    for (int i = 1; i < x.o.n_files && !x.fatal; i++)
+      index_file(&x, x.o.files[i]);
+  }
+  if (!x.fatal) {
+    rc = store_commit(x.s);
+    if (rc != SQLITE_OK) die_sql(&x, rc);
+  }
+  show_progress(&x, true);
+  if (x.verbose) {
+    double t = now() - x.t0;
+    cli_warn(x.dbpath, 0,
+             "%lld articles added, %lld already there, %lld errors, "
+             "%.1f s (%.0f articles/s)",
+             (long long)x.added, (long long)x.skipped, (long long)x.errors,
+             t, t > 0 ? (double)x.added / t : 0.0);
+  }
+  store_close(x.s);
+  sj_free(&x.doc);
+  sj_free(&x.adoc);
+  free(x.copy);
+  free(x.abuf);
+  dl_annotator_destroy(x.a);
+  dl_model_destroy(x.m);
+  free(x.o.files);
+  return x.status;
+}

@@ -1,0 +1,1008 @@
+/*
+** store.c -- the SQLite store: schema, validation of records, inserts.
+**
+** One article is one row of `articles` (plus its FTS5 row) and rows in the
+** per-article tables, all keyed by the article's integer id; entities are
+** a global dictionary keyed by (name, type), so that "every article that
+** names Vladimir Putin" is one index range. The writer keeps that
+** dictionary in a hash table (loaded at open) and inserts a new entity
+** the first time it meets it.
+**
+** Atomicity: store_check() validates every field store_put() will read
+** before any row is written, so a malformed record is rejected whole; a
+** failure inside SQLite (disk full, I/O) makes the caller roll back the
+** batch's transaction. WAL mode keeps every committed transaction across a
+** kill -9 (synchronous=NORMAL syncs the WAL at checkpoints only: a power
+** cut may lose the last batches, a killed process loses nothing
+** committed). The `progress` table is written in the same transaction as
+** the articles, so --resume knows exactly where to go on.
+*/
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* ====================================================================
+** Schema
+** ==================================================================== */
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);\n"
+    "CREATE TABLE IF NOT EXISTS articles(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  doc_key TEXT NOT NULL UNIQUE,\n"
+    "  ext_id TEXT, date TEXT, date_source TEXT, title TEXT, url TEXT,\n"
+    "  source TEXT, lang TEXT, text TEXT, tone REAL,\n"
+    "  focus_country TEXT, focus_place TEXT, story TEXT, dup_of TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS articles_date ON articles(date);\n"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(\n"
+    "  title, text, content='articles', content_rowid='id',\n"
+    "  tokenize='unicode61 remove_diacritics 2');\n"
+    "CREATE TABLE IF NOT EXISTS entities(\n"
+    "  id INTEGER PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,\n"
+    "  last TEXT NOT NULL, UNIQUE(name, type));\n"
+    "CREATE INDEX IF NOT EXISTS entities_last ON entities(last);\n"
+    "CREATE TABLE IF NOT EXISTS article_entities(\n"
+    "  article INTEGER NOT NULL, local_id TEXT NOT NULL,\n"
+    "  entity INTEGER NOT NULL, salience REAL, mentions INTEGER,\n"
+    "  spans TEXT, PRIMARY KEY(article, local_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS article_entities_entity\n"
+    "  ON article_entities(entity, article);\n"
+    "CREATE VIEW IF NOT EXISTS mentions AS\n"
+    "  SELECT ae.article, ae.entity, ae.local_id,\n"
+    "    json_extract(j.value, '$[0]') AS span_start,\n"
+    "    json_extract(j.value, '$[1]') AS span_end\n"
+    "  FROM article_entities ae, json_each(ae.spans) j;\n"
+    "CREATE TABLE IF NOT EXISTS roles(\n"
+    "  article INTEGER NOT NULL, role_no INTEGER NOT NULL,\n"
+    "  entity INTEGER NOT NULL, role TEXT, span_start INTEGER,\n"
+    "  span_end INTEGER, PRIMARY KEY(article, role_no)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS quotes(\n"
+    "  article INTEGER NOT NULL, quote_no INTEGER NOT NULL, text TEXT,\n"
+    "  kind TEXT, span_start INTEGER, span_end INTEGER, cue TEXT,\n"
+    "  cue_lemma TEXT, speaker INTEGER, speaker_name TEXT,\n"
+    "  speaker_start INTEGER, speaker_end INTEGER,\n"
+    "  PRIMARY KEY(article, quote_no)) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article)\n"
+    "  WHERE speaker IS NOT NULL;\n"
+    "CREATE TABLE IF NOT EXISTS dates(\n"
+    "  article INTEGER NOT NULL, date_no INTEGER NOT NULL,\n"
+    "  span_start INTEGER, span_end INTEGER, text TEXT, type TEXT,\n"
+    "  value TEXT, anchor TEXT, PRIMARY KEY(article, date_no))\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS places(\n"
+    "  article INTEGER NOT NULL, place_no INTEGER NOT NULL,\n"
+    "  entity INTEGER, name TEXT, geonameid INTEGER, lat REAL, lon REAL,\n"
+    "  country TEXT, country3 TEXT, admin1 TEXT, feature TEXT,\n"
+    "  population INTEGER, confidence REAL,\n"
+    "  PRIMARY KEY(article, place_no)) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS places_country ON places(country, article);\n"
+    "CREATE INDEX IF NOT EXISTS places_name\n"
+    "  ON places(name COLLATE NOCASE, article);\n"
+    "CREATE TABLE IF NOT EXISTS events(\n"
+    "  article INTEGER NOT NULL, event_no INTEGER NOT NULL, code TEXT,\n"
+    "  root TEXT, quad_class INTEGER, goldstein REAL,\n"
+    "  source_entity INTEGER, source_code TEXT, source_name TEXT,\n"
+    "  target_entity INTEGER, target_code TEXT, target_name TEXT,\n"
+    "  sentence INTEGER, span_start INTEGER, span_end INTEGER, date TEXT,\n"
+    "  place TEXT, PRIMARY KEY(article, event_no)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS themes(\n"
+    "  article INTEGER NOT NULL, theme TEXT NOT NULL, label TEXT,\n"
+    "  count INTEGER, PRIMARY KEY(article, theme)) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS themes_theme ON themes(theme, article);\n"
+    "CREATE TABLE IF NOT EXISTS stories(\n"
+    "  id TEXT PRIMARY KEY, label TEXT, articles INTEGER NOT NULL,\n"
+    "  first_date TEXT, last_date TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS articles_story ON articles(story)\n"
+    "  WHERE story IS NOT NULL;\n"
+    "CREATE TABLE IF NOT EXISTS errors(\n"
+    "  id INTEGER PRIMARY KEY, file TEXT, line INTEGER, doc_id TEXT,\n"
+    "  code TEXT, message TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS progress(\n"
+    "  file TEXT PRIMARY KEY, offset INTEGER NOT NULL,\n"
+    "  line INTEGER NOT NULL);\n";
+
+enum {
+  Q_ARTICLE, Q_FTS, Q_ENTITY, Q_ART_ENT, Q_ROLE,
+  Q_QUOTE, Q_DATE, Q_PLACE, Q_EVENT, Q_THEME, Q_STORY, Q_ERROR,
+  Q_HAS_KEY, Q_GET_PROGRESS, Q_SET_PROGRESS, Q_BEGIN, Q_COMMIT, Q_N
+};
+
+static const char *const q_sql[Q_N] = {
+    "INSERT INTO articles(doc_key, ext_id, date, date_source, title, url,"
+    " source, lang, text, tone, focus_country, focus_place, story, dup_of)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO articles_fts(rowid, title, text) VALUES(?,?,?)",
+    "INSERT INTO entities(type, name, last) VALUES(?,?,?)",
+    "INSERT OR IGNORE INTO article_entities(article, local_id, entity,"
+    " salience, mentions, spans) VALUES(?,?,?,?,?,?)",
+    "INSERT INTO roles(article, role_no, entity, role, span_start, span_end)"
+    " VALUES(?,?,?,?,?,?)",
+    "INSERT OR IGNORE INTO quotes(article, quote_no, text, kind, span_start,"
+    " span_end, cue, cue_lemma, speaker, speaker_name, speaker_start,"
+    " speaker_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO dates(article, date_no, span_start, span_end, text, type,"
+    " value, anchor) VALUES(?,?,?,?,?,?,?,?)",
+    "INSERT INTO places(article, place_no, entity, name, geonameid, lat,"
+    " lon, country, country3, admin1, feature, population, confidence)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO events(article, event_no, code, root, quad_class,"
+    " goldstein, source_entity, source_code, source_name, target_entity,"
+    " target_code, target_name, sentence, span_start, span_end, date,"
+    " place) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT INTO themes(article, theme, label, count) VALUES(?,?,?,?)"
+    " ON CONFLICT(article, theme) DO UPDATE SET count ="
+    " coalesce(count, 0) + coalesce(excluded.count, 0)",
+    "INSERT INTO stories(id, label, articles, first_date, last_date)"
+    " VALUES(?1, ?2, 1, ?3, ?3) ON CONFLICT(id) DO UPDATE SET"
+    " label = coalesce(excluded.label, label), articles = articles + 1,"
+    " first_date = CASE WHEN first_date IS NULL OR excluded.first_date <"
+    " first_date THEN excluded.first_date ELSE first_date END,"
+    " last_date = CASE WHEN last_date IS NULL OR excluded.last_date >"
+    " last_date THEN excluded.last_date ELSE last_date END",
+    "INSERT INTO errors(file, line, doc_id, code, message) VALUES(?,?,?,?,?)",
+    "SELECT 1 FROM articles WHERE doc_key = ?",
+    "SELECT offset, line FROM progress WHERE file = ?",
+    "INSERT INTO progress(file, offset, line) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT(file) DO UPDATE SET offset = ?2, line = ?3",
+    "BEGIN",
+    "COMMIT",
+};
+
+/* The entity dictionary: (type, name) -> id, open addressing. */
+typedef struct ent_slot {
+  uint64_t h;
+  int64_t id;
+  char *key; /* "TYPE\x1fname", malloc'd */
+  size_t klen;
+} ent_slot;
+
+struct store {
+  sqlite3 *db;
+  sqlite3_stmt *q[Q_N];
+  ent_slot *ents;
+  size_t ent_cap, ent_n;
+  int64_t articles;
+  char *sbuf;        /* spans of one entity as JSON: [[s,e],...] */
+  size_t slen, scap;
+  /* Per-record map of local entity ids ("e3") to dictionary ids. */
+  struct lent { const char *id; uint32_t len; int64_t gid; } *lents;
+  size_t lent_cap;
+};
+
+sqlite3 *store_db(store *s) { return s->db; }
+int64_t store_articles(store *s) { return s->articles; }
+const char *store_errmsg(store *s) { return sqlite3_errmsg(s->db); }
+
+/* ====================================================================
+** Entity dictionary
+** ==================================================================== */
+
+static bool ent_grow(store *s)
+{
+  size_t ncap = s->ent_cap ? s->ent_cap * 2 : 1 << 14;
+  ent_slot *nt = calloc(ncap, sizeof *nt);
+  if (!nt) return false;
+  for (size_t i = 0; i < s->ent_cap; i++) {
+    ent_slot *e = &s->ents[i];
+    size_t j;
+    if (!e->key) continue;
+    for (j = e->h & (ncap - 1); nt[j].key; j = (j + 1) & (ncap - 1)) {}
+    nt[j] = *e;
+  }
+  free(s->ents);
+  s->ents = nt;
+  s->ent_cap = ncap;
+  return true;
+}
+
+/* Finds (type, name); returns its slot (key NULL when absent). */
+static ent_slot *ent_find(store *s, const char *key, size_t klen, uint64_t h)
+{
+  size_t j = h & (s->ent_cap - 1);
+  for (;;) {
+    ent_slot *e = &s->ents[j];
+    if (!e->key) return e;
+    if (e->h == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
+      return e;
+    j = (j + 1) & (s->ent_cap - 1);
+  }
+}
+
+static bool ent_add(store *s, const char *key, size_t klen, int64_t id)
+{
+  uint64_t h = XXH3_64bits(key, klen);
+  ent_slot *e;
+  if ((s->ent_n + 1) * 2 > s->ent_cap && !ent_grow(s)) return false;
+  e = ent_find(s, key, klen, h);
+  if (e->key) return true;
+  e->key = malloc(klen + 1);
+  if (!e->key) return false;
+  memcpy(e->key, key, klen);
+  e->key[klen] = 0;
+  e->klen = klen;
+  e->h = h;
+  e->id = id;
+  s->ent_n++;
+  return true;
+}
+
+static int ent_load(store *s)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT id, type, name FROM entities",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(st, 1);
+    int tl = sqlite3_column_bytes(st, 1);
+    const char *n = (const char *)sqlite3_column_text(st, 2);
+    int nl = sqlite3_column_bytes(st, 2);
+    size_t kl = (size_t)tl + 1 + (size_t)nl;
+    char *k = malloc(kl);
+    bool ok;
+    if (!k) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    memcpy(k, t, (size_t)tl);
+    k[tl] = 0x1f;
+    memcpy(k + tl + 1, n, (size_t)nl);
+    ok = ent_add(s, k, kl, sqlite3_column_int64(st, 0));
+    free(k);
+    if (!ok) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The dictionary id of (type, name), inserting it when new. */
+static int ent_id(store *s, const sj_val *type, const sj_val *name,
+                  int64_t *out)
+{
+  size_t kl = (size_t)type->count + 1 + name->count;
+  char stackbuf[256], *k = kl <= sizeof stackbuf ? stackbuf : malloc(kl);
+  uint64_t h;
+  ent_slot *e;
+  int rc = SQLITE_OK;
+  if (!k) return SQLITE_NOMEM;
+  memcpy(k, type->str, type->count);
+  k[type->count] = 0x1f;
+  memcpy(k + type->count + 1, name->str, name->count);
+  h = XXH3_64bits(k, kl);
+  if ((s->ent_n + 1) * 2 > s->ent_cap && !ent_grow(s)) {
+    rc = SQLITE_NOMEM;
+    goto done;
+  }
+  e = ent_find(s, k, kl, h);
+  if (e->key) {
+    *out = e->id;
+    goto done;
+  } else {
+    sqlite3_stmt *st = s->q[Q_ENTITY];
+    int64_t id;
+    char last[128];
+    size_t ls = name->count, ll = 0;
+    /* `last`: the lower-cased last word, the key that --person Putin and
+    ** --person "Vladimir Putin" both look up. */
+    while (ls > 0 && name->str[ls - 1] == ' ') ls--;
+    while (ls > 0 && name->str[ls - 1] != ' ' && ll < sizeof last) ls--, ll++;
+    for (size_t i = 0; i < ll; i++) {
+      char c = name->str[ls + i];
+      last[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    sqlite3_bind_text(st, 1, type->str, (int)type->count, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name->str, (int)name->count, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, last, (int)ll, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) goto done;
+    id = sqlite3_last_insert_rowid(s->db);
+    rc = SQLITE_OK;
+    /* A rolled-back batch leaves ids in the table that no longer exist;
+    ** store_rollback() reloads the dictionary, so this stays exact. */
+    if (!ent_add(s, k, kl, id)) rc = SQLITE_NOMEM;
+    *out = id;
+  }
+done:
+  if (k != stackbuf) free(k);
+  return rc;
+}
+
+static void ent_clear(store *s)
+{
+  for (size_t i = 0; i < s->ent_cap; i++) free(s->ents[i].key);
+  free(s->ents);
+  s->ents = NULL;
+  s->ent_cap = s->ent_n = 0;
+}
+
+/* ====================================================================
+** Open and close
+** ==================================================================== */
+
+store *store_open(const char *path, bool create, bool write, char *err,
+                  size_t errcap)
+{
+  store *s = calloc(1, sizeof *s);
+  int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  int rc;
+  char *msg = NULL;
+  if (!s) {
+    snprintf(err, errcap, "out of memory");
+    return NULL;
+  }
+  if (create) flags |= SQLITE_OPEN_CREATE;
+  rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+  if (rc != SQLITE_OK) goto fail;
+  sqlite3_busy_timeout(s->db, 10000);
+  if (write) {
+    /* WAL: readers (search, report) run while the writer indexes, and a
+    ** killed writer leaves every committed transaction intact. */
+    rc = sqlite3_exec(s->db,
+                      "PRAGMA journal_mode=WAL;"
+                      "PRAGMA synchronous=NORMAL;"
+                      "PRAGMA cache_size=-262144;"
+                      "PRAGMA temp_store=MEMORY;"
+                      "PRAGMA wal_autocheckpoint=16384;",
+                      NULL, NULL, &msg);
+    if (rc != SQLITE_OK) goto fail;
+    rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_exec(s->db,
+                        "INSERT OR IGNORE INTO meta VALUES"
+                        "('schema_version', 1);",
+                        NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg);
+    if (rc != SQLITE_OK) goto fail;
+    for (int i = 0; i < Q_N; i++) {
+      rc = sqlite3_prepare_v3(s->db, q_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                              &s->q[i], NULL);
+      if (rc != SQLITE_OK) goto fail;
+    }
+    rc = ent_load(s);
+    if (rc != SQLITE_OK) goto fail;
+  } else {
+    sqlite3_stmt *st;
+    rc = sqlite3_exec(s->db, "PRAGMA cache_size=-65536", NULL, NULL, &msg);
+    if (rc != SQLITE_OK) goto fail;
+    rc = sqlite3_prepare_v2(s->db,
+                            "SELECT value FROM meta WHERE key="
+                            "'schema_version'",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+      snprintf(err, errcap, "not a dateline store (%s)",
+               sqlite3_errmsg(s->db));
+      store_close(s);
+      return NULL;
+    }
+    sqlite3_finalize(st);
+  }
+  return s;
+fail:
+  snprintf(err, errcap, "%s", msg ? msg : sqlite3_errmsg(s->db));
+  sqlite3_free(msg);
+  store_close(s);
+  return NULL;
+}
+
+void store_close(store *s)
+{
+  if (!s) return;
+  for (int i = 0; i < Q_N; i++) sqlite3_finalize(s->q[i]);
+  sqlite3_close(s->db);
+  ent_clear(s);
+  free(s->lents);
+  free(s->sbuf);
+  free(s);
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+int store_begin(store *s) { return step_reset(s->q[Q_BEGIN]); }
+
+int store_commit(store *s) { return step_reset(s->q[Q_COMMIT]); }
+
+void store_rollback(store *s)
+{
+  if (!sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Entities inserted by the batch are gone: reload the dictionary. */
+  ent_clear(s);
+  ent_load(s);
+}
+
+/* ====================================================================
+** Keys and progress
+** ==================================================================== */
+
+size_t store_key(const sj_doc *d, const char *line, size_t len, char *buf,
+                 size_t cap, const char **ptr)
+{
+  const sj_val *root = &d->v[0];
+  const sj_val *id = sj_get(d, root, "id");
+  const sj_val *text;
+  XXH128_hash_t h;
+  if (id && id->type == SJ_STR && id->count > 0) {
+    *ptr = id->str;
+    return id->count;
+  }
+  if (id && id->type == SJ_NUM) {
+    int n = snprintf(buf, cap, "%.17g", id->num);
+    *ptr = buf;
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+  }
+  text = sj_get(d, root, "text");
+  if (!text || text->type != SJ_STR) text = sj_get(d, root, "html");
+  if (text && text->type == SJ_STR)
+    h = XXH3_128bits(text->str, text->count);
+  else
+    h = XXH3_128bits(line, len);
+  if (cap < 38) return 0;
+  snprintf(buf, cap, "xxh3:%016llx%016llx", (unsigned long long)h.high64,
+           (unsigned long long)h.low64);
+  *ptr = buf;
+  return 37;
+}
+
+int store_has_key(store *s, const char *key, size_t klen, bool *found)
+{
+  sqlite3_stmt *st = s->q[Q_HAS_KEY];
+  int rc;
+  sqlite3_bind_text(st, 1, key, (int)klen, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_get_progress(store *s, const char *file, int64_t *offset,
+                       int64_t *line)
+{
+  sqlite3_stmt *st = s->q[Q_GET_PROGRESS];
+  int rc;
+  *offset = *line = 0;
+  sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *offset = sqlite3_column_int64(st, 0);
+    *line = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_set_progress(store *s, const char *file, int64_t offset,
+                       int64_t line)
+{
+  sqlite3_stmt *st = s->q[Q_SET_PROGRESS];
+  sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, offset);
+  sqlite3_bind_int64(st, 3, line);
+  return step_reset(st);
+}
+
+int store_put_error(store *s, const char *file, unsigned long line,
+                    const char *id, const char *code, const char *msg)
+{
+  sqlite3_stmt *st = s->q[Q_ERROR];
+  sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)line);
+  sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, msg, -1, SQLITE_STATIC);
+  return step_reset(st);
+}
+
+/* ====================================================================
+** Validation
+** ==================================================================== */
+
+static bool is_str(const sj_val *v) { return v && v->type == SJ_STR; }
+static bool opt_str(const sj_val *v) { return !v || v->type == SJ_STR || v->type == SJ_NULL; }
+static bool opt_num(const sj_val *v) { return !v || v->type == SJ_NUM || v->type == SJ_NULL; }
+static bool opt_scalar(const sj_val *v)
+{
+  return !v || v->type == SJ_STR || v->type == SJ_NUM || v->type == SJ_NULL;
+}
+static bool opt_arr(const sj_val *v) { return !v || v->type == SJ_ARR || v->type == SJ_NULL; }
+
+static bool chk_span(const sj_doc *d, const sj_val *v)
+{
+  if (!v || v->type == SJ_NULL) return true;
+  return v->type == SJ_OBJ && opt_num(sj_get(d, v, "start")) &&
+         opt_num(sj_get(d, v, "end"));
+}
+
+#define BAD(...)                                                         \
+  do {                                                                   \
+    snprintf(msg, cap, __VA_ARGS__);                                     \
+    return false;                                                        \
+  } while (0)
+
+/* Each element of array `a` must be an object. */
+#define EACH_OBJ(a, e, what)                                             \
+  for (const sj_val *e = sj_child(d, a); e; e = sj_next(d, e))           \
+    if (e->type != SJ_OBJ) BAD("%s: an element is not an object", what); \
+    else
+
+static bool chk_actor(const sj_doc *d, const sj_val *a)
+{
+  if (!a || a->type == SJ_NULL || a->type == SJ_STR) return true;
+  return a->type == SJ_OBJ && opt_scalar(sj_get(d, a, "entity")) &&
+         opt_str(sj_get(d, a, "code")) && opt_str(sj_get(d, a, "name"));
+}
+
+static bool check_annotated(const sj_doc *d, char *msg, size_t cap)
+{
+  const sj_val *r = &d->v[0], *v;
+  static const char *const strs[] = {"date", "date_source", "title", "url",
+                                     "source", "lang", "text"};
+  for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+    if (!opt_str(sj_get(d, r, strs[i])))
+      BAD("field \"%s\" is not a string", strs[i]);
+  if (!opt_scalar(sj_get(d, r, "id"))) BAD("field \"id\" is not a string");
+  if (!opt_scalar(sj_get(d, r, "dup_of")))
+    BAD("field \"dup_of\" is not a string");
+  v = sj_get(d, r, "story");
+  if (v && v->type == SJ_OBJ) {
+    if (!opt_scalar(sj_get(d, v, "id")) || !opt_str(sj_get(d, v, "label")))
+      BAD("field \"story\": id/label of the wrong type");
+  } else if (!opt_scalar(v)) {
+    BAD("field \"story\" is not a string or object");
+  }
+  v = sj_get(d, r, "tone");
+  if (v && v->type == SJ_OBJ) {
+    if (!opt_num(sj_get(d, v, "tone"))) BAD("tone.tone is not a number");
+  } else if (!opt_num(v)) {
+    BAD("field \"tone\" is not an object");
+  }
+
+  v = sj_get(d, r, "entities");
+  if (!opt_arr(v)) BAD("field \"entities\" is not an array");
+  EACH_OBJ(v, e, "entities")
+  {
+    const sj_val *m = sj_get(d, e, "mentions"), *ro = sj_get(d, e, "roles");
+    if (!is_str(sj_get(d, e, "id")) || !is_str(sj_get(d, e, "type")) ||
+        !is_str(sj_get(d, e, "name")))
+      BAD("entities: an entity lacks its id, type or name");
+    if (!opt_num(sj_get(d, e, "salience")))
+      BAD("entities: salience is not a number");
+    if (!opt_arr(m) || !opt_arr(ro))
+      BAD("entities: mentions/roles is not an array");
+    for (const sj_val *sp = sj_child(d, m); sp; sp = sj_next(d, sp))
+      if (!chk_span(d, sp)) BAD("entities: a mention is not a span");
+    EACH_OBJ(ro, x, "entities.roles")
+    {
+      if (!opt_str(sj_get(d, x, "text")) || !chk_span(d, sj_get(d, x, "span")))
+        BAD("entities: a role has the wrong shape");
+    }
+  }
+
+  v = sj_get(d, r, "quotes");
+  if (!opt_arr(v)) BAD("field \"quotes\" is not an array");
+  EACH_OBJ(v, q, "quotes")
+  {
+    const sj_val *cue = sj_get(d, q, "cue"), *sp = sj_get(d, q, "speaker");
+    if (!opt_str(sj_get(d, q, "text")) || !opt_str(sj_get(d, q, "kind")) ||
+        !chk_span(d, sj_get(d, q, "span")))
+      BAD("quotes: text/kind/span of the wrong type");
+    if (cue && cue->type == SJ_OBJ) {
+      if (!opt_str(sj_get(d, cue, "verb")) ||
+          !opt_str(sj_get(d, cue, "lemma")))
+        BAD("quotes: cue of the wrong shape");
+    } else if (!opt_str(cue)) {
+      BAD("quotes: cue of the wrong shape");
+    }
+    if (sp && sp->type == SJ_OBJ) {
+      if (!opt_scalar(sj_get(d, sp, "entity")) ||
+          !opt_str(sj_get(d, sp, "name")) ||
+          !chk_span(d, sj_get(d, sp, "span")))
+        BAD("quotes: speaker of the wrong shape");
+    } else if (!opt_str(sp)) {
+      BAD("quotes: speaker of the wrong shape");
+    }
+  }
+
+  v = sj_get(d, r, "dates");
+  if (!opt_arr(v)) BAD("field \"dates\" is not an array");
+  EACH_OBJ(v, x, "dates")
+  {
+    if (!chk_span(d, sj_get(d, x, "span")) || !opt_str(sj_get(d, x, "text")) ||
+        !opt_str(sj_get(d, x, "type")) || !opt_scalar(sj_get(d, x, "value")) ||
+        !opt_scalar(sj_get(d, x, "anchor")))
+      BAD("dates: an element has the wrong shape");
+  }
+
+  v = sj_get(d, r, "places");
+  if (v && v->type == SJ_OBJ) v = sj_get(d, v, "places");
+  if (!opt_arr(v)) BAD("field \"places\" is not an array");
+  EACH_OBJ(v, x, "places")
+  {
+    if (!opt_scalar(sj_get(d, x, "entity")) || !opt_str(sj_get(d, x, "name")) ||
+        !opt_num(sj_get(d, x, "geonameid")) || !opt_num(sj_get(d, x, "lat")) ||
+        !opt_num(sj_get(d, x, "lon")) || !opt_str(sj_get(d, x, "country")) ||
+        !opt_str(sj_get(d, x, "country3")) ||
+        !opt_scalar(sj_get(d, x, "admin1")) ||
+        !opt_str(sj_get(d, x, "feature")) ||
+        !opt_num(sj_get(d, x, "population")) ||
+        !opt_num(sj_get(d, x, "confidence")))
+      BAD("places: an element has the wrong shape");
+  }
+
+  v = sj_get(d, r, "events");
+  if (!opt_arr(v)) BAD("field \"events\" is not an array");
+  EACH_OBJ(v, x, "events")
+  {
+    const sj_val *pl = sj_get(d, x, "place");
+    if (!opt_scalar(sj_get(d, x, "code")) ||
+        !opt_scalar(sj_get(d, x, "root")) ||
+        !opt_num(sj_get(d, x, "quad_class")) ||
+        !opt_num(sj_get(d, x, "goldstein")) ||
+        !opt_num(sj_get(d, x, "sentence")) ||
+        !chk_span(d, sj_get(d, x, "span")) ||
+        !opt_scalar(sj_get(d, x, "date")) ||
+        !chk_actor(d, sj_get(d, x, "source")) ||
+        !chk_actor(d, sj_get(d, x, "target")) ||
+        !(opt_scalar(pl) || pl->type == SJ_OBJ))
+      BAD("events: an element has the wrong shape");
+  }
+
+  v = sj_get(d, r, "themes");
+  if (!opt_arr(v)) BAD("field \"themes\" is not an array");
+  for (const sj_val *x = sj_child(d, v); x; x = sj_next(d, x)) {
+    if (x->type == SJ_STR) continue;
+    if (x->type != SJ_OBJ || !is_str(sj_get(d, x, "theme")) ||
+        !opt_str(sj_get(d, x, "label")) || !opt_num(sj_get(d, x, "count")))
+      BAD("themes: an element has the wrong shape");
+  }
+  return true;
+}
+
+rec_kind store_check(const sj_doc *d, char *msg, size_t cap)
+{
+  const sj_val *r = &d->v[0];
+  static const char *const marks[] = {
+      "sentences", "entities", "quotes", "dates",  "clean",  "date_source",
+      "places",    "events",   "themes", "tone",   "amounts"};
+  const sj_val *text;
+  if (r->type != SJ_OBJ) {
+    snprintf(msg, cap, "not a JSON object");
+    return REC_BAD;
+  }
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if (sj_get(d, r, marks[i]))
+      return check_annotated(d, msg, cap) ? REC_ANNOTATED : REC_BAD;
+  if (sj_get(d, r, "error")) return REC_ERROR;
+  text = sj_get(d, r, "text");
+  if (!text || text->type == SJ_NULL) text = sj_get(d, r, "html");
+  if (text && text->type == SJ_STR) return REC_RAW;
+  snprintf(msg, cap, "neither an annotated record nor an article "
+                     "(no \"text\")");
+  return REC_BAD;
+}
+
+/* ====================================================================
+** Inserts
+** ==================================================================== */
+
+static void bind_val(sqlite3_stmt *st, int i, const sj_val *v)
+{
+  if (!v)
+    sqlite3_bind_null(st, i);
+  else if (v->type == SJ_STR)
+    sqlite3_bind_text(st, i, v->str, (int)v->count, SQLITE_STATIC);
+  else if (v->type == SJ_NUM) {
+    if (v->num == (double)(int64_t)v->num)
+      sqlite3_bind_int64(st, i, (int64_t)v->num);
+    else
+      sqlite3_bind_double(st, i, v->num);
+  } else if (v->type == SJ_TRUE)
+    sqlite3_bind_int(st, i, 1);
+  else if (v->type == SJ_FALSE)
+    sqlite3_bind_int(st, i, 0);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+static void bind_span(const sj_doc *d, sqlite3_stmt *st, int i,
+                      const sj_val *span)
+{
+  bind_val(st, i, sj_get(d, span, "start"));
+  bind_val(st, i + 1, sj_get(d, span, "end"));
+}
+
+static void bind_gid(sqlite3_stmt *st, int i, int64_t gid)
+{
+  if (gid)
+    sqlite3_bind_int64(st, i, gid);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* Dictionary id of a local entity reference ("e3"), 0 when unknown. */
+static int64_t local_gid(const store *s, size_t n, const sj_val *ref)
+{
+  if (!ref || ref->type != SJ_STR) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s->lents[i].len == ref->count &&
+        memcmp(s->lents[i].id, ref->str, ref->count) == 0)
+      return s->lents[i].gid;
+  return 0;
+}
+
+/* A string member of an object-or-string value: focus.country etc. */
+static const sj_val *str_or_member(const sj_doc *d, const sj_val *v,
+                                   const char *key)
+{
+  if (!v) return NULL;
+  if (v->type == SJ_STR) return v;
+  if (v->type == SJ_OBJ) {
+    const sj_val *m = sj_get(d, v, key);
+    if (m && m->type == SJ_OBJ) m = sj_get(d, m, "name");
+    return m && m->type == SJ_STR ? m : NULL;
+  }
+  return NULL;
+}
+
+static char *put_i64(char *w, double v)
+{
+  char tmp[24];
+  int n = 0;
+  int64_t x = (int64_t)v;
+  uint64_t u;
+  if (x < 0) *w++ = '-';
+  u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  while (n) *w++ = tmp[--n];
+  return w;
+}
+
+/* The mention spans of an entity as a JSON array of [start, end] pairs
+** into s->sbuf (what the `mentions` view unpacks). */
+static bool spans_json(store *s, const sj_doc *d, const sj_val *m)
+{
+  size_t need = 3 + (m && m->type == SJ_ARR ? m->count : 0) * 48;
+  char *w;
+  if (need > s->scap) {
+    char *nb = realloc(s->sbuf, need * 2);
+    if (!nb) return false;
+    s->sbuf = nb;
+    s->scap = need * 2;
+  }
+  w = s->sbuf;
+  *w++ = '[';
+  for (const sj_val *sp = sj_child(d, m); sp; sp = sj_next(d, sp)) {
+    const sj_val *a = sj_get(d, sp, "start"), *b = sj_get(d, sp, "end");
+    if (!a || !b || a->type != SJ_NUM || b->type != SJ_NUM) continue;
+    if (w[-1] != '[') *w++ = ',';
+    *w++ = '[';
+    w = put_i64(w, a->num);
+    *w++ = ',';
+    w = put_i64(w, b->num);
+    *w++ = ']';
+  }
+  *w++ = ']';
+  s->slen = (size_t)(w - s->sbuf);
+  return true;
+}
+
+#define STEP(st)                                                         \
+  do {                                                                   \
+    rc = step_reset(st);                                                 \
+    if (rc != SQLITE_OK) return rc;                                      \
+  } while (0)
+
+static int put_actor(store *s, const sj_doc *d, sqlite3_stmt *st, int i,
+                     const sj_val *a, size_t nl)
+{
+  if (a && a->type == SJ_STR) {
+    sqlite3_bind_null(st, i);
+    sqlite3_bind_text(st, i + 1, a->str, (int)a->count, SQLITE_STATIC);
+    sqlite3_bind_null(st, i + 2);
+  } else {
+    bind_gid(st, i, local_gid(s, nl, sj_get(d, a, "entity")));
+    bind_val(st, i + 1, sj_get(d, a, "code"));
+    bind_val(st, i + 2, sj_get(d, a, "name"));
+  }
+  return SQLITE_OK;
+}
+
+int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
+{
+  const sj_val *r = &d->v[0], *v, *story, *places, *focus;
+  sqlite3_stmt *st = s->q[Q_ARTICLE];
+  int64_t art;
+  size_t nl = 0;
+  int rc;
+  int64_t qno = 0, rno = 0, no = 0;
+
+  story = sj_get(d, r, "story");
+  places = sj_get(d, r, "places");
+  focus = sj_get(d, r, "focus");
+  if (!focus && places && places->type == SJ_OBJ)
+    focus = sj_get(d, places, "focus");
+
+  sqlite3_bind_text(st, 1, key, (int)klen, SQLITE_STATIC);
+  bind_val(st, 2, sj_get(d, r, "id"));
+  bind_val(st, 3, sj_get(d, r, "date"));
+  bind_val(st, 4, sj_get(d, r, "date_source"));
+  bind_val(st, 5, sj_get(d, r, "title"));
+  bind_val(st, 6, sj_get(d, r, "url"));
+  bind_val(st, 7, sj_get(d, r, "source"));
+  bind_val(st, 8, sj_get(d, r, "lang"));
+  bind_val(st, 9, sj_get(d, r, "text"));
+  v = sj_get(d, r, "tone");
+  bind_val(st, 10, v && v->type == SJ_OBJ ? sj_get(d, v, "tone") : v);
+  bind_val(st, 11, str_or_member(d, focus, "country"));
+  bind_val(st, 12, str_or_member(d, focus, "place"));
+  bind_val(st, 13, story && story->type == SJ_OBJ ? sj_get(d, story, "id")
+                                                  : story);
+  bind_val(st, 14, sj_get(d, r, "dup_of"));
+  STEP(st);
+  art = sqlite3_last_insert_rowid(s->db);
+
+  st = s->q[Q_FTS];
+  sqlite3_bind_int64(st, 1, art);
+  bind_val(st, 2, sj_get(d, r, "title"));
+  bind_val(st, 3, sj_get(d, r, "text"));
+  STEP(st);
+
+  /* Entities, their mentions and roles. */
+  v = sj_get(d, r, "entities");
+  if (v && v->type == SJ_ARR && v->count > s->lent_cap) {
+    size_t ncap = v->count * 2;
+    void *nb = realloc(s->lents, ncap * sizeof *s->lents);
+    if (!nb) return SQLITE_NOMEM;
+    s->lents = nb;
+    s->lent_cap = ncap;
+  }
+  for (const sj_val *e = sj_child(d, v); e; e = sj_next(d, e)) {
+    const sj_val *lid = sj_get(d, e, "id"), *m = sj_get(d, e, "mentions");
+    int64_t gid;
+    rc = ent_id(s, sj_get(d, e, "type"), sj_get(d, e, "name"), &gid);
+    if (rc != SQLITE_OK) return rc;
+    s->lents[nl].id = lid->str;
+    s->lents[nl].len = lid->count;
+    s->lents[nl].gid = gid;
+    nl++;
+    if (!spans_json(s, d, m)) return SQLITE_NOMEM;
+    st = s->q[Q_ART_ENT];
+    sqlite3_bind_int64(st, 1, art);
+    sqlite3_bind_text(st, 2, lid->str, (int)lid->count, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, gid);
+    bind_val(st, 4, sj_get(d, e, "salience"));
+    sqlite3_bind_int64(st, 5, m && m->type == SJ_ARR ? m->count : 0);
+    sqlite3_bind_text(st, 6, s->sbuf, (int)s->slen, SQLITE_STATIC);
+    STEP(st);
+    st = s->q[Q_ROLE];
+    for (const sj_val *x = sj_child(d, sj_get(d, e, "roles")); x;
+         x = sj_next(d, x)) {
+      sqlite3_bind_int64(st, 1, art);
+      sqlite3_bind_int64(st, 2, ++rno);
+      sqlite3_bind_int64(st, 3, gid);
+      bind_val(st, 4, sj_get(d, x, "text"));
+      bind_span(d, st, 5, sj_get(d, x, "span"));
+      STEP(st);
+    }
+  }
+
+  st = s->q[Q_QUOTE];
+  for (const sj_val *q = sj_child(d, sj_get(d, r, "quotes")); q;
+       q = sj_next(d, q)) {
+    const sj_val *cue = sj_get(d, q, "cue"), *sp = sj_get(d, q, "speaker");
+    sqlite3_bind_int64(st, 1, art);
+    sqlite3_bind_int64(st, 2, ++qno);
+    bind_val(st, 3, sj_get(d, q, "text"));
+    bind_val(st, 4, sj_get(d, q, "kind"));
+    bind_span(d, st, 5, sj_get(d, q, "span"));
+    bind_val(st, 7, cue && cue->type == SJ_OBJ ? sj_get(d, cue, "verb") : cue);
+    bind_val(st, 8, sj_get(d, cue, "lemma"));
+    if (sp && sp->type == SJ_STR) {
+      sqlite3_bind_null(st, 9);
+      bind_val(st, 10, sp);
+      sqlite3_bind_null(st, 11);
+      sqlite3_bind_null(st, 12);
+    } else {
+      bind_gid(st, 9, local_gid(s, nl, sj_get(d, sp, "entity")));
+      bind_val(st, 10, sj_get(d, sp, "name"));
+      bind_span(d, st, 11, sj_get(d, sp, "span"));
+    }
+    STEP(st);
+  }
+
+  st = s->q[Q_DATE];
+  for (const sj_val *x = sj_child(d, sj_get(d, r, "dates")); x;
+       x = sj_next(d, x)) {
+    sqlite3_bind_int64(st, 1, art);
+    sqlite3_bind_int64(st, 2, ++no);
+    bind_span(d, st, 3, sj_get(d, x, "span"));
+    bind_val(st, 5, sj_get(d, x, "text"));
+    bind_val(st, 6, sj_get(d, x, "type"));
+    bind_val(st, 7, sj_get(d, x, "value"));
+    bind_val(st, 8, sj_get(d, x, "anchor"));
+    STEP(st);
+  }
+
+  if (places && places->type == SJ_OBJ) places = sj_get(d, places, "places");
+  st = s->q[Q_PLACE];
+  no = 0;
+  for (const sj_val *x = sj_child(d, places); x; x = sj_next(d, x)) {
+    static const char *const cols[] = {"name", "geonameid", "lat", "lon",
+                                       "country", "country3", "admin1",
+                                       "feature", "population",
+                                       "confidence"};
+    sqlite3_bind_int64(st, 1, art);
+    sqlite3_bind_int64(st, 2, ++no);
+    bind_gid(st, 3, local_gid(s, nl, sj_get(d, x, "entity")));
+    for (int i = 0; i < 10; i++) bind_val(st, 4 + i, sj_get(d, x, cols[i]));
+    STEP(st);
+  }
+
+  st = s->q[Q_EVENT];
+  no = 0;
+  for (const sj_val *x = sj_child(d, sj_get(d, r, "events")); x;
+       x = sj_next(d, x)) {
+    const sj_val *pl = sj_get(d, x, "place");
+    sqlite3_bind_int64(st, 1, art);
+    sqlite3_bind_int64(st, 2, ++no);
+    bind_val(st, 3, sj_get(d, x, "code"));
+    bind_val(st, 4, sj_get(d, x, "root"));
+    bind_val(st, 5, sj_get(d, x, "quad_class"));
+    bind_val(st, 6, sj_get(d, x, "goldstein"));
+    put_actor(s, d, st, 7, sj_get(d, x, "source"), nl);
+    put_actor(s, d, st, 10, sj_get(d, x, "target"), nl);
+    bind_val(st, 13, sj_get(d, x, "sentence"));
+    bind_span(d, st, 14, sj_get(d, x, "span"));
+    bind_val(st, 16, sj_get(d, x, "date"));
+    bind_val(st, 17, pl && pl->type == SJ_OBJ ? sj_get(d, pl, "name") : pl);
+    STEP(st);
+  }
+
+  st = s->q[Q_THEME];
+  for (const sj_val *x = sj_child(d, sj_get(d, r, "themes")); x;
+       x = sj_next(d, x)) {
+    sqlite3_bind_int64(st, 1, art);
+    if (x->type == SJ_STR) {
+      bind_val(st, 2, x);
+      sqlite3_bind_null(st, 3);
+      sqlite3_bind_int(st, 4, 1);
+    } else {
+      const sj_val *c = sj_get(d, x, "count"), *sp = sj_get(d, x, "spans");
+      bind_val(st, 2, sj_get(d, x, "theme"));
+      bind_val(st, 3, sj_get(d, x, "label"));
+      if (c && c->type == SJ_NUM)
+        bind_val(st, 4, c);
+      else
+        sqlite3_bind_int64(st, 4, sp && sp->type == SJ_ARR ? sp->count : 1);
+    }
+    STEP(st);
+  }
+
+  if (story && story->type != SJ_NULL) {
+    const sj_val *sid = story->type == SJ_OBJ ? sj_get(d, story, "id") : story;
+    if (sid && sid->type != SJ_NULL) {
+      st = s->q[Q_STORY];
+      bind_val(st, 1, sid);
+      bind_val(st, 2, sj_get(d, story, "label"));
+      bind_val(st, 3, sj_get(d, r, "date"));
+      STEP(st);
+    }
+  }
+  s->articles++;
+  return SQLITE_OK;
+}
