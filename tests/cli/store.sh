@@ -11,7 +11,60 @@ cd "$(dirname "$0")/../.." || exit 2
 SQ=$TMP/sqlq
 if ! ${CC:-cc} -std=c11 -O1 -o "$SQ" tests/cli/sqlq.c -lsqlite3; then
   fail "build sqlq"
-  finish
+  # ---- full disk: a file-size limit makes a write fail mid-batch ---------
+gen 1500 fd >"$TMP/fd.jsonl"
+(
+  ulimit -f 3000 # 3 MB: a few hundred articles fit
+  "$DL" index "$TMP/fd.db" "$TMP/fd.jsonl" --batch 50 >"$TMP/fd.out" 2>"$TMP/fd.err"
+  echo $? >"$TMP/fd.rc"
+)
+eq "full disk: exit 1" "$(cat "$TMP/fd.rc")" 1
+check "full disk: clear error" grep -q 'fd.db: .*\(disk\|full\|file-size\).*rolled back' "$TMP/fd.err"
+eq "full disk: integrity" "$(q "$TMP/fd.db" 'pragma integrity_check')" ok
+fdn=$(grep -o '[0-9]* articles of this run are committed' "$TMP/fd.err" | awk '{print $1}')
+eq "full disk: exactly the committed articles are there" \
+  "$(q "$TMP/fd.db" 'select count(*) from articles')" "${fdn:-?}"
+check "full disk: stopped part-way" test "${fdn:-0}" -lt 1500
+run fdr index "$TMP/fd.db" "$TMP/fd.jsonl" --resume
+eq "full disk, then --resume with room: exit 0" "$RC" 0
+eq "full disk, then --resume: all articles once" \
+  "$(q "$TMP/fd.db" 'select count(*), count(distinct ext_id) from articles')" "1500|1500"
+eq "full disk, then --resume: no orphan rows" "$(q "$TMP/fd.db" \
+  'select count(*) from article_entities where article not in (select id from articles)')" 0
+
+# ---- kill -9 at random moments, then --resume --------------------------
+gen 3000 kk >"$TMP/kill.jsonl"
+prev=0
+for round in 1 2 3 4; do
+  "$DL" index "$TMP/kill.db" "$TMP/kill.jsonl" --resume --batch 40 --verbose \
+    2>"$TMP/kill$round.err" &
+  pid=$!
+  sleep "0.$((RANDOM % 8 + 2))"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  c=$(grep -o 'committed [0-9]*' "$TMP/kill$round.err" | tail -1 | awk '{print $2}')
+  n=$(q "$TMP/kill.db" 'select count(*) from articles')
+  eq "kill -9 round $round: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+  check "kill -9 round $round: every committed article is there ($n >= $prev + ${c:-0})" \
+    test "$n" -ge $((prev + ${c:-0}))
+  eq "kill -9 round $round: the articles are lines 1..$n, once each" \
+    "$(q "$TMP/kill.db" 'select count(distinct ext_id), max(ext_id) from articles')" \
+    "$n|$(printf 'kk%06d' "$n")"
+  eq "kill -9 round $round: no rows of uncommitted articles" "$(q "$TMP/kill.db" \
+    'select count(*) from article_entities where article not in (select id from articles)')" 0
+  prev=$n
+done
+run killr index "$TMP/kill.db" "$TMP/kill.jsonl" --resume
+eq "kill -9, then --resume: exit 0" "$RC" 0
+eq "kill -9, then --resume: all 3000 articles once" \
+  "$(q "$TMP/kill.db" 'select count(*), count(distinct ext_id) from articles')" "3000|3000"
+eq "kill -9, then --resume: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
+  "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
+eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners'")" 3000
+
+finish
   exit 1
 fi
 JC=$TMP/jsoncheck
@@ -36,7 +89,60 @@ REC=$TMP/k.json
 if ! "$DL" annotate --compact --fields default,text \
   examples/karlov-funeral.txt >"$REC"; then
   fail "annotate the example"
-  finish
+  # ---- full disk: a file-size limit makes a write fail mid-batch ---------
+gen 1500 fd >"$TMP/fd.jsonl"
+(
+  ulimit -f 3000 # 3 MB: a few hundred articles fit
+  "$DL" index "$TMP/fd.db" "$TMP/fd.jsonl" --batch 50 >"$TMP/fd.out" 2>"$TMP/fd.err"
+  echo $? >"$TMP/fd.rc"
+)
+eq "full disk: exit 1" "$(cat "$TMP/fd.rc")" 1
+check "full disk: clear error" grep -q 'fd.db: .*\(disk\|full\|file-size\).*rolled back' "$TMP/fd.err"
+eq "full disk: integrity" "$(q "$TMP/fd.db" 'pragma integrity_check')" ok
+fdn=$(grep -o '[0-9]* articles of this run are committed' "$TMP/fd.err" | awk '{print $1}')
+eq "full disk: exactly the committed articles are there" \
+  "$(q "$TMP/fd.db" 'select count(*) from articles')" "${fdn:-?}"
+check "full disk: stopped part-way" test "${fdn:-0}" -lt 1500
+run fdr index "$TMP/fd.db" "$TMP/fd.jsonl" --resume
+eq "full disk, then --resume with room: exit 0" "$RC" 0
+eq "full disk, then --resume: all articles once" \
+  "$(q "$TMP/fd.db" 'select count(*), count(distinct ext_id) from articles')" "1500|1500"
+eq "full disk, then --resume: no orphan rows" "$(q "$TMP/fd.db" \
+  'select count(*) from article_entities where article not in (select id from articles)')" 0
+
+# ---- kill -9 at random moments, then --resume --------------------------
+gen 3000 kk >"$TMP/kill.jsonl"
+prev=0
+for round in 1 2 3 4; do
+  "$DL" index "$TMP/kill.db" "$TMP/kill.jsonl" --resume --batch 40 --verbose \
+    2>"$TMP/kill$round.err" &
+  pid=$!
+  sleep "0.$((RANDOM % 8 + 2))"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  c=$(grep -o 'committed [0-9]*' "$TMP/kill$round.err" | tail -1 | awk '{print $2}')
+  n=$(q "$TMP/kill.db" 'select count(*) from articles')
+  eq "kill -9 round $round: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+  check "kill -9 round $round: every committed article is there ($n >= $prev + ${c:-0})" \
+    test "$n" -ge $((prev + ${c:-0}))
+  eq "kill -9 round $round: the articles are lines 1..$n, once each" \
+    "$(q "$TMP/kill.db" 'select count(distinct ext_id), max(ext_id) from articles')" \
+    "$n|$(printf 'kk%06d' "$n")"
+  eq "kill -9 round $round: no rows of uncommitted articles" "$(q "$TMP/kill.db" \
+    'select count(*) from article_entities where article not in (select id from articles)')" 0
+  prev=$n
+done
+run killr index "$TMP/kill.db" "$TMP/kill.jsonl" --resume
+eq "kill -9, then --resume: exit 0" "$RC" 0
+eq "kill -9, then --resume: all 3000 articles once" \
+  "$(q "$TMP/kill.db" 'select count(*), count(distinct ext_id) from articles')" "3000|3000"
+eq "kill -9, then --resume: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
+  "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
+eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners'")" 3000
+
+finish
   exit 1
 fi
 # gen N PREFIX > FILE: N copies of $REC with ids PREFIX000001...
@@ -190,5 +296,58 @@ eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
   "$(q "$TMP/s.db" "select count(*) from articles a where a.text like '%quokkas%'
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Kremlin' and e.type = 'ORG')
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
+
+# ---- full disk: a file-size limit makes a write fail mid-batch ---------
+gen 1500 fd >"$TMP/fd.jsonl"
+(
+  ulimit -f 3000 # 3 MB: a few hundred articles fit
+  "$DL" index "$TMP/fd.db" "$TMP/fd.jsonl" --batch 50 >"$TMP/fd.out" 2>"$TMP/fd.err"
+  echo $? >"$TMP/fd.rc"
+)
+eq "full disk: exit 1" "$(cat "$TMP/fd.rc")" 1
+check "full disk: clear error" grep -q 'fd.db: .*\(disk\|full\|file-size\).*rolled back' "$TMP/fd.err"
+eq "full disk: integrity" "$(q "$TMP/fd.db" 'pragma integrity_check')" ok
+fdn=$(grep -o '[0-9]* articles of this run are committed' "$TMP/fd.err" | awk '{print $1}')
+eq "full disk: exactly the committed articles are there" \
+  "$(q "$TMP/fd.db" 'select count(*) from articles')" "${fdn:-?}"
+check "full disk: stopped part-way" test "${fdn:-0}" -lt 1500
+run fdr index "$TMP/fd.db" "$TMP/fd.jsonl" --resume
+eq "full disk, then --resume with room: exit 0" "$RC" 0
+eq "full disk, then --resume: all articles once" \
+  "$(q "$TMP/fd.db" 'select count(*), count(distinct ext_id) from articles')" "1500|1500"
+eq "full disk, then --resume: no orphan rows" "$(q "$TMP/fd.db" \
+  'select count(*) from article_entities where article not in (select id from articles)')" 0
+
+# ---- kill -9 at random moments, then --resume --------------------------
+gen 3000 kk >"$TMP/kill.jsonl"
+prev=0
+for round in 1 2 3 4; do
+  "$DL" index "$TMP/kill.db" "$TMP/kill.jsonl" --resume --batch 40 --verbose \
+    2>"$TMP/kill$round.err" &
+  pid=$!
+  sleep "0.$((RANDOM % 8 + 2))"
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  c=$(grep -o 'committed [0-9]*' "$TMP/kill$round.err" | tail -1 | awk '{print $2}')
+  n=$(q "$TMP/kill.db" 'select count(*) from articles')
+  eq "kill -9 round $round: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+  check "kill -9 round $round: every committed article is there ($n >= $prev + ${c:-0})" \
+    test "$n" -ge $((prev + ${c:-0}))
+  eq "kill -9 round $round: the articles are lines 1..$n, once each" \
+    "$(q "$TMP/kill.db" 'select count(distinct ext_id), max(ext_id) from articles')" \
+    "$n|$(printf 'kk%06d' "$n")"
+  eq "kill -9 round $round: no rows of uncommitted articles" "$(q "$TMP/kill.db" \
+    'select count(*) from article_entities where article not in (select id from articles)')" 0
+  prev=$n
+done
+run killr index "$TMP/kill.db" "$TMP/kill.jsonl" --resume
+eq "kill -9, then --resume: exit 0" "$RC" 0
+eq "kill -9, then --resume: all 3000 articles once" \
+  "$(q "$TMP/kill.db" 'select count(*), count(distinct ext_id) from articles')" "3000|3000"
+eq "kill -9, then --resume: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
+eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
+  "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
+eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners'")" 3000
 
 finish

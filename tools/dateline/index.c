@@ -109,13 +109,26 @@ static void index_help(void)
 /* Fatal store error: roll the batch back and say what is committed. */
 static void die_sql(ix *x, int rc)
 {
-  const char *what = rc == SQLITE_FULL ? "database or disk is full"
-                                       : store_errmsg(x->s);
+  sqlite3 *db = store_db(x->s);
+  int sys = sqlite3_system_errno(db);
+  char what[300];
+  if (rc == SQLITE_FULL || sys == ENOSPC || sys == EFBIG)
+    snprintf(what, sizeof what, "database or disk is full%s%s%s",
+             sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
+  else if (sys)
+    snprintf(what, sizeof what, "%s (%s)", store_errmsg(x->s), strerror(sys));
+  else if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_IOERR)
+    snprintf(what, sizeof what,
+             "cannot write the database: disk full, file-size limit or "
+             "I/O error (%s)",
+             sqlite3_errstr(sqlite3_extended_errcode(db)));
+  else
+    snprintf(what, sizeof what, "%s", store_errmsg(x->s));
   store_rollback(x->s);
   cli_warn(x->dbpath, 0,
-           "%s (%s); the last batch was rolled back, %lld articles are "
-           "committed; rerun with --resume to go on",
-           what, sqlite3_errstr(rc), (long long)x->committed);
+           "%s; the batch in progress was rolled back, %lld articles of "
+           "this run are committed; rerun with --resume to go on",
+           what, (long long)x->committed);
   x->status = CLI_EXIT_DATA;
   x->fatal = true;
 }
