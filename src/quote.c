@@ -322,6 +322,11 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
       s = p - 1; /* "a 2008 Clinton veteran" */
       break;
     }
+    if (c->t[p].flags & DL__TOK_NUM) { /* "47 percent", "two officials" */
+      s = p;
+      n++;
+      continue;
+    }
     if (!tword(c, p) || tin(c, p, STOPS) || cue_at(c, p)) break;
     if ((c->t[p].flags & DL__TOK_SENT_START) && tcap(c, p) &&
         dl__is_starter(tp(c, p), tl(c, p)))
@@ -365,13 +370,22 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
     if (m != NONE && c->d->mentions[m].type == DL__ENT_PER) {
       j--;
     } else {
-      for (k = j; k > lo && j - k < WIN; k--) {
+      for (k = j; k > lo && j - k < 2 * WIN; k--) {
         uint32_t p = k - 1;
         if (tpunct(c, p, ',')) {
           if (p > lo && (c->men_end[p - 1] != NONE ||
-                         (tcap(c, p - 1) && tword(c, p - 1)))) {
+                         (tcap(c, p - 1) && tword(c, p - 1)) ||
+                         (dl__quote_noun_find(tp(c, p - 1), tl(c, p - 1)) &&
+                          np_left(c, p - 1, lo) != NONE))) {
+            /* "Sanders, who ..., said"; "The mayor, who ..., said". */
             j = p - 1;
             break;
+          }
+          /* An age: "Roxana M. Leon, 63, an independent voter, said". */
+          if (p > lo + 1 && (c->t[p - 1].flags & DL__TOK_NUM) &&
+              tpunct(c, p - 2, ',')) {
+            k = p;
+            continue;
           }
           return false;
         }
@@ -786,7 +800,9 @@ static bool short_tail(const struct ctx *c, uint32_t s, uint32_t e)
   uint32_t n = 0;
   for (uint32_t i = s; i < e; i++) {
     if (tword(c, i) || (c->t[i].flags & DL__TOK_NUM)) {
-      if (cue_at(c, i) || tis(c, i, "that")) return false;
+      /* A subject pronoun starts a clause: "said he may run". */
+      if (cue_at(c, i) || tis(c, i, "that") || tin(c, i, SUBJ_PRON))
+        return false;
       n++;
     } else if (!(i + 1 >= e && !tword(c, i))) {
       if (!tpunct(c, i, ',')) return false;
@@ -949,6 +965,20 @@ static bool subject_near(const struct ctx *c, uint32_t lo, uint32_t p,
       uint32_t e = mm->tok_end;
       if (mm->type != DL__ENT_PER && mm->type != DL__ENT_ORG) continue;
       if (k > lo && tin(c, k - 1, PREP)) continue;
+      if (e < j && tpunct(c, e, ',')) {
+        /* "Gary Emineth, a former state party chairman, became": past
+        ** the appositive. */
+        uint32_t f = e + 1;
+        while (f < j && f < e + WIN && !tpunct(c, f, ',')) f++;
+        if (f + 1 < j && tpunct(c, f, ',')) f++;
+        if (f < j && tword(c, f) && tlower(c, f) && !tin(c, f, STOPS) &&
+            !tin(c, f, DETS)) {
+          sp->ment = m;
+          sp->s = k;
+          sp->e = e;
+          return true;
+        }
+      }
       if (e >= j || !tword(c, e) || !tlower(c, e)) continue;
       sp->ment = m;
       sp->s = k;
@@ -1662,6 +1692,31 @@ static void emit_indirect(struct ctx *c, uint32_t cs, uint32_t ce,
   *prev = c->nq - 1;
 }
 
+/* The source after "according to" at s, before hi: a speaker phrase
+** (speaker_right) when it runs to the next comma or the sentence's end,
+** else every word up to there ("according to early results of exit polls
+** conducted for The Associated Press", "according to a count by The
+** Associated Press"): PolNeAR's Source is that whole phrase. At most 3 *
+** NPMAX tokens; false at a quote mark or a cue. */
+static bool according_np(const struct ctx *c, uint32_t s, uint32_t hi,
+                         struct speaker *sp)
+{
+  uint32_t e;
+  bool ok = speaker_right(c, s, hi, sp);
+  for (e = s; e < hi && e < s + 3 * NPMAX; e++) {
+    if ((c->t[e].flags & (DL__TOK_QUOTE | DL__TOK_DASH)) || cue_at(c, e))
+      return ok;
+    if (tpunct(c, e, ',') || tpunct(c, e, ';') || tpunct(c, e, ':')) break;
+  }
+  if (e >= s + 3 * NPMAX) return ok;
+  e = clause_end(c, s, e);
+  if (e <= s || (ok && sp->e >= e)) return ok;
+  no_speaker(sp);
+  sp->s = s;
+  sp->e = e;
+  return true;
+}
+
 static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
 {
   const dl__sentence *se = &c->d->sentences[si];
@@ -1682,13 +1737,15 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
       cu.e = p + 2;
       cu.lemma = "according to";
       cu.flags = DL__Q_SPEECH;
-      if (!speaker_right(c, p + 2, te, &sp)) continue;
+      if (!according_np(c, p + 2, te, &sp)) continue;
       if (p == ts || (p == ts + 1 && !tword(c, ts))) {
         emit_indirect(c, sp.e, te, &cu, &sp, prev);
         return;
       }
-      if (tpunct(c, p - 1, ',')) {
-        emit_indirect(c, ts, p - 1, &cu, &sp, prev);
+      /* "clause, according to X." and "clause according to X." */
+      if ((tpunct(c, p - 1, ',') || p > ts + 4) &&
+          clause_end(c, sp.e, te) == sp.e) {
+        emit_indirect(c, ts, p, &cu, &sp, prev);
         return;
       }
       continue;
@@ -1699,13 +1756,25 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
     cu.e = p + 1;
     cu.lemma = qc->lemma;
     cu.flags = qc->flags;
-    /* "clause, said X." */
+    /* "clause, said X." (not "..., said he may run": a pronoun is the
+    ** subject of what follows unless the sentence ends with it) */
     if (p > ts + 3 && tpunct(c, p - 1, ',') &&
-        speaker_right(c, p + 1, te, &sp) && short_tail(c, sp.e, te)) {
+        speaker_right(c, p + 1, te, &sp) && short_tail(c, sp.e, te) &&
+        (sp.pron == NONE || clause_end(c, sp.e, te) == sp.e)) {
       emit_indirect(c, ts, p - 1, &cu, &sp, prev);
       return;
     }
-    if (!speaker_left(c, p, ts, &sp)) continue;
+    if (ing_form(c, p) && p > ts + 2 && tpunct(c, p - 1, ',')) {
+      /* "Trump defended the plan, saying (that) it ...": the subject of
+      ** the sentence, a name or a pronoun. */
+      if (!subject_of(c, ts, p, &sp)) continue;
+    } else if (!speaker_left(c, p, ts, &sp)) {
+      /* "The mayor visited the site and said ...". */
+      if (!(p > ts && tis(c, p - 1, "and") && subject_of(c, ts, p, &sp)) &&
+          !(subject_near(c, ts, p, &sp) &&
+            (sp.ment != NONE || sp.pron != NONE)))
+        continue;
+    }
     /* "clause, X said." */
     if (sp.s > ts + 3 && tpunct(c, sp.s - 1, ',') &&
         short_tail(c, p + 1, te)) {
@@ -1723,8 +1792,17 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
           while (k < te && k < p + 5 && tword(c, k) && !tin(c, k, STOPS) &&
                  !tin(c, k, SUBJ_PRON))
             k++;
-      } else
-        continue;
+      } else {
+        /* "told a Wall Street Journal lunch group that ...": a hearer
+        ** phrase of words and names, then "that". */
+        uint32_t m = k;
+        while (m < te && m < k + NPMAX && tword(c, m) && !tis(c, m, "that") &&
+               !cue_at(c, m) && (!tin(c, m, STOPS) || tin(c, m, DETS) ||
+                                 tis(c, m, "of")))
+          m++;
+        if (m == k || m >= te || !tis(c, m, "that")) continue;
+        k = m;
+      }
     }
     /* A short adverbial before "that": "said on Thursday that". */
     for (uint32_t m = k; m < te && m < k + 6; m++) {

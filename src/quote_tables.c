@@ -311,6 +311,7 @@ const char *const dl__quote_nouns[] = {
   "general",
   "governor",
   "gunman",
+  "half",
   "head",
   "host",
   "husband",
@@ -329,6 +330,7 @@ const char *const dl__quote_nouns[] = {
   "leader",
   "leaders",
   "legislator",
+  "majority",
   "man",
   "manager",
   "mayor",
@@ -354,6 +356,7 @@ const char *const dl__quote_nouns[] = {
   "pastor",
   "patriarch",
   "people",
+  "percent",
   "player",
   "police",
   "poll",
@@ -379,6 +382,7 @@ const char *const dl__quote_nouns[] = {
   "researchers",
   "resident",
   "residents",
+  "respondents",
   "scientist",
   "scientists",
   "secretary",
@@ -417,7 +421,7 @@ const char *const dl__quote_nouns[] = {
   "worker",
   "workers",
 };
-const size_t dl__quote_noun_count = 166;
+const size_t dl__quote_noun_count = 170;
 
 const struct dl__quote_name dl__quote_names[] = {
   {"aaden", 'M'},

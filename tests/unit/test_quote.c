@@ -266,6 +266,50 @@ static void t_indirect(void)
   dl_doc_destroy(d);
 }
 
+static void t_indirect_more(void)
+{
+  /* Poll shares, a long "according to" source, a cue joined by "and", an
+  ** -ing cue after a comma, a hearer phrase before "that", and "..., said
+  ** he ..." which is not "clause, said X". */
+  dl_doc *d = ann("Around that time, 47 percent said they would vote for "
+                  "the governor.\n\n"
+                  "The governor leads by 271 delegates, according to a count "
+                  "by the state party.\n\n"
+                  "The mayor visited the site and said the repairs would "
+                  "take a month.\n\n"
+                  "The senator criticized the media on Thursday, saying they "
+                  "were missing the larger truth.\n\n"
+                  "The chairman told a lunch group of donors that the plan "
+                  "remains firm.\n\n"
+                  "The mayor, who visited the site on Monday, said he would "
+                  "return soon.\n");
+  const dl__quote *q;
+  T_OK(d != NULL);
+  q = quote(d, "they would vote for the governor");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "indirect");
+  T_EQ_STR(spk(d, q), "47 percent");
+  q = quote(d, "The governor leads by 271 delegates");
+  T_OK(q != NULL);
+  T_EQ_STR(cue(d, q), "according to");
+  T_EQ_STR(spk(d, q), "a count by the state party");
+  q = quote(d, "the repairs would take a month");
+  T_OK(q != NULL);
+  T_EQ_STR(spk(d, q), "The mayor");
+  q = quote(d, "they were missing the larger truth");
+  T_OK(q != NULL);
+  T_EQ_STR(cue(d, q), "saying");
+  T_EQ_STR(spk(d, q), "The senator");
+  q = quote(d, "the plan remains firm");
+  T_OK(q != NULL);
+  T_EQ_STR(spk(d, q), "The chairman");
+  q = quote(d, "he would return soon");
+  T_OK(q != NULL);
+  T_EQ_STR(spk(d, q), "The mayor");
+  T_OK(quote(d, "The mayor, who visited the site on Monday") == NULL);
+  dl_doc_destroy(d);
+}
+
 static void t_pronoun_and_inherit(void)
 {
   dl_doc *d = ann("Angela Merkel arrived in Paris on Monday with Emmanuel "
@@ -671,6 +715,7 @@ static const t_case cases[] = {
     {"partial", t_partial},
     {"scare_quotes", t_scare_quotes},
     {"indirect", t_indirect},
+    {"indirect_more", t_indirect_more},
     {"pronoun_and_inherit", t_pronoun_and_inherit},
     {"nearest_mention", t_nearest_mention},
     {"according_source", t_according_source},

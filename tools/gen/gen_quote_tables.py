@@ -149,6 +149,7 @@ source sources speaker spokesman spokesmen spokesperson spokeswoman
 strategist strategists student students supporter supporters survivor
 survivors teacher victim voter voters wife husband witness witnesses woman
 women worker workers police statement report poll survey study
+percent majority half respondents
 """.split()
 
 # First names frequent in international news, rare in US birth records.
