@@ -113,18 +113,53 @@ static double suffix_scale(const am *c, size_t i, bool money,
   return 0; /* 5pm, 1990s, 22nd: not here */
 }
 
-/* The counted object after token j: a content word, or the word after
-** "of" ("thousands of people"). Returns its token index or SIZE_MAX. */
-static size_t object_at(const am *c, size_t j)
+/* A lower-case content word at j (the candidates for an object). */
+static bool content(const am *c, size_t j)
 {
-  if (a_is(c, j, "of") && j + 1 < c->n) j++;
-  if (a_is(c, j, "the")) return SIZE_MAX;
-  if (j >= c->n || c->t[j].kind != TX_WORD || c->t[j].cap) return SIZE_MAX;
-  if (a_cat(c, j, TXC_STOP) >= 0 || a_cat(c, j, TXC_PREP) >= 0 ||
-      a_cat(c, j, TXC_PAST) >= 0 || a_cat(c, j, TXC_FUT) >= 0 ||
-      a_cat(c, j, TXC_SCALE) >= 0)
+  if (j >= c->n || c->t[j].kind != TX_WORD) return false;
+  return a_cat(c, j, TXC_STOP) < 0 && a_cat(c, j, TXC_PREP) < 0 &&
+         a_cat(c, j, TXC_PAST) < 0 && a_cat(c, j, TXC_FUT) < 0 &&
+         a_cat(c, j, TXC_SCALE) < 0;
+}
+
+static bool ends(const am *c, size_t j, const char *sfx)
+{
+  size_t n = c->t[j].end - c->t[j].start, k = strlen(sfx);
+  return n > k + 2 &&
+         memcmp(c->d->view + c->t[j].end - k, sfx, k) == 0;
+}
+
+/* The counted object after token j: the head of the next few content
+** words ("eight critical security holes": holes; "the first full
+** version": version), or of the words after "of [the|those|these]"
+** ("thousands of people", "14,000 of those cases"). A cardinal takes the
+** first plural of the run ("40,000 pupils back to school"), else its
+** first word; an ordinal the last word. A participle alone ("24 issued")
+** is no object. Returns its token index or SIZE_MAX. */
+static size_t object_at(const am *c, size_t j, bool ordinal)
+{
+  size_t k, n = 0, first = SIZE_MAX, last = SIZE_MAX;
+  if (a_is(c, j, "of") && j + 1 < c->n) {
+    j++;
+    if (a_is(c, j, "those") || a_is(c, j, "these") || a_is(c, j, "the"))
+      j++;
+  } else if (a_is(c, j, "the")) {
     return SIZE_MAX;
-  return j;
+  }
+  for (k = j; k < c->n && n < 3 && content(c, k); k++, n++) {
+    if (ends(c, k, "ing") || ends(c, k, "ed")) break;
+    if (k > j && !c->t[k].space) break;
+    /* Names count only as plurals ("six WorldCom executives", "six
+    ** Independent Spirit Awards"): "2 Arsenal" counts nothing. */
+    if (!c->t[k].cap) {
+      if (first == SIZE_MAX) first = k;
+      last = k;
+    }
+    if (!ordinal && ends(c, k, "s") && !ends(c, k, "ss") &&
+        !a_is(c, k, "news"))
+      return k;
+  }
+  return ordinal ? last : first;
 }
 
 typedef tx_amounts aw;
@@ -181,7 +216,7 @@ static bool scan(const dl_allocator *al, aw *w, const am *c,
       int ov = dl__tx_cat(t, TXC_ORDW);
       if (ov > 0) {
         j = i + 1;
-        obj = object_at(c, j);
+        obj = object_at(c, j, true);
         if (!push(al, w, c, i, j, ov, "ordinal", obj)) return false;
         continue;
       }
@@ -256,7 +291,7 @@ static bool scan(const dl_allocator *al, aw *w, const am *c,
         continue;
     }
     if (ordinal) {
-      obj = object_at(c, j);
+      obj = object_at(c, j, true);
       if (!push(al, w, c, s, j, v, "ordinal", obj)) return false;
       i = j - 1;
       continue;
@@ -318,8 +353,20 @@ static bool scan(const dl_allocator *al, aw *w, const am *c,
       i = j - 1;
       continue;
     }
-    if (!unit || unit[0] != '%') obj = object_at(c, j);
+    if (!unit || unit[0] != '%') obj = object_at(c, j, false);
     if (unit && !cur && unit[0] != '%' && unit[0] != 'p') obj = SIZE_MAX;
+    /* "IE 7", "Internet Explorer 7", "Apollo 11": a number right after
+    ** a name, counting nothing, is part of the name. */
+    if (!unit && obj == SIZE_MAX && t->kind == TX_NUM && t->plain &&
+        j == i + 1 && s == i && i > 0 && c->t[i - 1].kind == TX_WORD &&
+        c->t[i - 1].cap && !a_is(c, i - 1, "aged"))
+      continue;
+    /* "half a million": half of it */
+    if (s == i && i > 0 && a_is(c, i - 1, "half") &&
+        (a_is(c, i, "a") || a_is(c, i, "an")) && j > i + 1) {
+      s = i - 1;
+      v *= 0.5;
+    }
     if (!push(al, w, c, s, j, v, unit, obj)) return false;
     i = j - 1;
   }

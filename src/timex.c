@@ -1119,6 +1119,17 @@ static size_t p_deictic(const ctx *c, size_t i, cand *r)
 }
 
 /* Is the 4-digit number at i a year here? */
+/* A possessive before a number: "its 2003 performance", "Google's 2004
+** results" (not a round hundred: "their 2000 workers"). */
+static bool possessive(const ctx *c, size_t p)
+{
+  if (is(c, p, "its") || is(c, p, "their") || is(c, p, "his") ||
+      is(c, p, "her") || is(c, p, "our"))
+    return true;
+  return p > 0 && is(c, p, "s") && tight(c, p) &&
+         (ch(c, p - 1) == '\'' || is(c, p - 1, "\xE2\x80\x99"));
+}
+
 static bool year_context(const ctx *c, size_t i)
 {
   int y = ival(c, i);
@@ -1150,7 +1161,7 @@ static bool year_context(const ctx *c, size_t i)
   if (in(c, nx) && T(nx)->kind == TX_WORD && !T(nx)->cap &&
       cat(c, nx, TXC_STOP) < 0 && cat(c, nx, TXC_PREP) < 0 &&
       cat(c, nx, TXC_PAST) < 0 && cat(c, nx, TXC_FUT) < 0 &&
-      !(i > 0 && is(c, p, "the")))
+      !(i > 0 && (is(c, p, "the") || (y % 100 != 0 && possessive(c, p)))))
     return false;
   return true;
 }
