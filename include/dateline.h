@@ -311,6 +311,33 @@ DL_API dl_status dl_error_to_json(const char *id, unsigned long line,
                                   const dl_error *e, char **out, size_t *len);
 
 /* ====================================================================
+** Places (docs/INTERNALS-geo.md)
+** ==================================================================== */
+
+/* One toponym's resolution (dl_geocode). Strings are borrowed from the
+** model (valid until dl_model_destroy()); name is NULL when unresolved. */
+typedef struct dl_place {
+  const char *name;          /* gazetteer name */
+  unsigned long geonameid;   /* 0: none (countries, regions) */
+  double lat, lon;
+  const char *country;       /* ISO 3166-1 alpha-2, NULL for regions */
+  const char *country3;
+  const char *admin1;        /* GeoNames admin1 code or NULL */
+  const char *feature;       /* GeoNames feature code (PPLC, PCLI, ADM1..) */
+  unsigned long population;
+  double confidence;         /* 0 when unresolved */
+} dl_place;
+
+/* Resolves the toponyms at spans[0..n) (byte offsets into text[0..len))
+** to one gazetteer entry each, as `dateline geocode` does: all the spans
+** of a call are one document, each the context of the others. out has n
+** entries (caller's array). Errors: DL_ERR_INVALID (NULL arguments, a
+** span out of range, or no gazetteer in the model), DL_ERR_NOMEM. */
+DL_API dl_status dl_geocode(dl_annotator *a, const char *text, size_t len,
+                            const dl_span *spans, size_t n, dl_place *out,
+                            dl_error *err);
+
+/* ====================================================================
 ** Named-entity tagger (CoNLL-2003 types PER, ORG, LOC, MISC)
 ** ==================================================================== */
 

@@ -629,3 +629,113 @@ void dl__geo_json(const dl_doc *d, dl__jw *w, unsigned flags)
   }
   dl__jw_obj_end(w);
 }
+
+/* ====================================================================
+** dl_geocode(): given spans, no entities
+** ==================================================================== */
+
+DL_API dl_status dl_geocode(dl_annotator *a, const char *text, size_t len,
+                            const dl_span *spans, size_t n, dl_place *out,
+                            dl_error *err)
+{
+  const struct dl__geo *g;
+  struct dl__geo_grp *gr = NULL;
+  uint32_t *gof = NULL, *tab = NULL;
+  size_t ng = 0, tcap = 1;
+  dl__buf ws;
+  dl_status rc = DL_OK;
+  dl__error_clear(err);
+  if (!a || (n && (!text || !spans || !out)))
+    return dl__fail(err, DL_ERR_INVALID, 0, "NULL argument");
+  g = a->m->geo;
+  if (!g) return dl__fail(err, DL_ERR_INVALID, 0, "no gazetteer loaded");
+  for (size_t i = 0; i < n; i++) {
+    memset(&out[i], 0, sizeof out[i]);
+    if (spans[i].start > spans[i].end || spans[i].end > len)
+      return dl__fail(err, DL_ERR_INVALID, spans[i].start,
+                      "span %zu out of range", i);
+  }
+  if (!n) return DL_OK;
+  while (tcap < 2 * n) tcap <<= 1;
+  gr = dl__calloc(a->al, n, sizeof *gr);
+  gof = dl__calloc(a->al, n, sizeof *gof);
+  tab = dl__malloc(a->al, tcap * sizeof *tab);
+  dl__buf_init(&ws, a->al);
+  if (!gr || !gof || !tab) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto done;
+  }
+  memset(tab, 0xFF, tcap * sizeof *tab);
+  /* One group per key: one sense per document. */
+  for (size_t i = 0; i < n; i++) {
+    char key[DL__GEO_KEY_MAX];
+    size_t kl = dl__geo_key(text + spans[i].start,
+                            spans[i].end - spans[i].start, key);
+    uint32_t first = 0, count = 0;
+    size_t h, k2;
+    gof[i] = DL__GEO_NONE;
+    if (kl < 2) continue;
+    if (!dl__geo_lookup(g, key, kl, &first, &count)) {
+      while ((k2 = strip_key(key, kl)) != 0) {
+        kl = k2;
+        if (dl__geo_lookup(g, key, kl, &first, &count)) break;
+      }
+      /* "Turkey's": the possessive belongs to the sentence. */
+      if (!count && kl > 2 && key[kl - 1] == 's' && key[kl - 2] == ' ') {
+        kl -= 2;
+        key[kl] = 0;
+        dl__geo_lookup(g, key, kl, &first, &count);
+      }
+      if (!count) continue;
+    }
+    h = (size_t)khash(key, kl) & (tcap - 1);
+    while (tab[h] != DL__GEO_NONE &&
+           !(gr[tab[h]].klen == kl && memcmp(gr[tab[h]].key, key, kl) == 0))
+      h = (h + 1) & (tcap - 1);
+    if (tab[h] == DL__GEO_NONE) {
+      struct dl__geo_grp *x = &gr[ng];
+      memcpy(x->key, key, kl + 1);
+      x->klen = (uint32_t)kl;
+      x->ent = DL__GEO_NONE;
+      x->src = DL__GEO_SRC_GIVEN;
+      x->hint = DL__GEO_NONE;
+      x->best = DL__GEO_NONE;
+      x->cand_first = first;
+      x->cand_n = count;
+      tab[h] = (uint32_t)ng++;
+    }
+    gof[i] = tab[h];
+    gr[tab[h]].weight += 1.0f;
+    gr[tab[h]].n_spans++;
+    if (gr[tab[h]].hint == DL__GEO_NONE)
+      gr[tab[h]].hint = dl__geo_hint_after(g, text, len, spans[i].end);
+  }
+  rc = dl__geo_resolve(g, gr, ng, &ws, err);
+  if (rc) goto done;
+  for (size_t i = 0; i < n; i++) {
+    const struct dl__geo_grp *x;
+    const struct dl__geo_ent *e;
+    if (gof[i] == DL__GEO_NONE) continue;
+    x = &gr[gof[i]];
+    if (x->best == DL__GEO_NONE) continue;
+    e = &g->ent[x->best];
+    out[i].name = dl__geo_str(g, e->name);
+    out[i].geonameid = e->geonameid;
+    out[i].lat = e->lat / 1e5;
+    out[i].lon = e->lon / 1e5;
+    if (e->country != 0xFFFF) {
+      out[i].country = dl__geo_str(g, g->ctry[e->country].iso2);
+      out[i].country3 = dl__geo_str(g, g->ctry[e->country].iso3);
+    }
+    out[i].admin1 = e->admin1 ? dl__geo_str(g, e->admin1) : NULL;
+    out[i].feature = dl__geo_str(g, e->feature);
+    out[i].population = e->kind == DL__GEO_CITY ? e->population : 0;
+    out[i].confidence = x->conf;
+  }
+done:
+  dl__buf_free(&ws);
+  dl__free(a->al, gr);
+  dl__free(a->al, gof);
+  dl__free(a->al, tab);
+  return rc;
+}

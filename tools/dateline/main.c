@@ -54,6 +54,7 @@ void cli_help(FILE *f)
       "cluster\n"
       "  index DB [FILE...]   store annotated records in an SQLite database\n"
       "  search DB [QUERY]    full-text search of the store, with filters\n"
+      "  geocode [FILE]       resolve toponym spans (JSONL) to places\n"
       "\n"
       "Common flags:\n"
       "  --date YYYY-MM-DD[THH:MM]  the article's date when the input has none\n"
@@ -264,6 +265,7 @@ static const struct {
     {"dedup", cmd_dedup},
     {"index", cmd_index},
     {"search", cmd_search},
+    {"geocode", cmd_geocode},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# dateline geocode (SPEC.md): toponym spans in, resolutions out; --offsets
+# chars; unresolved spans give null fields; bad lines give error records.
+set -u
+cd "$(dirname "$0")/../.."
+: "${DATELINE_MODEL_DIR:=$PWD/models}"
+export DATELINE_MODEL_DIR
+. tests/cli/lib.sh
+if [ ! -f models/geo.bin ]; then
+  echo "note: models/geo.bin absent; geocode checks skipped"
+  finish
+  exit 0
+fi
+# "Paris, Texas" and Ankara/Turkey: bytes.
+printf '%s\n' '{"id":"a","text":"He went from Paris, Texas to Ankara in Turkey.","toponyms":[{"start":13,"end":18},{"start":20,"end":25},{"start":29,"end":35},{"start":39,"end":45},{"start":0,"end":2}]}' \
+  > "$TMP/in.jsonl"
+"$DL" geocode "$TMP/in.jsonl" > "$TMP/out.jsonl"
+check "exit 0" test $? -eq 0
+check "one line out" test "$(wc -l < "$TMP/out.jsonl")" -eq 1
+check "Paris is Paris, US-TX" grep -q '"start":13,"end":18,"name":"Paris","geonameid":[0-9]*,"lat":33\.[0-9]*,"lon":-95\.[0-9]*,"country":"US"' "$TMP/out.jsonl"
+check "Ankara TR" grep -q '"name":"Ankara","geonameid":323786' "$TMP/out.jsonl"
+check "Turkey TR" grep -q '"start":39,"end":45,[^}]*"country":"TR","feature":"PCLI"' "$TMP/out.jsonl"
+check "'He' unresolved, null fields" grep -q '"start":0,"end":2,"name":null,"geonameid":null,"lat":null,"lon":null,"country":null,"feature":null,"confidence":null' "$TMP/out.jsonl"
+# --offsets chars: "Zürich" after a two-byte letter.
+printf '%s\n' '{"text":"Über Zürich","toponyms":[{"start":5,"end":11}]}' > "$TMP/c.jsonl"
+"$DL" geocode --offsets chars "$TMP/c.jsonl" > "$TMP/c.out"
+check "chars: Zurich CH, offsets back in chars" grep -q '"start":5,"end":11,"name":"Z[^"]*rich",[^}]*"country":"CH"' "$TMP/c.out"
+# Bad lines: an error record each, exit 1, the good line still answered.
+printf '%s\n' 'not json' '{"text":"Moscow","toponyms":[{"start":0,"end":99}]}' \
+  '{"text":"Moscow","toponyms":[{"start":0,"end":6}]}' > "$TMP/bad.jsonl"
+"$DL" geocode "$TMP/bad.jsonl" > "$TMP/bad.out"
+check "bad input: exit 1" test $? -eq 1
+check "bad input: three lines" test "$(wc -l < "$TMP/bad.out")" -eq 3
+check "bad input: error records" test "$(grep -c '"error"' "$TMP/bad.out")" -eq 2
+check "bad input: Moscow still resolved" grep -q '"name":"Moscow","geonameid":524901' "$TMP/bad.out"
+finish
