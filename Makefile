@@ -88,6 +88,9 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libdateline.so.$(VERSION) $(BUILD)/libdateline.so.$(SOVERSION)
 	ln -sf libdateline.so.$(SOVERSION) $(BUILD)/libdateline.so
 
+# report_assets.c links data/report/ into the CLI with .incbin.
+$(BUILD)/tools/dateline/report_assets.o: $(wildcard data/report/*.js data/report/*.json)
+
 $(CLI): $(CLI_OBJ) $(STATIC)
 	$(CC) $(OPT) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
 

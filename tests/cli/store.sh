@@ -11,7 +11,23 @@ cd "$(dirname "$0")/../.." || exit 2
 SQ=$TMP/sqlq
 if ! ${CC:-cc} -std=c11 -O1 -o "$SQ" tests/cli/sqlq.c -lsqlite3; then
   fail "build sqlq"
-  # ---- full disk: a file-size limit makes a write fail mid-batch ---------
+  # ---- report ---------------------------------------------------------------
+run rep report "$TMP/s.db" -o "$TMP/r.html"
+eq "report: exit 0" "$RC" 0
+check "report: a page" grep -q '^<!DOCTYPE html>' "$TMP/r.html"
+check "report: the d3 bundle inlined" grep -q 'forceSimulation' "$TMP/r.html"
+check "report: the world map inlined" grep -q '"countries":{"type":"GeometryCollection"' "$TMP/r.html"
+check "report: nothing fetched from the network" \
+  sh -c "! grep -Eq '<(script|link|img)[^>]+(src|href)=' '$TMP/r.html'"
+check "report: top people from the store" grep -q '"people":\[\["Vladimir Putin",40,' "$TMP/r.html"
+check "report: timeline from the store" grep -q '\["2016-12-22",30\]' "$TMP/r.html"
+check "report: no temporary file left" sh -c "! ls '$TMP'/r.html.tmp 2>/dev/null"
+run rep2 report "$TMP/s.db" -o "$TMP/nodir/r.html"
+eq "report: unwritable output: exit 1" "$RC" 1
+run rep3 report "$TMP/nope.db" -o "$TMP/r3.html"
+eq "report: missing store: exit 1" "$RC" 1
+
+# ---- full disk: a file-size limit makes a write fail mid-batch ---------
 gen 1500 fd >"$TMP/fd.jsonl"
 (
   ulimit -f 3000 # 3 MB: a few hundred articles fit
@@ -89,7 +105,23 @@ REC=$TMP/k.json
 if ! "$DL" annotate --compact --fields default,text \
   examples/karlov-funeral.txt >"$REC"; then
   fail "annotate the example"
-  # ---- full disk: a file-size limit makes a write fail mid-batch ---------
+  # ---- report ---------------------------------------------------------------
+run rep report "$TMP/s.db" -o "$TMP/r.html"
+eq "report: exit 0" "$RC" 0
+check "report: a page" grep -q '^<!DOCTYPE html>' "$TMP/r.html"
+check "report: the d3 bundle inlined" grep -q 'forceSimulation' "$TMP/r.html"
+check "report: the world map inlined" grep -q '"countries":{"type":"GeometryCollection"' "$TMP/r.html"
+check "report: nothing fetched from the network" \
+  sh -c "! grep -Eq '<(script|link|img)[^>]+(src|href)=' '$TMP/r.html'"
+check "report: top people from the store" grep -q '"people":\[\["Vladimir Putin",40,' "$TMP/r.html"
+check "report: timeline from the store" grep -q '\["2016-12-22",30\]' "$TMP/r.html"
+check "report: no temporary file left" sh -c "! ls '$TMP'/r.html.tmp 2>/dev/null"
+run rep2 report "$TMP/s.db" -o "$TMP/nodir/r.html"
+eq "report: unwritable output: exit 1" "$RC" 1
+run rep3 report "$TMP/nope.db" -o "$TMP/r3.html"
+eq "report: missing store: exit 1" "$RC" 1
+
+# ---- full disk: a file-size limit makes a write fail mid-batch ---------
 gen 1500 fd >"$TMP/fd.jsonl"
 (
   ulimit -f 3000 # 3 MB: a few hundred articles fit
@@ -296,6 +328,22 @@ eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
   "$(q "$TMP/s.db" "select count(*) from articles a where a.text like '%quokkas%'
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Kremlin' and e.type = 'ORG')
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
+
+# ---- report ---------------------------------------------------------------
+run rep report "$TMP/s.db" -o "$TMP/r.html"
+eq "report: exit 0" "$RC" 0
+check "report: a page" grep -q '^<!DOCTYPE html>' "$TMP/r.html"
+check "report: the d3 bundle inlined" grep -q 'forceSimulation' "$TMP/r.html"
+check "report: the world map inlined" grep -q '"countries":{"type":"GeometryCollection"' "$TMP/r.html"
+check "report: nothing fetched from the network" \
+  sh -c "! grep -Eq '<(script|link|img)[^>]+(src|href)=' '$TMP/r.html'"
+check "report: top people from the store" grep -q '"people":\[\["Vladimir Putin",40,' "$TMP/r.html"
+check "report: timeline from the store" grep -q '\["2016-12-22",30\]' "$TMP/r.html"
+check "report: no temporary file left" sh -c "! ls '$TMP'/r.html.tmp 2>/dev/null"
+run rep2 report "$TMP/s.db" -o "$TMP/nodir/r.html"
+eq "report: unwritable output: exit 1" "$RC" 1
+run rep3 report "$TMP/nope.db" -o "$TMP/r3.html"
+eq "report: missing store: exit 1" "$RC" 1
 
 # ---- full disk: a file-size limit makes a write fail mid-batch ---------
 gen 1500 fd >"$TMP/fd.jsonl"

@@ -55,6 +55,7 @@ void cli_help(FILE *f)
       "  index DB [FILE...]   store annotated records in an SQLite database\n"
       "  search DB [QUERY]    full-text search of the store, with filters\n"
       "  geocode [FILE]       resolve toponym spans (JSONL) to places\n"
+      "  report DB [-o FILE]  self-contained HTML report of the store\n"
       "\n"
       "Common flags:\n"
       "  --date YYYY-MM-DD[THH:MM]  the article's date when the input has none\n"
@@ -266,6 +267,7 @@ static const struct {
     {"index", cmd_index},
     {"search", cmd_search},
     {"geocode", cmd_geocode},
+    {"report", cmd_report},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,11 @@
+export {select, selectAll} from "d3-selection";
+export {scaleLinear, scaleTime, scaleBand, scaleOrdinal, scaleSqrt} from "d3-scale";
+export {axisBottom, axisLeft} from "d3-axis";
+export {max, extent, sum} from "d3-array";
+export {timeParse, timeFormat} from "d3-time-format";
+export {timeDay, timeWeek, timeMonth} from "d3-time";
+export {geoNaturalEarth1, geoPath, geoGraticule10} from "d3-geo";
+export {forceSimulation, forceLink, forceManyBody, forceCenter, forceCollide} from "d3-force";
+export {drag} from "d3-drag";
+export {schemeTableau10} from "d3-scale-chromatic";
+export {feature, mesh} from "topojson-client";
