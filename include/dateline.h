@@ -464,6 +464,63 @@ DL_API double dl_minhash_jaccard(const uint32_t *a, const uint32_t *b,
                                  unsigned k);
 
 /* ====================================================================
+** Stories (online clustering of articles about one event)
+** ==================================================================== */
+
+/* Articles are added in (roughly) date order; each joins the most similar
+** story seen within a sliding window of days, or starts one. Similarity
+** combines entities, places, mentioned dates and words (IDF-weighted
+** cosines, docs/INTERNALS-corpus.md). Memory is bounded by the stories of
+** one window. */
+typedef struct dl_stories dl_stories;
+
+typedef struct dl_stories_options {
+  double threshold;   /* join a story at or above; 0: 0.35 */
+  double window_days; /* 0: 3 */
+  const dl_allocator *alloc; /* NULL: libc */
+} dl_stories_options;
+
+enum {
+  DL_STORY_ENTITY = 0, /* key: canonical name; weight: salience */
+  DL_STORY_PLACE = 1,  /* key: place name or geonameid */
+  DL_STORY_DATE = 2,   /* key: a day the article mentions, "2016-12-20" */
+  DL_STORY_WORD = 3    /* key: a content word of the title or lead */
+};
+
+typedef struct dl_story_feature {
+  int group;          /* DL_STORY_* */
+  const char *key;    /* key[0..len), need not end in NUL */
+  size_t len;
+  double weight;      /* > 0 */
+} dl_story_feature;
+
+typedef struct dl_story_item {
+  int has_day;        /* 0: no date (the latest date seen is used) */
+  double day;         /* the article's date, days since 1970-01-01 */
+  const dl_story_feature *features;
+  size_t n_features;
+} dl_story_item;
+
+typedef struct dl_story_match {
+  uint64_t story;     /* 0-based story number, in order of creation */
+  int is_new;         /* 1: this article started the story */
+  double score;       /* similarity to the story joined (0 when new) */
+  uint64_t size;      /* articles in the story so far */
+  const char *label;  /* "top entities | place | first date"; borrowed
+                         until the next call */
+} dl_story_match;
+
+DL_API dl_status dl_stories_create(const dl_stories_options *opt,
+                                   dl_stories **out, dl_error *err);
+/* One thread at a time per dl_stories. Keys are copied as needed. */
+DL_API dl_status dl_stories_add(dl_stories *st, const dl_story_item *item,
+                                dl_story_match *out, dl_error *err);
+/* Stories still open (inside the window). */
+DL_API size_t dl_stories_active(const dl_stories *st);
+/* NULL is ok. */
+DL_API void dl_stories_destroy(dl_stories *st);
+
+/* ====================================================================
 ** Version
 ** ==================================================================== */
 

@@ -132,4 +132,48 @@ check "dedup on a missing file: exit 1, io error record" \
 (ulimit -f 4; exec "$DL" dedup -o "$TMP/ddlim.out" "$TMP/dd.jsonl") 2> "$TMP/ddlim.err"; rc=$?
 check "dedup with a file-size limit: exit 1, 'writing output'" \
   sh -c "[ $rc = 1 ] && grep -q 'writing output' '$TMP/ddlim.err'"
+
+# ---- stories --------------------------------------------------------------
+rec() { # rec ID DATE "ENT1|ENT2" PLACE TITLE
+  local ents="" e
+  IFS='|' read -ra E <<< "$3"
+  for e in "${E[@]}"; do
+    ents="$ents${ents:+,}{\"name\":\"$e\",\"type\":\"PER\",\"salience\":0.9}"
+  done
+  printf '{"id":"%s","date":"%s","title":"%s","entities":[%s],"places":[{"name":"%s","confidence":0.9}],"dates":[]}\n' \
+    "$1" "$2" "$5" "$ents" "$4"
+}
+{
+  rec k1 2016-12-19 "Andrei Karlov|Vladimir Putin" Ankara "Russian ambassador shot in Ankara gallery"
+  rec b1 2016-12-19 "Anis Amri|Angela Merkel" Berlin "Truck attack on Berlin Christmas market"
+  rec k2 2016-12-20 "Andrei Karlov|Recep Erdogan" Ankara "Ambassador killing: Ankara police investigation"
+  echo 'not json'
+  rec b2 2016-12-20 "Anis Amri" Berlin "Manhunt for Berlin market attack suspect"
+  rec k3 2016-12-22 "Andrei Karlov|Vladimir Putin" Moscow "Moscow funeral for murdered ambassador"
+  rec k4 2017-02-10 "Andrei Karlov|Vladimir Putin" Ankara "Ambassador memorial in Ankara"
+} > "$TMP/st.jsonl"
+"$DL" stories --brief "$TMP/st.jsonl" > "$TMP/st.out" 2> "$TMP/st.err"; rc=$?
+sid() { grep "\"id\":\"$1\"" "$TMP/st.out" | grep -o '"story":{"id":"s[0-9]*"' ; }
+check "stories: exit 1 for the bad line, one output line per input line" \
+  sh -c "[ $rc = 1 ] && [ \$(wc -l < '$TMP/st.out') = 7 ]"
+check "stories: Karlov articles in one story, Berlin in another" \
+  sh -c "[ '$(sid k1)' = '$(sid k2)' ] && [ '$(sid k1)' = '$(sid k3)' ] && \
+         [ '$(sid b1)' = '$(sid b2)' ] && [ '$(sid k1)' != '$(sid b1)' ]"
+check "stories: the same names seven weeks later are a new story" \
+  [ "$(sid k4)" != "$(sid k1)" ]
+check "stories: label with top entities, place and first date" \
+  grep -q '"id":"k3".*"label":"Andrei Karlov, Vladimir Putin.*| Ankara | 2016-12-19"' "$TMP/st.out"
+"$DL" stories --window 90 --brief "$TMP/st.jsonl" 2>/dev/null > "$TMP/stw.out"
+check "stories --window 90: the memorial joins the first story" \
+  sh -c "[ \"\$(grep '\"id\":\"k4\"' '$TMP/stw.out' | grep -o '\"story\":{\"id\":\"s[0-9]*\"')\" = \
+          \"\$(grep '\"id\":\"k1\"' '$TMP/stw.out' | grep -o '\"story\":{\"id\":\"s[0-9]*\"')\" ]"
+grep -v 'not json' "$TMP/st.jsonl" | "$DL" stories > "$TMP/stf.out" 2>/dev/null; rc=$?
+check "stories: whole records kept, story spliced in, exit 0" \
+  sh -c "[ $rc = 0 ] && grep -q '\"dates\":\[\],\"story\":{\"id\":\"s1\",\"label\"' '$TMP/stf.out'"
+printf '{"id":"r1","date":"2016-12-19","text":"Russian ambassador Andrei Karlov was shot dead in Ankara on Monday, officials said."}\n{"id":"r2","date":"2016-12-20","text":"Turkish police questioned six people over the killing of Andrei Karlov in Ankara."}\n' > "$TMP/raw.jsonl"
+"$DL" stories --brief "$TMP/raw.jsonl" > "$TMP/raw.out" 2>/dev/null; rc=$?
+check "stories over raw articles (annotated first): one story" \
+  sh -c "[ $rc = 0 ] && [ \$(grep -c '\"story\":{\"id\":\"s1\"' '$TMP/raw.out') = 2 ]"
+"$DL" stories --threshold 0 "$TMP/st.jsonl" > /dev/null 2>&1; rc=$?
+check "stories --threshold 0: usage error" [ $rc = 2 ]
 finish

@@ -63,6 +63,7 @@ int cmd_index(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_geocode(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_stories(int argc, char **argv);
 
 void cli_help(FILE *f);
 

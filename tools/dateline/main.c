@@ -56,6 +56,7 @@ void cli_help(FILE *f)
       "  search DB [QUERY]    full-text search of the store, with filters\n"
       "  geocode [FILE]       resolve toponym spans (JSONL) to places\n"
       "  report DB [-o FILE]  self-contained HTML report of the store\n"
+      "  stories [FILE...]    group articles into stories: story id, label\n"
       "\n"
       "Common flags:\n"
       "  --date YYYY-MM-DD[THH:MM]  the article's date when the input has none\n"
@@ -268,6 +269,7 @@ static const struct {
     {"search", cmd_search},
     {"geocode", cmd_geocode},
     {"report", cmd_report},
+    {"stories", cmd_stories},
 };
 
 int main(int argc, char **argv)
