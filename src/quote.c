@@ -1163,6 +1163,14 @@ static bool lead_name(const struct ctx *c, uint32_t s, uint32_t p,
   return sp->s == s;
 }
 
+/* Content end: the sentence end without its final punctuation. */
+static uint32_t clause_end(const struct ctx *c, uint32_t s, uint32_t e)
+{
+  while (e > s && !tword(c, e - 1) && !(c->t[e - 1].flags & DL__TOK_NUM))
+    e--;
+  return e;
+}
+
 /* The subject phrase that fills [s, p) before a cue at p, when no
 ** name heads it: "the Florida senator and Republican presidential
 ** candidate said", "one of two witnesses said", or such a phrase then a
@@ -1231,6 +1239,18 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
       } else if (speaker_left(c, p, s, sp)) {
         widen_title(c, sp, s);
         if (sp->s == s) return true;
+        /* The quotation's sentence goes on, then a parenthetical cue:
+        ** ""..." income, he said, rather than ...", ""..." before
+        ** discussing specifics, he said." */
+        if (sp->s > s + 1 && tpunct(c, sp->s - 1, ',') && e > 0 &&
+            c->t[e - 1].sent == c->t[p].sent &&
+            (sp->ment != NONE || sp->pron != NONE ||
+             dl__quote_noun_find(tp(c, sp->e - 1), tl(c, sp->e - 1))) &&
+            (p + 1 >= hi || tpunct(c, p + 1, ',') ||
+             clause_end(c, p + 1, hi) == p + 1 || short_tail(c, p + 1, hi)) &&
+            !(p + 2 < hi && tpunct(c, p + 1, ',') &&
+              (c->t[p + 2].flags & DL__TOK_QUOTE)))
+          return true;
       }
       /* A name opening the clause, then a phrase or a parenthetical
       ** clause before the verb: "James Pethokoukis of the American
@@ -1517,6 +1537,52 @@ static bool signature(const struct ctx *c, uint32_t close, struct speaker *sp)
   return true;
 }
 
+/* A he/she speaker that is the subject of a clause reported by an outer
+** cue ("Benjamin said he believes "...", "Clinton said Wednesday that
+** she called Sanders to congratulate him on what she called "...",
+** "Cruz replied, before adding that he thinks "..."): the quotation is
+** the outer speaker's words (PolNeAR's Source is that speaker). Looks
+** left of the pronoun, within the sentence from lo, for a cue with only
+** "that", adverbials or a clause of at most 16 tokens between, and
+** replaces sp by that cue's speaker when it is a name or a noun phrase
+** compatible with the pronoun (not another pronoun). */
+static void outer_speaker(const struct ctx *c, uint32_t lo, struct speaker *sp)
+{
+  struct speaker o;
+  uint32_t p = sp->pron, k;
+  if (p == NONE || p <= lo || !(tis(c, p, "he") || tis(c, p, "she"))) return;
+  /* ", he added, ..." is a parenthesis, not a reported clause. */
+  if (tpunct(c, p - 1, ',') || (c->t[p - 1].flags & DL__TOK_DASH)) return;
+  for (k = p; k > lo && p - k < 16; k--) {
+    uint32_t q = k - 1;
+    const struct dl__quote_cue *qc;
+    static const char *const BREAK[] = {"though", "although", "but",
+                                        "while", "because", "which", "who",
+                                        "whom", "when", "if", "as", NULL};
+    if ((c->t[q].flags & DL__TOK_QUOTE) || c->in_quote[q] != NONE ||
+        tpunct(c, q, ';') || tpunct(c, q, ':') || tin(c, q, BREAK) ||
+        (c->t[q].flags & DL__TOK_DASH))
+      return;
+    qc = cue_at(c, q);
+    if (!qc || (qc->flags & DL__Q_WEAK)) continue;
+    if (ing_form(c, q) && q > lo && tpunct(c, q - 1, ',')) {
+      if (!subject_of(c, lo, q, &o)) return;
+    } else if (!speaker_left(c, q, lo, &o)) {
+      if (!(q > lo && tis(c, q - 1, "adding"))) return;
+      continue;
+    }
+    if (o.pron != NONE || !o.e) return;
+    if (o.ment != NONE && c->d->mentions[o.ment].type != DL__ENT_PER &&
+        c->d->mentions[o.ment].type != DL__ENT_ORG)
+      return;
+    if (o.ment != NONE && c->sex[o.ment] &&
+        c->sex[o.ment] != (tis(c, p, "he") ? 'M' : 'F'))
+      return;
+    *sp = o;
+    return;
+  }
+}
+
 /* Step 2 of the file comment for region ri; *prev is the index of the
 ** last quotation emitted (or NONE). */
 static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
@@ -1627,6 +1693,7 @@ static void do_region(struct ctx *c, uint32_t ri, size_t *prev)
     /* Titles and scare quotes: decided by the missing cue. */
     if (!direct || words <= 3 || (r->flags & DL__QF_UNCLOSED)) return;
   }
+  if (have && sp.pron != NONE) outer_speaker(c, ls, &sp);
   region_span(c, r, &s, &e);
   q = new_quote(c, s, e, direct ? DL__QUOTE_DIRECT : DL__QUOTE_PARTIAL,
                 cu.e ? &cu : NULL);
@@ -1667,14 +1734,6 @@ static const char *const NOT_CLAUSE[] = {
     "after", "before", "during", "when", "while", "from", "through", "via",
     "this", "yes", "no", "nothing", "something", "anything", "more",
     "goodbye", "thanks", "sorry", "hello", "otherwise", NULL};
-
-/* Content end: the sentence end without its final punctuation. */
-static uint32_t clause_end(const struct ctx *c, uint32_t s, uint32_t e)
-{
-  while (e > s && !tword(c, e - 1) && !(c->t[e - 1].flags & DL__TOK_NUM))
-    e--;
-  return e;
-}
 
 static void emit_indirect(struct ctx *c, uint32_t cs, uint32_t ce,
                           const struct cue *cu, const struct speaker *sp,

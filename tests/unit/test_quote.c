@@ -508,6 +508,30 @@ static void t_speaker_phrases(void)
   dl_doc_destroy(d);
 }
 
+static void t_outer_and_parenthetical(void)
+{
+  /* "X said he believes "..."": the words are X's (the outer cue's
+  ** speaker), not the pronoun's; ""..." if she loses, he said.": the
+  ** cue after the quotation's sentence goes on; ", he added," stays. */
+  dl_doc *d = ann("The analyst said he believes \"there may be some generals "
+                  "who agree with him.\"\n\n"
+                  "\"It would seal the deal\" if she wins by ten points, the "
+                  "analyst said.\n\n"
+                  "\"We are ready for the storm,\" the mayor said. Repairs, he "
+                  "added, \"will take a month.\"\n");
+  const dl__quote *a, *b, *c;
+  T_OK(d != NULL);
+  a = quote(d, "there may be some generals who agree with him.");
+  b = quote(d, "It would seal the deal");
+  c = quote(d, "will take a month.");
+  T_OK(a != NULL && b != NULL && c != NULL);
+  T_EQ_STR(spk(d, a), "The analyst");
+  T_EQ_STR(cue(d, b), "said");
+  T_EQ_STR(spk(d, b), "the analyst");
+  T_EQ_STR(spk(d, c), "he");
+  dl_doc_destroy(d);
+}
+
 /* ====================================================================
 ** The Karlov article
 ** ==================================================================== */
@@ -724,6 +748,7 @@ static const t_case cases[] = {
     {"signature", t_signature},
     {"relative_pronoun", t_relative_pronoun},
     {"speaker_phrases", t_speaker_phrases},
+    {"outer_and_parenthetical", t_outer_and_parenthetical},
     {"karlov", t_karlov},
     {"unbalanced_bounded", t_unbalanced_bounded},
     {"mark_every_word", t_mark_every_word},
