@@ -363,6 +363,7 @@ static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
   if (cx && e->kind == DL__GEO_CITY) {
     for (size_t i = 0; i < cx->n_adm; i++) {
       const struct dl__geo_ent *a = &g->ent[cx->adm[i]];
+      if (own && cx->adm[i] == gr->best) continue; /* its own vote */
       if (a->country == e->country && a->admin1 == e->admin1) {
         s += 2.0f;
         break;

@@ -27,10 +27,20 @@ fi
 # ---- place gazetteer (models/geo.bin, docs/INTERNALS-geo.md) -------------
 # From data/gaz/ (committed), world-countries' country points in $NPM_DIR
 # and tools/gen/geo_extra.tsv. A few seconds; runs when GEO=1 or missing.
+# Division names come from node-location-timezone (MIT), installed into
+# $NPM_DIR (outside the repo) when missing.
 if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
-  python3 tools/gen/build_geo.py --gaz data/gaz \
-    --npm "${NPM_DIR:-/work/scratch-npm}" --extra tools/gen/geo_extra.tsv \
-    --out models/geo.bin
+  GEO_NPM=${NPM_DIR:-/work/scratch-npm}
+  if [ ! -d "$GEO_NPM/node_modules/node-location-timezone" ]; then
+    mkdir -p "$GEO_NPM"
+    npm install --prefix "$GEO_NPM" --no-audit --no-fund \
+      node-location-timezone@1.1.0 world-countries@5.1.0
+  fi
+  geo_tmp=$(mktemp)
+  node tools/gen/build_geo_dump.js "$GEO_NPM" > "$geo_tmp"
+  python3 tools/gen/build_geo.py --gaz data/gaz --npm "$GEO_NPM" \
+    --extra tools/gen/geo_extra.tsv --nlt "$geo_tmp" --out models/geo.bin
+  rm -f "$geo_tmp"
 fi
 # ---- end place gazetteer -------------------------------------------------
 

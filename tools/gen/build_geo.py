@@ -46,12 +46,51 @@ def key(s):
     return "".join(out)
 
 
+def polygon_point(path):
+    """Area centroid of the largest polygon of a country's GeoJSON (the
+    main landmass: the contiguous US, not Alaska), or None."""
+    try:
+        gj = json.load(open(path, encoding="utf-8"))
+    except OSError:
+        return None
+    polys = []
+    for f in gj.get("features", []):
+        g = f.get("geometry") or {}
+        if g.get("type") == "Polygon":
+            polys.append(g["coordinates"])
+        elif g.get("type") == "MultiPolygon":
+            polys.extend(g["coordinates"])
+    best = None
+    for poly in polys:
+        ring = poly[0]
+        a = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            c = x0 * y1 - x1 * y0
+            a += c
+            cx += (x0 + x1) * c
+            cy += (y0 + y1) * c
+        if abs(a) < 1e-12:
+            continue
+        if best is None or abs(a) > best[0]:
+            best = (abs(a), cy / (3 * a), cx / (3 * a))
+    return (best[1], best[2]) if best else None
+
+
 def fnv64(b):
     h = 0xcbf29ce484222325
     for c in b:
         h ^= c
         h = (h * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
     return h or 1
+
+
+def bbox_center(pts):
+    """Middle of the bounding box of a division's places: nearer its
+    geographic centre (GeoNames' point for a division) than their mean,
+    which leans to where people live."""
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
 def read_tsv(path):
@@ -63,11 +102,72 @@ def read_tsv(path):
             yield line.split("\t")
 
 
+def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
+    """First-level divisions named by node-location-timezone's locations
+    (city, country, province): each province gets the GeoNames admin1 code
+    most of its cities have in places.tsv (same country, same name key,
+    within 50 km), and the point of that division (mean of its places)."""
+    import math
+    prov = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            if len(r) < 6 or not r[4] or r[1] not in cidx:
+                continue
+            prov.setdefault((r[1], r[4]), []).append((r[0], float(r[2]), float(r[3])))
+    existing = {}
+    for j, e in enumerate(entries):
+        if e["kind"] == KIND_ADMIN1:
+            existing[(e["country"], e["admin1"])] = j
+    added = 0
+    for (cc, pname), cities in sorted(prov.items()):
+        if len(key(pname)) < 3 or key(pname) in drops:
+            continue
+        votes = {}
+        for city, lat, lon in cities:
+            for ei in names.get(key(city), {}):
+                e = entries[ei]
+                if e["kind"] != KIND_CITY or e["country"] != cidx[cc]:
+                    continue
+                dy = (e["lat"] - lat) * 111.0
+                dx = (e["lon"] - lon) * 111.0 * math.cos(math.radians(lat))
+                if dx * dx + dy * dy < 2500:
+                    votes[e["admin1"]] = votes.get(e["admin1"], 0) + 1
+                    break
+        if not votes:
+            continue
+        code = max(sorted(votes), key=lambda c: votes[c])
+        if not code or code == "00":
+            continue
+        k = (cidx[cc], code)
+        if k in existing:
+            # Another name for a division already named ("Kent" and
+            # "Suffolk" are counties of England: the source's provinces are
+            # not always first-level): skipped.
+            continue
+        pts = admin_pts.get((cc, code))
+        if not pts:
+            continue
+        ei = len(entries)
+        lat, lon = bbox_center(pts)
+        entries.append(dict(gid=0, lat=lat, lon=lon, pop=0, name=pname,
+                            admin1=code, country=cidx[cc], kind=KIND_ADMIN1,
+                            feature="ADM1", extra=""))
+        existing[k] = ei
+        add_name(pname, ei)
+        added += 1
+    print("divisions from %s: %d" % (os.path.basename(path), added), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gaz", default="data/gaz")
     ap.add_argument("--npm", default="/work/scratch-npm")
     ap.add_argument("--extra", default="tools/gen/geo_extra.tsv")
+    ap.add_argument("--nlt", default="",
+                    help="TSV of tools/gen/build_geo_dump.js (division names)")
+    ap.add_argument("--country-point", default="latlng",
+                    choices=("polygon", "latlng"))
     ap.add_argument("--out", default="models/geo.bin")
     args = ap.parse_args()
 
@@ -100,6 +200,11 @@ def main():
     cidx = {}
     for c in sorted(wc, key=lambda c: c["cca2"]):
         lat, lon = c.get("latlng") or [0, 0]
+        if args.country_point == "polygon":
+            pt = polygon_point(os.path.join(args.npm, "node_modules", "world-countries",
+                                            "data", c["cca3"].lower() + ".geo.json"))
+            if pt:
+                lat, lon = pt
         ei = len(entries)
         entries.append(dict(gid=0, lat=lat, lon=lon, pop=0,
                             name=c["name"]["common"], admin1="", country=len(country_rows),
@@ -175,6 +280,24 @@ def main():
             if ei is None:
                 sys.exit("geo_extra: unknown target %s" % tgt)
             add_name(row[1], ei, P_ALIAS if key(row[1]) != key(entries[ei]["name"]) else 0)
+        elif kind == "demonym" and row[2].startswith("region:"):
+            rn = key(row[2][7:])
+            ei = None
+            for j in names.get(rn, {}):
+                if entries[j]["kind"] == KIND_REGION:
+                    ei = j
+            if ei is None:
+                sys.exit("geo_extra: unknown region %s" % row[2])
+            add_name(row[1], ei, P_DEMONYM)
+        elif kind == "region_alias":
+            rn = key(row[2])
+            ei = None
+            for j in names.get(rn, {}):
+                if entries[j]["kind"] == KIND_REGION:
+                    ei = j
+            if ei is None:
+                sys.exit("geo_extra: unknown region %s" % row[2])
+            add_name(row[1], ei, P_ALIAS)
         elif kind == "demonym":
             ei = country_entry(row[2])
             if ei is None:
@@ -185,8 +308,7 @@ def main():
             pts = admin_pts.get((cc, code))
             if not pts:
                 sys.exit("geo_extra: no places in %s-%s" % (cc, code))
-            lat = sum(p[0] for p in pts) / len(pts)
-            lon = sum(p[1] for p in pts) / len(pts)
+            lat, lon = bbox_center(pts)
             # One entry per division; a second name is an alias.
             ei = None
             for j, e in enumerate(entries):
@@ -201,6 +323,11 @@ def main():
                 add_name(name, ei)
             else:
                 add_name(name, ei, P_ALIAS)
+            # "England" is a division of GB, not another name of it.
+            k = key(name)
+            names[k] = {j: fl for j, fl in names[k].items()
+                        if entries[j]["kind"] != KIND_COUNTRY or
+                        key(entries[j]["name"]) == k}
         elif kind == "region":
             name, lat, lon, ccs, feat = row[1], float(row[2]), float(row[3]), row[4], row[5]
             ccs = ccs.split()
@@ -216,6 +343,8 @@ def main():
             drops.add(key(row[1]))
         else:
             sys.exit("geo_extra: unknown line kind %s" % kind)
+    if args.nlt:
+        add_divisions(args.nlt, entries, names, cidx, admin_pts, add_name, drops)
     for k in drops:
         names.pop(k, None)
 
