@@ -6,6 +6,7 @@ their publishers), and its scorer.
   corpus_dup.py build SHARED OUT.jsonl TRUTH.tsv [--seed N] [--reuters N]
   corpus_dup.py score OUT.jsonl TRUTH.tsv SET.jsonl [--threshold T]
   corpus_dup.py stream SHARED N [--seed N] [--dup-rate R]   (1M-doc stream)
+  corpus_dup.py news SHARED      (BBC + Reuters bodies as JSONL, for speed)
 
 build: originals = every BBC article and the first --reuters (default 4000)
 Reuters-21578 BODY texts of 80 words or more. 1,200 originals (seeded) get
@@ -309,6 +310,11 @@ def stream(argv):
         w('{"id":"s%d","text":%s}\n' % (i, json.dumps(t)))
 
 
+def news(argv):
+    for i, t in read_bbc(argv[0]) + read_reuters(argv[0], 100000):
+        sys.stdout.write(json.dumps({"id": i, "text": t}) + "\n")
+
+
 def opt(argv, name, default):
     return argv[argv.index(name) + 1] if name in argv else default
 
@@ -321,6 +327,8 @@ if __name__ == "__main__":
         score(sys.argv[2:])
     elif cmd == "stream":
         stream(sys.argv[2:])
+    elif cmd == "news":
+        news(sys.argv[2:])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

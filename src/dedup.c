@@ -10,11 +10,11 @@
 ** shingle of all its words; a text with no word has no signature and is
 ** never anyone's duplicate.
 **
-** MinHash: k (default 128) hash functions h_i(x) = hi32(a_i * x + b_i)
-** (multiply-shift over the 64-bit shingle hash, a_i odd); the signature is
-** the minimum of each over the shingles. P[sig_a[i] == sig_b[i]] is the
-** Jaccard similarity of the shingle sets, so the share of equal positions
-** estimates it (standard error sqrt(J(1-J)/k): 0.04 at J = 0.7, k = 128).
+** MinHash: k (default 128) values by one-permutation hashing with optimal
+** densification (see signature()): one hash per shingle instead of k.
+** P[sig_a[i] == sig_b[i]] is the Jaccard similarity of the shingle sets,
+** so the share of equal positions estimates it (standard error about
+** sqrt(J(1-J)/k): 0.04 at J = 0.7, k = 128).
 **
 ** LSH: the first bands*rows signature values (default 16 bands of 3) are
 ** cut into bands; two documents become candidates when one whole band is
@@ -56,8 +56,8 @@ struct dl_dedup {
   const dl_allocator *al;
   unsigned shingle, k, bands, rows;
   double threshold;
-  uint64_t *a, *b;        /* k multipliers (odd) and offsets */
-  uint32_t *cur;          /* the signature being computed */
+  uint32_t *cur, *cur2;   /* the signature being computed, raw bins */
+  uint8_t *has;           /* bins that got a shingle */
   uint64_t *words;        /* word hashes of the current text */
   size_t words_cap;
   /* Indexed documents, by slot. */
@@ -97,7 +97,6 @@ DL_API dl_status dl_dedup_create(const dl_dedup_options *opt, dl_dedup **out,
 {
   dl_dedup *dd;
   const dl_allocator *al = opt ? opt->alloc : NULL;
-  uint64_t seed = UINT64_C(0x5eed0fdedb1ed);
   if (!out) return dl__fail(err, DL_ERR_INVALID, 0, "out is NULL");
   *out = NULL;
   dd = dl__calloc(al, 1, sizeof *dd);
@@ -116,16 +115,12 @@ DL_API dl_status dl_dedup_create(const dl_dedup_options *opt, dl_dedup **out,
                     "dedup options: shingle <= 16, hashes <= 4096, "
                     "bands * rows <= hashes, threshold in (0, 1]");
   }
-  dd->a = dl__malloc(al, dd->k * sizeof *dd->a);
-  dd->b = dl__malloc(al, dd->k * sizeof *dd->b);
   dd->cur = dl__malloc(al, dd->k * sizeof *dd->cur);
-  if (!dd->a || !dd->b || !dd->cur) {
+  dd->cur2 = dl__malloc(al, dd->k * sizeof *dd->cur2);
+  dd->has = dl__malloc(al, dd->k);
+  if (!dd->cur || !dd->cur2 || !dd->has) {
     dl_dedup_destroy(dd);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-  }
-  for (unsigned i = 0; i < dd->k; i++) {
-    dd->a[i] = mix64(seed += UINT64_C(0x9e3779b97f4a7c15)) | 1;
-    dd->b[i] = mix64(seed += UINT64_C(0x9e3779b97f4a7c15));
   }
   *out = dd;
   return DL_OK;
@@ -136,9 +131,9 @@ DL_API void dl_dedup_destroy(dl_dedup *dd)
   const dl_allocator *al;
   if (!dd) return;
   al = dd->al;
-  dl__free(al, dd->a);
-  dl__free(al, dd->b);
   dl__free(al, dd->cur);
+  dl__free(al, dd->cur2);
+  dl__free(al, dd->has);
   dl__free(al, dd->words);
   dl__free(al, dd->sig);
   dl__free(al, dd->nsh);
@@ -187,14 +182,26 @@ static long split_words(dl_dedup *dd, const char *text, size_t len)
 }
 
 /* Signature of the shingles of dd->words[0..n) into sig (k values); the
-** shingle count into *nsh. */
+** shingle count into *nsh. One-permutation hashing: each shingle's 64-bit
+** hash picks a bin (its high bits) and competes for that bin's minimum
+** with its low 32 bits, so a shingle costs O(1) instead of O(k). Bins no
+** shingle fell into are filled by optimal densification (Shrivastava,
+** ICML 2017): bin i takes the value of the first non-empty bin along a
+** probe sequence that depends on i only, the same for every document, so
+** P[sig_a[i] == sig_b[i]] stays the Jaccard similarity. */
 static void signature(const dl_dedup *dd, size_t n, uint32_t *sig,
                       size_t *nsh)
 {
-  size_t w = dd->shingle, count;
+  size_t w = dd->shingle, count, empty = 0;
   unsigned k = dd->k;
-  for (unsigned i = 0; i < k; i++) sig[i] = UINT32_MAX;
+  uint32_t *raw = dd->cur2;
+  uint8_t *has = dd->has;
+  for (unsigned i = 0; i < k; i++) {
+    raw[i] = UINT32_MAX;
+    has[i] = 0;
+  }
   if (n == 0) {
+    for (unsigned i = 0; i < k; i++) sig[i] = UINT32_MAX;
     *nsh = 0;
     return;
   }
@@ -202,13 +209,30 @@ static void signature(const dl_dedup *dd, size_t n, uint32_t *sig,
   count = n - w + 1;
   for (size_t s = 0; s < count; s++) {
     uint64_t x = 0;
+    unsigned bin;
+    uint32_t v;
     for (size_t j = 0; j < w; j++)
       x = mix64(x ^ (dd->words[s + j] + j));
-    for (unsigned i = 0; i < k; i++) {
-      uint32_t v = (uint32_t)((dd->a[i] * x + dd->b[i]) >> 32);
-      if (v < sig[i]) sig[i] = v;
+    bin = (unsigned)(((x >> 32) * (uint64_t)k) >> 32);
+    v = (uint32_t)x;
+    if (v < raw[bin]) raw[bin] = v;
+    has[bin] = 1;
+  }
+  for (unsigned i = 0; i < k; i++) {
+    sig[i] = raw[i];
+    if (has[i]) continue;
+    empty++;
+    for (uint64_t t = 1;; t++) {
+      unsigned j = (unsigned)(((mix64(((uint64_t)i << 32) + t) >> 32) *
+                               (uint64_t)k) >> 32);
+      if (has[j]) {
+        /* Mix in the distance so that copies differ from the source. */
+        sig[i] = (uint32_t)mix64(raw[j] + (t << 40));
+        break;
+      }
     }
   }
+  (void)empty;
   *nsh = count;
 }
 
