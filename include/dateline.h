@@ -195,6 +195,7 @@ DL_API void dl_annotator_destroy(dl_annotator *a);
 #define DL_FIELD_TEXT      (UINT64_C(1) << 18)
 #define DL_FIELD_ENCODING  (UINT64_C(1) << 19) /* invalid UTF-8 report */
 #define DL_FIELD_SOURCE    (UINT64_C(1) << 20)
+#define DL_FIELD_META      (UINT64_C(1) << 21) /* HTML: authors, links... */
 
 /* What `dateline annotate` emits without --fields: every field whose
 ** stage exists, except tokens and text. */
@@ -202,7 +203,8 @@ DL_API void dl_annotator_destroy(dl_annotator *a);
   (DL_FIELD_ID | DL_FIELD_DATE | DL_FIELD_TITLE | DL_FIELD_URL |           \
    DL_FIELD_LANG | DL_FIELD_CLEAN | DL_FIELD_SENTENCES |                   \
    DL_FIELD_ENTITIES | DL_FIELD_ENCODING | DL_FIELD_SOURCE |              \
-   DL_FIELD_DATES | DL_FIELD_AMOUNTS | DL_FIELD_QUOTES | DL_FIELD_PLACES)
+   DL_FIELD_DATES | DL_FIELD_AMOUNTS | DL_FIELD_QUOTES | DL_FIELD_PLACES |  \
+   DL_FIELD_META)
 #define DL_FIELDS_ALL (~UINT64_C(0))
 
 /* Parses a comma-separated list of field names ("id,date,sentences",
@@ -233,6 +235,13 @@ typedef struct dl_input {
   const char *default_date;
   const char *lang;
   const char *source;
+  /* An HTML page instead of text (then text must be NULL): its main text
+  ** is extracted and annotated, spans point into that text, the record
+  ** carries it as `text`, and title, url, lang and date come from the
+  ** page when not given above (docs/INTERNALS-html.md). Any encoding the
+  ** page declares or uses; html_len bytes, need not end in NUL. */
+  const char *html;
+  size_t html_len;
 } dl_input;
 
 /* Annotates one document, running the stages that `fields` needs.
@@ -247,6 +256,11 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
 
 /* NULL is ok. */
 DL_API void dl_doc_destroy(dl_doc *d);
+
+/* Does buf[0..len) look like an HTML page (a doctype, <html>, <head>,
+** <body> or <meta> near the start, or several tags)? For callers that
+** detect the input format by content, as `dateline annotate` does. */
+DL_API int dl_looks_like_html(const char *buf, size_t len);
 
 /* ====================================================================
 ** Reading a result

@@ -385,6 +385,7 @@ struct dl_doc {
   bool geo_ran;                       /* the gazetteer was loaded */
   const char *focus_iso2, *focus_iso3; /* NULL: no focus */
   struct dl__place_info *focus_place;  /* NULL: none */
+  struct dl__html *html; /* HTML input: what html.c extracted, or NULL */
 
   /* Notes from stages whose resource is missing: "ner model not loaded". */
   const char *notes[16];

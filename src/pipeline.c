@@ -15,6 +15,7 @@
 ** stage computes on the view is an offset into the input.
 */
 #include "internal.h"
+#include "html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,7 @@ static dl_status model_new(const dl_options *opt, dl_model **out,
   if (!m->opt.max_sentence_tokens)
     m->opt.max_sentence_tokens = DL_DEFAULT_MAX_SENTENCE_TOKENS;
   dl__abbrev_load_builtin(&m->abbrev);
+  dl__html_init();
   snprintf(m->resources, sizeof m->resources, "abbrev");
   *out = m;
   return DL_OK;
@@ -250,8 +252,15 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
   if (!out) return dl__fail(err, DL_ERR_INVALID, 0, "out is NULL");
   *out = NULL;
   if (!a || !in) return dl__fail(err, DL_ERR_INVALID, 0, "NULL argument");
-  if (!in->text && in->len)
+  if (!in->text && in->len && !in->html)
     return dl__fail(err, DL_ERR_INVALID, 0, "text is NULL");
+  if (in->html && in->text)
+    return dl__fail(err, DL_ERR_INVALID, 0, "both text and html given");
+  if (in->html && (in->html_len > a->m->opt.max_doc_bytes ||
+                   in->html_len >= UINT32_MAX))
+    return dl__fail(err, DL_ERR_TOO_BIG, 0,
+                    "page of %zu bytes is over the limit of %zu bytes",
+                    in->html_len, a->m->opt.max_doc_bytes);
   if (in->len > a->m->opt.max_doc_bytes || in->len >= UINT32_MAX)
     return dl__fail(err, DL_ERR_TOO_BIG, 0,
                     "document of %zu bytes is over the limit of %zu bytes",
@@ -264,7 +273,21 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
   d->date.hour = d->date.minute = -1;
   d->fields_asked = fields;
 
-  rc = load_text(d, in->text ? in->text : "", in->len, err);
+  if (in->html) {
+    /* HTML: extract the main text first; every stage then reads it. */
+    dl__html *h = dl__arena_alloc(&d->arena, sizeof *h);
+    if (!h) {
+      rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      goto fail;
+    }
+    rc = dl__html_extract(a->al, &d->arena, in->html, in->html_len, in->url,
+                          h, err);
+    if (rc) goto fail;
+    d->html = h;
+    rc = load_text(d, h->text, h->len, err);
+  } else {
+    rc = load_text(d, in->text ? in->text : "", in->len, err);
+  }
   if (rc) goto fail;
   {
     /* A document with nothing but white space (or NULs) has no text to
@@ -302,6 +325,17 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
       goto fail;
     }
     d->date.source = DL__DATE_INPUT;
+  }
+  if (d->html) {
+    /* The page's own metadata where the input gave none; its date ranks
+    ** after the input's and before any found in the text. */
+    if (!d->title) d->title = d->html->title;
+    if (!d->url) d->url = d->html->canonical;
+    if (!d->lang) d->lang = d->html->lang;
+    if (d->date.source == DL__DATE_NONE && d->html->published &&
+        dl__date_parse(d->html->published, strlen(d->html->published),
+                       &d->date))
+      d->date.source = DL__DATE_META;
   }
 
   /* The --date flag also bounds the dates found in the text (a date

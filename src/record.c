@@ -10,6 +10,7 @@
 ** of counting.
 */
 #include "internal.h"
+#include "html.h"
 
 #include <stdlib.h>
 
@@ -244,6 +245,7 @@ static const struct field {
     {DL_FIELD_KEYWORDS, "keywords", NULL},
     {DL_FIELD_SUMMARY, "summary", NULL},
     {DL_FIELD_EVENTS, "events", NULL},
+    {DL_FIELD_META, "meta", dl__html_json},
 };
 
 DL_API const char *dl_field_name(uint64_t field)
@@ -308,6 +310,7 @@ DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
   if (len) *len = 0;
   if (!d) return DL_ERR_INVALID;
   want &= d->fields_done;
+  if (d->html) want |= DL_FIELD_TEXT; /* spans point into it (SPEC.md) */
   dl__jw_init(&w, d->al, (flags & DL_JSON_PRETTY) != 0);
   if (flags & DL_JSON_CHARS) {
     offmap = build_offmap(d);

@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       dl_doc *d = NULL;
       dl_error err;
       dl_status rc;
-      FZ_CHECK(l.in.text != NULL, "accepted line without text");
+      FZ_CHECK(l.in.text != NULL || l.in.html != NULL,
+               "accepted line without text or html");
       rc = dl_annotate(annot, &l.in, DL_FIELDS_ALL, &d, &err);
       if (rc == DL_OK) {
         FZ_CHECK(dl_doc_to_json(d, 0, DL_FIELDS_ALL, &js, &n) == DL_OK,

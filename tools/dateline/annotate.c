@@ -149,7 +149,7 @@ static void run_jsonl(run *r, FILE *f, const char *file)
 ** result is its output line (record or error record) and, for a failure,
 ** the warning the writer prints on stderr. */
 
-typedef enum { JOB_LINE, JOB_TEXT, JOB_ERR } job_kind;
+typedef enum { JOB_LINE, JOB_TEXT, JOB_ERR, JOB_HTML } job_kind;
 
 typedef struct slot {
   job_kind kind;
@@ -225,11 +225,16 @@ static void slot_work(const run *r, dl_annotator *a, slot *s)
     else
       slot_fail(s, l.id, &l.err);
     cli_jsonl_free(&l);
-  } else if (s->kind == JOB_TEXT) {
+  } else if (s->kind == JOB_TEXT || s->kind == JOB_HTML) {
     dl_input in;
     memset(&in, 0, sizeof in);
-    in.text = s->buf;
-    in.len = s->len;
+    if (s->kind == JOB_HTML) {
+      in.html = s->buf;
+      in.html_len = s->len;
+    } else {
+      in.text = s->buf;
+      in.len = s->len;
+    }
     in.id = s->id;
     in.default_date = r->o.date;
     slot_annotate(r, a, s, &in);
@@ -411,24 +416,22 @@ static void text_doc(run *r, cli_format fmt, char *buf, size_t len,
                      const char *path, const char *name)
 {
   const char *id = path;
+  if (fmt == FMT_AUTO && dl_looks_like_html(buf, len)) fmt = FMT_HTML;
   if (r->par) {
-    if (fmt == FMT_HTML) {
-      dl_error err = {DL_ERR_FORMAT, "HTML input is not supported yet", 0, 0};
-      free(buf);
-      par_submit(r->par, JOB_ERR, NULL, 0, 0, name, path, &err);
-    } else {
-      par_submit(r->par, JOB_TEXT, buf, len, 0, name, id, NULL);
-    }
+    par_submit(r->par, fmt == FMT_HTML ? JOB_HTML : JOB_TEXT, buf, len, 0,
+               name, id, NULL);
     return;
   }
-  if (fmt == FMT_HTML) {
-    dl_error err = {DL_ERR_FORMAT, "HTML input is not supported yet", 0, 0};
-    emit_error(r, path, 0, &err, name);
-  } else {
+  {
     dl_input in;
     memset(&in, 0, sizeof in);
-    in.text = buf;
-    in.len = len;
+    if (fmt == FMT_HTML) {
+      in.html = buf;
+      in.html_len = len;
+    } else {
+      in.text = buf;
+      in.len = len;
+    }
     in.id = id;
     in.default_date = r->o.date;
     annotate_one(r, &in, 0, name);

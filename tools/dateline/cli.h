@@ -55,6 +55,7 @@ dl_model *cli_load_model(const cli_opts *o);
 char *cli_read_all(const char *path, size_t *len);
 
 int cmd_annotate(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
 int cmd_ner(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -75,15 +75,19 @@ bool cli_jsonl_parse(const char *line, size_t len, const char *default_date,
     out->id = out->idbuf;
   }
   text = json_object_get(root, "text");
-  if (!json_is_string(text)) {
-    if (json_is_string(json_object_get(root, "html")))
-      return fail(out, 0, "\"html\" input is not supported yet: give \"text\"");
+  if (!json_is_string(text) && json_is_string(json_object_get(root, "html"))) {
+    json_t *h = json_object_get(root, "html");
+    out->in.html = json_string_value(h);
+    out->in.html_len = json_string_length(h);
+  } else if (!json_is_string(text)) {
     if (text)
       return fail(out, 0, "\"text\" is not a string");
     return fail(out, 0, "line has neither a \"text\" nor an \"html\" string");
   }
-  out->in.text = json_string_value(text);
-  out->in.len = json_string_length(text);
+  if (!out->in.html) {
+    out->in.text = json_string_value(text);
+    out->in.len = json_string_length(text);
+  }
   out->in.id = out->id;
   out->in.title = jstr(root, "title");
   out->in.url = jstr(root, "url");

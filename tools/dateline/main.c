@@ -47,6 +47,8 @@ void cli_help(FILE *f)
       "Commands:\n"
       "  annotate [FILE...]   annotate articles (text or JSONL; stdin when no "
       "FILE or -)\n"
+      "  extract [FILE.html...] main text and metadata of web pages "
+      "(--url URL)\n"
       "  ner --conll [FILE]   tag CoNLL column text with PER/ORG/LOC/MISC\n"
       "  train ner ...        train the NER model (see dateline train --help)\n"
       "  eval ner ...         score the NER model, conlleval-style\n"
@@ -261,6 +263,7 @@ static const struct {
   int (*fn)(int, char **);
 } cmds[] = {
     {"annotate", cmd_annotate},
+    {"extract", cmd_extract},
     {"ner", cmd_ner},
     {"train", cmd_train},
     {"eval", cmd_eval},
