@@ -70,7 +70,7 @@ CLI         := $(BUILD)/dateline
 .PHONY: all test check bench fuzz style install uninstall clean models
 all: $(STATIC) $(SHARED) $(CLI) $(TEST_BIN) $(BENCH_BIN) $(FUZZ_REPLAY)
 
-$(BUILD)/src/%.o: src/%.c include/dateline.h src/internal.h $(wildcard src/*.h)
+$(BUILD)/src/%.o: src/%.c include/dateline.h src/internal.h $(wildcard src/*.h src/*.inc)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -c $< -o $@
 

@@ -1186,6 +1186,31 @@ static size_t p_number(const ctx *c, size_t i, cand *r, int wd)
     memcpy(r->uval, r->val, sizeof r->val);
     return i + 1;
   }
+  /* "the 70s and 80s" (no apostrophe): a decade after "the", or after
+  ** "and"/"or"/"to" that follows one; never "in his 70s" (an age). */
+  if (t->plain && t->ndig == 2 && !strcmp(s, "s") && v % 10 == 0 && i > 0 &&
+      (is(c, i - 1, "the") ||
+       (i > 1 && (is(c, i - 1, "and") || is(c, i - 1, "or") ||
+                  is(c, i - 1, "to")) &&
+        T(i - 2)->kind == TX_NUM && T(i - 2)->ndig == 2 &&
+        T(i - 2)->sfxlen == 1 && ival(c, i - 2) % 10 == 0))) {
+    r->end = i + 1;
+    r->type = DL__TIMEX_DATE;
+    snprintf(r->val, sizeof r->val, "%d%dX", v >= 20 ? 19 : 20, v / 10);
+    memcpy(r->uval, r->val, sizeof r->val);
+    return i + 1;
+  }
+  /* "0800 UTC", "1615 GMT": a four-digit time with its zone */
+  if (t->plain && t->ndig == 4 && !s[0] && v / 100 < 24 && v % 100 < 60 &&
+      cat(c, i + 1, TXC_TZ) >= 0 && T(i + 1)->cap) {
+    char off[16];
+    size_t k = p_tz(c, i + 1, off, sizeof off);
+    if (k) {
+      r->end = k;
+      time_value(c, r, i, v / 100, v % 100, off);
+      return k;
+    }
+  }
   /* the 19th century, 3rd quarter */
   if (t->plain && t->ndig <= 2 &&
       (!strcmp(s, "st") || !strcmp(s, "nd") || !strcmp(s, "rd") ||
@@ -1417,12 +1442,14 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     return i + 1;
   }
   if ((v = cat(c, i, TXC_ORDW)) > 0 ||
-      (is(c, i, "last") && is(c, i + 1, "half"))) {
+      (is(c, i, "last") && is(c, i + 1, "half")) ||
+      (is(c, i, "final") && (is(c, i + 1, "quarter") ||
+                             is(c, i + 1, "half")))) {
     size_t k = i + 1;
     double n;
     int dy = 0;
     bool ofrel = false;
-    if (v < 0) v = 2; /* "the last half" */
+    if (v < 0) v = is(c, i + 1, "half") ? 2 : 4; /* "the last half" */
     if (hyph(c, k)) k++;
     if ((is(c, k, "quarter") && v <= 4) || (is(c, k, "half") && v <= 2)) {
       /* "... of last year", "... of this year" */
@@ -2049,22 +2076,23 @@ static void note_reference(ctx *c, const char *v)
   }
 }
 
-/* The duration of a range between values a and b, inclusive at their
-** granularity (1990..1995: P6Y; 2016-12-20..22: P3D); "" when the two
-** are not of one calendar granularity or not in order. */
+/* The duration of a range between values a and b: years and months
+** the difference, as MEANTIME annotates them ("from 2009 to 2011": P2Y),
+** days counted inclusive ("Dec. 20-22": P3D, three days of a summit);
+** "" when the two are not of one calendar granularity or not in order. */
 static void range_dur(const char *a, const char *b, char *out, size_t cap)
 {
   size_t la = strlen(a), lb = strlen(b);
   out[0] = 0;
   if (la != lb || !dig4(a) || !dig4(b)) return;
   if (la == 4) {
-    int n = lead_int(b, 4) - lead_int(a, 4) + 1;
-    if (n > 1) snprintf(out, cap, "P%dY", n);
+    int n = lead_int(b, 4) - lead_int(a, 4);
+    if (n > 0) snprintf(out, cap, "P%dY", n);
   } else if (la == 7 && a[4] == '-' && b[4] == '-' && a[5] != 'Q' &&
              a[5] != 'W' && a[5] != 'X') {
     int n = (lead_int(b, 4) - lead_int(a, 4)) * 12 + lead_int(b + 5, 2) -
-            lead_int(a + 5, 2) + 1;
-    if (n > 1) snprintf(out, cap, "P%dM", n);
+            lead_int(a + 5, 2);
+    if (n > 0) snprintf(out, cap, "P%dM", n);
   } else if (la == 10 && a[4] == '-' && a[7] == '-' && b[7] == '-') {
     long n = dl__tx_days(lead_int(b, 4), lead_int(b + 5, 2),
                          lead_int(b + 8, 2)) -

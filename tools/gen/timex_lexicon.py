@@ -124,7 +124,7 @@ stop = ["the","a","an","of","in","on","at","to","for","and","or","but","by","wit
 # the dispatch looks at them (TXC_TRIG below).
 trig = ["q", "once", "twice", "twenties", "thirties", "forties", "fifties",
         "sixties", "seventies", "eighties", "nineties", "aged", "other",
-        "christmas", "halloween", "thanksgiving", "valentine", "new"]
+        "christmas", "halloween", "thanksgiving", "valentine", "new", "final"]
 for w in trig:
     add("TXC_TRIG", 1, w)
 for w in stop:
