@@ -330,7 +330,31 @@ struct ctx {
   uint32_t *adm;  /* entries of kind ADMIN1 chosen in pass 1 */
   float *admw;
   size_t n_adm;
+  uint32_t *near; /* towns chosen with confidence in pass 1 (anchors) */
+  size_t n_near;
+  const struct dl__geo_grp *grs; /* the groups, for the nearness bonus */
+  size_t n_grs;                   /* the first GEO_MAX_ANCHORS of them */
 };
+
+/* Candidates of another toponym looked at for nearness (best priors). */
+#define GEO_NEAR_CANDS 8
+
+/* Anchors for the nearness bonus: at most this many, and only towns. */
+#define GEO_MAX_ANCHORS 48
+#define GEO_NEAR_KM 150.0
+
+/* Equirectangular distance in km: enough to tell 150 km from 1,500. */
+static double near_km(const struct dl__geo_ent *a, const struct dl__geo_ent *b)
+{
+  double la = a->lat * 1e-5 * 0.017453293, lb = b->lat * 1e-5 * 0.017453293;
+  double dl = (a->lon - b->lon) * 1e-5 * 0.017453293;
+  double x, y;
+  if (dl > 3.14159265) dl -= 6.28318531;
+  if (dl < -3.14159265) dl += 6.28318531;
+  x = dl * cos((la + lb) / 2);
+  y = la - lb;
+  return 6371.0 * sqrt(x * x + y * y);
+}
 
 static bool usable(const struct dl__geo_grp *gr, uint32_t p)
 {
@@ -369,8 +393,45 @@ static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
         break;
       }
     }
+    /* Near a possible reading of another toponym of the document
+    ** (Edmonton, Enfield and London, all in London): one point for each
+    ** such toponym, at most two. */
+    if (cx->grs) {
+      int hits = 0;
+      for (size_t i = 0; i < cx->n_grs && hits < 2; i++) {
+        const struct dl__geo_grp *o = &cx->grs[i];
+        uint32_t m = DL__MIN(o->cand_n, (uint32_t)GEO_NEAR_CANDS);
+        if (o == gr || o->klen == 0) continue;
+        for (uint32_t k = 0; k < m; k++) {
+          const struct dl__geo_ent *c =
+              &g->ent[DL__GEO_P_ENTRY(g->post[o->cand_first + k])];
+          if (c->kind == DL__GEO_CITY && near_km(c, e) < GEO_NEAR_KM) {
+            hits++;
+            break;
+          }
+        }
+      }
+      s += 1.0f * (float)hits;
+    }
   }
   return s;
+}
+
+/* A name that is a country's own name ("China", "Georgia") is the
+** country, a division or a big town: a village of that name (China,
+** Maine) needs a "China, Maine" hint. */
+#define GEO_COUNTRY_TOWN_MIN_POP 100000u
+
+static bool country_name(const struct dl__geo *g, const struct dl__geo_grp *gr)
+{
+  uint32_t n = DL__MIN(gr->cand_n, (uint32_t)DL__GEO_MAX_CANDS);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t p = g->post[gr->cand_first + i];
+    if (!(p & (DL__GEO_P_ALIAS | DL__GEO_P_DEMONYM)) &&
+        g->ent[DL__GEO_P_ENTRY(p)].kind == DL__GEO_COUNTRY)
+      return true;
+  }
+  return false;
 }
 
 static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
@@ -381,9 +442,17 @@ static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
   bool any = false;
   uint32_t n = DL__MIN(gr->cand_n, (uint32_t)DL__GEO_MAX_CANDS);
   float sc[DL__GEO_MAX_CANDS];
+  bool cname = country_name(g, gr);
   for (uint32_t i = 0; i < n; i++) {
     uint32_t p = g->post[gr->cand_first + i];
-    sc[i] = usable(gr, p) ? score(g, gr, p, cx, own) : -1e9f;
+    const struct dl__geo_ent *e = &g->ent[DL__GEO_P_ENTRY(p)];
+    bool ok = usable(gr, p);
+    if (ok && cname && e->kind == DL__GEO_CITY &&
+        e->population < GEO_COUNTRY_TOWN_MIN_POP &&
+        (gr->hint == DL__GEO_NONE ||
+         g->ent[gr->hint].country != e->country))
+      ok = false;
+    sc[i] = ok ? score(g, gr, p, cx, own) : -1e9f;
     if (sc[i] > best) {
       best = sc[i];
       bp = p;
@@ -417,8 +486,9 @@ dl_status dl__geo_resolve(const struct dl__geo *g, struct dl__geo_grp *gr,
                           size_t n, dl__buf *ws, dl_error *err)
 {
   struct ctx cx;
-  size_t need = g->n_ctry * sizeof(float) + n * (sizeof(uint32_t) +
-                                                 sizeof(float)) + 16;
+  size_t need = g->n_ctry * sizeof(float) +
+                n * (sizeof(uint32_t) + sizeof(float)) +
+                GEO_MAX_ANCHORS * sizeof(uint32_t) + 16;
   ws->len = 0;
   if (!dl__buf_reserve(ws, need))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
@@ -426,7 +496,11 @@ dl_status dl__geo_resolve(const struct dl__geo *g, struct dl__geo_grp *gr,
   cx.cw = (float *)(void *)ws->p;
   cx.adm = (uint32_t *)(void *)(ws->p + g->n_ctry * sizeof(float));
   cx.admw = (float *)(void *)(cx.adm + n);
+  cx.near = (uint32_t *)(void *)(cx.admw + n);
   cx.n_adm = 0;
+  cx.n_near = 0;
+  cx.grs = NULL;
+  cx.n_grs = 0;
   cx.cmax = 0;
   /* Pass 1: priors and hints only. */
   for (size_t i = 0; i < n; i++) {
@@ -437,9 +511,14 @@ dl_status dl__geo_resolve(const struct dl__geo *g, struct dl__geo_grp *gr,
     if (e->country != 0xFFFF) cx.cw[e->country] += gr[i].weight;
     if (e->kind == DL__GEO_ADMIN1 && gr[i].conf > 0.5f)
       cx.adm[cx.n_adm++] = gr[i].best;
+    if (e->kind == DL__GEO_CITY && gr[i].conf > 0.6f &&
+        cx.n_near < GEO_MAX_ANCHORS)
+      cx.near[cx.n_near++] = gr[i].best;
   }
   for (uint32_t c = 0; c < g->n_ctry; c++)
     if (cx.cw[c] > cx.cmax) cx.cmax = cx.cw[c];
+  cx.grs = gr;
+  cx.n_grs = DL__MIN(n, (size_t)GEO_MAX_ANCHORS);
   /* Pass 2: with the document's other places. A group's own vote is
   ** taken out of the country weights (own = true). */
   for (size_t i = 0; i < n; i++) {

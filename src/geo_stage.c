@@ -131,6 +131,18 @@ static bool add_span(struct gws *w, struct dl__geo_grp *g, uint32_t s,
   return true;
 }
 
+/* "Ky." at the end of a sentence: the tokenizer gave the period to the
+** sentence; a short name (four bytes at most) right before a period takes
+** it back, as the abbreviation it is. */
+static uint32_t abbrev_end(const dl_doc *d, uint32_t s, uint32_t e)
+{
+  if (e - s <= 4 && e < d->len && d->view[e] == '.' &&
+      (e + 1 == d->len || d->view[e + 1] == ' ' || d->view[e + 1] == '\n' ||
+       d->view[e + 1] == '"' || d->view[e + 1] == ','))
+    return e + 1;
+  return e;
+}
+
 /* Does text[s..e) start with an upper-case letter? */
 static bool starts_upper(const dl_doc *d, uint32_t s, uint32_t e)
 {
@@ -222,6 +234,7 @@ static dl_status from_entities(struct gws *w, dl_error *err)
       if (m->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL)) continue;
       if (!starts_upper(d, s, e)) continue;
       if (plen && s + plen < e) e = s + (uint32_t)plen;
+      e = abbrev_end(d, s, e);
       if (!add_span(w, g, s, e, 1.0f))
         return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     }
@@ -285,7 +298,8 @@ static dl_status from_gazetteer(struct gws *w, dl_error *err)
     if (best_j) {
       bool dem, oom = false;
       bool initial = (t->flags & DL__TOK_SENT_START) != 0;
-      uint32_t s = t->start, e = d->tokens[best_j - 1].end;
+      uint32_t s = t->start, e = abbrev_end(d, t->start,
+                                            d->tokens[best_j - 1].end);
       if (gaz_ok(w->g, bf, bc, initial, &dem)) {
         struct dl__geo_grp *g = group(w, bkey, bkl, DL__GEO_NONE,
                                       dem ? DL__GEO_SRC_DEMONYM

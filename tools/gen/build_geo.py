@@ -120,6 +120,7 @@ def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
         if e["kind"] == KIND_ADMIN1:
             existing[(e["country"], e["admin1"])] = j
     added = 0
+    added2 = [0]
     for (cc, pname), cities in sorted(prov.items()):
         if len(key(pname)) < 3 or key(pname) in drops:
             continue
@@ -141,9 +142,20 @@ def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
             continue
         k = (cidx[cc], code)
         if k in existing:
-            # Another name for a division already named ("Kent" and
-            # "Suffolk" are counties of England: the source's provinces are
-            # not always first-level): skipped.
+            # Another name for a division already named: the source's
+            # provinces are not always first-level ("Kent" and "Suffolk"
+            # are counties of England). Such a name becomes a second-level
+            # division (feature ADM2) at the mean of the source's towns in
+            # it, within its first-level division (same admin1 code).
+            if any(entries[j]["kind"] != KIND_CITY for j in names.get(key(pname), {})):
+                continue
+            ei = len(entries)
+            entries.append(dict(gid=0, lat=sum(c[1] for c in cities) / len(cities),
+                                lon=sum(c[2] for c in cities) / len(cities), pop=0,
+                                name=pname, admin1=code, country=cidx[cc],
+                                kind=KIND_ADMIN1, feature="ADM2", extra=""))
+            add_name(pname, ei)
+            added2[0] += 1
             continue
         pts = admin_pts.get((cc, code))
         if not pts:
@@ -156,7 +168,8 @@ def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
         existing[k] = ei
         add_name(pname, ei)
         added += 1
-    print("divisions from %s: %d" % (os.path.basename(path), added), file=sys.stderr)
+    print("divisions from %s: %d first-level, %d second-level"
+          % (os.path.basename(path), added, added2[0]), file=sys.stderr)
 
 
 def main():
