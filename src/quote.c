@@ -1461,6 +1461,31 @@ static bool nearest_mention(const struct ctx *c, uint32_t open, uint32_t para,
   return false;
 }
 
+/* The source after "according to" at s, before hi: a speaker phrase
+** (speaker_right) when it runs to the next comma or the sentence's end,
+** else every word up to there ("according to early results of exit polls
+** conducted for The Associated Press", "according to a count by The
+** Associated Press"): PolNeAR's Source is that whole phrase. At most 3 *
+** NPMAX tokens; false at a quote mark or a cue. */
+static bool according_np(const struct ctx *c, uint32_t s, uint32_t hi,
+                         struct speaker *sp)
+{
+  uint32_t e;
+  bool ok = speaker_right(c, s, hi, sp);
+  for (e = s; e < hi && e < s + 3 * NPMAX; e++) {
+    if ((c->t[e].flags & (DL__TOK_QUOTE | DL__TOK_DASH)) || cue_at(c, e))
+      return ok;
+    if (tpunct(c, e, ',') || tpunct(c, e, ';') || tpunct(c, e, ':')) break;
+  }
+  if (e >= s + 3 * NPMAX) return ok;
+  e = clause_end(c, s, e);
+  if (e <= s || (ok && sp->e >= e)) return ok;
+  no_speaker(sp);
+  sp->s = s;
+  sp->e = e;
+  return true;
+}
+
 /* "X said, according to Y" (and "According to Y, X said"): PolNeAR
 ** attributes the quotation to the source Y that reports it. Looks for
 ** "according to" with a speaker right after the cue and speaker ending
@@ -1473,10 +1498,19 @@ static void according_source(const struct ctx *c, uint32_t lo, uint32_t s,
   for (uint32_t p = e; p < hi && p < e + 6; p++) {
     if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) return;
     if (according_at(c, p, hi) && p > 0 && tpunct(c, p - 1, ',')) {
-      if (speaker_right(c, p + 2, hi, &y)) *sp = y;
+      if (according_np(c, p + 2, hi, &y)) *sp = y;
       return;
     }
-    /* ", reports USA Today." / ", CNN reported." */
+    /* ", reports USA Today." / ", CNN reported." / ", the source
+    ** recalled." */
+    if (p > e + 1 && !ing_form(c, p) && cue_at(c, p) &&
+        !(cue_at(c, p)->flags & DL__Q_WEAK) && !tis(c, p, "reports") &&
+        !tis(c, p, "reported")) {
+      if (speaker_left(c, p, e, &y) && y.pron == NONE && y.s > 0 &&
+          tpunct(c, y.s - 1, ',') && clause_end(c, p + 1, hi) == p + 1)
+        *sp = y;
+      return;
+    }
     if ((tis(c, p, "reports") || tis(c, p, "reported")) && p > 0) {
       if (tpunct(c, p - 1, ',') && speaker_right(c, p + 1, hi, &y) &&
           y.ment != NONE)
@@ -1487,7 +1521,7 @@ static void according_source(const struct ctx *c, uint32_t lo, uint32_t s,
       return;
     }
   }
-  if (lo + 2 < s && according_at(c, lo, s) && speaker_right(c, lo + 2, s, &y))
+  if (lo + 2 < s && according_at(c, lo, s) && according_np(c, lo + 2, s, &y))
     for (uint32_t k = y.e; k < s && k < y.e + 4; k++)
       if (tpunct(c, k, ',')) {
         *sp = y;
@@ -1506,8 +1540,11 @@ static bool signature(const struct ctx *c, uint32_t close, struct speaker *sp)
   while (k < c->nt && k < close + 3 && !(c->t[k].flags & DL__TOK_PARA_START) &&
          (tpunct(c, k, '.') || tpunct(c, k, ',')))
     k++;
-  if (k >= c->nt || (c->t[k].flags & DL__TOK_PARA_START) ||
-      !(c->t[k].flags & DL__TOK_DASH))
+  /* Or the next paragraph is the signature: ""..."\n\n- Bernie
+  ** Sanders." (fact-check lists). */
+  if (k >= c->nt ||
+      !((c->t[k].flags & DL__TOK_DASH) ||
+        ((c->t[k].flags & DL__TOK_PARA_START) && tpunct(c, k, '-'))))
     return false;
   s = e = k + 1;
   while (e < c->nt && !(c->t[e].flags & DL__TOK_PARA_START) && n < NPMAX) {
@@ -1749,31 +1786,6 @@ static void emit_indirect(struct ctx *c, uint32_t cs, uint32_t ce,
   if (!q) return;
   set_speaker(c, q, sp);
   *prev = c->nq - 1;
-}
-
-/* The source after "according to" at s, before hi: a speaker phrase
-** (speaker_right) when it runs to the next comma or the sentence's end,
-** else every word up to there ("according to early results of exit polls
-** conducted for The Associated Press", "according to a count by The
-** Associated Press"): PolNeAR's Source is that whole phrase. At most 3 *
-** NPMAX tokens; false at a quote mark or a cue. */
-static bool according_np(const struct ctx *c, uint32_t s, uint32_t hi,
-                         struct speaker *sp)
-{
-  uint32_t e;
-  bool ok = speaker_right(c, s, hi, sp);
-  for (e = s; e < hi && e < s + 3 * NPMAX; e++) {
-    if ((c->t[e].flags & (DL__TOK_QUOTE | DL__TOK_DASH)) || cue_at(c, e))
-      return ok;
-    if (tpunct(c, e, ',') || tpunct(c, e, ';') || tpunct(c, e, ':')) break;
-  }
-  if (e >= s + 3 * NPMAX) return ok;
-  e = clause_end(c, s, e);
-  if (e <= s || (ok && sp->e >= e)) return ok;
-  no_speaker(sp);
-  sp->s = s;
-  sp->e = e;
-  return true;
 }
 
 static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)

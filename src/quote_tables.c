@@ -163,6 +163,8 @@ const struct dl__quote_cue dl__quote_cues[] = {
   {"promising", "promise", 2},
   {"quipped", "quip", 1},
   {"quips", "quip", 1},
+  {"read", "read", 8},
+  {"reads", "read", 8},
   {"recall", "recall", 2},
   {"recalled", "recall", 2},
   {"recalling", "recall", 2},
@@ -247,7 +249,7 @@ const struct dl__quote_cue dl__quote_cues[] = {
   {"yelling", "yell", 1},
   {"yells", "yell", 1},
 };
-const size_t dl__quote_cue_count = 231;
+const size_t dl__quote_cue_count = 233;
 
 const char *const dl__quote_nouns[] = {
   "activist",

@@ -451,6 +451,15 @@ static void t_signature(void)
   T_EQ_STR(kind(c), "partial");
   T_EQ_STR(spk(d, c), "The minister");
   dl_doc_destroy(d);
+  /* A fact-check list: the signature is the next paragraph. */
+  d = ann("\"I went to Wall Street before the crash and warned them.\"\n\n"
+          "- Hillary Clinton.\n\n"
+          "Clinton tends to tell this story often.\n");
+  T_OK(d != NULL);
+  a = quote(d, "I went to Wall Street before the crash and warned them.");
+  T_OK(a != NULL);
+  T_EQ_STR(spk(d, a), "Hillary Clinton");
+  dl_doc_destroy(d);
 }
 
 static void t_relative_pronoun(void)
@@ -529,6 +538,19 @@ static void t_outer_and_parenthetical(void)
   T_EQ_STR(cue(d, b), "said");
   T_EQ_STR(spk(d, b), "the analyst");
   T_EQ_STR(spk(d, c), "he");
+  dl_doc_destroy(d);
+  /* "..., X said, Y recalled.": the source that reports the words; a
+  ** sign that reads. */
+  d = ann("\"We were never told about the plan,\" the mayor said, the "
+          "newspaper recalled.\n\n"
+          "\"Our revolution has only begun,\" read the email.\n");
+  T_OK(d != NULL);
+  a = quote(d, "We were never told about the plan");
+  b = quote(d, "Our revolution has only begun");
+  T_OK(a != NULL && b != NULL);
+  T_EQ_STR(spk(d, a), "the newspaper");
+  T_EQ_STR(cue(d, b), "read");
+  T_EQ_STR(spk(d, b), "the email");
   dl_doc_destroy(d);
 }
 

@@ -50,6 +50,7 @@ CUES = {
     "argue": (Q_THAT, "argue", "argues", "argued", "arguing"),
     "tweet": (Q_THAT, "tweet", "tweets", "tweeted", "tweeting"),
     "continue": (Q_WEAK, "continued"),
+    "read": (Q_WEAK, "read", "reads"),
     "acknowledge": (Q_THAT, "acknowledge", "acknowledges", "acknowledged",
                     "acknowledging"),
     "declare": (Q_THAT, "declare", "declares", "declared", "declaring"),
