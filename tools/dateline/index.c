@@ -448,6 +448,19 @@ int cmd_index(int argc, char **argv)
     rc = store_commit(x.s);
     if (rc != SQLITE_OK) die_sql(&x, rc);
   }
+  if (!x.fatal) {
+    double t1 = now();
+    rc = store_finish(x.s);
+    if (rc != SQLITE_OK) {
+      cli_warn(x.dbpath, 0,
+               "building the indexes: %s; the articles are committed, "
+               "rerun with --resume to build them",
+               sqlite3_errstr(rc));
+      x.status = CLI_EXIT_DATA;
+    } else if (x.verbose && now() - t1 > 0.05) {
+      cli_warn(x.dbpath, 0, "indexes built in %.1f s", now() - t1);
+    }
+  }
   show_progress(&x, true);
   if (x.verbose) {
     double t = now() - x.t0;

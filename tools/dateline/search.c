@@ -387,6 +387,11 @@ int cmd_search(int argc, char **argv)
     return CLI_EXIT_DATA;
   }
   db = store_db(s);
+  if (store_indexes_pending(s))
+    cli_warn(dbpath, 0,
+             "the indexes of an interrupted bulk load are not built: "
+             "filters are slow until 'dateline index %s --resume' ends",
+             dbpath);
   if (build_filters(db, &q, &f) < 0 || f.set.oom) goto sqlfail;
   if (f.empty) goto done;
   if (f.nsets) {

@@ -31,6 +31,15 @@ store *store_open(const char *path, bool create, bool write, char *err,
 void store_close(store *s);
 sqlite3 *store_db(store *s);
 
+/* Ends a writer's run: a bulk load into an empty store defers the
+** secondary indexes (meta 'indexes' = 'pending'); this builds them in one
+** transaction. A kill before it leaves them pending, and the next writer
+** (index --resume) builds them. SQLite rc. */
+int store_finish(store *s);
+/* True when a bulk load's indexes are not built yet (searches then work,
+** slowly). */
+bool store_indexes_pending(store *s);
+
 /* Transactions of the writer. SQLite result codes. */
 int store_begin(store *s);
 int store_commit(store *s);
