@@ -115,6 +115,8 @@ def run_readability(files, out):
 
 
 def norm(s):
+    if isinstance(s, list):
+        s = "; ".join(s)
     s = unicodedata.normalize("NFKC", s or "").lower()
     return " ".join(re.findall(r"\w+", s))
 

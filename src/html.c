@@ -301,7 +301,7 @@ static const char *const neg_roots[] = {
     "read-more", "morestories", "more-stories", "pagination", "pager",
     "masthead", "banner", "sponsor", "paywall-prompt", "social",
     "visually-hidden", "screen-reader", "sr-only", "skiplink", "skip-link",
-    "share", "author-info", "authorinfo", "about-the-author", "bottom-of",
+    "share", "bottom-of",
     "recirc", "further-reading", "see-also", "seealso", "you-may",
     "youmay", "also-read", "alsoread", "nextup", "up-next", "upnext",
     "navbar", "navigation", "topnav", "footnote", "jp-relatedposts",
@@ -318,7 +318,9 @@ static const char *const hard_roots[] = {
     "outbrain", "taboola", "breadcrumb", "share", "social", "related",
     "recommend", "sidebar", "caption", "credit", "byline", "author-bio",
     "subscribe", "advert", "promo", "popular", "trending", "recirc",
-    "footer", "masthead", "widget"};
+    "footer", "masthead", "author-info", "authorinfo", "about-the-author",
+    "author-bio", "authorbio", "newscaption", "imagecaption", "image-caption",
+    "photo-caption", "embedcredit", "image-credit", "photo-credit"};
 
 static bool word_in(const char *s, size_t n, const char *const *list,
                     size_t count)
@@ -342,7 +344,7 @@ static unsigned class_flags(const char *s)
   const char *p = s;
   if (!*s) return 0;
   if (root_in(s, neg_roots, DL__COUNTOF(neg_roots))) f |= F_NEG;
-  if (root_in(s, hard_roots, DL__COUNTOF(hard_roots))) f |= F_HARD;
+  if (root_in(s, hard_roots, DL__COUNTOF(hard_roots))) f |= F_HARD | F_NEG;
   while (*p) {
     const char *e;
     while (*p == ' ' || *p == '-' || *p == '_') p++;
@@ -1010,13 +1012,44 @@ static const char *const debris[] = {
     "listen to this article", "view comments", "see more", "next",
     "previous", "image", "photo", "video", "play video", "watch",
     "facebook", "twitter", "linkedin", "whatsapp", "pinterest", "reddit",
-    "copy link", "link copied", "open in app"};
+    "copy link", "link copied", "open in app", "don't miss", "don’t miss",
+    "must read", "read next", "recommended", "see also", "watch",
+    "more on this story", "related content", "advertising", "anzeige",
+    "werbung", "publicité", "trending", "most read", "most popular"};
+
+static const char *const debris_starts[] = {
+    "posted", "updated", "published", "last updated", "last modified",
+    "veröffentlicht", "aktualisiert", "stand:", "erstellt", "publié",
+    "mis à jour", "zuletzt"};
+static const char *const credit_marks[] = {
+    "getty images", "shutterstock", "(image:", "photo:", "image:",
+    "credit:", "photograph:", "foto:", "bild:", "(photo", "picture:",
+    "associated press", "reuters/", "afp via", "/ap photo", "ap photo",
+    "imago", "dpa"};
 
 static bool is_debris(const char *s, size_t n)
 {
-  char low[48];
+  char low[160];
   size_t k = 0;
-  if (n >= sizeof low) return false;
+  if (n < sizeof low) {
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+      char c = s[i];
+      if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+      if (c >= '0' && c <= '9') digit = true;
+      low[i] = c;
+    }
+    low[n] = 0;
+    /* "Posted: Fri 6:45 PM, Feb 16, 2018 |" */
+    for (size_t i = 0; digit && n < 120 && i < DL__COUNTOF(debris_starts);
+         i++)
+      if (strncmp(low, debris_starts[i], strlen(debris_starts[i])) == 0)
+        return true;
+    /* "Natalie Naccache | Bloomberg | Getty Images" */
+    for (size_t i = 0; n < 100 && i < DL__COUNTOF(credit_marks); i++)
+      if (strstr(low, credit_marks[i])) return true;
+  }
+  if (n >= 48) return false;
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
@@ -1210,6 +1243,30 @@ static void emit(out *o, uint32_t root, bool lenient)
       i = y->parent;
     }
   }
+}
+
+/* Readability stops at the best candidate and its siblings; articles
+** cut into chunks (between ads, or one container per section) have their
+** other chunks further up. Climb while what a parent adds is mostly
+** paragraph text with few links (or next to nothing). */
+static uint32_t expand(const ps *p, uint32_t best)
+{
+  const hnode *n = p->n;
+  uint32_t cur = best;
+  for (;;) {
+    uint32_t par = n[cur].parent;
+    int64_t added, addedp, addedl;
+    if (!par || par == p->body || n[par].tag == T_BODY ||
+        n[par].tag == T_HTML)
+      break;
+    added = (int64_t)n[par].chars - n[cur].chars;
+    addedp = (int64_t)n[par].pchars - n[cur].pchars;
+    addedl = (int64_t)n[par].lchars - n[cur].lchars;
+    if (added > 40 && (addedp * 10 < added * 6 || addedl * 4 > added))
+      break;
+    cur = par;
+  }
+  return cur;
 }
 
 /* The article: the best candidate plus its good siblings (Readability's
@@ -1626,29 +1683,49 @@ dl_status dl__html_extract(const dl_allocator *al, dl__arena *arena,
   /* 3. boilerplate */
   o.p = p;
   dl__buf_init(&o.text, al);
-  for (size_t i = 1; i < p->nn; i++) {
-    hnode *x = &p->n[i];
-    if (x->tag == T_TEXT) continue;
-    if (tag_kind[x->tag] == K_KILL || (x->flags & F_HIDDEN))
-      x->flags |= F_KILL;
-  }
   aggregate(p);
   {
+    /* Decided on the counts of the whole page. libxml2 2.9 does not know
+    ** the HTML5 elements: an unclosed <div> inside a <header> makes it
+    ** ignore </header>, and the rest of the page ends up inside. So even
+    ** a killing tag keeps its subtree when that holds most of the page's
+    ** paragraph text. */
     uint32_t total = p->n[0].pchars;
     for (size_t i = 1; i < p->nn; i++) {
       hnode *x = &p->n[i];
+      bool big = total && x->pchars * 2 > total && x->paras >= 3;
+      if (x->tag == T_TEXT) continue;
+      if (tag_kind[x->tag] == K_KILL || (x->flags & F_HIDDEN))
+        if (!(big && link_density(x) < 0.3f)) x->flags |= F_KILL;
+    }
+  }
+  aggregate(p);
+  {
+    /* Then the class names, on the counts of what is left. */
+    uint32_t total = p->n[0].pchars;
+    for (size_t i = 1; i < p->nn; i++) {
+      hnode *x = &p->n[i];
+      bool big = total && x->pchars * 2 > total && x->paras >= 3;
       if (x->tag == T_TEXT || (x->flags & F_KILL)) continue;
       if (x->tag == T_BODY || x->tag == T_HTML) continue;
       if (!(x->flags & F_NEG)) continue;
-      if ((x->flags & F_POS) && !(x->flags & F_HARD)) continue;
-      /* a wrapper holding most of the page's paragraphs stays */
-      if (!(x->flags & F_HARD) && total && x->pchars * 2 > total &&
-          link_density(x) < 0.3f)
+      if (x->flags & F_HARD) {
+        /* comments, sharing, related stories, captions...: gone, unless
+        ** the element is nearly the whole page and reads like prose */
+        if (total && x->pchars * 10 > total * 8 && link_density(x) < 0.2f &&
+            x->paras >= 3)
+          continue;
+        x->flags |= F_KILL;
         continue;
-      if ((x->flags & F_HARD) && total && x->pchars * 10 > total * 8 &&
-          link_density(x) < 0.2f && x->paras >= 3)
-        continue;
-      x->flags |= F_KILL;
+      }
+      if (x->flags & F_POS) continue;
+      /* A weaker name (widget, meta, header, ad...): killed when its
+      ** content agrees: links, no paragraphs, or little prose. A wrapper
+      ** holding most of the page's paragraphs stays. */
+      if (big && link_density(x) < 0.3f) continue;
+      if (link_density(x) > 0.25f || x->paras == 0 ||
+          x->pchars * 2 < x->chars)
+        x->flags |= F_KILL;
     }
   }
   aggregate(p);
@@ -1662,7 +1739,7 @@ dl_status dl__html_extract(const dl_allocator *al, dl__arena *arena,
     o.title_len = tt ? strlen(tt) : 0;
   }
   best = score(p);
-  if (best) extract(p, &o, best, false);
+  if (best) extract(p, &o, expand(p, best), false);
   if (p->oom) {
     rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     goto done;
@@ -1673,10 +1750,7 @@ dl_status dl__html_extract(const dl_allocator *al, dl__arena *arena,
     o.text.len = 0;
     o.n_blocks = o.n_links = 0;
     o.block_start = 0;
-    for (size_t i = 1; i < p->nn; i++)
-      if (p->n[i].tag != T_TEXT && tag_kind[p->n[i].tag] != K_KILL &&
-          !(p->n[i].flags & F_HIDDEN))
-        p->n[i].flags &= (uint16_t)~F_KILL;
+    for (size_t i = 1; i < p->nn; i++) p->n[i].flags &= (uint16_t)~F_KILL;
     aggregate(p);
     emit(&o, p->body ? p->body : 0, true);
     h->fallback = true;
