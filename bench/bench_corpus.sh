@@ -78,6 +78,20 @@ if [ "$MB" != 0 ]; then
   if cmp -s "$W/t1.out" "$W/t2.out"; then same=yes; else same=NO; fi
   printf 'speed-up 2 threads / 1 thread (wall): %.2fx; outputs byte-identical: %s\n' \
     "$(echo "$(field t1 1) / $(field t2 1)" | bc -l)" "$same"
+  # On a shared machine wall times move with the load; the CPU time of
+  # each thread does not. The bound for an idle 2-core machine: all the
+  # work over the busiest thread (the reader/writer main thread is small).
+  "$DL" annotate --threads 2 -o /dev/null "$W/news.jsonl" &
+  pid=$!
+  ticks=""
+  while [ -e /proc/$pid/task ]; do
+    s=$(cat /proc/$pid/task/*/stat 2>/dev/null | awk '{printf "%d ", $14 + $15}')
+    [ -n "$s" ] && ticks=$s
+    sleep 0.1
+  done
+  wait $pid
+  echo "$ticks" | awk '{ for (i = 1; i <= NF; i++) { s += $i; if ($i > m) m = $i }
+    printf "CPU ticks per thread (main, workers): %s-> work / busiest thread = %.2fx (idle 2-core bound)\n", $0, s / m }'
   rm -f "$W/t1.out" "$W/t2.out" "$W/news_all.jsonl"
 fi
 

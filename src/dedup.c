@@ -20,8 +20,9 @@
 ** cut into bands; two documents become candidates when one whole band is
 ** equal, with probability 1 - (1 - J^rows)^bands: 0.88 at J = 0.5, 0.98
 ** at 0.6, 0.999 at 0.7, 0.36 at 0.3. Candidates are then verified with the
-** full signature (stored as 16-bit values: half the memory, an added error
-** of 2^-16 per position).
+** full signature, stored as the low 8 bits of each value (b-bit MinHash:
+** a quarter of the memory; the 1/256 chance agreement is subtracted, and
+** the standard error grows by under 1%).
 **
 ** Similarity of a candidate pair is the larger of the Jaccard estimate
 ** and, when the shorter text has at least 20 shingles and a quarter of the
@@ -34,10 +35,11 @@
 ** Memory: only documents that are not near-copies (similarity < 0.95 to
 ** everything earlier) are indexed -- exact and syndicated copies add
 ** nothing -- while edited versions are indexed, so that a third version
-** can match the second. Per indexed document: the 16-bit signature (256
-** bytes at k = 128), the cluster and document numbers, and `bands` table
-** entries of 8 bytes (32-bit band fingerprint + 32-bit slot) in an open
-** addressing table kept at most 70% full: about 440 bytes in all.
+** can match the second. Per indexed document: the 8-bit signature (128
+** bytes at k = 128), the shingle count, document and cluster numbers (20
+** bytes), and `bands` table entries of 8 bytes (32-bit band fingerprint +
+** 32-bit slot) in an open addressing table kept at most 70% full: about
+** 330 bytes in all, more just after a doubling.
 */
 #include "internal.h"
 
@@ -61,7 +63,7 @@ struct dl_dedup {
   uint64_t *words;        /* word hashes of the current text */
   size_t words_cap;
   /* Indexed documents, by slot. */
-  uint16_t *sig;          /* n * k */
+  uint8_t *sig;           /* n * k, low 8 bits of each value */
   uint32_t *nsh;          /* shingle counts */
   uint64_t *docno;        /* add() ordinal */
   uint64_t *cluster;      /* cluster number */
@@ -294,7 +296,7 @@ static int table_grow(dl_dedup *dd)
     dl__free(dd->al, nv);
     return -1;
   }
-  /* The stored signatures are 16-bit, so keys cannot be recomputed: a
+  /* The stored signatures are 8-bit, so keys cannot be recomputed: a
   ** key's position derives from the key itself (table_pos). */
   for (size_t i = 0; i < dd->tcap; i++) {
     size_t p;
@@ -358,8 +360,8 @@ static int index_doc(dl_dedup *dd, const uint32_t *sig, size_t nsh,
   size_t slot = dd->n;
   if (dd->n == dd->cap) {
     size_t nc = dd->cap ? dd->cap * 2 : 1024;
-    uint16_t *s = grow_array(dd->al, dd->sig, dd->cap * dd->k,
-                             nc * dd->k, sizeof *s);
+    uint8_t *s = grow_array(dd->al, dd->sig, dd->cap * dd->k,
+                            nc * dd->k, sizeof *s);
     if (!s) return -1;
     dd->sig = s;
     {
@@ -384,7 +386,7 @@ static int index_doc(dl_dedup *dd, const uint32_t *sig, size_t nsh,
   while ((dd->tn + dd->bands) * 10 >= dd->tcap * 7)
     if (table_grow(dd)) return -1;
   for (unsigned i = 0; i < dd->k; i++)
-    dd->sig[slot * dd->k + i] = (uint16_t)sig[i];
+    dd->sig[slot * dd->k + i] = (uint8_t)sig[i];
   dd->nsh[slot] = nsh > UINT32_MAX ? UINT32_MAX : (uint32_t)nsh;
   dd->docno[slot] = dd->docs;
   dd->cluster[slot] = cluster;
@@ -405,13 +407,14 @@ static int index_doc(dl_dedup *dd, const uint32_t *sig, size_t nsh,
 static double similarity(const dl_dedup *dd, const uint32_t *sig, size_t nsh,
                          size_t slot)
 {
-  const uint16_t *s = dd->sig + slot * dd->k;
+  const uint8_t *s = dd->sig + slot * dd->k;
   unsigned eq = 0;
   double j, na = (double)nsh, nb = (double)dd->nsh[slot], small, big;
-  for (unsigned i = 0; i < dd->k; i++) eq += (uint16_t)sig[i] == s[i];
+  for (unsigned i = 0; i < dd->k; i++) eq += (uint8_t)sig[i] == s[i];
   j = (double)eq / dd->k;
-  /* Remove the expected chance agreement of 16-bit values. */
-  j = (j - 1.0 / 65536) / (1.0 - 1.0 / 65536);
+  /* b-bit MinHash (Li and Koenig 2010): values that differ still agree
+  ** in their low 8 bits 1/256 of the time; remove that. */
+  j = (j - 1.0 / 256) / (1.0 - 1.0 / 256);
   if (j < 0) j = 0;
   small = na < nb ? na : nb;
   big = na < nb ? nb : na;
