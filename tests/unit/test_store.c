@@ -1,0 +1,278 @@
+/*
+** test_store.c -- the corpus store's pieces on their own: the in-situ
+** JSON reader (tools/dateline/sjson.c: strictness, escapes, limits) and
+** the store (tools/dateline/store.c: validation of records, keys, the
+** entity dictionary across records and rollbacks, rows per table). The
+** CLI files are compiled into this test directly (the Makefile links
+** unit tests against the library only).
+*/
+#include "../../tools/dateline/sjson.c"
+#include "../../tools/dateline/store.c"
+#include "t.h"
+
+#include <stdlib.h>
+
+/* Parses a copy of s (sj_parse writes into its buffer). */
+static bool parse(sj_doc *d, const char *s, char **buf)
+{
+  size_t n = strlen(s);
+  *buf = malloc(n + 1);
+  memcpy(*buf, s, n + 1);
+  return sj_parse(d, *buf, n);
+}
+
+static void t_sjson_valid(void)
+{
+  sj_doc d = {0};
+  char *b;
+  const sj_val *r, *v;
+  T_OK(parse(&d,
+             "{\"a\":1,\"b\":-2.5e1,\"c\":\"x\\u00e9\\ud83d\\ude00\\n\","
+             "\"d\":[true,false,null,{}],\"e\":{\"f\":[]}}\r\n",
+             &b));
+  r = &d.v[0];
+  T_EQ_INT(r->type, SJ_OBJ);
+  T_EQ_INT(r->count, 5);
+  v = sj_get(&d, r, "a");
+  T_OK(v && v->type == SJ_NUM && v->num == 1);
+  v = sj_get(&d, r, "b");
+  T_OK(v && v->type == SJ_NUM && v->num == -25);
+  v = sj_get(&d, r, "c");
+  T_OK(v && v->type == SJ_STR);
+  T_EQ_STR(v->str, "x\xc3\xa9\xf0\x9f\x98\x80\n");
+  T_EQ_INT(v->count, 8);
+  v = sj_get(&d, r, "d");
+  T_OK(v && v->type == SJ_ARR && v->count == 4);
+  T_EQ_INT(sj_child(&d, v)->type, SJ_TRUE);
+  T_EQ_INT(sj_next(&d, sj_next(&d, sj_child(&d, v)))->type, SJ_NULL);
+  T_OK(sj_get(&d, sj_get(&d, r, "e"), "f") != NULL);
+  T_OK(sj_get(&d, r, "zz") == NULL);
+  free(b);
+  sj_free(&d);
+}
+
+static void t_sjson_invalid(void)
+{
+  static const char *const bad[] = {
+      "", "   ", "{", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "01", "1.", "-",
+      "\"\x01\"", "\"\\x\"", "\"\\ud800\"", "\"\\udc00x\"", "\"\xff\"",
+      "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "{} x", "tru", "nul", "[1 2]",
+      "{\"a\":1}{", "\"abc",
+  };
+  sj_doc d = {0};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char *b;
+    bool ok = parse(&d, bad[i], &b);
+    free(b);
+    if (ok) {
+      t_fail(__FILE__, __LINE__, "rejected", bad[i]);
+      break;
+    }
+    T_OK(d.err[0] != 0);
+  }
+  sj_free(&d);
+}
+
+static void t_sjson_depth(void)
+{
+  char deep[300];
+  sj_doc d = {0};
+  char *b;
+  memset(deep, '[', 200);
+  deep[200] = 0;
+  T_OK(!parse(&d, deep, &b));
+  T_OK(strstr(d.err, "deep") != NULL);
+  free(b);
+  memset(deep, '[', 60);
+  memset(deep + 60, ']', 60);
+  deep[120] = 0;
+  T_OK(parse(&d, deep, &b));
+  free(b);
+  sj_free(&d);
+}
+
+/* ---- store ------------------------------------------------------------ */
+
+static const char rec1[] =
+    "{\"id\":\"a1\",\"date\":\"2016-12-22\",\"title\":\"T\","
+    "\"text\":\"Vladimir Putin spoke in Moscow.\","
+    "\"entities\":[{\"id\":\"e1\",\"type\":\"PER\",\"name\":\"Vladimir "
+    "Putin\",\"mentions\":[{\"start\":0,\"end\":14}],\"roles\":[],"
+    "\"salience\":1},{\"id\":\"e2\",\"type\":\"LOC\",\"name\":\"Moscow\","
+    "\"mentions\":[{\"start\":24,\"end\":30}],\"roles\":[]}],"
+    "\"quotes\":[{\"span\":{\"start\":0,\"end\":5},\"text\":\"x\","
+    "\"kind\":\"direct\",\"cue\":{\"verb\":\"spoke\"},\"speaker\":"
+    "{\"entity\":\"e1\",\"name\":\"Vladimir Putin\",\"span\":null}}],"
+    "\"places\":[{\"entity\":\"e2\",\"name\":\"Moscow\",\"lat\":55.75,"
+    "\"lon\":37.6,\"country\":\"RU\",\"admin1\":\"48\"}],"
+    "\"focus\":{\"country\":\"RU\",\"place\":{\"name\":\"Moscow\"}},"
+    "\"themes\":[{\"theme\":\"LEADER\",\"count\":2}],"
+    "\"story\":{\"id\":\"s1\",\"label\":\"Putin\"},\"dup_of\":null}";
+
+static const char rec2[] =
+    "{\"id\":7,\"text\":\"Putin again.\",\"entities\":[{\"id\":\"e1\","
+    "\"type\":\"PER\",\"name\":\"Vladimir Putin\",\"mentions\":[]}],"
+    "\"story\":\"s1\"}";
+
+static int64_t count(store *s, const char *sql)
+{
+  sqlite3_stmt *st;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+    return -2;
+  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
+
+static int put(store *s, sj_doc *d, const char *json)
+{
+  char *b, keybuf[64], msg[256];
+  const char *key;
+  size_t kl;
+  int rc;
+  if (!parse(d, json, &b)) {
+    free(b);
+    return -1;
+  }
+  if (store_check(d, msg, sizeof msg) != REC_ANNOTATED) {
+    free(b);
+    return -2;
+  }
+  kl = store_key(d, b, strlen(json), keybuf, sizeof keybuf, &key);
+  rc = store_put(s, d, key, kl);
+  free(b);
+  return rc;
+}
+
+static void t_store_rows(void)
+{
+  char err[256];
+  sj_doc d = {0};
+  store *s = store_open(":memory:", true, true, err, sizeof err);
+  T_OK(s != NULL);
+  T_EQ_INT(store_begin(s), SQLITE_OK);
+  T_EQ_INT(put(s, &d, rec1), SQLITE_OK);
+  T_EQ_INT(put(s, &d, rec2), SQLITE_OK);
+  T_EQ_INT(store_commit(s), SQLITE_OK);
+  T_EQ_INT(count(s, "select count(*) from articles"), 2);
+  T_EQ_INT(count(s, "select count(*) from articles where doc_key = '7'"), 1);
+  /* One dictionary row for the person named in both. */
+  T_EQ_INT(count(s, "select count(*) from entities"), 2);
+  T_EQ_INT(count(s, "select count(distinct entity) from article_entities"
+                    " where local_id = 'e1'"),
+           1);
+  T_EQ_INT(count(s, "select span_end from mentions where local_id = 'e2'"),
+           30);
+  T_EQ_INT(count(s, "select count(*) from quotes q join entities e on"
+                    " e.id = q.speaker where e.name = 'Vladimir Putin'"),
+           1);
+  T_EQ_INT(count(s, "select count(*) from places p join entities e on"
+                    " e.id = p.entity where e.name = 'Moscow' and"
+                    " p.country = 'RU'"),
+           1);
+  T_EQ_INT(count(s, "select count(*) from articles where focus_country ="
+                    " 'RU' and focus_place = 'Moscow'"),
+           1);
+  T_EQ_INT(count(s, "select count from themes where theme = 'LEADER'"), 2);
+  T_EQ_INT(count(s, "select articles from stories where id = 's1'"), 2);
+  T_EQ_INT(count(s, "select count(*) from articles_fts where articles_fts"
+                    " match 'moscow'"),
+           1);
+  T_EQ_INT(store_finish(s), SQLITE_OK);
+  T_EQ_INT(count(s, "select count(*) from sqlite_master where name ="
+                    " 'article_entities_entity'"),
+           1);
+  store_close(s);
+  sj_free(&d);
+}
+
+static void t_store_rollback(void)
+{
+  char err[256];
+  sj_doc d = {0};
+  store *s = store_open(":memory:", true, true, err, sizeof err);
+  T_OK(s != NULL);
+  T_EQ_INT(store_begin(s), SQLITE_OK);
+  T_EQ_INT(put(s, &d, rec1), SQLITE_OK);
+  store_rollback(s); /* the entities of the batch are gone too */
+  T_EQ_INT(count(s, "select count(*) from entities"), 0);
+  T_EQ_INT(store_begin(s), SQLITE_OK);
+  T_EQ_INT(put(s, &d, rec2), SQLITE_OK);
+  T_EQ_INT(store_commit(s), SQLITE_OK);
+  /* The dictionary was reloaded: the entity is inserted afresh, and the
+  ** article points at a row that exists. */
+  T_EQ_INT(count(s, "select count(*) from article_entities ae join"
+                    " entities e on e.id = ae.entity"),
+           1);
+  store_close(s);
+  sj_free(&d);
+}
+
+static void t_store_check(void)
+{
+  static const char *const bad[] = {
+      "[1]",
+      "{\"title\":\"no text\"}",
+      "{\"text\":\"x\",\"entities\":{}}",
+      "{\"text\":\"x\",\"entities\":[{\"id\":\"e1\",\"type\":\"PER\"}]}",
+      "{\"text\":\"x\",\"entities\":[],\"quotes\":[1]}",
+      "{\"text\":\"x\",\"entities\":[],\"dates\":[{\"span\":3}]}",
+      "{\"text\":\"x\",\"sentences\":[],\"title\":5}",
+      "{\"text\":\"x\",\"entities\":[],\"places\":[{\"lat\":\"north\"}]}",
+  };
+  sj_doc d = {0};
+  char msg[256], *b;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    T_OK(parse(&d, bad[i], &b));
+    msg[0] = 0;
+    if (store_check(&d, msg, sizeof msg) != REC_BAD) {
+      t_fail(__FILE__, __LINE__, "REC_BAD", bad[i]);
+      free(b);
+      break;
+    }
+    T_OK(msg[0] != 0);
+    free(b);
+  }
+  T_OK(parse(&d, "{\"text\":\"raw article\",\"id\":\"r\"}", &b));
+  T_EQ_INT(store_check(&d, msg, sizeof msg), REC_RAW);
+  free(b);
+  T_OK(parse(&d, "{\"id\":\"x\",\"line\":3,\"error\":{\"code\":\"empty\"}}",
+             &b));
+  T_EQ_INT(store_check(&d, msg, sizeof msg), REC_ERROR);
+  free(b);
+  sj_free(&d);
+}
+
+static void t_store_key(void)
+{
+  sj_doc d = {0};
+  char *b, buf[64], buf2[64];
+  const char *k, *k2;
+  size_t n, n2;
+  T_OK(parse(&d, "{\"id\":\"abc\",\"text\":\"t\"}", &b));
+  n = store_key(&d, b, 0, buf, sizeof buf, &k);
+  T_EQ_INT(n, 3);
+  T_OK(memcmp(k, "abc", 3) == 0);
+  free(b);
+  T_OK(parse(&d, "{\"text\":\"same text\",\"entities\":[]}", &b));
+  n = store_key(&d, b, 0, buf, sizeof buf, &k);
+  free(b);
+  T_OK(parse(&d, "{\"entities\":[],\"text\":\"same text\"}", &b));
+  n2 = store_key(&d, b, 0, buf2, sizeof buf2, &k2);
+  free(b);
+  /* Keyed by the text's hash: the same text is the same article. */
+  T_EQ_INT(n, 37);
+  T_EQ_INT(n2, 37);
+  T_OK(memcmp(k, k2, n) == 0);
+  T_OK(memcmp(k, "xxh3:", 5) == 0);
+  sj_free(&d);
+}
+
+static const t_case cases[] = {
+    {"sjson_valid", t_sjson_valid},   {"sjson_invalid", t_sjson_invalid},
+    {"sjson_depth", t_sjson_depth},   {"store_rows", t_store_rows},
+    {"store_rollback", t_store_rollback}, {"store_check", t_store_check},
+    {"store_key", t_store_key},       {NULL, NULL}};
+
+T_MAIN(cases)
