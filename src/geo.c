@@ -442,7 +442,14 @@ static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
   bool any = false;
   uint32_t n = DL__MIN(gr->cand_n, (uint32_t)DL__GEO_MAX_CANDS);
   float sc[DL__GEO_MAX_CANDS];
-  bool cname = country_name(g, gr);
+  bool cname;
+  if (gr->fixed != DL__GEO_NONE) {
+    gr->best = gr->fixed;
+    gr->best_flags = 0;
+    gr->conf = 0.9f;
+    return;
+  }
+  cname = country_name(g, gr);
   for (uint32_t i = 0; i < n; i++) {
     uint32_t p = g->post[gr->cand_first + i];
     const struct dl__geo_ent *e = &g->ent[DL__GEO_P_ENTRY(p)];

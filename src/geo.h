@@ -105,6 +105,8 @@ struct dl__geo_grp {
   uint32_t cand_first, cand_n;
   uint32_t best;         /* chosen entry, DL__GEO_NONE if unresolved */
   uint32_t best_flags;   /* its posting flags */
+  uint32_t fixed;        /* "Syria's capital": the one entry it can be,
+                         ** DL__GEO_NONE otherwise (then the postings) */
   float conf;
 };
 

@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #define GEO_MAX_GROUPS 1024
 #define GEO_MAX_SPANS 20000
@@ -38,6 +39,11 @@ struct gws {
   size_t nsp, spcap;
   uint32_t *next; /* per span pair: next span of the same group */
   uint64_t *gh;   /* per group: key hash */
+  /* Multi-word names of regions that the tagger split ("Korean" MISC +
+  ** "Peninsula" ORG): per token, the end of the
+  ** match starting there (0: none), and whether it lies inside one. */
+  uint32_t *lend;
+  unsigned char *lin;
 };
 
 static uint64_t khash(const char *k, size_t n)
@@ -112,6 +118,7 @@ static struct dl__geo_grp *group(struct gws *w, const char *key, size_t kl,
   g->first_span = DL__GEO_NONE;
   g->hint = DL__GEO_NONE;
   g->best = DL__GEO_NONE;
+  g->fixed = DL__GEO_NONE;
   w->gh[w->n] = h;
   w->n++;
   return g;
@@ -185,6 +192,58 @@ static size_t strip_key(char *key, size_t kl)
   return 0;
 }
 
+static bool long_matches(struct gws *w)
+{
+  dl_doc *d = w->d;
+  size_t nt = d->n_tokens;
+  if (!nt) return true;
+  w->lend = dl__calloc(w->al, nt, sizeof *w->lend);
+  w->lin = dl__calloc(w->al, nt, 1);
+  if (!w->lend || !w->lin) return false;
+  for (size_t i = 0; i < nt; i++) {
+    const dl__token *t = &d->tokens[i];
+    size_t best = 0;
+    if (!(t->flags & DL__TOK_CAP) || !(t->flags & DL__TOK_WORD)) continue;
+    for (size_t j = i + 2; j <= nt && j - i <= GEO_MAX_WORDS; j++) {
+      const dl__token *u = &d->tokens[j - 1];
+      char key[DL__GEO_KEY_MAX];
+      size_t kl;
+      uint32_t f, c, p;
+      if (u->sent != t->sent || !(u->flags & DL__TOK_CAP)) break;
+      kl = dl__geo_key(d->view + t->start, u->end - t->start, key);
+      if (kl < 2 || !dl__geo_lookup(w->g, key, kl, &f, &c)) continue;
+      p = w->g->post[f];
+      if (!(p & DL__GEO_P_DEMONYM) &&
+          w->g->ent[DL__GEO_P_ENTRY(p)].kind == DL__GEO_REGION)
+        best = j;
+    }
+    if (!best) continue;
+    /* A mention that is exactly the name keeps it (with its entity), and
+    ** one that holds it is another name ("New York Times"). */
+    for (size_t k = 0; k < d->n_mentions; k++)
+      if (d->mentions[k].tok_start <= i && d->mentions[k].tok_end >= best &&
+          !(d->mentions[k].flags & DL__MEN_CREDIT)) {
+        best = 0;
+        break;
+      }
+    if (!best) continue;
+    w->lend[i] = (uint32_t)best;
+    for (size_t k = i; k < best; k++) w->lin[k] = 1;
+    i = best - 1;
+  }
+  return true;
+}
+
+/* Are all the tokens of mention m inside a long match? */
+static bool in_long(const struct gws *w, const dl__mention *m)
+{
+  if (!w->lin || (m->flags & DL__MEN_CREDIT) || m->tok_end <= m->tok_start)
+    return false;
+  for (uint32_t k = m->tok_start; k < m->tok_end; k++)
+    if (k >= w->d->n_tokens || !w->lin[k]) return false;
+  return true;
+}
+
 /* Entities: LOC/GPE (and FAC as a place name) by name, MISC/NORP as
 ** demonyms. */
 static dl_status from_entities(struct gws *w, dl_error *err)
@@ -232,7 +291,7 @@ static dl_status from_entities(struct gws *w, dl_error *err)
       const dl__mention *m = &d->mentions[en->mentions[k]];
       uint32_t s = m->start, e = m->end;
       if (m->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL)) continue;
-      if (!starts_upper(d, s, e)) continue;
+      if (!starts_upper(d, s, e) || in_long(w, m)) continue;
       if (plen && s + plen < e) e = s + (uint32_t)plen;
       e = abbrev_end(d, s, e);
       if (!add_span(w, g, s, e, 1.0f))
@@ -275,15 +334,22 @@ static dl_status from_gazetteer(struct gws *w, dl_error *err)
     uint32_t bf = 0, bc = 0;
     char key[DL__GEO_KEY_MAX], bkey[DL__GEO_KEY_MAX];
     size_t bkl = 0;
-    if (cov[i] || !(t->flags & DL__TOK_CAP) || !(t->flags & DL__TOK_WORD)) {
+    if (w->lend && w->lend[i]) {
+      /* A long match: taken whatever the mentions under it. */
+      const dl__token *u = &d->tokens[w->lend[i] - 1];
+      bkl = dl__geo_key(d->view + t->start, u->end - t->start, bkey);
+      if (dl__geo_lookup(w->g, bkey, bkl, &bf, &bc)) best_j = w->lend[i];
+    } else if (cov[i] || (w->lin && w->lin[i]) || !(t->flags & DL__TOK_CAP) ||
+               !(t->flags & DL__TOK_WORD)) {
       i++;
       continue;
     }
-    for (j = i + 1; j <= nt && j - i <= GEO_MAX_WORDS; j++) {
+    for (j = i + 1; !best_j && j <= nt && j - i <= GEO_MAX_WORDS; j++) {
       const dl__token *u = &d->tokens[j - 1];
       size_t kl;
       uint32_t f, c;
-      if (cov[j - 1] || u->sent != t->sent) break;
+      if (cov[j - 1] || (w->lin && w->lin[j - 1]) || u->sent != t->sent)
+        break;
       if (j - 1 > i && !(u->flags & DL__TOK_CAP)) break;
       kl = dl__geo_key(d->view + t->start, u->end - t->start, key);
       if (kl < 2) continue;
@@ -324,6 +390,71 @@ static dl_status from_gazetteer(struct gws *w, dl_error *err)
     }
   }
   dl__free(w->al, cov);
+  return DL_OK;
+}
+
+/* The country a word names or qualifies ("Syria", "Syrian"), or
+** DL__GEO_NONE: the first country posting of its key. */
+static uint32_t country_of(const struct dl__geo *g, const char *s, size_t n)
+{
+  char key[DL__GEO_KEY_MAX];
+  size_t kl = dl__geo_key(s, n, key);
+  uint32_t f, c;
+  if (kl < 2 || !dl__geo_lookup(g, key, kl, &f, &c)) return DL__GEO_NONE;
+  for (uint32_t i = 0; i < c && i < DL__GEO_MAX_CANDS; i++) {
+    const struct dl__geo_ent *e = &g->ent[DL__GEO_P_ENTRY(g->post[f + i])];
+    if (e->kind == DL__GEO_COUNTRY) return e->country;
+  }
+  return DL__GEO_NONE;
+}
+
+static bool word_is(const dl_doc *d, const dl__token *t, const char *w)
+{
+  size_t n = strlen(w);
+  return t->end - t->start == n &&
+         strncasecmp(d->view + t->start, w, n) == 0;
+}
+
+/* "Syria's capital", "the Syrian capital", "the capital of Syria": a
+** place, the country's capital (the phrase is its span). */
+static dl_status from_capitals(struct gws *w, dl_error *err)
+{
+  dl_doc *d = w->d;
+  const struct dl__geo *g = w->g;
+  for (size_t i = 0; i < d->n_tokens; i++) {
+    const dl__token *t = &d->tokens[i];
+    uint32_t ctry = DL__GEO_NONE, s = 0, e = 0;
+    if (!word_is(d, t, "capital")) continue;
+    if (i + 2 < d->n_tokens && word_is(d, &d->tokens[i + 1], "of") &&
+        (d->tokens[i + 2].flags & DL__TOK_CAP) &&
+        d->tokens[i + 2].sent == t->sent) {
+      const dl__token *c = &d->tokens[i + 2];
+      ctry = country_of(g, d->view + c->start, c->end - c->start);
+      s = t->start;
+      e = c->end;
+    } else if (i >= 1) {
+      const dl__token *c = &d->tokens[i - 1];
+      if (i >= 2 && (c->flags & DL__TOK_CLITIC)) c = &d->tokens[i - 2];
+      if ((c->flags & DL__TOK_CAP) && c->sent == t->sent) {
+        ctry = country_of(g, d->view + c->start, c->end - c->start);
+        s = c->start;
+        e = t->end;
+      }
+    }
+    if (ctry != DL__GEO_NONE && g->ctry[ctry].capital != DL__GEO_NONE) {
+      char key[DL__GEO_KEY_MAX];
+      size_t kl = (size_t)snprintf(key, sizeof key, "capital of %u",
+                                   (unsigned)ctry);
+      bool oom = false;
+      struct dl__geo_grp *gr = group(w, key, kl, DL__GEO_NONE,
+                                     DL__GEO_SRC_GAZ, &oom);
+      if (oom) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      if (!gr) return DL_OK;
+      gr->fixed = g->ctry[ctry].capital;
+      if (!add_span(w, gr, s, e, 1.0f))
+        return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    }
+  }
   return DL_OK;
 }
 
@@ -472,8 +603,13 @@ dl_status dl__geo_run(dl_annotator *a, dl_doc *d, dl_error *err)
   w.d = d;
   w.al = a->al;
   d->geo_ran = true;
+  if (!long_matches(&w)) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto done;
+  }
   rc = from_entities(&w, err);
   if (!rc) rc = from_gazetteer(&w, err);
+  if (!rc) rc = from_capitals(&w, err);
   if (!rc) rc = from_dateline(&w, err);
   if (rc) goto done;
   /* "Paris, Texas": the first hint found after any span of a group. */
@@ -534,6 +670,8 @@ done:
   dl__free(a->al, w.gh);
   dl__free(a->al, w.sp);
   dl__free(a->al, w.next);
+  dl__free(a->al, w.lend);
+  dl__free(a->al, w.lin);
   return rc;
 }
 
@@ -714,6 +852,7 @@ DL_API dl_status dl_geocode(dl_annotator *a, const char *text, size_t len,
       x->src = DL__GEO_SRC_GIVEN;
       x->hint = DL__GEO_NONE;
       x->best = DL__GEO_NONE;
+      x->fixed = DL__GEO_NONE;
       x->cand_first = first;
       x->cand_n = count;
       tab[h] = (uint32_t)ng++;

@@ -179,6 +179,28 @@ static void t_georgia(void)
   dl_doc_destroy(d);
 }
 
+static void t_capital_region(void)
+{
+  static const char text[] =
+      "Shelling resumed in the Syrian capital on Monday, and talks in the "
+      "capital of Iraq stalled. Tensions on the Korean Peninsula rose as "
+      "Soviet-era weapons were shown.";
+  dl_doc *d;
+  const struct dl__place *p;
+  T_OK(setup());
+  if (absent) return;
+  T_OK((d = annotate(text, sizeof text - 1)));
+  T_OK((p = by_text(d, "Syrian capital")));
+  T_EQ_STR(p->info.name, "Damascus");
+  T_EQ_STR(iso2(p), "SY");
+  T_OK((p = by_text(d, "capital of Iraq")));
+  T_EQ_STR(p->info.name, "Baghdad");
+  T_OK((p = by_text(d, "Korean Peninsula")));
+  T_EQ_INT(p->info.kind, DL__GEO_REGION);
+  T_EQ_STR(p->info.countries, "KP KR");
+  dl_doc_destroy(d);
+}
+
 static void t_bad_one_letter(void)
 {
   static const char text[] =
@@ -267,6 +289,7 @@ static const t_case cases[] = {{"key", t_key},
                                {"karlov", t_karlov},
                                {"paris_texas", t_paris_texas},
                                {"georgia", t_georgia},
+                               {"capital_region", t_capital_region},
                                {"bad_one_letter", t_bad_one_letter},
                                {"bad_coordinates", t_bad_coordinates},
                                {"bad_many_names", t_bad_many_names},
