@@ -132,7 +132,10 @@ typedef struct dl_options {
   const dl_allocator *alloc; /* NULL: libc */
   size_t max_doc_bytes;      /* 0: DL_DEFAULT_MAX_DOC_BYTES */
   size_t max_sentence_tokens;/* 0: DL_DEFAULT_MAX_SENTENCE_TOKENS */
+  size_t summary_sentences;  /* 0: DL_DEFAULT_SUMMARY_SENTENCES */
 } dl_options;
+
+#define DL_DEFAULT_SUMMARY_SENTENCES 3
 
 #define DL_DEFAULT_MAX_DOC_BYTES ((size_t)256 << 20)
 #define DL_DEFAULT_MAX_SENTENCE_TOKENS 1000
@@ -204,7 +207,8 @@ DL_API void dl_annotator_destroy(dl_annotator *a);
    DL_FIELD_LANG | DL_FIELD_CLEAN | DL_FIELD_SENTENCES |                   \
    DL_FIELD_ENTITIES | DL_FIELD_ENCODING | DL_FIELD_SOURCE |              \
    DL_FIELD_DATES | DL_FIELD_AMOUNTS | DL_FIELD_QUOTES | DL_FIELD_PLACES |  \
-   DL_FIELD_META)
+   DL_FIELD_META | DL_FIELD_TONE | DL_FIELD_THEMES | DL_FIELD_KEYWORDS |    \
+   DL_FIELD_SUMMARY)
 #define DL_FIELDS_ALL (~UINT64_C(0))
 
 /* Parses a comma-separated list of field names ("id,date,sentences",

@@ -386,6 +386,9 @@ struct dl_doc {
   const char *focus_iso2, *focus_iso3; /* NULL: no focus */
   struct dl__place_info *focus_place;  /* NULL: none */
   struct dl__html *html; /* HTML input: what html.c extracted, or NULL */
+  /* Words, tone, themes, keywords, summary (tone.h); NULL until the
+  ** words stage runs. */
+  struct dl__told *told;
 
   /* Notes from stages whose resource is missing: "ner model not loaded". */
   const char *notes[16];
@@ -427,6 +430,7 @@ struct dl_annotator {
   struct dl__ner_ws *ner_ws; /* the NER tagger's workspace (ner.c) */
   struct tx_ws *timex_ws;    /* dateline/timex/amount lexer (timex.c) */
   struct dl__clean_ws *clean_ws; /* cleaning's phrase index (clean.c) */
+  struct dl__told_ws *told_ws;   /* words/tone/themes/keywords/summary */
 };
 
 typedef dl_status (*dl__stage_fn)(dl_annotator *a, dl_doc *d, dl_error *err);

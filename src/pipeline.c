@@ -16,13 +16,15 @@
 */
 #include "internal.h"
 #include "html.h"
+#include "tone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 enum {
   ST_CLEAN, ST_DATELINE, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST_TIMEX,
-  ST_AMOUNT, ST_QUOTE, ST_GEO, ST__COUNT
+  ST_AMOUNT, ST_QUOTE, ST_GEO, ST_WORDS, ST_TONE, ST_THEMES, ST_KEYWORDS,
+  ST_SUMMARY, ST__COUNT
 };
 
 static const struct stage {
@@ -42,6 +44,13 @@ static const struct stage {
   {"quote", DL_FIELD_QUOTES, 1u << ST_ENTITY, dl__quote_run},
   {"geo", DL_FIELD_PLACES, (1u << ST_ENTITY) | (1u << ST_DATELINE),
    dl__geo_run},
+  {"words", 0, 1u << ST_SENT, dl__words_run},
+  {"tone", DL_FIELD_TONE, 1u << ST_WORDS, dl__tone_run},
+  {"themes", DL_FIELD_THEMES, 1u << ST_WORDS, dl__themes_run},
+  {"keywords", DL_FIELD_KEYWORDS, (1u << ST_WORDS) | (1u << ST_ENTITY),
+   dl__keywords_run},
+  {"summary", DL_FIELD_SUMMARY, (1u << ST_WORDS) | (1u << ST_ENTITY),
+   dl__summary_run},
 };
 
 /* ====================================================================
@@ -150,6 +159,7 @@ DL_API void dl_annotator_destroy(dl_annotator *a)
   dl__ner_ws_free(a);
   dl__timex_ws_free(a);
   dl__clean_ws_free(a);
+  dl__told_ws_free(a);
   for (size_t i = 0; i < DL__COUNTOF(a->scratch); i++)
     dl__buf_free(&a->scratch[i]);
   dl__free(a->al, a);

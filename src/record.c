@@ -11,6 +11,7 @@
 */
 #include "internal.h"
 #include "html.h"
+#include "tone.h"
 
 #include <stdlib.h>
 
@@ -240,10 +241,10 @@ static const struct field {
     {DL_FIELD_DATES, "dates", dl__timex_json},
     {DL_FIELD_AMOUNTS, "amounts", dl__amount_json},
     {DL_FIELD_QUOTES, "quotes", dl__quote_json},
-    {DL_FIELD_TONE, "tone", NULL},
-    {DL_FIELD_THEMES, "themes", NULL},
-    {DL_FIELD_KEYWORDS, "keywords", NULL},
-    {DL_FIELD_SUMMARY, "summary", NULL},
+    {DL_FIELD_TONE, "tone", dl__tone_json},
+    {DL_FIELD_THEMES, "themes", dl__themes_json},
+    {DL_FIELD_KEYWORDS, "keywords", dl__keywords_json},
+    {DL_FIELD_SUMMARY, "summary", dl__summary_json},
     {DL_FIELD_EVENTS, "events", NULL},
     {DL_FIELD_META, "meta", dl__html_json},
 };

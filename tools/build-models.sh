@@ -43,6 +43,21 @@ if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
   rm -f "$geo_tmp"
 fi
 # ---- end place gazetteer -------------------------------------------------
+# ---- told: tone lexicon, theme table, IDF (docs/INTERNALS-tone.md) ------
+# src/tone_lexicon.c from npm vader-sentiment (installed into $NPM_DIR,
+# outside the repo), src/themes_table.c and docs/THEMES.md from
+# data/themes.tsv, src/keywords_idf.c from the news in $SHARED/data. All
+# are committed, so this step runs only when TOLD=1.
+if [ "${TOLD:-0}" = 1 ]; then
+  NPM_DIR=${NPM_DIR:-/work/scratch-npm}
+  [ -d "$NPM_DIR/node_modules/vader-sentiment" ] ||
+    npm install --prefix "$NPM_DIR" --no-save vader-sentiment@1.1.3
+  python3 tools/gen/gen_tone_lexicon.py \
+    "$NPM_DIR/node_modules/vader-sentiment" > src/tone_lexicon.c
+  python3 tools/gen/gen_themes.py
+  SHARED_DATA=$SHARED/data tools/gen/gen_idf.sh
+fi
+# ---- end told ------------------------------------------------------------
 
 # ---- NER tagger (models/ner.dlm) -----------------------------------------
 # Averaged perceptron trained on CoNLL-2003 eng.train, epoch picked on

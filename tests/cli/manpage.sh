@@ -39,6 +39,7 @@ for flag in $opts; do
     --fields) args=(--fields id) ;;
     --format) args=(--format text) ;;
     --threads) args=(--threads 2) ;;
+    --summary) args=(--summary 2) ;;
     --model) args=(--model models) ;;
     --events-dict) args=(--events-dict "$TMP") ;;
     *) args=("$flag") ;;

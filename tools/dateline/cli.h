@@ -24,6 +24,7 @@ typedef struct cli_opts {
   uint64_t fields;       /* --fields */
   bool fields_set;
   int threads;           /* --threads */
+  int summary;           /* --summary: sentences (0: the default, 3) */
   const char *model_dir; /* --model */
   const char *events_dict;
   cli_format format;     /* --format */

@@ -70,6 +70,7 @@ void cli_help(FILE *f)
       "... or all\n"
       "  --format text|jsonl|html   input format (default: detected)\n"
       "  --threads N                worker threads\n"
+      "  --summary N                sentences in the summary (default 3)\n"
       "  --model DIR                model folder (default: installed models)\n"
       "  --pretty, --compact        JSON layout (default: pretty on a "
       "terminal)\n"
@@ -138,6 +139,17 @@ int cli_parse(cli_opts *o, int argc, char **argv, cli_extra_fn extra,
         return -1;
       }
       o->threads = (int)v;
+    } else if (strcmp(a, "--summary") == 0) {
+      char *end;
+      long v;
+      if (!need_arg(argc, argv, i)) return -1;
+      errno = 0;
+      v = strtol(argv[++i], &end, 10);
+      if (errno || *end || v < 1 || v > 100) {
+        cli_usage("--summary takes a number from 1 to 100");
+        return -1;
+      }
+      o->summary = (int)v;
     } else if (strcmp(a, "--model") == 0) {
       if (!need_arg(argc, argv, i)) return -1;
       o->model_dir = argv[++i];
@@ -211,7 +223,10 @@ dl_model *cli_load_model(const cli_opts *o)
       }
     }
   }
-  if (dl_model_load(dir, NULL, &m, &err) != DL_OK) {
+  dl_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.summary_sentences = o->summary > 0 ? (size_t)o->summary : 0;
+  if (dl_model_load(dir, &opt, &m, &err) != DL_OK) {
     cli_warn(dir ? dir : "(default model folder)", 0, "%s", err.msg);
     return NULL;
   }

@@ -1,0 +1,377 @@
+/*
+** keywords.c -- the keywords stage: the document's key phrases, ranked.
+**
+** TextRank (Mihalcea & Tarau 2004) over stems, with corpus IDF:
+**  1. The content words (no stop words, no numbers, no adverbs in -ly)
+**     of each sentence, the first DL__KW_MAX_WORDS of the document, are
+**     the graph's vertices (one per stem); two stems within
+**     DL__KW_WINDOW words of each other in a sentence share an edge.
+**  2. PageRank (damping 0.85, 30 rounds) over the weighted edges gives a
+**     centrality per stem, multiplied by the stem's IDF in the news
+**     corpora (keywords_idf.c), so that words every story uses ("year",
+**     "people") sink below the story's own.
+**  3. Candidates are noun-phrase-like runs: maximal runs of content words
+**     inside a sentence and outside names, at most KW_MAX_LEN words, plus
+**     every entity (all its mentions, written with its canonical name).
+**     Equal stem sequences are one candidate, counted, with their spans.
+**  4. A candidate scores the sum of its stems' scores over sqrt(length),
+**     times (1 + log count), times 1.5 for a name; a candidate whose
+**     stems all belong to a better one taken already is dropped. The
+**     best DL__KW_TOP are written, scores scaled so the best is 1.
+** Linear in the document (the graph is capped); no quadratic step.
+*/
+#include "tone.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define KW_MAX_LEN 4
+#define KW_MAX_SPANS 20
+#define DAMPING 0.85
+#define ROUNDS 30
+
+struct cand {
+  uint32_t stem[KW_MAX_LEN];
+  uint8_t n;
+  bool name;
+  uint32_t entity;                 /* entity index, UINT32_MAX: a phrase */
+  uint32_t count;
+  uint32_t first_start, first_end; /* the first surface form */
+  uint32_t *spans;                 /* 2 * n_spans, owned */
+  uint32_t n_spans, spans_cap;
+  double score;
+};
+
+struct kw_state {
+  const dl_allocator *al;
+  struct cand *c;
+  size_t n, cap;
+  uint32_t *slot; /* open addressing: cand + 1 */
+  size_t scap;
+};
+
+static uint32_t cand_hash(const uint32_t *st, size_t n, uint32_t entity)
+{
+  uint32_t h = 2166136261u;
+  if (entity != UINT32_MAX) return (entity + 1) * 2654435761u;
+  for (size_t i = 0; i < n; i++) {
+    h ^= st[i];
+    h *= 16777619u;
+  }
+  return h ^ (uint32_t)n;
+}
+
+static bool state_grow(struct kw_state *k)
+{
+  size_t ncap;
+  uint32_t *ns;
+  if (k->scap && (k->n + 1) * 2 <= k->scap) return true;
+  ncap = k->scap ? k->scap * 2 : 256;
+  ns = dl__calloc(k->al, ncap, sizeof *ns);
+  if (!ns) return false;
+  for (size_t i = 0; i < k->n; i++) {
+    size_t j = cand_hash(k->c[i].stem, k->c[i].n, k->c[i].entity) & (ncap - 1);
+    while (ns[j]) j = (j + 1) & (ncap - 1);
+    ns[j] = (uint32_t)i + 1;
+  }
+  dl__free(k->al, k->slot);
+  k->slot = ns;
+  k->scap = ncap;
+  return true;
+}
+
+/* Adds one occurrence of a candidate: a phrase (entity UINT32_MAX, keyed
+** by its stems) or a mention of an entity (keyed by the entity). */
+static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
+                uint32_t entity, uint32_t start, uint32_t end)
+{
+  size_t j;
+  struct cand *c;
+  if (!state_grow(k)) return false;
+  j = cand_hash(st, n, entity) & (k->scap - 1);
+  while (k->slot[j]) {
+    c = &k->c[k->slot[j] - 1];
+    if (entity != UINT32_MAX ? c->entity == entity
+                             : (c->entity == UINT32_MAX && c->n == n &&
+                                memcmp(c->stem, st, n * sizeof *st) == 0))
+      goto found;
+    j = (j + 1) & (k->scap - 1);
+  }
+  if (!DL__PUSH(k->al, k->c, k->n, k->cap)) return false;
+  c = &k->c[k->n];
+  memset(c, 0, sizeof *c);
+  memcpy(c->stem, st, n * sizeof *st);
+  c->n = (uint8_t)n;
+  c->entity = entity;
+  c->first_start = start;
+  c->first_end = end;
+  k->slot[j] = (uint32_t)++k->n;
+found:
+  c->count++;
+  c->name = c->name || name;
+  if (c->n_spans < KW_MAX_SPANS) {
+    if (c->n_spans == c->spans_cap) {
+      uint32_t ncap = c->spans_cap ? c->spans_cap * 2 : 4;
+      uint32_t *ns = dl__realloc(k->al, c->spans,
+                                 c->spans_cap * 2 * sizeof *ns,
+                                 ncap * 2 * sizeof *ns);
+      if (!ns) return false;
+      c->spans = ns;
+      c->spans_cap = ncap;
+    }
+    c->spans[2 * c->n_spans] = start;
+    c->spans[2 * c->n_spans + 1] = end;
+    c->n_spans++;
+  }
+  return true;
+}
+
+/* A keyword word: content, not a number, not an adverb in -ly. */
+static bool kw_word(const dl_doc *d, size_t ti, const struct dl__form *f)
+{
+  if ((f->flags & DL__W_STOP) || f->len < 2) return false;
+  if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return false;
+  if (f->len > 4 && memcmp(f->s + f->len - 2, "ly", 2) == 0) return false;
+  return true;
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+  const struct cand *a = *(const struct cand *const *)x;
+  const struct cand *b = *(const struct cand *const *)y;
+  if (a->score != b->score) return a->score < b->score ? 1 : -1;
+  return a->first_start < b->first_start ? -1 : 1;
+}
+
+dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  struct dl__told *TL = d->told;
+  const struct dl__words *W;
+  struct kw_state k;
+  uint32_t *seq = NULL; /* content words: token index */
+  size_t n_seq = 0, seq_cap = 0;
+  uint32_t (*edges)[2] = NULL;
+  size_t n_edges = 0, edges_cap = 0;
+  double *deg = NULL, *pr = NULL, *nx = NULL;
+  struct cand **order = NULL;
+  uint8_t *in_name;
+  dl_status rc = DL_OK;
+  const dl_allocator *al = a->al;
+
+  if (!TL || !TL->words_ran) return DL_OK;
+  W = &TL->words;
+  memset(&k, 0, sizeof k);
+  k.al = al;
+  TL->keywords_ran = true;
+  if (!W->n_stems) return DL_OK;
+
+  /* 1. Content words and the co-occurrence edges (per sentence). */
+  for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
+    const dl__sentence *s = &d->sentences[si];
+    size_t first = n_seq;
+    for (size_t ti = s->tok_start; ti < s->tok_end && n_seq < DL__KW_MAX_WORDS;
+         ti++) {
+      uint32_t f = W->tform[ti];
+      if (f == UINT32_MAX || !kw_word(d, ti, &W->forms[f])) continue;
+      if (!DL__PUSH(al, seq, n_seq, seq_cap)) goto oom;
+      seq[n_seq++] = (uint32_t)ti;
+      for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
+           p--) {
+        uint32_t u = W->forms[W->tform[seq[p - 1]]].stem;
+        uint32_t v = W->forms[f].stem;
+        if (u == v) continue;
+        if (!DL__PUSH(al, edges, n_edges, edges_cap)) goto oom;
+        edges[n_edges][0] = u;
+        edges[n_edges][1] = v;
+        n_edges++;
+      }
+    }
+  }
+
+  /* 2. PageRank over the stems, times IDF. */
+  deg = dl__calloc(al, W->n_stems, sizeof *deg);
+  pr = dl__calloc(al, W->n_stems, sizeof *pr);
+  nx = dl__calloc(al, W->n_stems, sizeof *nx);
+  if (!deg || !pr || !nx) goto oom;
+  for (size_t e = 0; e < n_edges; e++) {
+    deg[edges[e][0]] += 1;
+    deg[edges[e][1]] += 1;
+  }
+  {
+    double n = (double)W->n_stems;
+    for (size_t i = 0; i < W->n_stems; i++) pr[i] = 1.0 / n;
+    for (int r = 0; r < ROUNDS && n_edges; r++) {
+      double dangling = 0;
+      for (size_t i = 0; i < W->n_stems; i++) {
+        nx[i] = 0;
+        if (deg[i] == 0) dangling += pr[i];
+      }
+      for (size_t e = 0; e < n_edges; e++) {
+        uint32_t u = edges[e][0], v = edges[e][1];
+        nx[v] += pr[u] / deg[u];
+        nx[u] += pr[v] / deg[v];
+      }
+      for (size_t i = 0; i < W->n_stems; i++)
+        pr[i] = (1.0 - DAMPING) / n + DAMPING * (nx[i] + dangling / n);
+    }
+    for (size_t i = 0; i < W->n_stems; i++)
+      pr[i] *= (double)W->stems[i].idf;
+  }
+
+  /* 3. Candidates: runs of content words outside names, and names. */
+  {
+    dl__buf *b = &a->told_ws->tmp[2];
+    b->len = 0;
+    if (!dl__buf_reserve(b, d->n_tokens + 1)) goto oom;
+    in_name = (uint8_t *)b->p;
+    memset(in_name, 0, d->n_tokens + 1);
+    for (size_t m = 0; m < d->n_mentions; m++) {
+      const dl__mention *mn = &d->mentions[m];
+      if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
+        continue;
+      for (size_t ti = mn->tok_start; ti < mn->tok_end && ti < d->n_tokens;
+           ti++)
+        in_name[ti] = 1;
+    }
+  }
+  for (size_t si = 0; si < d->n_sentences; si++) {
+    const dl__sentence *s = &d->sentences[si];
+    uint32_t run[KW_MAX_LEN];
+    size_t n = 0, rs = 0;
+    if (s->tok_start >= (seq && n_seq ? seq[n_seq - 1] + 1 : 0)) break;
+    for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
+      uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
+      bool ok = f != UINT32_MAX && !in_name[ti] &&
+                kw_word(d, ti, &W->forms[f]);
+      if (ok && n < KW_MAX_LEN) {
+        if (!n) rs = ti;
+        run[n++] = W->forms[f].stem;
+        continue;
+      }
+      if (n && !add(&k, run, n, false, UINT32_MAX, d->tokens[rs].start,
+                    d->tokens[rs + n - 1].end))
+        goto oom;
+      n = 0;
+      if (ok) {
+        rs = ti;
+        run[n++] = W->forms[f].stem;
+      }
+    }
+  }
+  for (size_t m = 0; m < d->n_mentions; m++) {
+    const dl__mention *mn = &d->mentions[m];
+    uint32_t st[KW_MAX_LEN];
+    size_t n = 0;
+    if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
+      continue;
+    if (mn->tok_end <= mn->tok_start || mn->tok_end > d->n_tokens) continue;
+    if (n_seq && mn->tok_start > seq[n_seq - 1]) continue;
+    for (size_t ti = mn->tok_start; ti < mn->tok_end && n < KW_MAX_LEN; ti++) {
+      uint32_t f = W->tform[ti];
+      if (f == UINT32_MAX || (W->forms[f].flags & DL__W_STOP)) continue;
+      st[n++] = W->forms[f].stem;
+    }
+    if (n && !add(&k, st, n, true,
+                  mn->entity < d->n_entities ? mn->entity : UINT32_MAX,
+                  mn->start, mn->end))
+      goto oom;
+  }
+
+  /* 4. Scores, dropping single words inside a better phrase. */
+  order = dl__calloc(al, k.n ? k.n : 1, sizeof *order);
+  if (!order) goto oom;
+  for (size_t i = 0; i < k.n; i++) {
+    struct cand *c = &k.c[i];
+    double sum = 0;
+    for (size_t j = 0; j < c->n; j++) sum += pr[c->stem[j]];
+    c->score = sum / sqrt((double)c->n) * (1.0 + log((double)c->count));
+    if (c->name) c->score *= 1.5;
+    order[i] = c;
+  }
+  if (k.n) qsort(order, k.n, sizeof *order, cmp_cand);
+  {
+    size_t n_out = 0;
+    const struct cand *kept[DL__KW_TOP];
+    double best = k.n ? order[0]->score : 0;
+    struct dl__keyword *kw =
+        dl__arena_alloc(&d->arena, DL__KW_TOP * sizeof *kw);
+    if (!kw) goto oom;
+    for (size_t i = 0; i < k.n && n_out < DL__KW_TOP; i++) {
+      struct cand *c = order[i];
+      bool inside = false;
+      /* A phrase whose every stem is in a better one already taken
+      ** ("Putin" after "Vladimir Putin") adds nothing. */
+      for (size_t j = 0; j < n_out && !inside; j++) {
+        const struct cand *b = kept[j];
+        size_t y;
+        for (y = 0; y < c->n; y++) {
+          size_t x;
+          for (x = 0; x < b->n; x++)
+            if (b->stem[x] == c->stem[y]) break;
+          if (x == b->n) break;
+        }
+        if (y == c->n) inside = true;
+      }
+      if (inside) continue;
+      kept[n_out] = c;
+      if (c->entity != UINT32_MAX)
+        kw[n_out].text = d->entities[c->entity].name;
+      else
+        kw[n_out].text = dl__arena_strndup(&d->arena,
+                                           d->text + c->first_start,
+                                           c->first_end - c->first_start);
+      kw[n_out].score = best > 0 ? c->score / best : 0;
+      kw[n_out].count = c->count;
+      kw[n_out].n_spans = c->n_spans;
+      kw[n_out].spans =
+          dl__arena_dup(&d->arena, c->spans, 2 * c->n_spans * sizeof(uint32_t));
+      if (!kw[n_out].text || !kw[n_out].spans) goto oom;
+      n_out++;
+    }
+    TL->keywords.kw = kw;
+    TL->keywords.n = n_out;
+  }
+  goto done;
+oom:
+  rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+done:
+  for (size_t i = 0; i < k.n; i++) dl__free(al, k.c[i].spans);
+  dl__free(al, k.c);
+  dl__free(al, k.slot);
+  dl__free(al, seq);
+  dl__free(al, edges);
+  dl__free(al, deg);
+  dl__free(al, pr);
+  dl__free(al, nx);
+  dl__free(al, order);
+  return rc;
+}
+
+void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
+{
+  const struct dl__keywords *K;
+  dl__jw_key(w, "keywords");
+  if (!d->told || !d->told->keywords_ran) {
+    dl__jw_null(w);
+    return;
+  }
+  K = &d->told->keywords;
+  dl__jw_arr_begin(w);
+  for (size_t i = 0; i < K->n; i++) {
+    const struct dl__keyword *kw = &K->kw[i];
+    dl__jw_obj_begin(w);
+    dl__jw_key(w, "text");
+    dl__jw_cstr(w, kw->text);
+    dl__jw_key(w, "score");
+    dl__jw_double(w, kw->score, 3);
+    dl__jw_key(w, "count");
+    dl__jw_uint(w, kw->count);
+    dl__jw_key(w, "spans");
+    dl__jw_arr_begin(w);
+    for (size_t j = 0; j < kw->n_spans; j++)
+      dl__jw_span(d, w, flags, kw->spans[2 * j], kw->spans[2 * j + 1]);
+    dl__jw_arr_end(w);
+    dl__jw_obj_end(w);
+  }
+  dl__jw_arr_end(w);
+}

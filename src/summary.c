@@ -1,0 +1,309 @@
+/*
+** summary.c -- the summary stage: an extractive summary of N sentences
+** (dl_options.summary_sentences, default 3), in article order.
+**
+** Algorithm (LexRank, Erkan & Radev 2004, with news priors):
+**  1. Candidates: body sentences (not headlines) with at least
+**     MIN_TERMS content words, the first DL__SUM_MAX_SENTS of them.
+**  2. Each candidate is a TF-IDF vector over the stems of its content
+**     words (stop words out), IDF from the corpus table
+**     (keywords_idf.c), at most DL__SUM_MAX_TERMS distinct stems.
+**  3. A similarity graph joins candidates at most DL__SUM_WINDOW apart
+**     (the whole article for news-length texts; a window, not the full
+**     square, for very long ones) with their cosine; PageRank (damping
+**     0.85, 30 rounds) gives each its centrality.
+**  4. The score adds priors: position (the lead matters in news), the
+**     salience of the entities the sentence names (entity stage), and a
+**     mild length term (a three-word sentence says little).
+**  5. Sentences are taken best first, skipping one too similar to a
+**     sentence already taken (cosine over REDUNDANT), and written in
+**     article order.
+** Time: O(S * W * T) for S candidates, window W and T terms a sentence,
+** all capped; memory O(S * (W + T)).
+*/
+#include "tone.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define MIN_TERMS 3
+#define REDUNDANT 0.55
+#define DAMPING 0.85
+#define ROUNDS 30
+#define W_CENTRAL 1.0
+#define W_POSITION 1.0
+#define W_ENTITY 0.5
+#define W_LENGTH 0.3
+
+struct term {
+  uint32_t stem;
+  float w;
+};
+
+struct sent {
+  uint32_t index;        /* into d->sentences */
+  uint32_t t0, nt;       /* terms[t0 .. t0+nt), sorted by stem */
+  uint32_t words;
+  double norm, central, ent, score;
+};
+
+struct edge {
+  uint32_t a, b;
+  float w;
+};
+
+static int cmp_term(const void *x, const void *y)
+{
+  const struct term *a = x, *b = y;
+  return a->stem < b->stem ? -1 : a->stem > b->stem;
+}
+
+static double cosine(const struct sent *x, const struct sent *y,
+                     const struct term *T)
+{
+  const struct term *a = T + x->t0, *b = T + y->t0;
+  size_t i = 0, j = 0;
+  double dot = 0;
+  if (x->norm == 0 || y->norm == 0) return 0;
+  while (i < x->nt && j < y->nt) {
+    if (a[i].stem < b[j].stem) i++;
+    else if (a[i].stem > b[j].stem) j++;
+    else {
+      dot += (double)a[i].w * (double)b[j].w;
+      i++;
+      j++;
+    }
+  }
+  return dot / (x->norm * y->norm);
+}
+
+static int cmp_score(const void *x, const void *y)
+{
+  const struct sent *a = *(const struct sent *const *)x;
+  const struct sent *b = *(const struct sent *const *)y;
+  if (a->score != b->score) return a->score < b->score ? 1 : -1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* Content word: a form that is no stop word, has a letter, two bytes. */
+static bool content(const struct dl__form *f)
+{
+  return !(f->flags & DL__W_STOP) && f->len >= 2;
+}
+
+dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  struct dl__told *TL = d->told;
+  struct dl__told_ws *ws = a->told_ws;
+  const struct dl__words *W;
+  struct sent *S = NULL, **order = NULL;
+  struct term *terms = NULL;
+  struct edge *edges = NULL;
+  double *deg = NULL, *pr = NULL, *nx = NULL, *ent_sal = NULL;
+  uint32_t *seen = NULL, *out = NULL;
+  size_t nS = 0, n_terms = 0, terms_cap = 0, n_edges = 0, edges_cap = 0;
+  size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
+                                            : DL_DEFAULT_SUMMARY_SENTENCES;
+  size_t n_out = 0;
+  dl_status rc = DL_OK;
+  const dl_allocator *al = a->al;
+
+  if (!TL || !TL->words_ran || !ws) return DL_OK;
+  W = &TL->words;
+  TL->summary_ran = true;
+  if (!d->n_sentences || !W->n_stems) return DL_OK;
+
+  S = dl__calloc(al, DL__MIN(d->n_sentences, (size_t)DL__SUM_MAX_SENTS),
+                 sizeof *S);
+  seen = dl__calloc(al, W->n_stems, sizeof *seen); /* stem -> term + 1 */
+  if (!S || !seen) goto oom;
+
+  /* Entity salience per sentence: the sum over the distinct entities it
+  ** names (a mention's tokens give its sentence). */
+  if (d->n_mentions && d->n_entities) {
+    ent_sal = dl__calloc(al, d->n_sentences, sizeof *ent_sal);
+    if (!ent_sal) goto oom;
+    for (size_t m = 0; m < d->n_mentions; m++) {
+      const dl__mention *mn = &d->mentions[m];
+      uint32_t s;
+      if (mn->entity >= d->n_entities || mn->tok_end <= mn->tok_start ||
+          mn->tok_start >= d->n_tokens)
+        continue;
+      s = d->tokens[mn->tok_start].sent;
+      if (s < d->n_sentences)
+        ent_sal[s] += d->entities[mn->entity].salience;
+    }
+  }
+
+  /* 1-2. Candidates and their vectors. */
+  for (size_t si = 0; si < d->n_sentences && nS < DL__SUM_MAX_SENTS; si++) {
+    const dl__sentence *s = &d->sentences[si];
+    struct sent *c = &S[nS];
+    size_t t0 = n_terms;
+    uint32_t words = 0;
+    if (s->flags & DL__SENT_HEADLINE) continue;
+    for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
+      uint32_t f = W->tform[ti], st;
+      if (f == UINT32_MAX) continue;
+      words++;
+      if (!content(&W->forms[f])) continue;
+      st = W->forms[f].stem;
+      if (seen[st] > t0) {
+        terms[seen[st] - 1].w += 1.0f;
+        continue;
+      }
+      if (n_terms - t0 >= DL__SUM_MAX_TERMS) continue;
+      if (!DL__PUSH(al, terms, n_terms, terms_cap)) goto oom;
+      terms[n_terms].stem = st;
+      terms[n_terms].w = 1.0f;
+      seen[st] = (uint32_t)++n_terms;
+    }
+    if (n_terms - t0 < MIN_TERMS) {
+      for (size_t k = t0; k < n_terms; k++) seen[terms[k].stem] = 0;
+      n_terms = t0;
+      continue;
+    }
+    c->index = (uint32_t)si;
+    c->t0 = (uint32_t)t0;
+    c->nt = (uint32_t)(n_terms - t0);
+    c->words = words;
+    c->ent = ent_sal ? ent_sal[si] : 0;
+    c->norm = 0;
+    for (size_t k = t0; k < n_terms; k++) {
+      /* Sublinear tf: a word said three times is not three times the
+      ** sentence's topic. */
+      float w = (1.0f + logf(terms[k].w)) * W->stems[terms[k].stem].idf;
+      terms[k].w = w;
+      c->norm += (double)w * (double)w;
+    }
+    c->norm = sqrt(c->norm);
+    qsort(terms + t0, c->nt, sizeof *terms, cmp_term);
+    nS++;
+  }
+  if (!nS) goto done;
+
+  /* 3. The windowed graph and PageRank. */
+  deg = dl__calloc(al, nS, sizeof *deg);
+  pr = dl__calloc(al, nS, sizeof *pr);
+  nx = dl__calloc(al, nS, sizeof *nx);
+  if (!deg || !pr || !nx) goto oom;
+  for (size_t i = 0; i < nS; i++) {
+    for (size_t j = i + 1; j < nS && j - i <= DL__SUM_WINDOW; j++) {
+      double c = cosine(&S[i], &S[j], terms);
+      if (c <= 0.05) continue;
+      if (!DL__PUSH(al, edges, n_edges, edges_cap)) goto oom;
+      edges[n_edges].a = (uint32_t)i;
+      edges[n_edges].b = (uint32_t)j;
+      edges[n_edges].w = (float)c;
+      n_edges++;
+      deg[i] += c;
+      deg[j] += c;
+    }
+  }
+  for (size_t i = 0; i < nS; i++) pr[i] = 1.0 / (double)nS;
+  for (int r = 0; r < ROUNDS; r++) {
+    double dangling = 0;
+    for (size_t i = 0; i < nS; i++) {
+      nx[i] = 0;
+      if (deg[i] == 0) dangling += pr[i];
+    }
+    for (size_t e = 0; e < n_edges; e++) {
+      const struct edge *E = &edges[e];
+      nx[E->b] += pr[E->a] * E->w / deg[E->a];
+      nx[E->a] += pr[E->b] * E->w / deg[E->b];
+    }
+    for (size_t i = 0; i < nS; i++)
+      nx[i] = (1.0 - DAMPING) / (double)nS +
+              DAMPING * (nx[i] + dangling / (double)nS);
+    memcpy(pr, nx, nS * sizeof *pr);
+  }
+
+  /* 4. Priors. */
+  {
+    double pmax = 0, emax = 0;
+    for (size_t i = 0; i < nS; i++) {
+      pmax = DL__MAX(pmax, pr[i]);
+      emax = DL__MAX(emax, S[i].ent);
+    }
+    for (size_t i = 0; i < nS; i++) {
+      struct sent *c = &S[i];
+      double pos = 1.0 / sqrt(1.0 + (double)i);
+      double len = DL__MIN((double)c->words / 20.0, 1.0);
+      c->central = pmax > 0 ? pr[i] / pmax : 0;
+      c->score = W_CENTRAL * c->central + W_POSITION * pos +
+                 W_ENTITY * (emax > 0 ? c->ent / emax : 0) + W_LENGTH * len;
+    }
+  }
+
+  /* 5. Best first, without near-repeats; then article order. */
+  order = dl__calloc(al, nS, sizeof *order);
+  out = dl__calloc(al, DL__MIN(want, nS) + 1, sizeof *out);
+  if (!order || !out) goto oom;
+  for (size_t i = 0; i < nS; i++) order[i] = &S[i];
+  qsort(order, nS, sizeof *order, cmp_score);
+  for (size_t i = 0; i < nS && n_out < want; i++) {
+    bool dup = false;
+    for (size_t k = 0; k < n_out && !dup; k++) {
+      /* out[] holds candidate positions while choosing. */
+      if (cosine(order[i], &S[out[k]], terms) > REDUNDANT) dup = true;
+    }
+    if (dup) continue;
+    out[n_out++] = (uint32_t)(order[i] - S);
+  }
+  qsort(out, n_out, sizeof *out, cmp_u32);
+  TL->summary.sent = dl__arena_alloc(&d->arena, (n_out + 1) * sizeof(uint32_t));
+  TL->summary.score = dl__arena_alloc(&d->arena, (n_out + 1) * sizeof(float));
+  if (!TL->summary.sent || !TL->summary.score) goto oom;
+  for (size_t k = 0; k < n_out; k++) {
+    TL->summary.sent[k] = S[out[k]].index;
+    TL->summary.score[k] = (float)S[out[k]].score;
+  }
+  TL->summary.n = n_out;
+  goto done;
+oom:
+  rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+done:
+  dl__free(al, S);
+  dl__free(al, order);
+  dl__free(al, terms);
+  dl__free(al, edges);
+  dl__free(al, deg);
+  dl__free(al, pr);
+  dl__free(al, nx);
+  dl__free(al, ent_sal);
+  dl__free(al, seen);
+  dl__free(al, out);
+  return rc;
+}
+
+void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags)
+{
+  const struct dl__summary *sm;
+  dl__jw_key(w, "summary");
+  if (!d->told || !d->told->summary_ran) {
+    dl__jw_null(w);
+    return;
+  }
+  sm = &d->told->summary;
+  dl__jw_arr_begin(w);
+  for (size_t k = 0; k < sm->n; k++) {
+    const dl__sentence *s = &d->sentences[sm->sent[k]];
+    dl__jw_obj_begin(w);
+    dl__jw_key(w, "sentence");
+    dl__jw_uint(w, sm->sent[k]);
+    dl__jw_key(w, "span");
+    dl__jw_span(d, w, flags, s->start, s->end);
+    dl__jw_key(w, "score");
+    dl__jw_double(w, sm->score[k], 3);
+    dl__jw_key(w, "text");
+    dl__jw_str(w, d->text + s->start, s->end - s->start);
+    dl__jw_obj_end(w);
+  }
+  dl__jw_arr_end(w);
+}

@@ -1,0 +1,324 @@
+/*
+** themes.c -- the themes stage: which of our news themes (data/themes.tsv,
+** documented in docs/THEMES.md) a document touches, each hit with its
+** span.
+**
+** A theme has four lists of terms (a term is one to four words):
+**   terms    count wherever they occur ("assassination", "car bomb");
+**   weak     count only when a context term of the same theme is in the
+**            same sentence ("strike" for a labour strike needs "workers",
+**            "union", "pay"...);
+**   context  the context terms of `weak` (never hits by themselves);
+**   exclude  a sentence holding one has no hit of the theme ("fire" is not
+**            a disaster in "opened fire", "ceasefire").
+** Every word of a term is stemmed with the same English Snowball stemmer
+** as the document's words, so "assassinated", "assassinating" and
+** "assassination" need one term each at most, and "funerals" matches
+** "funeral".
+**
+** Matching. The patterns are built once per annotator and sorted by their
+** first stem. For each stem of the document the range of patterns that
+** start with it is looked up once (bsearch), so the scan costs one array
+** read per token plus the patterns that really start there. Per theme the
+** scan keeps the leftmost-longest hit and skips hits that overlap it.
+** Context and exclusion are sentence-level: hits are held per sentence and
+** filtered when the sentence ends. Linear in the tokens.
+*/
+#include "tone.h"
+
+#include <stdlib.h>
+
+enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
+
+#define PAT_WORDS 4
+
+struct pattern {
+  char *stem[PAT_WORDS]; /* owned */
+  uint8_t n;
+  uint8_t role;
+  uint16_t theme;
+};
+
+struct dl__theme_index {
+  struct pattern *p; /* sorted by stem[0], then longest first */
+  size_t n;
+};
+
+void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x)
+{
+  if (!x) return;
+  for (size_t i = 0; i < x->n; i++)
+    for (int k = 0; k < x->p[i].n; k++) dl__free(al, x->p[i].stem[k]);
+  dl__free(al, x->p);
+  dl__free(al, x);
+}
+
+static int cmp_pat(const void *a, const void *b)
+{
+  const struct pattern *x = a, *y = b;
+  int c = strcmp(x->stem[0], y->stem[0]);
+  if (c) return c;
+  return (int)y->n - (int)x->n;
+}
+
+/* Adds the patterns of one comma-separated list. */
+static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
+                     size_t *cap, const char *list, int role, size_t theme)
+{
+  const char *p = list;
+  if (!list) return true;
+  while (*p) {
+    const char *e = p;
+    struct pattern pat;
+    while (*e && *e != ',') e++;
+    memset(&pat, 0, sizeof pat);
+    pat.role = (uint8_t)role;
+    pat.theme = (uint16_t)theme;
+    for (const char *w = p; w < e;) {
+      const char *we;
+      char low[64];
+      size_t n = 0, sn;
+      const char *st;
+      while (w < e && *w == ' ') w++;
+      we = w;
+      while (we < e && *we != ' ') we++;
+      if (we == w) break;
+      for (const char *c = w; c < we && n + 1 < sizeof low; c++)
+        low[n++] = (*c >= 'A' && *c <= 'Z') ? (char)(*c + 32) : *c;
+      low[n] = 0;
+      w = we;
+      if (pat.n == PAT_WORDS) break;
+      st = dl__told_stem(ws, low, n, &sn);
+      if (!st || !(pat.stem[pat.n] = dl__malloc(ws->al, sn + 1))) goto oom;
+      memcpy(pat.stem[pat.n], st, sn);
+      pat.stem[pat.n][sn] = 0;
+      pat.n++;
+    }
+    if (pat.n) {
+      if (!DL__PUSH(ws->al, x->p, x->n, *cap)) goto oom;
+      x->p[x->n++] = pat;
+    }
+    p = *e ? e + 1 : e;
+    continue;
+  oom:
+    for (int k = 0; k < pat.n; k++) dl__free(ws->al, pat.stem[k]);
+    return false;
+  }
+  return true;
+}
+
+static struct dl__theme_index *build_index(struct dl__told_ws *ws)
+{
+  struct dl__theme_index *x = dl__calloc(ws->al, 1, sizeof *x);
+  size_t cap = 0;
+  if (!x) return NULL;
+  for (size_t t = 0; t < dl__themes_len; t++) {
+    const struct dl__theme_def *def = &dl__themes[t];
+    if (!add_list(ws, x, &cap, def->terms, ROLE_TERM, t) ||
+        !add_list(ws, x, &cap, def->weak, ROLE_WEAK, t) ||
+        !add_list(ws, x, &cap, def->context, ROLE_CONTEXT, t) ||
+        !add_list(ws, x, &cap, def->exclude, ROLE_EXCLUDE, t)) {
+      dl__theme_index_free(ws->al, x);
+      return NULL;
+    }
+  }
+  if (x->n) qsort(x->p, x->n, sizeof *x->p, cmp_pat);
+  return x;
+}
+
+/* The first pattern whose first stem is s, or x->n. */
+static size_t lower_bound(const struct dl__theme_index *x, const char *s)
+{
+  size_t lo = 0, hi = x->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(x->p[mid].stem[0], s) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+struct cand {
+  uint32_t theme, tok_start, tok_end;
+  uint8_t role;
+};
+
+#define SENT_CTX 1u
+#define SENT_EXCL 2u
+
+dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  struct dl__told *T = d->told;
+  struct dl__told_ws *ws = a->told_ws;
+  const struct dl__theme_index *x;
+  const struct dl__words *W;
+  uint32_t *range;           /* per doc stem: first pattern, count */
+  uint32_t *last_end;        /* per theme: token end of the last hit */
+  uint8_t *sflag;            /* per theme: SENT_* in this sentence */
+  struct cand *cands = NULL; /* this sentence's candidate hits */
+  size_t n_cands = 0, cands_cap = 0;
+  struct dl__theme_hit *hits = NULL;
+  size_t n_hits = 0, hits_cap = 0;
+  dl_status rc = DL_OK;
+  size_t nt = dl__themes_len;
+  if (!T || !T->words_ran || !ws) return DL_OK;
+  if (!ws->themes && !(ws->themes = build_index(ws)))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  x = ws->themes;
+  W = &T->words;
+  {
+    size_t need = W->n_stems * 2 * sizeof(uint32_t) +
+                  nt * (sizeof(uint32_t) + 1) + 16;
+    dl__buf *b = &ws->tmp[1];
+    b->len = 0;
+    if (!dl__buf_reserve(b, need))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    range = (uint32_t *)(void *)b->p;
+    last_end = range + W->n_stems * 2;
+    sflag = (uint8_t *)(last_end + nt);
+  }
+  for (size_t s = 0; s < W->n_stems; s++) {
+    size_t lo = lower_bound(x, W->stems[s].s), hi = lo;
+    while (hi < x->n && strcmp(x->p[hi].stem[0], W->stems[s].s) == 0) hi++;
+    range[2 * s] = (uint32_t)lo;
+    range[2 * s + 1] = (uint32_t)(hi - lo);
+  }
+  memset(last_end, 0, nt * sizeof *last_end);
+  memset(sflag, 0, nt);
+  for (size_t si = 0; si < d->n_sentences; si++) {
+    const dl__sentence *S = &d->sentences[si];
+    n_cands = 0;
+    for (size_t ti = S->tok_start; ti < S->tok_end; ti++) {
+      uint32_t f = W->tform[ti], st, lo, cnt;
+      if (f == UINT32_MAX) continue;
+      st = W->forms[f].stem;
+      lo = range[2 * st];
+      cnt = range[2 * st + 1];
+      for (uint32_t k = lo; k < lo + cnt; k++) {
+        const struct pattern *p = &x->p[k];
+        size_t tj = ti + 1;
+        int m = 1;
+        for (; m < p->n; m++, tj++) {
+          uint32_t g;
+          if (tj >= S->tok_end || (g = W->tform[tj]) == UINT32_MAX) break;
+          if (strcmp(W->stems[W->forms[g].stem].s, p->stem[m]) != 0) break;
+        }
+        if (m < p->n) continue;
+        if (p->role == ROLE_CONTEXT) {
+          sflag[p->theme] |= SENT_CTX;
+          continue;
+        }
+        if (p->role == ROLE_EXCLUDE) {
+          sflag[p->theme] |= SENT_EXCL;
+          continue;
+        }
+        if (ti < last_end[p->theme]) continue;
+        last_end[p->theme] = (uint32_t)tj;
+        if (!DL__PUSH(ws->al, cands, n_cands, cands_cap)) goto oom;
+        cands[n_cands].theme = p->theme;
+        cands[n_cands].tok_start = (uint32_t)ti;
+        cands[n_cands].tok_end = (uint32_t)tj;
+        cands[n_cands].role = p->role;
+        n_cands++;
+      }
+    }
+    /* The sentence ends: keep what its context allows. */
+    for (size_t c = 0; c < n_cands; c++) {
+      const struct cand *h = &cands[c];
+      uint8_t fl = sflag[h->theme];
+      if (fl & SENT_EXCL) continue;
+      if (h->role == ROLE_WEAK && !(fl & SENT_CTX)) continue;
+      if (!DL__PUSH(ws->al, hits, n_hits, hits_cap)) goto oom;
+      hits[n_hits].theme = h->theme;
+      hits[n_hits].start = d->tokens[h->tok_start].start;
+      hits[n_hits].end = d->tokens[h->tok_end - 1].end;
+      n_hits++;
+    }
+    /* The taxonomy is small: clearing all its flags is cheaper than
+    ** remembering which were set. */
+    memset(sflag, 0, nt);
+  }
+  if (n_hits) {
+    /* Group the hits by theme, each group in text order (a counting sort
+    ** on the theme, stable), so the writer reads each group in one run. */
+    struct dl__theme_hit *out =
+        dl__arena_alloc(&d->arena, n_hits * sizeof *out);
+    if (!out) goto oom;
+    memset(last_end, 0, nt * sizeof *last_end);
+    for (size_t i = 0; i < n_hits; i++) last_end[hits[i].theme]++;
+    for (size_t t = 0, acc = 0; t < nt; t++) {
+      uint32_t c = last_end[t];
+      last_end[t] = (uint32_t)acc;
+      acc += c;
+    }
+    for (size_t i = 0; i < n_hits; i++)
+      out[last_end[hits[i].theme]++] = hits[i];
+    T->themes.hits = out;
+  }
+  T->themes.n_hits = n_hits;
+  T->themes_ran = true;
+  goto done;
+oom:
+  rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+done:
+  dl__free(ws->al, cands);
+  dl__free(ws->al, hits);
+  return rc;
+}
+
+struct theme_count {
+  uint32_t theme, count, first, start;
+};
+
+static int cmp_count(const void *a, const void *b)
+{
+  const struct theme_count *x = a, *y = b;
+  if (x->count != y->count) return x->count < y->count ? 1 : -1;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
+{
+  const struct dl__themes *th;
+  struct theme_count tc[1024];
+  size_t n = 0;
+  dl__jw_key(w, "themes");
+  if (!d->told || !d->told->themes_ran) {
+    dl__jw_null(w);
+    return;
+  }
+  th = &d->told->themes;
+  /* Hits are grouped by theme (see the stage); the taxonomy is small
+  ** (dl__themes_len <= 1024, checked by a test). */
+  for (size_t i = 0; i < th->n_hits && n < DL__COUNTOF(tc); i++) {
+    if (n && tc[n - 1].theme == th->hits[i].theme) {
+      tc[n - 1].count++;
+      continue;
+    }
+    tc[n].theme = th->hits[i].theme;
+    tc[n].count = 1;
+    tc[n].first = (uint32_t)i;
+    tc[n].start = th->hits[i].start;
+    n++;
+  }
+  qsort(tc, n, sizeof *tc, cmp_count);
+  dl__jw_arr_begin(w);
+  for (size_t k = 0; k < n; k++) {
+    const struct dl__theme_def *def = &dl__themes[tc[k].theme];
+    size_t shown = DL__MIN(tc[k].count, (uint32_t)DL__THEME_MAX_SPANS);
+    dl__jw_obj_begin(w);
+    dl__jw_key(w, "theme");
+    dl__jw_cstr(w, def->code);
+    dl__jw_key(w, "label");
+    dl__jw_cstr(w, def->label);
+    dl__jw_key(w, "count");
+    dl__jw_uint(w, tc[k].count);
+    dl__jw_key(w, "spans");
+    dl__jw_arr_begin(w);
+    for (size_t i = tc[k].first; i < tc[k].first + shown; i++)
+      dl__jw_span(d, w, flags, th->hits[i].start, th->hits[i].end);
+    dl__jw_arr_end(w);
+    dl__jw_obj_end(w);
+  }
+  dl__jw_arr_end(w);
+}

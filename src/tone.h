@@ -1,0 +1,206 @@
+/*
+** tone.h -- how a story is told: the words layer and the tone, themes,
+** keywords and summary stages (tone.c, tone_words.c, themes.c,
+** keywords.c, summary.c). docs/INTERNALS-tone.md has the design.
+**
+** The words layer (stage "words") is shared by the four: every word token
+** gets a form (its case-folded text, interned per document) and a stem
+** (libstemmer's English Snowball stem of the form, interned too). Lexicon
+** look-ups and stemming are done once per distinct form, not per token.
+*/
+#ifndef DL_TONE_H
+#define DL_TONE_H
+
+#include "internal.h"
+
+/* ====================================================================
+** Generated tables (tone_lexicon.c, themes_table.c, keywords_idf.c)
+** ==================================================================== */
+
+struct dl__tone_entry {
+  const char *word;
+  float v;
+};
+
+extern const struct dl__tone_entry dl__tone_lexicon[]; /* VADER valences */
+extern const size_t dl__tone_lexicon_len;
+extern const char *const dl__tone_negate[];
+extern const size_t dl__tone_negate_len;
+extern const struct dl__tone_entry dl__tone_booster[]; /* +-0.293 */
+extern const size_t dl__tone_booster_len;
+extern const char *const dl__tone_activity[]; /* plain words, stemmed */
+extern const size_t dl__tone_activity_len;
+
+/* One theme of the taxonomy (data/themes.tsv). Each list is a string of
+** comma-separated terms; a term is one or more words, each stemmed when
+** the matcher is built. */
+struct dl__theme_def {
+  const char *code;
+  const char *label;
+  const char *terms;   /* always count */
+  const char *weak;    /* count only with a context term in the sentence */
+  const char *context; /* the context terms of `weak` */
+  const char *exclude; /* a sentence holding one of these has no hit */
+};
+extern const struct dl__theme_def dl__themes[];
+extern const size_t dl__themes_len;
+
+/* Document frequencies of stems in the news corpora (keywords_idf.c). */
+struct dl__idf_entry {
+  const char *stem;
+  uint32_t df;
+};
+extern const struct dl__idf_entry dl__idf[];
+extern const size_t dl__idf_len;
+extern const uint32_t dl__idf_docs; /* documents counted */
+
+/* ====================================================================
+** Layers
+** ==================================================================== */
+
+enum {
+  DL__W_STOP = 1u << 0,   /* function word */
+  DL__W_NEG = 1u << 1,    /* negation: not, never, n't, without */
+  DL__W_BOOST = 1u << 2,  /* booster or dampener (VADER) */
+  DL__W_SELF = 1u << 3,   /* first/second person pronoun */
+  DL__W_ACTIVE = 1u << 4, /* activity word */
+  DL__W_BUT = 1u << 5,    /* "but" */
+  DL__W_LEX = 1u << 6     /* in the sentiment lexicon */
+};
+
+struct dl__form {
+  const char *s;   /* case-folded text, arena, NUL-ended */
+  uint32_t len;
+  uint32_t stem;   /* stem id */
+  float valence;   /* VADER valence, 0 when not in the lexicon */
+  float boost;     /* booster scalar, 0 when not a booster */
+  uint32_t flags;  /* DL__W_* */
+};
+
+struct dl__stem {
+  const char *s; /* arena, NUL-ended */
+  uint32_t len;
+  uint32_t count; /* tokens with this stem in the document */
+  float idf;      /* from the corpus table, or the unseen-stem default */
+};
+
+struct dl__words {
+  uint32_t *tform; /* per token: form id, UINT32_MAX when not a word */
+  struct dl__form *forms;
+  size_t n_forms;
+  struct dl__stem *stems;
+  size_t n_stems;
+};
+
+struct dl__tone {
+  double tone, positive, negative, polarity, activity, self_group;
+  size_t words;
+  float *sent; /* per sentence: VADER-style compound score in [-1, 1] */
+};
+
+struct dl__theme_hit {
+  uint32_t theme;        /* index into dl__themes */
+  uint32_t start, end;   /* bytes */
+};
+
+struct dl__themes {
+  struct dl__theme_hit *hits; /* in text order */
+  size_t n_hits;
+};
+
+struct dl__keyword {
+  const char *text;  /* arena: the first surface form */
+  double score;      /* 0..1, the best is 1 */
+  uint32_t count;
+  uint32_t *spans;   /* 2*n_spans offsets */
+  uint32_t n_spans;
+};
+
+struct dl__keywords {
+  struct dl__keyword *kw;
+  size_t n;
+};
+
+struct dl__summary {
+  uint32_t *sent; /* sentence indices, in article order */
+  float *score;
+  size_t n;
+};
+
+/* Everything the four stages write, hung off dl_doc.told. */
+struct dl__told {
+  struct dl__words words;
+  struct dl__tone tone;
+  struct dl__themes themes;
+  struct dl__keywords keywords;
+  struct dl__summary summary;
+  bool words_ran, tone_ran, themes_ran, keywords_ran, summary_ran;
+};
+
+/* ====================================================================
+** Stages and writers
+** ==================================================================== */
+
+dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err);
+dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err);
+void dl__told_ws_free(dl_annotator *a);
+
+void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags);
+void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags);
+
+/* The annotator's workspace for the four stages (tone_words.c), created
+** on first use and kept between documents. */
+struct sb_stemmer;
+struct dl__theme_index;
+struct dl__told_ws {
+  const dl_allocator *al;
+  struct sb_stemmer *stemmer;
+  uint32_t *fslot, *sslot; /* open addressing: id + 1, 0 empty */
+  size_t fcap, scap;
+  struct dl__form *forms;
+  size_t n_forms, forms_cap;
+  struct dl__stem *stems;
+  size_t n_stems, stems_cap;
+  dl__buf fold;
+  char **act; /* activity stems, sorted */
+  size_t n_act;
+  struct dl__theme_index *themes; /* themes.c, built on first use */
+  dl__buf tmp[4];                 /* scratch of the stages */
+};
+
+struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
+                                    dl_status *rc);
+/* Stems s[0..n) (lower case) with the workspace's stemmer: a pointer
+** borrowed until the next call, or NULL on allocation failure. */
+const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
+                          size_t *out_len);
+void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
+/* Looks a stem up in the document's stem table: its id or UINT32_MAX. */
+uint32_t dl__told_stem_id(const struct dl__told_ws *ws, const char *s,
+                          size_t n);
+/* The idf of a stem string from the corpus table. */
+float dl__told_idf(const char *s);
+bool dl__told_is_stop(const char *s, size_t n);
+
+/* Limits that keep every stage linear in the document. */
+#define DL__TOLD_MAX_FORM 64          /* longer words are not looked up */
+#define DL__KW_MAX_WORDS 20000        /* content words in the keyword graph */
+#define DL__KW_WINDOW 3               /* co-occurrence window */
+#define DL__KW_TOP 10                 /* keywords written */
+#define DL__SUM_MAX_SENTS 2000        /* sentences the summary considers */
+#define DL__SUM_WINDOW 100            /* graph edges only this far apart */
+#define DL__SUM_MAX_TERMS 200         /* terms per sentence vector */
+#define DL__THEME_MAX_SPANS 50        /* spans written per theme */
+
+static inline uint32_t dl__told_form(const dl_doc *d, size_t i)
+{
+  return d->told && d->told->words.tform ? d->told->words.tform[i]
+                                         : UINT32_MAX;
+}
+
+#endif /* DL_TONE_H */

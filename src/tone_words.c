@@ -1,0 +1,392 @@
+/*
+** tone_words.c -- the words layer shared by the tone, themes, keywords and
+** summary stages, and their annotator workspace.
+**
+** Every word token (DL__TOK_WORD) is case-folded and interned as a form;
+** every new form is looked up once in the sentiment lexicon, the negation,
+** booster, pronoun and stop-word lists, and stemmed once with libstemmer's
+** English (Porter2) stemmer, the stem interned too. So the per-token cost
+** is one hash probe, and the cost of the look-ups grows with the number of
+** distinct words, not with the length of the document.
+**
+** The hash tables and arrays live in the workspace (struct dl__told_ws)
+** and are reused between documents; the finished forms and stems are
+** copied into the document's arena. Curly apostrophes fold to ASCII (so
+** "n’t" is "n't"). A word over DL__TOLD_MAX_FORM bytes is not a form.
+*/
+#include "tone.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* ====================================================================
+** Small static lists
+** ==================================================================== */
+
+/* Function words: never keywords, never summary terms (sorted bytewise). */
+static const char *const stop_words[] = {
+    "'d", "'ll", "'m", "'re", "'s", "'ve", "a", "about", "above", "after",
+    "again", "against", "ago", "all", "almost", "also", "although", "am",
+    "among", "an", "and", "another", "any", "anyone", "anything", "are",
+    "around", "as", "at", "be", "became", "because", "become", "been",
+    "before", "being", "below", "between", "both", "but", "by", "can",
+    "cannot", "could", "did", "do", "does", "doing", "done", "down",
+    "during", "each", "either", "else", "enough", "even", "ever", "every",
+    "few", "for", "from", "further", "get", "gets", "got", "had", "has",
+    "have", "having", "he", "her", "here", "hers", "herself", "him",
+    "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it",
+    "its", "itself", "just", "least", "less", "like", "made", "make",
+    "many", "may", "me", "might", "mine", "more", "most", "mr", "mrs", "ms",
+    "much", "must", "my", "myself", "n't", "neither", "never", "no", "nor",
+    "not", "now", "of", "off", "often", "on", "once", "one", "only", "or",
+    "other", "others", "our", "ours", "ourselves", "out", "over", "own",
+    "per", "perhaps", "put", "quite", "rather", "really", "said", "same",
+    "say", "says", "see", "seen", "several", "shall", "she", "should",
+    "since", "so", "some", "something", "still", "such", "than", "that",
+    "the", "their", "theirs", "them", "themselves", "then", "there",
+    "these", "they", "this", "those", "though", "through", "thus", "to",
+    "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we",
+    "well", "were", "what", "whatever", "when", "where", "whether", "which",
+    "while", "who", "whom", "whose", "why", "will", "with", "within",
+    "without", "would", "yet", "you", "your", "yours", "yourself",
+    "yourselves"};
+
+/* Self and group references (GDELT's "self/group reference density"). */
+static const char *const self_words[] = {
+    "i",    "me",   "mine",  "my",   "myself", "our",   "ours",
+    "ourselves", "us", "we", "you", "your", "yours", "yourself",
+    "yourselves"};
+
+static int cmp_str(const void *k, const void *e)
+{
+  return strcmp((const char *)k, *(const char *const *)e);
+}
+
+static int cmp_entry(const void *k, const void *e)
+{
+  return strcmp((const char *)k, ((const struct dl__tone_entry *)e)->word);
+}
+
+static bool in_list(const char *const *list, size_t n, const char *s)
+{
+  return bsearch(s, list, n, sizeof *list, cmp_str) != NULL;
+}
+
+bool dl__told_is_stop(const char *s, size_t n)
+{
+  char k[32];
+  if (n >= sizeof k) return false;
+  memcpy(k, s, n);
+  k[n] = 0;
+  return in_list(stop_words, DL__COUNTOF(stop_words), k);
+}
+
+static int cmp_idf(const void *k, const void *e)
+{
+  return strcmp((const char *)k, ((const struct dl__idf_entry *)e)->stem);
+}
+
+float dl__told_idf(const char *s)
+{
+  const struct dl__idf_entry *e =
+      bsearch(s, dl__idf, dl__idf_len, sizeof *dl__idf, cmp_idf);
+  double n = (double)dl__idf_docs;
+  /* A stem the corpus never saw (or saw fewer than its cut-off) counts as
+  ** rare: df 1. Smoothed so the commonest words keep a small weight. */
+  double df = e ? (double)e->df : 1.0;
+  return (float)log((n + 1.0) / (df + 0.5));
+}
+
+/* ====================================================================
+** Workspace
+** ==================================================================== */
+
+void dl__told_ws_free(dl_annotator *a)
+{
+  struct dl__told_ws *ws = a->told_ws;
+  if (!ws) return;
+  if (ws->stemmer) sb_stemmer_delete(ws->stemmer);
+  dl__free(ws->al, ws->fslot);
+  dl__free(ws->al, ws->sslot);
+  dl__free(ws->al, ws->forms);
+  dl__free(ws->al, ws->stems);
+  dl__buf_free(&ws->fold);
+  for (size_t i = 0; i < ws->n_act; i++) dl__free(ws->al, ws->act[i]);
+  dl__free(ws->al, ws->act);
+  dl__theme_index_free(ws->al, ws->themes);
+  for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++) dl__buf_free(&ws->tmp[i]);
+  dl__free(ws->al, ws);
+  a->told_ws = NULL;
+}
+
+const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
+                          size_t *out_len)
+{
+  const sb_symbol *r;
+  if (n > INT32_MAX) return NULL;
+  r = sb_stemmer_stem(ws->stemmer, (const sb_symbol *)s, (int)n);
+  if (!r) return NULL;
+  *out_len = (size_t)sb_stemmer_length(ws->stemmer);
+  return (const char *)r;
+}
+
+static int cmp_pstr(const void *x, const void *y)
+{
+  return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
+                                    dl_status *rc)
+{
+  struct dl__told_ws *ws = a->told_ws;
+  if (ws) return ws;
+  ws = dl__calloc(a->al, 1, sizeof *ws);
+  if (!ws) goto oom;
+  a->told_ws = ws;
+  ws->al = a->al;
+  dl__buf_init(&ws->fold, a->al);
+  for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++)
+    dl__buf_init(&ws->tmp[i], a->al);
+  /* libstemmer allocates with libc malloc: the one place we cannot pass
+  ** the model's allocator. */
+  ws->stemmer = sb_stemmer_new("english", NULL);
+  if (!ws->stemmer) goto oom;
+  ws->act = dl__calloc(a->al, dl__tone_activity_len, sizeof *ws->act);
+  if (!ws->act) goto oom;
+  for (size_t i = 0; i < dl__tone_activity_len; i++) {
+    size_t n;
+    const char *st = dl__told_stem(ws, dl__tone_activity[i],
+                                   strlen(dl__tone_activity[i]), &n);
+    char *c;
+    if (!st || !(c = dl__malloc(a->al, n + 1))) goto oom;
+    memcpy(c, st, n);
+    c[n] = 0;
+    ws->act[ws->n_act++] = c;
+  }
+  qsort(ws->act, ws->n_act, sizeof *ws->act, cmp_pstr);
+  return ws;
+oom:
+  dl__told_ws_free(a);
+  *rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  return NULL;
+}
+
+/* ====================================================================
+** Interning
+** ==================================================================== */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+/* Makes room for one more entry at load <= 1/2. */
+static bool table_grow(const dl_allocator *al, uint32_t **slot, size_t *cap,
+                       size_t n, const void *items, size_t item_size)
+{
+  size_t ncap;
+  uint32_t *ns;
+  if (*cap && (n + 1) * 2 <= *cap) return true;
+  ncap = *cap ? *cap * 2 : 1024;
+  ns = dl__calloc(al, ncap, sizeof *ns);
+  if (!ns) return false;
+  for (size_t i = 0; i < n; i++) {
+    /* Both item kinds start with {const char *s; uint32_t len;}. */
+    const struct dl__stem *it =
+        (const struct dl__stem *)((const char *)items + i * item_size);
+    size_t j = hash_bytes(it->s, it->len) & (ncap - 1);
+    while (ns[j]) j = (j + 1) & (ncap - 1);
+    ns[j] = (uint32_t)i + 1;
+  }
+  dl__free(al, *slot);
+  *slot = ns;
+  *cap = ncap;
+  return true;
+}
+
+uint32_t dl__told_stem_id(const struct dl__told_ws *ws, const char *s,
+                          size_t n)
+{
+  size_t j;
+  if (!ws->scap) return UINT32_MAX;
+  j = hash_bytes(s, n) & (ws->scap - 1);
+  while (ws->sslot[j]) {
+    const struct dl__stem *st = &ws->stems[ws->sslot[j] - 1];
+    if (st->len == n && memcmp(st->s, s, n) == 0) return ws->sslot[j] - 1;
+    j = (j + 1) & (ws->scap - 1);
+  }
+  return UINT32_MAX;
+}
+
+static uint32_t intern_stem(struct dl__told_ws *ws, dl_doc *d, const char *s,
+                            size_t n)
+{
+  uint32_t id = dl__told_stem_id(ws, s, n);
+  struct dl__stem *st;
+  size_t j;
+  if (id != UINT32_MAX) return id;
+  if (!table_grow(ws->al, &ws->sslot, &ws->scap, ws->n_stems, ws->stems,
+                  sizeof *ws->stems) ||
+      !DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
+    return UINT32_MAX;
+  st = &ws->stems[ws->n_stems];
+  st->s = dl__arena_strndup(&d->arena, s, n);
+  if (!st->s) return UINT32_MAX;
+  st->len = (uint32_t)n;
+  st->count = 0;
+  st->idf = dl__told_idf(st->s);
+  j = hash_bytes(s, n) & (ws->scap - 1);
+  while (ws->sslot[j]) j = (j + 1) & (ws->scap - 1);
+  ws->sslot[j] = (uint32_t)ws->n_stems + 1;
+  return (uint32_t)ws->n_stems++;
+}
+
+static bool new_form(struct dl__told_ws *ws, dl_doc *d, const char *s,
+                     size_t n, struct dl__form *f)
+{
+  const struct dl__tone_entry *e;
+  const char *st;
+  size_t sn;
+  memset(f, 0, sizeof *f);
+  f->s = dl__arena_strndup(&d->arena, s, n);
+  if (!f->s) return false;
+  f->len = (uint32_t)n;
+  e = bsearch(f->s, dl__tone_lexicon, dl__tone_lexicon_len,
+              sizeof *dl__tone_lexicon, cmp_entry);
+  if (e) {
+    f->valence = e->v;
+    f->flags |= DL__W_LEX;
+  }
+  e = bsearch(f->s, dl__tone_booster, dl__tone_booster_len,
+              sizeof *dl__tone_booster, cmp_entry);
+  if (e) {
+    f->boost = e->v;
+    f->flags |= DL__W_BOOST;
+  }
+  if (in_list(dl__tone_negate, dl__tone_negate_len, f->s) ||
+      strcmp(f->s, "n't") == 0)
+    f->flags |= DL__W_NEG;
+  if (in_list(self_words, DL__COUNTOF(self_words), f->s))
+    f->flags |= DL__W_SELF;
+  if (in_list(stop_words, DL__COUNTOF(stop_words), f->s))
+    f->flags |= DL__W_STOP;
+  if (strcmp(f->s, "but") == 0) f->flags |= DL__W_BUT;
+  st = dl__told_stem(ws, f->s, n, &sn);
+  if (!st) return false;
+  {
+    char key[DL__TOLD_MAX_FORM * 2 + 1];
+    if (sn >= sizeof key) sn = sizeof key - 1;
+    memcpy(key, st, sn);
+    key[sn] = 0;
+    if (bsearch(key, ws->act, ws->n_act, sizeof *ws->act, cmp_str))
+      f->flags |= DL__W_ACTIVE;
+    f->stem = intern_stem(ws, d, key, sn);
+  }
+  return f->stem != UINT32_MAX;
+}
+
+/* Folds token text into ws->fold: ASCII by hand, the rest through
+** dl__casefold; U+2019 and U+2018 become an apostrophe. */
+static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
+{
+  size_t i;
+  ws->fold.len = 0;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80) break;
+  if (i == n) {
+    if (!dl__buf_reserve(&ws->fold, n)) return false;
+    for (i = 0; i < n; i++) {
+      char c = s[i];
+      ws->fold.p[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    ws->fold.len = n;
+    return true;
+  }
+  for (i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && !((unsigned char)s[j] == 0xE2 && j + 2 < n &&
+                      (unsigned char)s[j + 1] == 0x80 &&
+                      ((unsigned char)s[j + 2] == 0x98 ||
+                       (unsigned char)s[j + 2] == 0x99)))
+      j++;
+    if (j > i && !dl__casefold(&ws->fold, s + i, j - i)) return false;
+    if (j < n) {
+      if (!dl__buf_append(&ws->fold, "'", 1)) return false;
+      j += 3;
+    }
+    i = j;
+  }
+  return true;
+}
+
+dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
+{
+  dl_status rc = DL_OK;
+  struct dl__told_ws *ws = dl__told_ws_get(a, err, &rc);
+  struct dl__words *W;
+  if (!ws) return rc;
+  if (!d->told) {
+    d->told = dl__arena_alloc(&d->arena, sizeof *d->told);
+    if (!d->told) goto oom;
+    memset(d->told, 0, sizeof *d->told);
+  }
+  W = &d->told->words;
+  ws->n_forms = ws->n_stems = 0;
+  if (ws->fcap) memset(ws->fslot, 0, ws->fcap * sizeof *ws->fslot);
+  if (ws->scap) memset(ws->sslot, 0, ws->scap * sizeof *ws->sslot);
+  W->tform = dl__arena_alloc(
+      &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
+  if (!W->tform) goto oom;
+  for (size_t i = 0; i < d->n_tokens; i++) {
+    const dl__token *t = &d->tokens[i];
+    size_t n, j;
+    uint32_t id = UINT32_MAX;
+    W->tform[i] = UINT32_MAX;
+    if (!(t->flags & DL__TOK_WORD) || (t->flags & (DL__TOK_URL |
+                                                   DL__TOK_EMAIL)))
+      continue;
+    if (!fold(ws, d->view + t->start, t->end - t->start)) goto oom;
+    n = ws->fold.len;
+    if (n == 0 || n > DL__TOLD_MAX_FORM) continue;
+    if (!table_grow(ws->al, &ws->fslot, &ws->fcap, ws->n_forms, ws->forms,
+                    sizeof *ws->forms))
+      goto oom;
+    j = hash_bytes(ws->fold.p, n) & (ws->fcap - 1);
+    while (ws->fslot[j]) {
+      const struct dl__form *f = &ws->forms[ws->fslot[j] - 1];
+      if (f->len == n && memcmp(f->s, ws->fold.p, n) == 0) {
+        id = ws->fslot[j] - 1;
+        break;
+      }
+      j = (j + 1) & (ws->fcap - 1);
+    }
+    if (id == UINT32_MAX) {
+      if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap) ||
+          !new_form(ws, d, ws->fold.p, n, &ws->forms[ws->n_forms]))
+        goto oom;
+      id = (uint32_t)ws->n_forms++;
+      ws->fslot[j] = id + 1;
+    }
+    W->tform[i] = id;
+    ws->stems[ws->forms[id].stem].count++;
+  }
+  W->n_forms = ws->n_forms;
+  W->n_stems = ws->n_stems;
+  if (ws->n_forms) {
+    W->forms = dl__arena_dup(&d->arena, ws->forms,
+                             ws->n_forms * sizeof *W->forms);
+    W->stems = dl__arena_dup(&d->arena, ws->stems,
+                             ws->n_stems * sizeof *W->stems);
+    if (!W->forms || !W->stems) goto oom;
+  }
+  d->told->words_ran = true;
+  return DL_OK;
+oom:
+  return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+}

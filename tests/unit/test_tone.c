@@ -1,0 +1,425 @@
+/*
+** test_tone.c -- the words layer and the tone, themes, keywords and
+** summary stages (tone.h): VADER's rules (negation, boosters, "but"),
+** GDELT's components, theme context rules, the Karlov article, and bad
+** input (no words, a sentence of 100,000 words, a million sentences).
+**
+** Runs from the top of the checkout. The Karlov cases use the committed
+** NER model when models/ner.dlm is there (entity salience helps the
+** summary and names the keywords); without it they run on the empty model.
+*/
+#include "internal.h"
+#include "tone.h"
+#include "t.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static dl_model *model;
+static dl_annotator *annot;
+/* The bad-input cases run on the empty model: no tagger to wait for. */
+static dl_model *empty_model;
+static dl_annotator *empty;
+static bool use_empty;
+
+#define TOLD (DL_FIELD_TONE | DL_FIELD_THEMES | DL_FIELD_KEYWORDS | \
+              DL_FIELD_SUMMARY | DL_FIELD_SENTENCES)
+
+static bool setup(void)
+{
+  FILE *f;
+  bool have;
+  if (use_empty) {
+    if (empty) return true;
+    return dl_model_create_empty(NULL, &empty_model, NULL) == DL_OK &&
+           dl_annotator_create(empty_model, &empty, NULL) == DL_OK;
+  }
+  if (annot) return true;
+  f = fopen("models/ner.dlm", "rb");
+  have = f != NULL;
+  if (f) fclose(f);
+  if (!have || dl_model_load("models", NULL, &model, NULL) != DL_OK) {
+    if (dl_model_create_empty(NULL, &model, NULL) != DL_OK) return false;
+  }
+  return dl_annotator_create(model, &annot, NULL) == DL_OK;
+}
+
+static dl_doc *run_n(const char *text, size_t len, uint64_t fields)
+{
+  dl_input in;
+  dl_doc *d = NULL;
+  dl_error err;
+  if (!setup()) return NULL;
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = len;
+  if (dl_annotate(use_empty ? empty : annot, &in, fields, &d, &err) !=
+      DL_OK) {
+    fprintf(stderr, "annotate: %s\n", err.msg);
+    return NULL;
+  }
+  return d;
+}
+
+static dl_doc *run(const char *text)
+{
+  return run_n(text, strlen(text), TOLD);
+}
+
+static double sent_score(const char *text)
+{
+  dl_doc *d = run(text);
+  double v;
+  if (!d || !d->told || !d->told->tone_ran || d->n_sentences < 1) {
+    dl_doc_destroy(d);
+    return NAN;
+  }
+  v = d->told->tone.sent[0];
+  dl_doc_destroy(d);
+  return v;
+}
+
+static bool has_theme(const dl_doc *d, const char *code)
+{
+  for (size_t i = 0; d->told && i < d->told->themes.n_hits; i++)
+    if (strcmp(dl__themes[d->told->themes.hits[i].theme].code, code) == 0)
+      return true;
+  return false;
+}
+
+/* ====================================================================
+** Tables
+** ==================================================================== */
+
+static void t_tables(void)
+{
+  for (size_t i = 1; i < dl__tone_lexicon_len; i++)
+    T_OK(strcmp(dl__tone_lexicon[i - 1].word, dl__tone_lexicon[i].word) < 0);
+  for (size_t i = 1; i < dl__tone_booster_len; i++)
+    T_OK(strcmp(dl__tone_booster[i - 1].word, dl__tone_booster[i].word) < 0);
+  for (size_t i = 1; i < dl__tone_negate_len; i++)
+    T_OK(strcmp(dl__tone_negate[i - 1], dl__tone_negate[i]) < 0);
+  for (size_t i = 1; i < dl__idf_len; i++)
+    T_OK(strcmp(dl__idf[i - 1].stem, dl__idf[i].stem) < 0);
+  T_OK(dl__tone_lexicon_len > 7000);
+  T_OK(dl__themes_len >= 150 && dl__themes_len <= 1024);
+  for (size_t i = 0; i < dl__themes_len; i++) {
+    T_OK(dl__themes[i].terms && dl__themes[i].terms[0]);
+    for (size_t j = 0; j < i; j++)
+      T_OK(strcmp(dl__themes[i].code, dl__themes[j].code) != 0);
+  }
+  /* The stop-word list is searched with bsearch. */
+  T_OK(dl__told_is_stop("the", 3));
+  T_OK(dl__told_is_stop("n't", 3));
+  T_OK(dl__told_is_stop("yourselves", 10));
+  T_OK(dl__told_is_stop("'s", 2));
+  T_OK(!dl__told_is_stop("funeral", 7));
+  /* A common stem weighs less than a rare one. */
+  T_OK(dl__told_idf("the") < dl__told_idf("ambassador"));
+}
+
+/* ====================================================================
+** Tone
+** ==================================================================== */
+
+static void t_tone_rules(void)
+{
+  double good = sent_score("The food was good.");
+  double vgood = sent_score("The food was very good.");
+  double notgood = sent_score("The food was not good.");
+  double didnt = sent_score("The food didn't taste good.");
+  double but = sent_score("The food was good, but the service was awful.");
+  double bad = sent_score("The service was awful.");
+  T_OK(good > 0.3);
+  T_OK(vgood > good);           /* booster */
+  T_OK(notgood < 0);            /* negation flips */
+  T_OK(didnt < 0);              /* the tokenizer's n't negates too */
+  T_OK(bad < 0);
+  T_OK(but < 0);                /* what follows "but" weighs more */
+  T_OK(sent_score("Nothing at all here.") == 0);
+  T_OK(sent_score("It is great!!!") > sent_score("It is great."));
+}
+
+static void t_tone_components(void)
+{
+  const char *text = "We love this wonderful city. They hate the awful "
+                     "war. We attacked and destroyed the bridge.";
+  dl_doc *d = run(text);
+  const struct dl__tone *tn;
+  T_OK(d && d->told && d->told->tone_ran);
+  tn = &d->told->tone;
+  T_EQ_INT(tn->words, 16);
+  T_OK(tn->positive > 0 && tn->negative > 0);
+  T_OK(fabs(tn->tone - (tn->positive - tn->negative)) < 1e-9);
+  T_OK(fabs(tn->polarity - (tn->positive + tn->negative)) < 1e-9);
+  /* "We", "We": two of 16 words. */
+  T_OK(fabs(tn->self_group - 200.0 / 16) < 1e-6);
+  /* attacked, destroyed: activity words. */
+  T_OK(tn->activity >= 200.0 / 16 - 1e-6);
+  T_EQ_INT(d->n_sentences, 3);
+  T_OK(tn->sent[0] > 0 && tn->sent[1] < 0);
+  dl_doc_destroy(d);
+}
+
+/* ====================================================================
+** Themes
+** ==================================================================== */
+
+static void t_themes_context(void)
+{
+  dl_doc *d = run("Thousands of workers went on strike over pay on Monday.");
+  T_OK(d);
+  T_OK(has_theme(d, "LABOUR_STRIKE"));
+  dl_doc_destroy(d);
+  /* "strike" is weak: no labour context, no hit; "air strike" excludes. */
+  d = run("An air strike hit the town on Monday.");
+  T_OK(d);
+  T_OK(!has_theme(d, "LABOUR_STRIKE"));
+  T_OK(has_theme(d, "ARMED_CONFLICT"));
+  dl_doc_destroy(d);
+  /* "opened fire" is not a fire. */
+  d = run("Police opened fire on the crowd.");
+  T_OK(d);
+  T_OK(!has_theme(d, "FIRE"));
+  T_OK(has_theme(d, "SHOOTING"));
+  dl_doc_destroy(d);
+  /* Stemmed: "assassinated", "funerals", multi-word "military honours". */
+  d = run("The envoy was assassinated. Two funerals were held with "
+          "military honours.");
+  T_OK(d);
+  T_OK(has_theme(d, "ASSASSINATION"));
+  T_OK(has_theme(d, "FUNERAL"));
+  T_OK(has_theme(d, "MILITARY_HONOURS"));
+  T_OK(has_theme(d, "DIPLOMACY"));
+  {
+    /* Each hit's span is the words matched. */
+    const struct dl__themes *th = &d->told->themes;
+    bool found = false;
+    for (size_t i = 0; i < th->n_hits; i++) {
+      if (strcmp(dl__themes[th->hits[i].theme].code, "MILITARY_HONOURS"))
+        continue;
+      T_EQ_MEM(d->text + th->hits[i].start,
+               th->hits[i].end - th->hits[i].start, "military honours");
+      found = true;
+    }
+    T_OK(found);
+  }
+  dl_doc_destroy(d);
+}
+
+/* ====================================================================
+** Summary and keywords
+** ==================================================================== */
+
+static void t_summary_order(void)
+{
+  const char *text =
+      "Flood waters rose across the valley on Monday.\n\n"
+      "The flood forced thousands of families from their homes in the "
+      "valley.\n\n"
+      "A local bakery celebrated its anniversary with free cakes.\n\n"
+      "Rescue teams used boats to reach families trapped by the flood "
+      "waters.\n\n"
+      "Officials said the flood waters would recede by Friday.\n\n"
+      "The weather in the valley is expected to improve.\n";
+  dl_doc *d = run(text);
+  const struct dl__summary *sm;
+  T_OK(d && d->told && d->told->summary_ran);
+  sm = &d->told->summary;
+  T_EQ_INT(sm->n, 3);
+  for (size_t k = 1; k < sm->n; k++) T_OK(sm->sent[k - 1] < sm->sent[k]);
+  /* The off-topic bakery sentence is not in it. */
+  for (size_t k = 0; k < sm->n; k++) T_OK(sm->sent[k] != 2);
+  T_OK(d->told->keywords.n > 0);
+  dl_doc_destroy(d);
+}
+
+static void t_summary_option(void)
+{
+  dl_options opt;
+  dl_model *m;
+  dl_annotator *an;
+  dl_doc *d;
+  dl_input in;
+  const char *text = "One sentence about rivers and floods here. Another "
+                     "sentence about rivers and rain here. A third "
+                     "sentence about floods and rain there. A fourth one "
+                     "about rain.";
+  memset(&opt, 0, sizeof opt);
+  opt.summary_sentences = 1;
+  T_OK(dl_model_create_empty(&opt, &m, NULL) == DL_OK);
+  T_OK(dl_annotator_create(m, &an, NULL) == DL_OK);
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = strlen(text);
+  T_OK(dl_annotate(an, &in, DL_FIELD_SUMMARY, &d, NULL) == DL_OK);
+  T_EQ_INT(d->told->summary.n, 1);
+  dl_doc_destroy(d);
+  dl_annotator_destroy(an);
+  dl_model_destroy(m);
+}
+
+/* ====================================================================
+** The Karlov article
+** ==================================================================== */
+
+static bool summary_has(const dl_doc *d, const char *word)
+{
+  const struct dl__summary *sm = &d->told->summary;
+  size_t n = strlen(word);
+  for (size_t k = 0; k < sm->n; k++) {
+    const dl__sentence *s = &d->sentences[sm->sent[k]];
+    for (size_t i = s->start; i + n <= s->end; i++)
+      if (memcmp(d->text + i, word, n) == 0) return true;
+  }
+  return false;
+}
+
+static void t_karlov(void)
+{
+  size_t len;
+  char *text = t_read_file("examples/karlov-funeral.txt", &len);
+  dl_doc *d;
+  char *json = NULL;
+  T_OK(text);
+  d = run_n(text, len, DL_FIELDS_DEFAULT);
+  free(text);
+  T_OK(d && d->told);
+  /* Negative tone. */
+  T_OK(d->told->tone.tone < 0);
+  T_OK(d->told->tone.negative > d->told->tone.positive);
+  /* Themes. */
+  T_OK(has_theme(d, "ASSASSINATION") || has_theme(d, "TERROR"));
+  T_OK(has_theme(d, "ASSASSINATION"));
+  T_OK(has_theme(d, "TERROR"));
+  T_OK(has_theme(d, "FUNERAL"));
+  T_OK(has_theme(d, "DIPLOMACY"));
+  T_OK(has_theme(d, "MILITARY_HONOURS"));
+  /* The summary names the funeral, Putin and Karlov. */
+  T_EQ_INT(d->told->summary.n, 3);
+  T_OK(summary_has(d, "funeral"));
+  T_OK(summary_has(d, "Putin"));
+  T_OK(summary_has(d, "Karlov"));
+  /* Keywords: Karlov among the first three. */
+  {
+    const struct dl__keywords *K = &d->told->keywords;
+    bool karlov = false;
+    T_OK(K->n >= 3);
+    for (size_t i = 0; i < 3; i++)
+      if (strstr(K->kw[i].text, "Karlov")) karlov = true;
+    T_OK(karlov);
+    T_OK(K->kw[0].score == 1.0);
+  }
+  /* The record carries the four fields. */
+  T_OK(dl_doc_to_json(d, 0, DL_FIELDS_DEFAULT, &json, NULL) == DL_OK);
+  T_OK(strstr(json, "\"tone\":{\"tone\":-"));
+  T_OK(strstr(json, "\"theme\":\"FUNERAL\""));
+  T_OK(strstr(json, "\"keywords\":[{"));
+  T_OK(strstr(json, "\"summary\":[{\"sentence\":"));
+  dl_free(json);
+  dl_doc_destroy(d);
+}
+
+/* ====================================================================
+** Bad input: bounded time, no crash
+** ==================================================================== */
+
+static void t_no_words(void)
+{
+  const char *texts[] = {"... --- !!! ???", "1 2 3 4 5.", "\xe2\x80\x94",
+                         "?"};
+  use_empty = true;
+  for (size_t i = 0; i < DL__COUNTOF(texts); i++) {
+    dl_doc *d = run(texts[i]);
+    char *json = NULL;
+    T_OK(d);
+    T_OK(d->told && d->told->tone.words == 0);
+    T_EQ_INT(d->told->summary.n, 0);
+    T_EQ_INT(d->told->keywords.n, 0);
+    T_OK(dl_doc_to_json(d, 0, TOLD, &json, NULL) == DL_OK);
+    T_OK(strstr(json, "\"summary\":[]"));
+    dl_free(json);
+    dl_doc_destroy(d);
+  }
+}
+
+static void t_long_sentence(void)
+{
+  /* One sentence of 100,000 words (the sentence splitter forces breaks
+  ** at max_sentence_tokens; the stages see those sentences). */
+  size_t n = 100000, len = 0;
+  char *text = malloc(n * 12 + 2);
+  static const char *const words[] = {"war ", "peace ", "funeral ",
+                                      "good ", "not ", "very ", "river ",
+                                      "ambassador "};
+  dl_doc *d;
+  use_empty = true;
+  T_OK(text);
+  for (size_t i = 0; i < n; i++) {
+    const char *w = words[(i * 7 + i / 3) % DL__COUNTOF(words)];
+    memcpy(text + len, w, strlen(w));
+    len += strlen(w);
+  }
+  text[len++] = '.';
+  d = run_n(text, len, TOLD);
+  free(text);
+  T_OK(d && d->told);
+  T_EQ_INT(d->told->tone.words, 100000);
+  T_OK(d->told->summary.n >= 1);
+  T_OK(d->told->keywords.n >= 1);
+  T_OK(has_theme(d, "FUNERAL"));
+  dl_doc_destroy(d);
+}
+
+static void t_million_sentences(void)
+{
+  /* A million short sentences: the summary graph is windowed and
+  ** capped, the keyword graph capped; everything else is linear. */
+  size_t n = 1000000, len = 0;
+  static const char s[] = "Troops fired rockets. ";
+  char *text = malloc(n * (sizeof s - 1) + 1);
+  dl_doc *d;
+  use_empty = true;
+  T_OK(text);
+  for (size_t i = 0; i < n; i++) {
+    memcpy(text + len, s, sizeof s - 1);
+    len += sizeof s - 1;
+  }
+  d = run_n(text, len, TOLD);
+  free(text);
+  T_OK(d && d->told);
+  T_EQ_INT(d->n_sentences, n);
+  T_EQ_INT(d->told->tone.words, 3 * n);
+  /* All alike: the first is taken, the rest repeat it. */
+  T_EQ_INT(d->told->summary.n, 1);
+  T_OK(has_theme(d, "MILITARY_WEAPONS"));
+  dl_doc_destroy(d);
+}
+
+static void t_teardown(void)
+{
+  dl_annotator_destroy(annot);
+  dl_model_destroy(model);
+  dl_annotator_destroy(empty);
+  dl_model_destroy(empty_model);
+  annot = NULL;
+  model = NULL;
+  empty = NULL;
+  empty_model = NULL;
+}
+
+static const t_case cases[] = {
+    {"tables", t_tables},
+    {"tone_rules", t_tone_rules},
+    {"tone_components", t_tone_components},
+    {"themes_context", t_themes_context},
+    {"summary_order", t_summary_order},
+    {"summary_option", t_summary_option},
+    {"karlov", t_karlov},
+    {"no_words", t_no_words},
+    {"long_sentence", t_long_sentence},
+    {"million_sentences", t_million_sentences},
+    {"teardown", t_teardown},
+    {NULL, NULL}};
+
+T_MAIN(cases)
