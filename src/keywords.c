@@ -37,15 +37,21 @@ struct cand {
   uint32_t entity;                 /* entity index, UINT32_MAX: a phrase */
   uint32_t count;
   uint32_t first_start, first_end; /* the first surface form */
-  uint32_t *spans;                 /* 2 * n_spans, owned */
-  uint32_t n_spans, spans_cap;
   double score;
+};
+
+/* One occurrence of a candidate: all of them in one array, so a
+** candidate costs no allocation of its own. */
+struct occ {
+  uint32_t cand, start, end;
 };
 
 struct kw_state {
   const dl_allocator *al;
   struct cand *c;
   size_t n, cap;
+  struct occ *occ;
+  size_t n_occ, occ_cap;
   uint32_t *slot; /* open addressing: cand + 1 */
   size_t scap;
 };
@@ -109,20 +115,11 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
 found:
   c->count++;
   c->name = c->name || name;
-  if (c->n_spans < KW_MAX_SPANS) {
-    if (c->n_spans == c->spans_cap) {
-      uint32_t ncap = c->spans_cap ? c->spans_cap * 2 : 4;
-      uint32_t *ns = dl__realloc(k->al, c->spans,
-                                 c->spans_cap * 2 * sizeof *ns,
-                                 ncap * 2 * sizeof *ns);
-      if (!ns) return false;
-      c->spans = ns;
-      c->spans_cap = ncap;
-    }
-    c->spans[2 * c->n_spans] = start;
-    c->spans[2 * c->n_spans + 1] = end;
-    c->n_spans++;
-  }
+  if (!DL__PUSH(k->al, k->occ, k->n_occ, k->occ_cap)) return false;
+  k->occ[k->n_occ].cand = (uint32_t)(c - k->c);
+  k->occ[k->n_occ].start = start;
+  k->occ[k->n_occ].end = end;
+  k->n_occ++;
   return true;
 }
 
@@ -322,10 +319,20 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
                                            c->first_end - c->first_start);
       kw[n_out].score = best > 0 ? c->score / best : 0;
       kw[n_out].count = c->count;
-      kw[n_out].n_spans = c->n_spans;
-      kw[n_out].spans =
-          dl__arena_dup(&d->arena, c->spans, 2 * c->n_spans * sizeof(uint32_t));
+      kw[n_out].n_spans = DL__MIN(c->count, (uint32_t)KW_MAX_SPANS);
+      kw[n_out].spans = dl__arena_alloc(
+          &d->arena, 2 * (size_t)kw[n_out].n_spans * sizeof(uint32_t));
       if (!kw[n_out].text || !kw[n_out].spans) goto oom;
+      {
+        uint32_t id = (uint32_t)(c - k.c), got = 0;
+        for (size_t o = 0; o < k.n_occ && got < kw[n_out].n_spans; o++) {
+          if (k.occ[o].cand != id) continue;
+          kw[n_out].spans[2 * got] = k.occ[o].start;
+          kw[n_out].spans[2 * got + 1] = k.occ[o].end;
+          got++;
+        }
+        kw[n_out].n_spans = got;
+      }
       n_out++;
     }
     TL->keywords.kw = kw;
@@ -335,8 +342,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
 oom:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 done:
-  for (size_t i = 0; i < k.n; i++) dl__free(al, k.c[i].spans);
   dl__free(al, k.c);
+  dl__free(al, k.occ);
   dl__free(al, k.slot);
   dl__free(al, seq);
   dl__free(al, edges);

@@ -33,7 +33,7 @@ enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
 #define PAT_WORDS 4
 
 struct pattern {
-  char *stem[PAT_WORDS]; /* owned */
+  char *stem[PAT_WORDS]; /* in the workspace's string arena */
   uint8_t n;
   uint8_t role;
   uint16_t theme;
@@ -44,11 +44,10 @@ struct dl__theme_index {
   size_t n;
 };
 
+/* The stems live in the workspace's string arena. */
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x)
 {
   if (!x) return;
-  for (size_t i = 0; i < x->n; i++)
-    for (int k = 0; k < x->p[i].n; k++) dl__free(al, x->p[i].stem[k]);
   dl__free(al, x->p);
   dl__free(al, x);
 }
@@ -89,20 +88,15 @@ static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
       w = we;
       if (pat.n == PAT_WORDS) break;
       st = dl__told_stem(ws, low, n, &sn);
-      if (!st || !(pat.stem[pat.n] = dl__malloc(ws->al, sn + 1))) goto oom;
-      memcpy(pat.stem[pat.n], st, sn);
-      pat.stem[pat.n][sn] = 0;
+      if (!st || !(pat.stem[pat.n] = dl__arena_strndup(&ws->strings, st, sn)))
+        return false;
       pat.n++;
     }
     if (pat.n) {
-      if (!DL__PUSH(ws->al, x->p, x->n, *cap)) goto oom;
+      if (!DL__PUSH(ws->al, x->p, x->n, *cap)) return false;
       x->p[x->n++] = pat;
     }
     p = *e ? e + 1 : e;
-    continue;
-  oom:
-    for (int k = 0; k < pat.n; k++) dl__free(ws->al, pat.stem[k]);
-    return false;
   }
   return true;
 }

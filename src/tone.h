@@ -167,7 +167,8 @@ struct dl__told_ws {
   struct dl__stem *stems;
   size_t n_stems, stems_cap;
   dl__buf fold;
-  char **act; /* activity stems, sorted */
+  dl__arena strings; /* activity and theme stems: few allocations */
+  char **act;        /* activity stems, sorted */
   size_t n_act;
   struct dl__theme_index *themes; /* themes.c, built on first use */
   dl__buf tmp[4];                 /* scratch of the stages */

@@ -112,9 +112,9 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->forms);
   dl__free(ws->al, ws->stems);
   dl__buf_free(&ws->fold);
-  for (size_t i = 0; i < ws->n_act; i++) dl__free(ws->al, ws->act[i]);
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
+  dl__arena_free(&ws->strings);
   for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++) dl__buf_free(&ws->tmp[i]);
   dl__free(ws->al, ws);
   a->told_ws = NULL;
@@ -146,6 +146,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
   a->told_ws = ws;
   ws->al = a->al;
   dl__buf_init(&ws->fold, a->al);
+  dl__arena_init(&ws->strings, a->al);
   for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++)
     dl__buf_init(&ws->tmp[i], a->al);
   /* libstemmer allocates with libc malloc: the one place we cannot pass
@@ -159,9 +160,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
     const char *st = dl__told_stem(ws, dl__tone_activity[i],
                                    strlen(dl__tone_activity[i]), &n);
     char *c;
-    if (!st || !(c = dl__malloc(a->al, n + 1))) goto oom;
-    memcpy(c, st, n);
-    c[n] = 0;
+    if (!st || !(c = dl__arena_strndup(&ws->strings, st, n))) goto oom;
     ws->act[ws->n_act++] = c;
   }
   qsort(ws->act, ws->n_act, sizeof *ws->act, cmp_pstr);
