@@ -53,7 +53,7 @@ fi
 
 db=$WORK/bench-$N.db
 rm -f "$db" "$db-wal" "$db-shm"
-echo "== dateline index: $N records ($(du -h "$recs" | cut -f1) of JSONL)"
+echo "== dateline index: $N records ($(du -hL "$recs" | cut -f1) of JSONL)"
 echo "   load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" \
   "$DL" index "$db" "$recs" --verbose 2>"$WORK/index.err" || {

@@ -227,111 +227,205 @@ static void quote_words(const char *q, sb *out)
   }
 }
 
+/* One filter: the set of articles it admits, two ways. `set` lists them
+** (SELECT article ...: used when this filter drives the search), `test`
+** checks one article a.id through the per-article primary keys (used
+** for the others). Values are bound by name (:v0, :v1...). */
+typedef struct filt1 {
+  sb set, test;
+  long size; /* articles in `set`, counted up to SMALL_SET + 1 */
+} filt1;
+
 typedef struct filt {
-  sb set;      /* INTERSECT of article-id subqueries, or empty */
-  int nsets;
-  bool empty;  /* a filter matched nothing: no results */
-  const char *binds[8];
-  int nbinds, nph;
+  filt1 f[8];
+  int n;
+  bool empty;              /* a filter matched nothing: no results */
+  const char *vals[8];     /* :v0.. */
+  int nvals;
+  int driver;              /* index of the smallest set, or -1 */
 } filt;
 
-/* Appends a subquery; "?" in it become numbered parameters ?7, ?8...
-** (1-6 are the main statement's). */
-static void add_set(filt *f, const char *sql)
-{
-  if (f->nsets++) sb_str(&f->set, " INTERSECT ");
-  for (const char *c = sql; *c; c++) {
-    if (*c == '?') {
-      sb_str(&f->set, "?");
-      sb_i64(&f->set, 7 + f->nph++);
-    } else {
-      sb_add(&f->set, c, 1);
-    }
-  }
-}
+static filt1 *new_filt(filt *f) { return &f->f[f->n++]; }
 
-static int entity_set(sqlite3 *db, filt *f, const char *name,
-                      const char *types, bool quotes)
+static int entity_filter(sqlite3 *db, filt *f, const char *name,
+                         const char *types, bool quotes)
 {
   sb ids = {0};
+  filt1 *x;
   int n = entity_ids(db, name, types, &ids);
   if (n < 0 || ids.oom) {
     free(ids.p);
     return -1;
   }
   if (n == 0) f->empty = true;
-  if (quotes)
-    add_set(f, "SELECT article FROM quotes WHERE speaker IN ");
-  else
-    add_set(f, "SELECT article FROM article_entities WHERE entity IN ");
-  sb_str(&f->set, ids.p);
+  x = new_filt(f);
+  if (quotes) {
+    sb_str(&x->set, "SELECT DISTINCT article FROM quotes WHERE speaker IN ");
+    sb_str(&x->set, ids.p);
+    sb_str(&x->test, "EXISTS (SELECT 1 FROM quotes x WHERE x.article = a.id"
+                     " AND x.speaker IN ");
+  } else {
+    sb_str(&x->set, "SELECT DISTINCT article FROM article_entities WHERE"
+                    " entity IN ");
+    sb_str(&x->set, ids.p);
+    sb_str(&x->test, "EXISTS (SELECT 1 FROM article_entities x WHERE"
+                     " x.article = a.id AND x.entity IN ");
+  }
+  sb_str(&x->test, ids.p);
+  sb_str(&x->test, ")");
   free(ids.p);
   return 0;
 }
 
+/* The name of value parameter k (":v3"). */
+static void vname(sb *b, int k)
+{
+  sb_str(b, ":v");
+  sb_i64(b, k);
+}
+
 static int build_filters(sqlite3 *db, const sq *q, filt *f)
 {
-  if (q->person && entity_set(db, f, q->person, "'PER'", false) < 0)
+  f->driver = -1;
+  if (q->person && entity_filter(db, f, q->person, "'PER'", false) < 0)
     return -1;
-  if (q->org && entity_set(db, f, q->org, "'ORG'", false) < 0) return -1;
-  if (q->quote_by && entity_set(db, f, q->quote_by, "'PER','ORG','NORP'",
-                                true) < 0)
+  if (q->org && entity_filter(db, f, q->org, "'ORG'", false) < 0) return -1;
+  if (q->quote_by && entity_filter(db, f, q->quote_by, "'PER','ORG','NORP'",
+                                   true) < 0)
     return -1;
   if (q->place) {
     /* A geocoded place of that name, or a location entity of that name
-    ** (before geocoding lands, entities are all there is). */
+    ** (before geocoding, entities are all there is). */
     sb ids = {0};
-    int n = entity_ids(db, q->place, "'LOC','GPE','FAC'", &ids);
+    int k = f->nvals, n = entity_ids(db, q->place, "'LOC','GPE','FAC'", &ids);
+    filt1 *x;
     if (n < 0 || ids.oom) {
       free(ids.p);
       return -1;
     }
-    add_set(f, "SELECT article FROM (SELECT article FROM places WHERE name"
-               " = ? COLLATE NOCASE UNION SELECT article FROM"
-               " article_entities WHERE entity IN ");
-    sb_str(&f->set, ids.p);
-    sb_str(&f->set, ")");
-    f->binds[f->nbinds++] = q->place;
+    f->vals[f->nvals++] = q->place;
+    x = new_filt(f);
+    sb_str(&x->set, "SELECT article FROM places WHERE name = ");
+    vname(&x->set, k);
+    sb_str(&x->set, " COLLATE NOCASE UNION SELECT article FROM"
+                    " article_entities WHERE entity IN ");
+    sb_str(&x->set, ids.p);
+    sb_str(&x->test, "(EXISTS (SELECT 1 FROM places x WHERE x.article = a.id"
+                     " AND x.name = ");
+    vname(&x->test, k);
+    sb_str(&x->test, " COLLATE NOCASE) OR EXISTS (SELECT 1 FROM"
+                     " article_entities x WHERE x.article = a.id AND"
+                     " x.entity IN ");
+    sb_str(&x->test, ids.p);
+    sb_str(&x->test, "))");
     free(ids.p);
   }
   if (q->country) {
-    add_set(f, "SELECT article FROM (SELECT article FROM places WHERE"
-               " country = upper(?) UNION SELECT id FROM articles WHERE"
-               " focus_country = upper(?))");
-    f->binds[f->nbinds++] = q->country;
-    f->binds[f->nbinds++] = q->country;
+    int k = f->nvals;
+    filt1 *x = new_filt(f);
+    f->vals[f->nvals++] = q->country;
+    sb_str(&x->set, "SELECT article FROM places WHERE country = upper(");
+    vname(&x->set, k);
+    sb_str(&x->set, ") UNION SELECT id FROM articles WHERE focus_country ="
+                    " upper(");
+    vname(&x->set, k);
+    sb_str(&x->set, ")");
+    sb_str(&x->test, "(a.focus_country = upper(");
+    vname(&x->test, k);
+    sb_str(&x->test, ") OR EXISTS (SELECT 1 FROM places x WHERE x.article ="
+                     " a.id AND x.country = upper(");
+    vname(&x->test, k);
+    sb_str(&x->test, ")))");
   }
   if (q->theme) {
-    add_set(f, "SELECT article FROM themes WHERE theme = ?");
-    f->binds[f->nbinds++] = q->theme;
+    int k = f->nvals;
+    filt1 *x = new_filt(f);
+    f->vals[f->nvals++] = q->theme;
+    sb_str(&x->set, "SELECT article FROM themes WHERE theme = ");
+    vname(&x->set, k);
+    sb_str(&x->test, "EXISTS (SELECT 1 FROM themes x WHERE x.article = a.id"
+                     " AND x.theme = ");
+    vname(&x->test, k);
+    sb_str(&x->test, ")");
   }
+  if (q->from || q->to) {
+    /* The date range is a set too (the articles_date index lists it). */
+    filt1 *x = new_filt(f);
+    sb_str(&x->set, "SELECT id AS article FROM articles WHERE 1");
+    if (q->from) sb_str(&x->set, " AND date >= :from");
+    if (q->to) sb_str(&x->set, " AND date < :to");
+    sb_str(&x->test, "(1");
+    if (q->from) sb_str(&x->test, " AND a.date >= :from");
+    if (q->to) sb_str(&x->test, " AND a.date < :to");
+    sb_str(&x->test, ")");
+  }
+  for (int i = 0; i < f->n; i++)
+    if (f->f[i].set.oom || f->f[i].test.oom) return -1;
   return 0;
 }
 
-static void bind_filters(sqlite3_stmt *st, const filt *f)
+static void bind_named(sqlite3_stmt *st, const filt *f, const char *from,
+                       const char *to)
 {
-  for (int i = 0; i < f->nbinds; i++)
-    sqlite3_bind_text(st, 7 + i, f->binds[i], -1, SQLITE_STATIC);
+  int i;
+  for (int k = 0; k < f->nvals; k++) {
+    char name[16];
+    snprintf(name, sizeof name, ":v%d", k);
+    i = sqlite3_bind_parameter_index(st, name);
+    if (i) sqlite3_bind_text(st, i, f->vals[k], -1, SQLITE_STATIC);
+  }
+  i = sqlite3_bind_parameter_index(st, ":from");
+  if (from && i) sqlite3_bind_text(st, i, from, -1, SQLITE_STATIC);
+  i = sqlite3_bind_parameter_index(st, ":to");
+  if (to && i) sqlite3_bind_text(st, i, to, -1, SQLITE_STATIC);
 }
 
-/* Counts F up to SMALL_SET + 1. */
-static int set_size(sqlite3 *db, const filt *f, long *out)
+/* Counts each filter's set up to SMALL_SET + 1 (index range scans) and
+** picks the smallest as the driver when it is small. */
+static int plan(sqlite3 *db, filt *f, const char *from, const char *to)
 {
-  sb sql = {0};
-  sqlite3_stmt *st;
-  int rc;
-  sb_str(&sql, "SELECT count(*) FROM (");
-  sb_str(&sql, f->set.p);
-  sb_str(&sql, " LIMIT 20001)");
-  if (sql.oom) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
-  free(sql.p);
-  if (rc != SQLITE_OK) return rc;
-  bind_filters(st, f);
-  rc = sqlite3_step(st);
-  *out = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? SQLITE_OK : rc;
+  long best = SMALL_SET + 1;
+  for (int i = 0; i < f->n; i++) {
+    sb sql = {0};
+    sqlite3_stmt *st;
+    int rc;
+    sb_str(&sql, "SELECT count(*) FROM (");
+    sb_str(&sql, f->f[i].set.p);
+    sb_str(&sql, " LIMIT 20001)");
+    if (sql.oom) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
+    free(sql.p);
+    if (rc != SQLITE_OK) return rc;
+    bind_named(st, f, from, to);
+    rc = sqlite3_step(st);
+    f->f[i].size = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return rc;
+    if (f->f[i].size == 0) f->empty = true;
+    if (f->f[i].size < best) {
+      best = f->f[i].size;
+      f->driver = i;
+    }
+  }
+  return SQLITE_OK;
+}
+
+/* " AND test" for every filter but the driver. */
+static void add_tests(sb *sql, const filt *f)
+{
+  for (int i = 0; i < f->n; i++)
+    if (i != f->driver) {
+      sb_str(sql, " AND ");
+      sb_str(sql, f->f[i].test.p);
+    }
+}
+
+static void free_filters(filt *f)
+{
+  for (int i = 0; i < f->n; i++) {
+    free(f->f[i].set.p);
+    free(f->f[i].test.p);
+  }
 }
 
 int cmd_search(int argc, char **argv)
@@ -345,9 +439,9 @@ int cmd_search(int argc, char **argv)
   sqlite3_stmt *st = NULL;
   const char *query = NULL, *dbpath;
   char err[512], to_excl[64];
-  bool text, small = false;
+  bool text;
   int rc, status = CLI_EXIT_OK;
-  long nset = 0, shown = 0;
+  long shown = 0;
 
   memset(&o, 0, sizeof o);
   memset(&q, 0, sizeof q);
@@ -392,15 +486,12 @@ int cmd_search(int argc, char **argv)
              "the indexes of an interrupted bulk load are not built: "
              "filters are slow until 'dateline index %s --resume' ends",
              dbpath);
-  if (build_filters(db, &q, &f) < 0 || f.set.oom) goto sqlfail;
-  if (f.empty) goto done;
-  if (f.nsets) {
-    rc = set_size(db, &f, &nset);
-    if (rc != SQLITE_OK) goto sqlfail;
-    small = nset <= SMALL_SET;
-    if (nset == 0) goto done;
-  }
   if (q.to) snprintf(to_excl, sizeof to_excl, "%s~", q.to);
+  if (build_filters(db, &q, &f) < 0) goto sqlfail;
+  if (f.empty) goto done;
+  rc = plan(db, &f, q.from, q.to ? to_excl : NULL);
+  if (rc != SQLITE_OK) goto sqlfail;
+  if (f.empty) goto done;
 
 retry:
   sql.n = 0;
@@ -408,53 +499,52 @@ retry:
   if (query) {
     sb_str(&sql, "SELECT a.id, coalesce(a.ext_id, a.doc_key), a.date,"
                  " a.title, a.url, a.source, -bm25(articles_fts, 4.0, 1.0),"
-                 " snippet(articles_fts, -1, ?1, ?2, '...', 24) ");
-    if (f.nsets && small) {
+                 " snippet(articles_fts, -1, :hl1, :hl2, '...', 24) ");
+    if (f.driver >= 0) {
+      /* Walk the small set; FTS5 seeks each article by rowid. */
       sb_str(&sql, "FROM (");
-      sb_str(&sql, f.set.p);
+      sb_str(&sql, f.f[f.driver].set.p);
       sb_str(&sql, ") fs CROSS JOIN articles_fts ON articles_fts.rowid ="
                    " fs.article JOIN articles a ON a.id = fs.article"
-                   " WHERE articles_fts MATCH ?3");
+                   " WHERE articles_fts MATCH :query");
     } else {
       sb_str(&sql, "FROM articles_fts JOIN articles a ON a.id ="
-                   " articles_fts.rowid WHERE articles_fts MATCH ?3");
-      if (f.nsets) {
-        sb_str(&sql, " AND a.id IN (");
-        sb_str(&sql, f.set.p);
-        sb_str(&sql, ")");
-      }
+                   " articles_fts.rowid WHERE articles_fts MATCH :query");
     }
   } else {
     sb_str(&sql, "SELECT a.id, coalesce(a.ext_id, a.doc_key), a.date,"
                  " a.title, a.url, a.source, NULL,"
-                 " substr(a.text, 1, 200) || ?1 || ?2 ");
-    if (f.nsets) {
-      sb_str(&sql, "FROM articles a WHERE a.id IN (");
-      sb_str(&sql, f.set.p);
-      sb_str(&sql, ") AND ?3 IS NULL");
+                 " substr(a.text, 1, 200) || :hl1 || :hl2 ");
+    if (f.driver >= 0) {
+      sb_str(&sql, "FROM (");
+      sb_str(&sql, f.f[f.driver].set.p);
+      sb_str(&sql, ") fs CROSS JOIN articles a ON a.id = fs.article"
+                   " WHERE :query IS NULL");
     } else {
-      sb_str(&sql, "FROM articles a WHERE ?3 IS NULL");
+      sb_str(&sql, "FROM articles a WHERE :query IS NULL");
     }
   }
-  if (q.from) sb_str(&sql, " AND a.date >= ?4");
-  if (q.to) sb_str(&sql, " AND a.date < ?5");
+  add_tests(&sql, &f);
   sb_str(&sql, query ? " ORDER BY 7 DESC" : " ORDER BY a.date DESC, a.id DESC");
-  sb_str(&sql, " LIMIT ?6");
+  sb_str(&sql, " LIMIT :limit");
   if (sql.oom) goto sqlfail;
   rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
   if (rc != SQLITE_OK) goto sqlfail;
   if (query) {
-    sqlite3_bind_text(st, 1, text ? "\033[1m" : "<b>", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, text ? "\033[0m" : "</b>", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, fq.n ? fq.p : query, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl1"),
+                      text ? "\033[1m" : "<b>", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl2"),
+                      text ? "\033[0m" : "</b>", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":query"),
+                      fq.n ? fq.p : query, -1, SQLITE_STATIC);
   } else {
-    sqlite3_bind_text(st, 1, "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl1"), "", -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl2"), "", -1,
+                      SQLITE_STATIC);
   }
-  if (q.from) sqlite3_bind_text(st, 4, q.from, -1, SQLITE_STATIC);
-  if (q.to) sqlite3_bind_text(st, 5, to_excl, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 6, q.limit);
-  bind_filters(st, &f);
+  sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), q.limit);
+  bind_named(st, &f, q.from, q.to ? to_excl : NULL);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     shown++;
     if (text) {
@@ -504,7 +594,7 @@ done:
   sqlite3_finalize(st);
   free(sql.p);
   free(fq.p);
-  free(f.set.p);
+  free_filters(&f);
   store_close(s);
   return status;
 }
