@@ -229,17 +229,19 @@ static bool modal(const ctx *c, size_t i)
 
 static int cue(const ctx *c, size_t i)
 {
-  /* "vacation plans", "the plan": nouns; "plans to", "plan to": cues */
-  if ((is(c, i, "plans") || is(c, i, "plan")) && !is(c, i + 1, "to"))
-    return 0;
-  /* "is set to", "set for Friday": future; "she set aside": past */
-  if (is(c, i, "set"))
-    return is(c, i + 1, "to") || is(c, i + 1, "for") ||
-                   (i > 0 && (is(c, i - 1, "is") || is(c, i - 1, "are") ||
-                              is(c, i - 1, "be") || is(c, i - 1, "been")))
-               ? 1
-               : -1;
-  if (cat(c, i, TXC_FUT) >= 0 && !(T(i)->cap && is(c, i, "may"))) return 1;
+  if (cat(c, i, TXC_FUT) >= 0) { /* the bit mask: usually no */
+    /* "vacation plans", "the plan": nouns; "plans to", "plan to" */
+    if ((is(c, i, "plans") || is(c, i, "plan")) && !is(c, i + 1, "to"))
+      return 0;
+    /* "is set to", "set for Friday": future; "she set aside": past */
+    if (is(c, i, "set"))
+      return is(c, i + 1, "to") || is(c, i + 1, "for") ||
+                     (i > 0 && (is(c, i - 1, "is") || is(c, i - 1, "are") ||
+                                is(c, i - 1, "be") || is(c, i - 1, "been")))
+                 ? 1
+                 : -1;
+    if (!(T(i)->cap && is(c, i, "may"))) return 1;
+  }
   if (cat(c, i, TXC_PAST) >= 0 || past_form(c, i)) return -1;
   return 0;
 }
@@ -271,9 +273,28 @@ static int tense(const ctx *c, size_t from, size_t to)
 ** Resolution against the anchor
 ** ==================================================================== */
 
+/* Writes n as w zero-padded digits (0 <= n < 10^w). */
+static char *put_digits(char *b, int n, int w)
+{
+  for (int k = w - 1; k >= 0; k--, n /= 10) b[k] = (char)('0' + n % 10);
+  return b + w;
+}
+
+/* "YYYY-MM-DD" without snprintf (a thousand instructions a call): the
+** commonest value is written on every weekday and month-day tried. */
 static void set_date(cand *r, int y, int m, int d)
 {
-  snprintf(r->val, sizeof r->val, "%04d-%02d-%02d", y, m, d);
+  char *b = r->val;
+  if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99) {
+    snprintf(r->val, sizeof r->val, "%04d-%02d-%02d", y, m, d);
+    return;
+  }
+  b = put_digits(b, y, 4);
+  *b++ = '-';
+  b = put_digits(b, m, 2);
+  *b++ = '-';
+  b = put_digits(b, d, 2);
+  *b = 0;
 }
 
 static void shift(const ctx *c, long days, int *y, int *m, int *d)
@@ -748,8 +769,10 @@ static size_t unit_adj(const ctx *c, size_t j)
   static const char *const adj[] = {"trading", "business", "working",
                                     "consecutive", "straight", "calendar",
                                     "full", "more", "additional"};
+  if (!in(c, j) || T(j)->kind != TX_WORD || unit_at(c, j + 1) <= 0)
+    return j;
   for (size_t k = 0; k < DL__COUNTOF(adj); k++)
-    if (is(c, j, adj[k]) && unit_at(c, j + 1) > 0) return j + 1;
+    if (is(c, j, adj[k])) return j + 1;
   return j;
 }
 
@@ -1364,7 +1387,8 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     }
     r->type = DL__TIMEX_DATE;
     r->rel = true;
-    snprintf(r->uval, sizeof r->uval, "XXXX-WXX-%d", v);
+    memcpy(r->uval, "XXXX-WXX-0", 11);
+    r->uval[9] = (char)('0' + v % 10);
     pd = cat(c, j, TXC_POD);
     if (pd > 0) {
       j++;
@@ -2203,8 +2227,9 @@ static size_t range_end(ctx *c, tx_ws *w, dl__buf *vals,
   size_t vl;
   cand r2;
   if (r->type != DL__TIMEX_DATE || !ev) return e;
-  snprintf(v, sizeof v, "%s", ev);
-  vl = strlen(v);
+  vl = strlen(ev);
+  if (vl >= sizeof v) return e;
+  memcpy(v, ev, vl + 1);
   /* "1990-95", "1990-1995" */
   if (vl == 4 && !r->rel && hyph(c, e) && pnum(c, e + 1, 4) &&
       (c->t[e + 1].ndig == 2 || c->t[e + 1].ndig == 4)) {
@@ -2326,6 +2351,12 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
       const tx_tok *t = &c.t[i];
       cand r;
       size_t e;
+      /* "the" before a word the lexicon does not know starts nothing
+      ** (every form after "the" starts with a number, a lexicon word or
+      ** an apostrophe): the commonest word skips the parsers. */
+      if (t->kind == TX_WORD && i + 1 < c.n && c.t[i + 1].kind == TX_WORD &&
+          !c.t[i + 1].lex && is(&c, i, "the"))
+        continue;
       if (t->kind == TX_WORD ? !dl__tx_starter(t)
                              : t->kind == TX_PUNCT &&
                                    !(ch(&c, i) == '\'' ||

@@ -170,22 +170,31 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
       bool ascii = true;
       tp->kind = TX_WORD;
       tp->cap = c >= 'A' && c <= 'Z';
-      while (i < to) {
+      for (;;) {
+        unsigned char b, lc;
         size_t k;
-        if (u[i] < 0x80) {
-          if (is_alpha_ascii(u[i]) ||
-              (u[i] == '\'' && i + 1 < to && is_alpha_ascii(u[i + 1]) &&
-               i > tp->start && (u[i + 1] | 32) != 's')) {
-            unsigned char lc = (unsigned char)(u[i] | (u[i] != '\'' ? 32 : 0));
-            /* hash and copy the lower-case word as we go */
-            h = (h ^ lc) * 16777619u;
-            if (nb < LEX_MAXLEN) buf[nb] = (char)lc;
+        /* A run of ASCII letters (one table load a byte), hashed and
+        ** copied in lower case as we go. */
+        while (i < to && (lc = lex_lower[u[i]]) != 0) {
+          h = (h ^ lc) * 16777619u;
+          if (nb < LEX_MAXLEN) buf[nb] = (char)lc;
+          nb++;
+          i++;
+        }
+        if (i >= to) break;
+        b = u[i];
+        if (b == '\'') { /* "o'clock"; not the clitic "'s" */
+          if (i + 1 < to && lex_lower[u[i + 1]] && i > tp->start &&
+              (u[i + 1] | 32) != 's') {
+            h = (h ^ b) * 16777619u;
+            if (nb < LEX_MAXLEN) buf[nb] = (char)b;
             nb++;
             i++;
             continue;
           }
           break;
         }
+        if (b < 0x80) break;
         k = dl__utf8_decode(u, d->len, i, &cp);
         if (!k || !dl__is_alpha(cp)) break;
         ascii = false;

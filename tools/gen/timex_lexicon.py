@@ -124,7 +124,10 @@ stop = ["the","a","an","of","in","on","at","to","for","and","or","but","by","wit
 # the dispatch looks at them (TXC_TRIG below).
 trig = ["q", "once", "twice", "twenties", "thirties", "forties", "fifties",
         "sixties", "seventies", "eighties", "nineties", "aged", "other",
-        "christmas", "halloween", "thanksgiving", "valentine", "new", "final"]
+        "christmas", "halloween", "thanksgiving", "valentine", "new", "final",
+        # read by name after "the" ("the near future", "the full year"):
+        # known to the lexicon so that "the" + unknown word is skipped
+        "near", "distant", "immediate", "full", "entire", "whole", "half"]
 for w in trig:
     add("TXC_TRIG", 1, w)
 for w in stop:
@@ -169,4 +172,15 @@ print("/* FNV-1a of the lower-case word, linear probing: entry index + 1. */")
 print("static const uint16_t lex_hash[LEX_HASH_SIZE] = {")
 for k in range(0, SIZE, 16):
     print("  " + ", ".join(str(x) for x in slots[k:k + 16]) + ",")
+print("};")
+# The lexer's byte classes: the lower-case letter of an ASCII letter, 0
+# for any other byte (one load per byte instead of range tests).
+print("/* ASCII letters: their lower case; other bytes: 0. */")
+print("static const unsigned char lex_lower[256] = {")
+row = []
+for b in range(256):
+    ch = chr(b)
+    row.append(str(ord(ch.lower())) if ("a" <= ch.lower() <= "z") and b < 128 else "0")
+for k in range(0, 256, 16):
+    print("  " + ", ".join(row[k:k + 16]) + ",")
 print("};")
