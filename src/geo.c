@@ -196,7 +196,23 @@ size_t dl__geo_key(const char *s, size_t n, char *out)
     int32_t cp, dec[8];
     int boundclass = 0;
     utf8proc_ssize_t nd;
-    size_t step = dl__utf8_decode(u, n, i, &cp);
+    size_t step;
+    if (u[i] < 0x80) {
+      /* ASCII: no decomposition to do. */
+      unsigned char c = u[i++];
+      if (c == '.') continue;
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          (c >= 'A' && c <= 'Z')) {
+        if (k + 2 >= DL__GEO_KEY_MAX) return 0;
+        if (space && k) out[k++] = ' ';
+        space = false;
+        out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      } else {
+        space = true;
+      }
+      continue;
+    }
+    step = dl__utf8_decode(u, n, i, &cp);
     if (!step) step = 1;
     i += step;
     if (cp == '.') continue;
