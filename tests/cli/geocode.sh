@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # dateline geocode (SPEC.md): toponym spans in, resolutions out; --offsets
-# chars; unresolved spans give null fields; bad lines give error records.
+# chars; unresolved spans give null fields; bad lines give error records;
+# and, when the shared geo dev sets and python3 are there, a floor on
+# bench/eval_geo.py's accuracy given gold toponyms (the texts are read from
+# the shared folder, never copied).
 set -u
 cd "$(dirname "$0")/../.."
 : "${DATELINE_MODEL_DIR:=$PWD/models}"
@@ -33,4 +36,20 @@ check "bad input: exit 1" test $? -eq 1
 check "bad input: three lines" test "$(wc -l < "$TMP/bad.out")" -eq 3
 check "bad input: error records" test "$(grep -c '"error"' "$TMP/bad.out")" -eq 2
 check "bad input: Moscow still resolved" grep -q '"name":"Moscow","geonameid":524901' "$TMP/bad.out"
+# ---- dev floor (TR-News, GeoWebNews) ---------------------------------------
+SHARED=${DATELINE_SHARED:-../shared}
+if [ -d "$SHARED/data/geo/tr-news" ] && command -v python3 >/dev/null; then
+  python3 bench/eval_geo.py --data "$SHARED/data/geo" --dl "$DL" --no-e2e \
+    > "$TMP/eval.txt" 2>&1
+  floor() { # NAME SET MIN: acc@161km of SET >= MIN
+    local v
+    v=$(grep "^$2 " "$TMP/eval.txt" | sed -n 's/.*acc@161km=\([0-9.]*\)%.*/\1/p' | head -1)
+    if [ -n "$v" ] && awk "BEGIN{exit !($v >= $3)}"; then pass "$1 ($v%)"
+    else fail "$1" "got '${v:-none}', want >= $3: $(cat "$TMP/eval.txt")"; fi
+  }
+  floor "dev floor: TR-News acc@161km" TR-News 67.0
+  floor "dev floor: GeoWebNews acc@161km" GeoWebNews 63.0
+else
+  echo "note: shared geo data or python3 absent; dev floor not checked"
+fi
 finish
