@@ -1794,15 +1794,16 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
   uint32_t ts = se->tok_start, te = se->tok_end;
   struct cue cu;
   struct speaker sp;
-  for (uint32_t p = ts; p < te; p++) {
-    if (c->t[p].flags & DL__TOK_QUOTE) return;
+  for (uint32_t p = ts; p < te; p++)
     if (c->cue_used[p]) return;
-  }
   for (uint32_t p = ts; p < te; p++) {
     const struct dl__quote_cue *qc;
     uint32_t k;
     memset(&cu, 0, sizeof cu);
     no_speaker(&sp);
+    /* Cues outside quotations only; a sentence with a quotation of its
+    ** own (any region that became a quote used its cue) returned above. */
+    if (c->in_quote[p] != NONE || (c->t[p].flags & DL__TOK_QUOTE)) continue;
     if (according_at(c, p, te)) {
       cu.s = p;
       cu.e = p + 2;
@@ -1987,13 +1988,12 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!find_regions(&c)) c.oom = true;
   for (uint32_t si = 0; si < d->n_sentences && !c.oom; si++) {
     const dl__sentence *se = &d->sentences[si];
-    bool any = false;
-    while (ri < c.nreg && c.reg[ri].open < se->tok_end) {
+    while (ri < c.nreg && c.reg[ri].open < se->tok_end)
       do_region(&c, ri++, &prev);
-      any = true;
-    }
-    if (!any && se->tok_end > se->tok_start &&
-        c.in_quote[se->tok_start] == NONE)
+    /* Indirect speech, also beside scare quotes and titles; not when a
+    ** quotation of the sentence used a cue, nor inside a quotation. */
+    if (se->tok_end > se->tok_start && c.in_quote[se->tok_start] == NONE &&
+        c.in_quote[se->tok_end - 1] == NONE)
       do_indirect(&c, si, &prev);
   }
   if (c.oom) {
