@@ -803,7 +803,7 @@ static bool short_tail(const struct ctx *c, uint32_t s, uint32_t e)
       /* A subject pronoun starts a clause: "said he may run". */
       if (cue_at(c, i) || tis(c, i, "that") || tin(c, i, SUBJ_PRON))
         return false;
-      n++;
+      if (++n > 6) return false;
     } else if (!(i + 1 >= e && !tword(c, i))) {
       if (!tpunct(c, i, ',')) return false;
     }
@@ -1898,6 +1898,80 @@ static void do_indirect(struct ctx *c, uint32_t si, size_t *prev)
   }
 }
 
+/* Reported questions: "X asked (Y) whether|if|why|how|what|who ...",
+** "Asked whether ..., Y said". The content runs from the question word to
+** the next comma or semicolon outside quotations, or the sentence's end;
+** the speaker is the asker when one stands before the cue, else null
+** (the question of an unnamed interviewer or pollster). Runs on every
+** sentence outside quotations, after its quotations took their cues. */
+static void do_asked(struct ctx *c, uint32_t si, size_t *prev)
+{
+  static const char *const WH[] = {"whether", "if", "why", "how", "what",
+                                   "who", "whom", "when", "where", "which",
+                                   NULL};
+  const dl__sentence *se = &c->d->sentences[si];
+  uint32_t ts = se->tok_start, te = se->tok_end;
+  for (uint32_t p = ts; p < te; p++) {
+    const struct dl__quote_cue *qc;
+    struct cue cu;
+    struct speaker sp;
+    uint32_t k, e;
+    if (c->in_quote[p] != NONE || c->cue_used[p]) continue;
+    qc = cue_at(c, p);
+    if (!qc && tis(c, p, "asked") && tcap(c, p) && p == ts)
+      qc = dl__quote_cue_find("asked", 5); /* "Asked whether ..." */
+    if (!qc || strcmp(qc->lemma, "ask") != 0) continue;
+    static const char *const BE[] = {"was", "were", "is", "are", "be",
+                                     "been", "being", "when", "once",
+                                     "after", "if", NULL};
+    bool passive = p > ts && tin(c, p - 1, BE);
+    struct speaker by;
+    no_speaker(&by);
+    k = p + 1;
+    /* "asked by a reporter whether": the asker. */
+    if (k + 1 < te && tis(c, k, "by")) {
+      uint32_t w = k + 1;
+      while (w < te && w < k + NPMAX && !tin(c, w, WH)) w++;
+      if (w < te && tin(c, w, WH) && speaker_right(c, k + 1, w, &by))
+        k = by.e;
+    }
+    /* The hearer: a name, an object pronoun, or a few words. */
+    if (k < te && c->men_start[k] != NONE)
+      k = c->d->mentions[c->men_start[k]].tok_end;
+    else if (k < te && tin(c, k, OBJ_PRON) && !tis(c, k, "the"))
+      k++;
+    else
+      for (e = k; e < te && e < k + 4 && tword(c, e) && !tin(c, e, WH); e++)
+        if (tin(c, e + 1 < te ? e + 1 : e, WH)) {
+          k = e + 1;
+          break;
+        }
+    if (k >= te || !tin(c, k, WH)) continue;
+    for (e = k + 1; e < te && e < k + 16 * WIN; e++)
+      if (c->in_quote[e] == NONE && !(c->t[e].flags & DL__TOK_QUOTE) &&
+          (tpunct(c, e, ',') || tpunct(c, e, ';') || tpunct(c, e, ':')))
+        break;
+    e = clause_end(c, k, e);
+    if (count_words(c, k, e) < 3) continue;
+    memset(&cu, 0, sizeof cu);
+    set_cue(&cu, p, 1, qc->lemma, qc->flags);
+    if (by.e)
+      sp = by;
+    else if (passive || p == ts)
+      no_speaker(&sp);
+    else if (!speaker_left(c, p, ts, &sp) && !subject_near(c, ts, p, &sp))
+      no_speaker(&sp);
+    {
+      dl__quote *q = new_quote(c, c->t[k].start, c->t[e - 1].end,
+                               DL__QUOTE_INDIRECT, &cu);
+      if (!q) return;
+      set_speaker(c, q, &sp);
+      *prev = c->nq - 1;
+    }
+    return;
+  }
+}
+
 /* ====================================================================
 ** The stage
 ** ==================================================================== */
@@ -1993,8 +2067,10 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
     /* Indirect speech, also beside scare quotes and titles; not when a
     ** quotation of the sentence used a cue, nor inside a quotation. */
     if (se->tok_end > se->tok_start && c.in_quote[se->tok_start] == NONE &&
-        c.in_quote[se->tok_end - 1] == NONE)
+        c.in_quote[se->tok_end - 1] == NONE) {
       do_indirect(&c, si, &prev);
+      do_asked(&c, si, &prev);
+    }
   }
   if (c.oom) {
     rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");

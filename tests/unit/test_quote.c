@@ -308,6 +308,28 @@ static void t_indirect_more(void)
   T_EQ_STR(spk(d, q), "The mayor");
   T_OK(quote(d, "The mayor, who visited the site on Monday") == NULL);
   dl_doc_destroy(d);
+  /* Reported questions: the asker, nobody for a passive or a sentence
+  ** that opens with "Asked", the "by" phrase. */
+  d = ann("The senator asked the witnesses whether the plan had ever been "
+          "tested.\n\n"
+          "Asked whether he would run again, the mayor said, \"We will "
+          "see.\"\n\n"
+          "The governor was asked by a reporter why the roads were still "
+          "closed.\n");
+  T_OK(d != NULL);
+  q = quote(d, "whether the plan had ever been tested");
+  T_OK(q != NULL);
+  T_EQ_STR(kind(q), "indirect");
+  T_EQ_STR(cue(d, q), "asked");
+  T_EQ_STR(spk(d, q), "The senator");
+  q = quote(d, "whether he would run again");
+  T_OK(q != NULL);
+  T_OK(q->spk_end == 0);
+  T_OK(quote(d, "We will see.") != NULL);
+  q = quote(d, "why the roads were still closed");
+  T_OK(q != NULL);
+  T_EQ_STR(spk(d, q), "a reporter");
+  dl_doc_destroy(d);
 }
 
 static void t_pronoun_and_inherit(void)
@@ -687,6 +709,32 @@ static void t_huge_quote(void)
   free(s);
 }
 
+static void t_cue_every_word(void)
+{
+  /* One 600 KB sentence with no period: a cue, a pronoun, a question
+  ** word and a reporting source every few words. Every scan is bounded,
+  ** so this ends (the CLI runs it in linear time: twice the text, twice
+  ** the time); the indirect readings stay inside the sentence. */
+  static const char unit[] = "the mayor said he asked whether, the source "
+                             "recalled, according to a count by the party ";
+  size_t n = 600000, k = 0, u = sizeof unit - 1;
+  char *s = malloc(n + u + 8);
+  dl_doc *d;
+  T_OK(s != NULL);
+  while (k + u < n) {
+    memcpy(s + k, unit, u);
+    k += u;
+  }
+  memcpy(s + k, "ok.\n", 4);
+  k += 4;
+  d = run(s, k);
+  T_OK(d != NULL);
+  for (size_t i = 0; d && i < d->n_quotes; i++)
+    T_OK(d->quotes[i].end <= k && d->quotes[i].start < d->quotes[i].end);
+  dl_doc_destroy(d);
+  free(s);
+}
+
 static void t_nested_deep(void)
 {
   /* Ten levels of alternating double and single marks. */
@@ -775,6 +823,7 @@ static const t_case cases[] = {
     {"unbalanced_bounded", t_unbalanced_bounded},
     {"mark_every_word", t_mark_every_word},
     {"huge_quote", t_huge_quote},
+    {"cue_every_word", t_cue_every_word},
     {"nested_deep", t_nested_deep},
     {"random_marks", t_random_marks},
     {"cleanup", t_cleanup},
