@@ -306,15 +306,24 @@ eq "malformed: error record kept with its id" "$(q "$TMP/mixed.db" \
 eq "malformed: integrity" "$(q "$TMP/mixed.db" 'pragma integrity_check')" ok
 
 # ---- unreadable inputs: reported, the other files still indexed --------
-mkdir -p "$TMP/adir"
+# A directory stands for its files; .gz and .zst are read as such.
+mkdir -p "$TMP/adir/sub"
+gen 5 gz | gzip >"$TMP/adir/sub/part1.jsonl.gz"
 run unread index "$TMP/unread.db" "$TMP/nonexistent.jsonl" "$TMP/adir" "$REC"
 eq "unreadable: exit 1" "$RC" 1
 check "unreadable: missing file named" \
   grep -q 'nonexistent.jsonl: cannot read: No such file' "$TMP/unread.err"
-check "unreadable: directory named" \
-  grep -q 'adir: cannot read: Is a directory' "$TMP/unread.err"
-eq "unreadable: the readable file indexed" \
-  "$(q "$TMP/unread.db" 'select count(*) from articles')" 1
+eq "unreadable: the readable inputs indexed (directory, .gz, file)" \
+  "$(q "$TMP/unread.db" 'select count(*) from articles')" 6
+gen 8 gz | gzip >"$TMP/more.jsonl.gz"
+run gzr index "$TMP/unread.db" "$TMP/more.jsonl.gz" "$REC" --resume
+eq "gzip input, --resume: exit 0" "$RC" 0
+eq "gzip input, --resume: the 3 new articles added once" \
+  "$(q "$TMP/unread.db" 'select count(*), count(distinct doc_key) from articles')" "9|9"
+printf 'not gzip at all' | gzip | head -c 20 >"$TMP/trunc.jsonl.gz"
+run gzt index "$TMP/unread.db" "$TMP/trunc.jsonl.gz"
+eq "truncated gzip: exit 1" "$RC" 1
+check "truncated gzip: reported" grep -q 'trunc.jsonl.gz' "$TMP/gzt.err"
 run nodb search "$TMP/nope.db" putin
 eq "search: missing store: exit 1" "$RC" 1
 run usage index

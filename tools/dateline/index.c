@@ -28,6 +28,7 @@
 #include "input.h"
 #include "sjson.h"
 #include "store.h"
+#include "stream.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -336,34 +337,36 @@ static void index_line(ix *x, char *buf, size_t len, const char *file,
   if (++x->in_batch >= x->batch) commit(x);
 }
 
+/* Indexes one input: a plain file, stdin, or a .gz/.zst file (stream.c
+** decompresses; the compression is read from the first bytes). Progress
+** is the offset and line after the last committed line: a plain file
+** resumes with a seek, a compressed one by skipping that many lines. */
 static void index_file(ix *x, const char *path)
 {
   bool is_stdin = !path || strcmp(path, "-") == 0;
   const char *name = is_stdin ? "(stdin)" : path;
   char real[PATH_MAX];
+  cli_stream in;
   FILE *f;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
-  int64_t off = 0, lineno = 0;
+  int64_t off = 0, lineno = 0, skip = 0;
   struct stat st;
+  int e;
+  const char *zmsg = NULL;
 
-  if (is_stdin) {
-    f = stdin;
-  } else {
-    f = fopen(path, "rb");
-    if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-      fclose(f);
-      f = NULL;
-      errno = EISDIR;
-    }
-  }
-  if (!f) {
+  if (!is_stdin && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    e = EISDIR;
+  else
+    e = cli_stream_open(is_stdin ? NULL : path, &in);
+  if (e) {
     char msg[PATH_MAX + 64];
-    snprintf(msg, sizeof msg, "cannot read: %s", strerror(errno));
+    snprintf(msg, sizeof msg, "cannot read: %s", strerror(e));
     line_error(x, name, 0, NULL, "io", msg);
     return;
   }
+  f = in.f;
   x->cur_file = NULL;
   if (!is_stdin) {
     if (!realpath(path, real)) snprintf(real, sizeof real, "%s", path);
@@ -372,15 +375,22 @@ static void index_file(ix *x, const char *path)
       int rc = store_get_progress(x->s, real, &off, &lineno);
       if (rc != SQLITE_OK) {
         die_sql(x, rc);
-        fclose(f);
+        cli_stream_close(&in);
         return;
       }
-      /* A file that shrank is not the one we indexed: read it all, the
-      ** keys keep it duplicate-free. */
-      if (off > (int64_t)st.st_size || fseeko(f, (off_t)off, SEEK_SET) != 0)
+      if (in.z != CLI_Z_NONE) {
+        /* No seeking in a compressed stream: skip the committed lines. */
+        skip = lineno;
         off = lineno = 0;
-      if (off && x->verbose)
-        cli_warn(name, 0, "resuming at line %lld", (long long)lineno + 1);
+      } else if (off > (int64_t)st.st_size ||
+                 fseeko(f, (off_t)off, SEEK_SET) != 0) {
+        /* A file that shrank is not the one we indexed: read it all, the
+        ** keys keep it duplicate-free. */
+        off = lineno = 0;
+      }
+      if ((off || skip) && x->verbose)
+        cli_warn(name, 0, "resuming at line %lld",
+                 (long long)(lineno + skip) + 1);
     }
   }
   x->cur_off = off;
@@ -389,15 +399,17 @@ static void index_file(ix *x, const char *path)
     lineno++;
     x->cur_off += n;
     x->cur_line = lineno;
+    if (lineno <= skip) continue;
     index_line(x, line, (size_t)n, name, (unsigned long)lineno);
   }
-  if (!x->fatal && ferror(f)) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "read error: %s", strerror(errno));
+  if (!x->fatal && (ferror(f) || cli_stream_error(&in, &zmsg))) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "read error: %s",
+             zmsg ? zmsg : strerror(errno));
     line_error(x, name, (unsigned long)lineno, NULL, "io", msg);
   }
   free(line);
-  if (f != stdin) fclose(f);
+  cli_stream_close(&in);
   if (!x->fatal) commit(x);
   x->cur_file = NULL;
 }
@@ -441,8 +453,26 @@ int cmd_index(int argc, char **argv)
   } else if (x.o.n_files == 1) {
     index_file(&x, NULL);
   } else {
-    for (int i = 1; i < x.o.n_files && !x.fatal; i++)
-      index_file(&x, x.o.files[i]);
+    /* Directories expand into their files (stream.c), in name order. */
+    cli_inputs ins;
+    memset(&ins, 0, sizeof ins);
+    if (cli_inputs_expand(x.o.files + 1, x.o.n_files - 1, &ins) != 0) {
+      cli_warn(x.dbpath, 0, "out of memory");
+      x.status = CLI_EXIT_DATA;
+    } else {
+      for (size_t i = 0; i < ins.n && !x.fatal; i++) {
+        if (ins.v[i].err) {
+          char msg[PATH_MAX + 64];
+          snprintf(msg, sizeof msg, "cannot read: %s",
+                   strerror(ins.v[i].err));
+          line_error(&x, ins.v[i].path ? ins.v[i].path : "(stdin)", 0,
+                     NULL, "io", msg);
+        } else {
+          index_file(&x, ins.v[i].path);
+        }
+      }
+    }
+    cli_inputs_free(&ins);
   }
   if (!x.fatal) {
     rc = store_commit(x.s);
