@@ -233,7 +233,7 @@ static int absorb(dl_stories *st, struct story *s)
                    t->name ? strlen(t->name) : 0))
         return -1;
     }
-    qsort(v->t, v->n, sizeof *v->t, cmp_term_w);
+    if (v->n > 1) qsort(v->t, v->n, sizeof *v->t, cmp_term_w);
     while (v->n > group_cap[g]) {
       v->n--;
       dl__free(st->al, v->t[v->n].name);
