@@ -2309,6 +2309,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
   tx_ws *w;
   ctx c;
   size_t pos = 0, total = 0;
+  bool unanchored = false;
   dl__timex *res;
   dl__buf vals;
   dl__buf_init(&vals, a->al);
@@ -2373,6 +2374,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
       {
         size_t first = i + (r.nothe && is(&c, i, "the"));
         const char *v;
+        if (r.rel && !c.have && !r.anchor[0]) unanchored = true;
         if (!emit(w, a->al, &vals, &c, i, &r)) goto nomem;
         v = emitted_value(&vals, &w->out[w->nout - 1]);
         if (r.type == DL__TIMEX_DATE && v && !r.rel && !r.anchor[0] &&
@@ -2402,6 +2404,9 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
     pos = end;
   }
   if (!dl__amount_finish(&w->am, d)) goto nomem;
+  /* Relative expressions without a document date keep underspecified or
+  ** null values: the record says why. */
+  if (unanchored) dl__doc_note(d, "dates unanchored: no document date");
 
   total = w->nout;
   res = total ? dl__arena_alloc(&d->arena, total * sizeof *res) : NULL;

@@ -168,6 +168,9 @@ static void t_story(void)
   x = find(d, "The next day");
   T_OK(x && x->value == NULL && !x->anchored);
   T_OK(find(d, "That year") == NULL);
+  /* the record says why */
+  T_OK(d->n_notes == 1 &&
+       !strcmp(d->notes[0], "dates unanchored: no document date"));
   dl_doc_destroy(d);
   /* "two days ago" stays with the article even after a story date */
   d = run("On May 22, 1995, he left. Two days ago he returned.",
