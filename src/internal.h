@@ -431,7 +431,15 @@ struct dl_annotator {
   struct tx_ws *timex_ws;    /* dateline/timex/amount lexer (timex.c) */
   struct dl__clean_ws *clean_ws; /* cleaning's phrase index (clean.c) */
   struct dl__told_ws *told_ws;   /* words/tone/themes/keywords/summary */
+  /* Stage timing for benches (bench/bench_pipeline.c): when time_stages
+  ** is set, dl_annotate adds each stage's thread CPU time to stage_ns[i]
+  ** (i as dl__stage_name) and the input copy + view to load_ns. */
+  bool time_stages;
+  uint64_t stage_ns[32], load_ns;
 };
+/* The pipeline's stages (pipeline.c): their number and names, in order. */
+int dl__stage_count(void);
+const char *dl__stage_name(int i);
 
 typedef dl_status (*dl__stage_fn)(dl_annotator *a, dl_doc *d, dl_error *err);
 typedef void (*dl__json_fn)(const dl_doc *d, dl__jw *w, unsigned flags);

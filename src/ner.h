@@ -143,9 +143,12 @@ struct dl__ner_ws {
   ** sums for, per-sentence int32 accumulators (n + 4 rows), the
   ** sentence-boundary sums; cw_off forces the row-by-row path (tests). */
   struct dl__ner_cw *cw;
+  uint64_t *cw_key;  /* per slot: the entry's word hash (0: empty) */
+  uint8_t *cw_mru;   /* per set: the way used last */
   const struct dl__ner *cw_model;
   int32_t *acc;
-  size_t acc_cap; /* rows */
+  uint64_t *wh;   /* per token of the sentence: word hash */
+  size_t acc_cap; /* rows of acc; wh holds as many */
   int32_t bos[2][DL__NER_ROW], eos[2][DL__NER_ROW]; /* [0]: +-1, [1]: +-2 */
   bool cw_off;
 };

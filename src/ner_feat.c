@@ -23,6 +23,9 @@
 */
 #include "ner.h"
 
+/* xxHash's functions inlined here (the same algorithm as the library's,
+** from the same header): the tagger hashes ten short strings per token. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define DL__NER_MAXB 64
@@ -918,12 +921,22 @@ static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
   unsigned sh = 64 - m->bits;
   if (ws->cw_off) return 0;
   if (!ws->cw) {
-    ws->cw = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *ws->cw);
-    if (!ws->cw) return -1;
+    struct dl__ner_cw *cw = dl__malloc(ws->al, DL__NER_CW_SLOTS * sizeof *cw);
+    uint64_t *key = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *key);
+    uint8_t *mru = dl__calloc(ws->al, DL__NER_CW_SLOTS / 2, 1);
+    if (!cw || !key || !mru) {
+      dl__free(ws->al, cw);
+      dl__free(ws->al, key);
+      dl__free(ws->al, mru);
+      return -1;
+    }
+    ws->cw = cw;
+    ws->cw_key = key;
+    ws->cw_mru = mru;
     ws->cw_model = NULL;
   }
   if (ws->cw_model != m) {
-    memset(ws->cw, 0, DL__NER_CW_SLOTS * sizeof *ws->cw);
+    memset(ws->cw_key, 0, DL__NER_CW_SLOTS * sizeof *ws->cw_key);
     memset(ws->bos, 0, sizeof ws->bos);
     memset(ws->eos, 0, sizeof ws->eos);
     add_feat(m, fh(T_LOWM1, BOS_HASH), sh, ws->bos[0]);
@@ -939,34 +952,80 @@ static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
   return 1;
 }
 
-/* The cache entry of token t; a word too long for the cache is computed
-** into *tmp. */
+/* Per-sentence buffers of the fast path: acc (rows x 16) and wh. */
+static bool acc_reserve(struct dl__ner_ws *ws, size_t rows)
+{
+  size_t cap, nb, nh;
+  int32_t *p;
+  uint64_t *h;
+  if (rows <= ws->acc_cap) return true;
+  cap = ws->acc_cap ? ws->acc_cap : 256;
+  while (cap < rows) cap *= 2;
+  if (!dl__mul_ok(cap, DL__NER_ROW * sizeof *p, &nb) ||
+      !dl__mul_ok(cap, sizeof *h, &nh))
+    return false;
+  p = dl__malloc(ws->al, nb);
+  h = dl__malloc(ws->al, nh);
+  if (!p || !h) {
+    dl__free(ws->al, p);
+    dl__free(ws->al, h);
+    return false;
+  }
+  dl__free(ws->al, ws->acc);
+  dl__free(ws->al, ws->wh);
+  ws->acc = p;
+  ws->wh = h;
+  ws->acc_cap = cap;
+  return true;
+}
+
+/* The set of a word hash (two ways: slots 2 * set and 2 * set + 1). */
+static inline size_t cw_set(uint64_t word)
+{
+  return (size_t)((word ^ (word >> 32)) & (DL__NER_CW_SLOTS / 2 - 1));
+}
+
+/* Word hashes of toks[0..n) into ws->wh, with the cache sets they will
+** read prefetched (ws->wh must hold n). */
+static void cw_hash_all(struct dl__ner_ws *ws, const dl__ner_tok *toks,
+                        size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    uint64_t w = dl__ner_word_hash(toks[i].p, toks[i].len);
+    ws->wh[i] = w;
+    __builtin_prefetch(&ws->cw_key[2 * cw_set(w)]);
+  }
+}
+
+/* The cache entry of token t (word: its word hash); a word too long for
+** the cache is computed into *tmp. A miss replaces the way not used last
+** in its set. */
 static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
                                        const struct dl__ner *m,
-                                       const dl__ner_tok *t,
+                                       const dl__ner_tok *t, uint64_t word,
                                        struct dl__ner_cw *tmp)
 {
-  uint64_t word = dl__ner_word_hash(t->p, t->len);
+  size_t set, w;
   struct dl__ner_cw *e;
   if (t->len > DL__NER_CW_MAXLEN) {
     cw_fill(m, t, word, tmp);
     return tmp;
   }
-  /* Two ways per set; a hit in the second way and a miss both move the
-  ** first way's entry to the second (least recently used goes). */
-  e = &ws->cw[((word ^ (word >> 32)) & (DL__NER_CW_SLOTS / 2 - 1)) * 2];
-  if (e->word == word && e->len == t->len &&
-      memcmp(e->bytes, t->p, t->len) == 0)
-    return e;
-  if (e[1].word == word && e[1].len == t->len &&
-      memcmp(e[1].bytes, t->p, t->len) == 0) {
-    *tmp = e[1];
-    e[1] = e[0];
-    e[0] = *tmp;
-    return e;
+  set = cw_set(word);
+  for (w = 0; w < 2; w++) {
+    e = &ws->cw[2 * set + w];
+    if (ws->cw_key[2 * set + w] == word && e->len == t->len &&
+        memcmp(e->bytes, t->p, t->len) == 0) {
+      ws->cw_mru[set] = (uint8_t)w;
+      return e;
+    }
   }
-  if (e->word) e[1] = e[0];
+  w = !ws->cw_key[2 * set] ? 0 : !ws->cw_key[2 * set + 1] ? 1
+                                                          : 1u - ws->cw_mru[set];
+  e = &ws->cw[2 * set + w];
   cw_fill(m, t, word, e);
+  ws->cw_key[2 * set + w] = word;
+  ws->cw_mru[set] = (uint8_t)w;
   return e;
 }
 
@@ -989,9 +1048,11 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
     size_t e = sent_end[s], len;
     if (e > n || e < b) return false;
     len = e - b;
-    if (!dl__ner_ws_reserve(ws, len ? len : 1)) return false;
+    if (!dl__ner_ws_reserve(ws, len ? len : 1) || !acc_reserve(ws, len + 4))
+      return false;
+    cw_hash_all(ws, toks + b, len);
     for (size_t i = 0; i < len; i++) {
-      const struct dl__ner_cw *c = cw_get(ws, m, &toks[b + i], &tmp);
+      const struct dl__ner_cw *c = cw_get(ws, m, &toks[b + i], ws->wh[i], &tmp);
       ws->ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
       ws->ti[i].low = c->low;
     }
@@ -1051,21 +1112,6 @@ static void gaz_match_fast(const struct dl__ner_lex *lx,
   }
 }
 
-static bool acc_reserve(struct dl__ner_ws *ws, size_t rows)
-{
-  size_t cap, nb;
-  int32_t *p;
-  if (rows <= ws->acc_cap) return true;
-  cap = ws->acc_cap ? ws->acc_cap : 256;
-  while (cap < rows) cap *= 2;
-  if (!dl__mul_ok(cap, DL__NER_ROW * sizeof *p, &nb)) return false;
-  p = dl__malloc(ws->al, nb);
-  if (!p) return false;
-  dl__free(ws->al, ws->acc);
-  ws->acc = p;
-  ws->acc_cap = cap;
-  return true;
-}
 
 int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
                       const dl__ner_tok *toks, size_t n, const uint8_t *own)
@@ -1083,8 +1129,9 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
   if (!acc_reserve(ws, n + 4)) return -1;
   acc = ws->acc;
   memset(acc, 0, (n + 4) * DL__NER_ROW * sizeof *acc);
+  cw_hash_all(ws, toks, n);
   for (size_t i = 0; i < n; i++) {
-    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], &tmp);
+    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], ws->wh[i], &tmp);
     int32_t *a = acc + (i + 2) * DL__NER_ROW;
     ti[i].word = c->word;
     ti[i].low = c->low;

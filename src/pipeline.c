@@ -20,12 +20,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 enum {
   ST_CLEAN, ST_DATELINE, ST_TOK, ST_SENT, ST_NER, ST_ENTITY, ST_TIMEX,
   ST_AMOUNT, ST_QUOTE, ST_GEO, ST_WORDS, ST_TONE, ST_THEMES, ST_KEYWORDS,
   ST_SUMMARY, ST__COUNT
 };
+
+_Static_assert(ST__COUNT <= 32, "dl_annotator.stage_ns has 32 slots");
 
 static const struct stage {
   const char *name;
@@ -250,6 +253,21 @@ static dl_status load_text(dl_doc *d, const char *text, size_t len,
   return DL_OK;
 }
 
+int dl__stage_count(void) { return ST__COUNT; }
+
+const char *dl__stage_name(int i)
+{
+  return i >= 0 && i < ST__COUNT ? stages[i].name : NULL;
+}
+
+/* This thread's CPU time in ns (stage timing for benches only). */
+static uint64_t thread_ns(void)
+{
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
                              uint64_t fields, dl_doc **out, dl_error *err)
 {
@@ -257,6 +275,7 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
   dl_status rc;
   unsigned need = 0;
   bool oom = false;
+  uint64_t t0;
 
   dl__error_clear(err);
   if (!out) return dl__fail(err, DL_ERR_INVALID, 0, "out is NULL");
@@ -283,6 +302,7 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
   d->date.hour = d->date.minute = -1;
   d->fields_asked = fields;
 
+  t0 = a->time_stages ? thread_ns() : 0;
   if (in->html) {
     /* HTML: extract the main text first; every stage then reads it. */
     dl__html *h = dl__arena_alloc(&d->arena, sizeof *h);
@@ -299,6 +319,7 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
     rc = load_text(d, in->text ? in->text : "", in->len, err);
   }
   if (rc) goto fail;
+  if (a->time_stages) a->load_ns += thread_ns() - t0;
   {
     /* A document with nothing but white space (or NULs) has no text to
     ** analyse: a clear error rather than an empty record. */
@@ -362,7 +383,9 @@ DL_API dl_status dl_annotate(dl_annotator *a, const dl_input *in,
   }
   for (int i = 0; i < ST__COUNT; i++) {
     if (!(need & (1u << i))) continue;
+    t0 = a->time_stages ? thread_ns() : 0;
     rc = stages[i].run(a, d, err);
+    if (a->time_stages) a->stage_ns[i] += thread_ns() - t0;
     if (rc) goto fail;
   }
 
