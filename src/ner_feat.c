@@ -837,20 +837,39 @@ static inline void add_sum16(int32_t *restrict acc,
   for (int t = 0; t < DL__NER_ROW; t++) acc[t] += p[t];
 }
 
-/* Cluster prefix features of a neighbour (the T_CLUSM1/T_CLUSP1 rows of
-** dl__ner_sent_feats). */
-static void add_clus_nb(const struct dl__ner *m, unsigned sh, unsigned tmpl,
-                        uint32_t clus, uint32_t clus_len, int32_t *acc)
+
+/* Fills a cache entry for token t (not caps-sentence context). */
+/* A word's weight rows, gathered (with a prefetch each) before they are
+** added, so that the rare words' rows, often far in memory, load in
+** parallel. At most 40 per word. */
+struct gath {
+  const int16_t *p[48];
+  int32_t *dst[48];
+  unsigned n;
+};
+
+static inline void gat(const struct dl__ner *m, uint64_t h, unsigned sh,
+                       int32_t *dst, struct gath *g)
+{
+  const int16_t *p = wrow(m, h, sh);
+  if (!p) return;
+  __builtin_prefetch(p);
+  g->p[g->n] = p;
+  g->dst[g->n++] = dst;
+}
+
+static void gat_clus_nb(const struct dl__ner *m, unsigned sh, unsigned tmpl,
+                        uint32_t clus, uint32_t clus_len, int32_t *dst,
+                        struct gath *g)
 {
   if (!clus_len) return;
   for (unsigned q = 0; q < 2; q++) {
     unsigned L = clus_pref[q * 2] < clus_len ? clus_pref[q * 2] : clus_len;
     uint32_t pb = clus & ~(0xFFFFFFFFu >> L);
-    add_feat(m, fh(tmpl + q, ((uint64_t)L << 32) | pb), sh, acc);
+    gat(m, fh(tmpl + q, ((uint64_t)L << 32) | pb), sh, dst, g);
   }
 }
 
-/* Fills a cache entry for token t (not caps-sentence context). */
 static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
                     uint64_t word, struct dl__ner_cw *e)
 {
@@ -858,8 +877,17 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
   unsigned sh = 64 - m->bits;
   struct dl__ner_tinfo ti;
   int32_t *s;
+  struct gath g;
+  uint64_t gk;
+  g.n = 0;
   token_info(t, &ti, true);
   ti.word = word;
+  /* the gazetteer slot loads while the cluster is looked up */
+  gk = dl__ner_gaz_step(0, ti.low);
+  if (lx->gaz)
+    __builtin_prefetch(lx->gaz + (size_t)dl__ner_slot_start(
+                                     dl__ner_slot_key(gk), lx->gaz_mask) *
+                                     8);
   cluster_of(lx, &ti, false);
   memset(e->sum, 0, sizeof e->sum);
   e->word = word;
@@ -870,48 +898,48 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
   e->clus_len = ti.clus_len;
   e->gaz1 = DL__NER_GAZ1_NONE;
   if (lx->gaz) {
-    const unsigned char *g =
-        dl__ner_slot_find(lx->gaz, lx->gaz_mask, dl__ner_gaz_step(0, ti.low));
-    if (g) e->gaz1 = dl__ner_rd32(g + 4);
+    const unsigned char *gs = dl__ner_slot_find(lx->gaz, lx->gaz_mask, gk);
+    if (gs) e->gaz1 = dl__ner_rd32(gs + 4);
   }
   e->len = (uint32_t)(t->len <= DL__NER_CW_MAXLEN ? t->len : 0);
   if (t->len <= DL__NER_CW_MAXLEN) memcpy(e->bytes, t->p, t->len);
   /* The token's own features, in dl__ner_sent_feats's order. */
   s = e->sum[DL__NER_CW_SELF];
-  add_feat(m, fh(T_BIAS, 0), sh, s);
-  add_feat(m, fh(T_WORD, ti.word), sh, s);
-  add_feat(m, fh(T_LOW, ti.low), sh, s);
-  add_feat(m, fh(T_SHAPE, ti.shape), sh, s);
-  add_feat(m, fh(T_SSHAPE, ti.sshape), sh, s);
+  gat(m, fh(T_BIAS, 0), sh, s, &g);
+  gat(m, fh(T_WORD, ti.word), sh, s, &g);
+  gat(m, fh(T_LOW, ti.low), sh, s, &g);
+  gat(m, fh(T_SHAPE, ti.shape), sh, s, &g);
+  gat(m, fh(T_SSHAPE, ti.sshape), sh, s, &g);
   for (unsigned j = 0; j < 4; j++) {
-    add_feat(m, fh(T_PRE + j, ti.pre[j]), sh, s);
-    add_feat(m, fh(T_SUF + j, ti.suf[j]), sh, s);
+    gat(m, fh(T_PRE + j, ti.pre[j]), sh, s, &g);
+    gat(m, fh(T_SUF + j, ti.suf[j]), sh, s, &g);
   }
   if (ti.clus_len) {
     for (unsigned j = 0; j < 4; j++) {
       unsigned L = clus_pref[j] < ti.clus_len ? clus_pref[j] : ti.clus_len;
       uint32_t pb = L >= 32 ? ti.clus : ti.clus & ~(0xFFFFFFFFu >> L);
-      add_feat(m, fh(T_CLUS + j, ((uint64_t)L << 32) | pb), sh, s);
+      gat(m, fh(T_CLUS + j, ((uint64_t)L << 32) | pb), sh, s, &g);
     }
-    add_feat(m, fh2(T_CLUS_SS, (uint64_t)ti.clus >> 22, ti.sshape), sh, s);
+    gat(m, fh2(T_CLUS_SS, (uint64_t)ti.clus >> 22, ti.sshape), sh, s, &g);
   }
-  add_feat(m, fh(T_LEN, t->len > 12 ? 12 : t->len), sh, s);
+  gat(m, fh(T_LEN, t->len > 12 ? 12 : t->len), sh, s, &g);
   /* What it gives its neighbours: as token i-1 of the token it precedes
   ** (L1), i+1 (R1), i-2 (L2), i+2 (R2). */
   s = e->sum[DL__NER_CW_L1];
-  add_feat(m, fh(T_LOWM1, ti.low), sh, s);
-  add_feat(m, fh(T_SSM1, ti.sshape), sh, s);
-  add_clus_nb(m, sh, T_CLUSM1, ti.clus, ti.clus_len, s);
+  gat(m, fh(T_LOWM1, ti.low), sh, s, &g);
+  gat(m, fh(T_SSM1, ti.sshape), sh, s, &g);
+  gat_clus_nb(m, sh, T_CLUSM1, ti.clus, ti.clus_len, s, &g);
   s = e->sum[DL__NER_CW_R1];
-  add_feat(m, fh(T_LOWP1, ti.low), sh, s);
-  add_feat(m, fh(T_SSP1, ti.sshape), sh, s);
-  add_clus_nb(m, sh, T_CLUSP1, ti.clus, ti.clus_len, s);
+  gat(m, fh(T_LOWP1, ti.low), sh, s, &g);
+  gat(m, fh(T_SSP1, ti.sshape), sh, s, &g);
+  gat_clus_nb(m, sh, T_CLUSP1, ti.clus, ti.clus_len, s, &g);
   s = e->sum[DL__NER_CW_L2];
-  add_feat(m, fh(T_LOWM2, ti.low), sh, s);
-  add_feat(m, fh(T_SSM2, ti.sshape), sh, s);
+  gat(m, fh(T_LOWM2, ti.low), sh, s, &g);
+  gat(m, fh(T_SSM2, ti.sshape), sh, s, &g);
   s = e->sum[DL__NER_CW_R2];
-  add_feat(m, fh(T_LOWP2, ti.low), sh, s);
-  add_feat(m, fh(T_SSP2, ti.sshape), sh, s);
+  gat(m, fh(T_LOWP2, ti.low), sh, s, &g);
+  gat(m, fh(T_SSP2, ti.sshape), sh, s, &g);
+  for (unsigned k = 0; k < g.n; k++) add_sum16(g.dst[k], g.p[k]);
 }
 
 /* Sets up the cache for model m: 1 ready, 0 row-by-row (cw_off), -1 out
