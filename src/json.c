@@ -28,10 +28,17 @@ void dl__jw_init(dl__jw *w, const dl_allocator *al, bool pretty)
 
 void dl__jw_free(dl__jw *w) { dl__buf_free(&w->b); }
 
-static void put(dl__jw *w, const char *s, size_t n)
+static inline void put(dl__jw *w, const char *s, size_t n)
 {
+  dl__buf *b = &w->b;
   if (w->oom) return;
-  if (!dl__buf_append(&w->b, s, n)) w->oom = true;
+  if (n < b->cap - b->len) { /* room for n bytes and the NUL: no call */
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return;
+  }
+  if (!dl__buf_append(b, s, n)) w->oom = true;
 }
 
 static void newline(dl__jw *w)
@@ -174,10 +181,20 @@ void dl__jw_cstr(dl__jw *w, const char *s)
 
 void dl__jw_int(dl__jw *w, long long v)
 {
-  char tmp[32];
-  int n = snprintf(tmp, sizeof tmp, "%lld", v);
-  pre_value(w);
-  put(w, tmp, (size_t)n);
+  if (v >= 0) {
+    dl__jw_uint(w, (unsigned long long)v);
+  } else {
+    char tmp[32];
+    char *p = tmp + sizeof tmp;
+    unsigned long long u = 0ull - (unsigned long long)v; /* LLONG_MIN too */
+    do {
+      *--p = (char)('0' + u % 10);
+      u /= 10;
+    } while (u);
+    *--p = '-';
+    pre_value(w);
+    put(w, p, (size_t)(tmp + sizeof tmp - p));
+  }
 }
 
 void dl__jw_uint(dl__jw *w, unsigned long long v)

@@ -286,7 +286,33 @@ static void t_long_string(void)
   free(want);
 }
 
+static void t_integers(void)
+{
+  /* dl__jw_int/uint are hand-rolled: the extremes and signs, as %lld. */
+  static const long long v[] = {0, 1, -1, 9, -10, 1234567890123LL,
+                                -9223372036854775807LL - 1,
+                                9223372036854775807LL};
+  char want[512];
+  size_t o = 0;
+  dl__jw w;
+  dl__jw_init(&w, NULL, false);
+  dl__jw_arr_begin(&w);
+  o += (size_t)snprintf(want + o, sizeof want - o, "[");
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    dl__jw_int(&w, v[i]);
+    o += (size_t)snprintf(want + o, sizeof want - o, "%s%lld", i ? "," : "",
+                          v[i]);
+  }
+  dl__jw_uint(&w, 18446744073709551615ULL);
+  o += (size_t)snprintf(want + o, sizeof want - o, ",18446744073709551615]");
+  dl__jw_arr_end(&w);
+  T_OK(!w.oom);
+  T_EQ_STR(w.b.p, want);
+  dl__jw_free(&w);
+}
+
 static const t_case cases[] = {
+    {"integers", t_integers},
     {"plain", t_plain},
     {"escapes", t_escapes},
     {"line_separators", t_line_separators},
