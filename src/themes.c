@@ -34,6 +34,7 @@ enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
 
 struct pattern {
   char *stem[PAT_WORDS]; /* in the workspace's string arena */
+  uint32_t sid[PAT_WORDS]; /* the same, as cache stem ids */
   uint8_t n;
   uint8_t role;
   uint16_t theme;
@@ -90,6 +91,8 @@ static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
       st = dl__told_stem(ws, low, n, &sn);
       if (!st || !(pat.stem[pat.n] = dl__arena_strndup(&ws->strings, st, sn)))
         return false;
+      pat.sid[pat.n] = dl__told_cstem(ws, pat.stem[pat.n], sn);
+      if (pat.sid[pat.n] == UINT32_MAX) return false;
       pat.n++;
     }
     if (pat.n) {
@@ -172,10 +175,16 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
     sflag = (uint8_t *)(last_end + nt);
   }
   for (size_t s = 0; s < W->n_stems; s++) {
-    size_t lo = lower_bound(x, W->stems[s].s), hi = lo;
-    while (hi < x->n && strcmp(x->p[hi].stem[0], W->stems[s].s) == 0) hi++;
-    range[2 * s] = (uint32_t)lo;
-    range[2 * s + 1] = (uint32_t)(hi - lo);
+    /* Looked up once per annotator (cached on the cache's stem). */
+    struct dl__cstem *cs = &ws->cs[W->stems[s].cstem];
+    if (cs->pat_n == UINT32_MAX) {
+      size_t lo = lower_bound(x, cs->s), hi = lo;
+      while (hi < x->n && strcmp(x->p[hi].stem[0], cs->s) == 0) hi++;
+      cs->pat_lo = (uint32_t)lo;
+      cs->pat_n = (uint32_t)(hi - lo);
+    }
+    range[2 * s] = cs->pat_lo;
+    range[2 * s + 1] = cs->pat_n;
   }
   memset(last_end, 0, nt * sizeof *last_end);
   memset(sflag, 0, nt);
@@ -195,7 +204,7 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
         for (; m < p->n; m++, tj++) {
           uint32_t g;
           if (tj >= S->tok_end || (g = W->tform[tj]) == UINT32_MAX) break;
-          if (strcmp(W->stems[W->forms[g].stem].s, p->stem[m]) != 0) break;
+          if (W->stems[W->forms[g].stem].cstem != p->sid[m]) break;
         }
         if (m < p->n) continue;
         if (p->role == ROLE_CONTEXT) {

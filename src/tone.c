@@ -37,9 +37,9 @@ struct item {
   bool neg; /* carries a following "n't" */
 };
 
-static bool is_form(const struct dl__form *f, const char *s)
+static bool is_form(const struct dl__form *f, uint32_t special)
 {
-  return strcmp(f->s, s) == 0;
+  return f->special == special;
 }
 
 /* VADER's never_check for the word `k+1` places before item i. */
@@ -52,16 +52,16 @@ static double never_check(const struct dl__form *F, const struct item *it,
     if (neg1) v *= N_SCALAR;
   } else if (k == 1) {
     const struct dl__form *p2 = &F[it[i - 2].form];
-    if (is_form(p2, "never") && (is_form(p1, "so") || is_form(p1, "this")))
+    if (is_form(p2, DL__SP_NEVER) && (is_form(p1, DL__SP_SO) || is_form(p1, DL__SP_THIS)))
       v *= 1.5;
     else if ((p2->flags & DL__W_NEG) || it[i - 2].neg)
       v *= N_SCALAR;
   } else {
     const struct dl__form *p2 = &F[it[i - 2].form];
     const struct dl__form *p3 = &F[it[i - 3].form];
-    if ((is_form(p3, "never") &&
-         (is_form(p2, "so") || is_form(p2, "this"))) ||
-        is_form(p1, "so") || is_form(p1, "this"))
+    if ((is_form(p3, DL__SP_NEVER) &&
+         (is_form(p2, DL__SP_SO) || is_form(p2, DL__SP_THIS))) ||
+        is_form(p1, DL__SP_SO) || is_form(p1, DL__SP_THIS))
       v *= 1.25;
     else if ((p3->flags & DL__W_NEG) || it[i - 3].neg)
       v *= N_SCALAR;
@@ -87,7 +87,7 @@ static double score_items(const struct dl__form *F, const struct item *it,
     const struct dl__form *f = &F[it[i].form];
     double base = f->valence, v = base;
     if (base == 0 || (f->flags & DL__W_BOOST)) continue;
-    if (is_form(f, "kind") && i + 1 < n && is_form(&F[it[i + 1].form], "of"))
+    if (is_form(f, DL__SP_KIND) && i + 1 < n && is_form(&F[it[i + 1].form], DL__SP_OF))
       continue;
     for (int k = 0; k < 3; k++) {
       const struct dl__form *p;
@@ -102,9 +102,9 @@ static double score_items(const struct dl__form *F, const struct item *it,
       }
       v = never_check(F, it, i, k, v);
     }
-    if (i > 0 && is_form(&F[it[i - 1].form], "least")) {
-      if (i == 1 || (!is_form(&F[it[i - 2].form], "at") &&
-                     !is_form(&F[it[i - 2].form], "very")))
+    if (i > 0 && is_form(&F[it[i - 1].form], DL__SP_LEAST)) {
+      if (i == 1 || (!is_form(&F[it[i - 2].form], DL__SP_AT) &&
+                     !is_form(&F[it[i - 2].form], DL__SP_VERY)))
         v *= N_SCALAR;
     }
     if (but != SIZE_MAX) {
@@ -164,11 +164,11 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
       const struct dl__form *f;
       if (fid == UINT32_MAX) continue;
       f = &F[fid];
-      if (is_form(f, "'s") || is_form(f, "'")) continue;
+      if (is_form(f, DL__SP_POSS)) continue;
       words++;
       if (f->flags & DL__W_ACTIVE) active++;
       if (f->flags & DL__W_SELF) self++;
-      if (is_form(f, "n't") && n > 0) {
+      if (is_form(f, DL__SP_NT) && n > 0) {
         it[n - 1].neg = true;
         continue;
       }

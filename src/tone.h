@@ -68,6 +68,12 @@ enum {
   DL__W_LEX = 1u << 6     /* in the sentiment lexicon */
 };
 
+/* Words VADER's rules name (dl__form.special). */
+enum {
+  DL__SP_NONE = 0, DL__SP_POSS, DL__SP_NT, DL__SP_KIND, DL__SP_OF,
+  DL__SP_LEAST, DL__SP_AT, DL__SP_VERY, DL__SP_NEVER, DL__SP_SO, DL__SP_THIS
+};
+
 struct dl__form {
   const char *s;   /* case-folded text, arena, NUL-ended */
   uint32_t len;
@@ -75,6 +81,7 @@ struct dl__form {
   float valence;   /* VADER valence, 0 when not in the lexicon */
   float boost;     /* booster scalar, 0 when not a booster */
   uint32_t flags;  /* DL__W_* */
+  uint32_t special; /* DL__SP_* */
 };
 
 struct dl__stem {
@@ -82,6 +89,29 @@ struct dl__stem {
   uint32_t len;
   uint32_t count; /* tokens with this stem in the document */
   float idf;      /* from the corpus table, or the unseen-stem default */
+  uint32_t cstem; /* the workspace cache's stem id (during annotation) */
+};
+
+/* The workspace's cache of every form and stem seen by the annotator, so
+** that a word's look-ups and stemming are done once per annotator, not
+** once per document (tone_words.c). Reset when it grows past
+** DL__TOLD_CACHE_MAX entries. */
+struct dl__cform {
+  const char *s; /* in the cache arena */
+  uint32_t len;
+  uint32_t cstem;
+  float valence, boost;
+  uint32_t flags, special;
+  uint32_t stamp, doc_id; /* doc_id is valid when stamp is the doc's */
+};
+
+struct dl__cstem {
+  const char *s; /* in the cache arena */
+  uint32_t len;
+  float idf;
+  uint32_t pat_lo, pat_n; /* theme patterns starting here; pat_n
+                          ** UINT32_MAX: not looked up yet */
+  uint32_t stamp, doc_id;
 };
 
 struct dl__words {
@@ -160,8 +190,20 @@ struct dl__theme_index;
 struct dl__told_ws {
   const dl_allocator *al;
   struct sb_stemmer *stemmer;
-  uint32_t *fslot, *sslot; /* open addressing: id + 1, 0 empty */
-  size_t fcap, scap;
+  /* The cache (persistent between documents). */
+  struct dl__cform *cf;
+  size_t n_cf, cf_cap;
+  struct dl__cstem *cs;
+  size_t n_cs, cs_cap;
+  uint32_t *cf_slot, *cs_slot; /* open addressing: id + 1, 0 empty */
+  size_t cf_scap, cs_scap;
+  dl__arena cache;
+  uint32_t stamp; /* documents seen */
+  /* The document's own forms and stems (copied into its arena), and a
+  ** small table over its forms that stays in the CPU cache: most tokens
+  ** repeat a word of their document, and are found there. */
+  uint32_t *dslot;
+  size_t dscap;
   struct dl__form *forms;
   size_t n_forms, forms_cap;
   struct dl__stem *stems;
@@ -181,15 +223,16 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
 const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
                           size_t *out_len);
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
-/* Looks a stem up in the document's stem table: its id or UINT32_MAX. */
-uint32_t dl__told_stem_id(const struct dl__told_ws *ws, const char *s,
-                          size_t n);
+/* Interns a stem in the cache: its cache id, or UINT32_MAX when out of
+** memory. */
+uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);
 /* The idf of a stem string from the corpus table. */
 float dl__told_idf(const char *s);
 bool dl__told_is_stop(const char *s, size_t n);
 
 /* Limits that keep every stage linear in the document. */
 #define DL__TOLD_MAX_FORM 64          /* longer words are not looked up */
+#define DL__TOLD_CACHE_MAX 200000     /* cached forms before a reset */
 #define DL__KW_MAX_WORDS 20000        /* content words in the keyword graph */
 #define DL__KW_WINDOW 3               /* co-occurrence window */
 #define DL__KW_TOP 10                 /* keywords written */

@@ -107,10 +107,14 @@ void dl__told_ws_free(dl_annotator *a)
   struct dl__told_ws *ws = a->told_ws;
   if (!ws) return;
   if (ws->stemmer) sb_stemmer_delete(ws->stemmer);
-  dl__free(ws->al, ws->fslot);
-  dl__free(ws->al, ws->sslot);
+  dl__free(ws->al, ws->cf);
+  dl__free(ws->al, ws->cs);
+  dl__free(ws->al, ws->cf_slot);
+  dl__free(ws->al, ws->cs_slot);
+  dl__arena_free(&ws->cache);
   dl__free(ws->al, ws->forms);
   dl__free(ws->al, ws->stems);
+  dl__free(ws->al, ws->dslot);
   dl__buf_free(&ws->fold);
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
@@ -147,6 +151,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
   ws->al = a->al;
   dl__buf_init(&ws->fold, a->al);
   dl__arena_init(&ws->strings, a->al);
+  dl__arena_init(&ws->cache, a->al);
   for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++)
     dl__buf_init(&ws->tmp[i], a->al);
   /* libstemmer allocates with libc malloc: the one place we cannot pass
@@ -172,7 +177,7 @@ oom:
 }
 
 /* ====================================================================
-** Interning
+** The cache and the document's tables
 ** ==================================================================== */
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -185,20 +190,26 @@ static uint32_t hash_bytes(const char *s, size_t n)
   return h;
 }
 
-/* Makes room for one more entry at load <= 1/2. */
+/* Makes room for one more entry at load <= 1/2. Both item kinds start
+** with {const char *s; uint32_t len;}. */
+struct keyed {
+  const char *s;
+  uint32_t len;
+};
+
 static bool table_grow(const dl_allocator *al, uint32_t **slot, size_t *cap,
                        size_t n, const void *items, size_t item_size)
 {
   size_t ncap;
   uint32_t *ns;
   if (*cap && (n + 1) * 2 <= *cap) return true;
-  ncap = *cap ? *cap * 2 : 1024;
+  ncap = *cap ? *cap * 2 : 4096;
   ns = dl__calloc(al, ncap, sizeof *ns);
   if (!ns) return false;
   for (size_t i = 0; i < n; i++) {
-    /* Both item kinds start with {const char *s; uint32_t len;}. */
-    const struct dl__stem *it =
-        (const struct dl__stem *)((const char *)items + i * item_size);
+    const struct keyed *it =
+        (const struct keyed *)(const void *)((const char *)items +
+                                             i * item_size);
     size_t j = hash_bytes(it->s, it->len) & (ncap - 1);
     while (ns[j]) j = (j + 1) & (ncap - 1);
     ns[j] = (uint32_t)i + 1;
@@ -209,52 +220,53 @@ static bool table_grow(const dl_allocator *al, uint32_t **slot, size_t *cap,
   return true;
 }
 
-uint32_t dl__told_stem_id(const struct dl__told_ws *ws, const char *s,
-                          size_t n)
+uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n)
 {
+  struct dl__cstem *st;
   size_t j;
-  if (!ws->scap) return UINT32_MAX;
-  j = hash_bytes(s, n) & (ws->scap - 1);
-  while (ws->sslot[j]) {
-    const struct dl__stem *st = &ws->stems[ws->sslot[j] - 1];
-    if (st->len == n && memcmp(st->s, s, n) == 0) return ws->sslot[j] - 1;
-    j = (j + 1) & (ws->scap - 1);
-  }
-  return UINT32_MAX;
-}
-
-static uint32_t intern_stem(struct dl__told_ws *ws, dl_doc *d, const char *s,
-                            size_t n)
-{
-  uint32_t id = dl__told_stem_id(ws, s, n);
-  struct dl__stem *st;
-  size_t j;
-  if (id != UINT32_MAX) return id;
-  if (!table_grow(ws->al, &ws->sslot, &ws->scap, ws->n_stems, ws->stems,
-                  sizeof *ws->stems) ||
-      !DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
+  if (!table_grow(ws->al, &ws->cs_slot, &ws->cs_scap, ws->n_cs, ws->cs,
+                  sizeof *ws->cs))
     return UINT32_MAX;
-  st = &ws->stems[ws->n_stems];
-  st->s = dl__arena_strndup(&d->arena, s, n);
+  j = hash_bytes(s, n) & (ws->cs_scap - 1);
+  while (ws->cs_slot[j]) {
+    st = &ws->cs[ws->cs_slot[j] - 1];
+    if (st->len == n && memcmp(st->s, s, n) == 0) return ws->cs_slot[j] - 1;
+    j = (j + 1) & (ws->cs_scap - 1);
+  }
+  if (!DL__PUSH(ws->al, ws->cs, ws->n_cs, ws->cs_cap)) return UINT32_MAX;
+  st = &ws->cs[ws->n_cs];
+  memset(st, 0, sizeof *st);
+  st->s = dl__arena_strndup(&ws->cache, s, n);
   if (!st->s) return UINT32_MAX;
   st->len = (uint32_t)n;
-  st->count = 0;
   st->idf = dl__told_idf(st->s);
-  j = hash_bytes(s, n) & (ws->scap - 1);
-  while (ws->sslot[j]) j = (j + 1) & (ws->scap - 1);
-  ws->sslot[j] = (uint32_t)ws->n_stems + 1;
-  return (uint32_t)ws->n_stems++;
+  st->pat_n = UINT32_MAX;
+  ws->cs_slot[j] = (uint32_t)ws->n_cs + 1;
+  return (uint32_t)ws->n_cs++;
 }
 
-static bool new_form(struct dl__told_ws *ws, dl_doc *d, const char *s,
-                     size_t n, struct dl__form *f)
+static const struct {
+  const char *w;
+  uint32_t sp;
+} specials[] = {{"'s", DL__SP_POSS},     {"'", DL__SP_POSS},
+                {"n't", DL__SP_NT},      {"kind", DL__SP_KIND},
+                {"of", DL__SP_OF},       {"least", DL__SP_LEAST},
+                {"at", DL__SP_AT},       {"very", DL__SP_VERY},
+                {"never", DL__SP_NEVER}, {"so", DL__SP_SO},
+                {"this", DL__SP_THIS}};
+
+/* A new cache form: every look-up and the stem, once per annotator. */
+static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
 {
   const struct dl__tone_entry *e;
+  struct dl__cform *f;
   const char *st;
   size_t sn;
+  if (!DL__PUSH(ws->al, ws->cf, ws->n_cf, ws->cf_cap)) return UINT32_MAX;
+  f = &ws->cf[ws->n_cf];
   memset(f, 0, sizeof *f);
-  f->s = dl__arena_strndup(&d->arena, s, n);
-  if (!f->s) return false;
+  f->s = dl__arena_strndup(&ws->cache, s, n);
+  if (!f->s) return UINT32_MAX;
   f->len = (uint32_t)n;
   e = bsearch(f->s, dl__tone_lexicon, dl__tone_lexicon_len,
               sizeof *dl__tone_lexicon, cmp_entry);
@@ -276,8 +288,10 @@ static bool new_form(struct dl__told_ws *ws, dl_doc *d, const char *s,
   if (in_list(stop_words, DL__COUNTOF(stop_words), f->s))
     f->flags |= DL__W_STOP;
   if (strcmp(f->s, "but") == 0) f->flags |= DL__W_BUT;
+  for (size_t i = 0; i < DL__COUNTOF(specials); i++)
+    if (strcmp(f->s, specials[i].w) == 0) f->special = specials[i].sp;
   st = dl__told_stem(ws, f->s, n, &sn);
-  if (!st) return false;
+  if (!st) return UINT32_MAX;
   {
     char key[DL__TOLD_MAX_FORM * 2 + 1];
     if (sn >= sizeof key) sn = sizeof key - 1;
@@ -285,9 +299,61 @@ static bool new_form(struct dl__told_ws *ws, dl_doc *d, const char *s,
     key[sn] = 0;
     if (bsearch(key, ws->act, ws->n_act, sizeof *ws->act, cmp_str))
       f->flags |= DL__W_ACTIVE;
-    f->stem = intern_stem(ws, d, key, sn);
+    f->cstem = dl__told_cstem(ws, key, sn);
   }
-  return f->stem != UINT32_MAX;
+  if (f->cstem == UINT32_MAX) return UINT32_MAX;
+  return (uint32_t)ws->n_cf++;
+}
+
+/* Empties the cache (and the theme index, whose patterns hold cache stem
+** ids): a long-lived annotator fed ever new words stays bounded. */
+static void cache_reset(struct dl__told_ws *ws)
+{
+  ws->n_cf = ws->n_cs = 0;
+  if (ws->cf_scap) memset(ws->cf_slot, 0, ws->cf_scap * sizeof *ws->cf_slot);
+  if (ws->cs_scap) memset(ws->cs_slot, 0, ws->cs_scap * sizeof *ws->cs_slot);
+  dl__arena_free(&ws->cache);
+  dl__arena_init(&ws->cache, ws->al);
+  dl__theme_index_free(ws->al, ws->themes);
+  ws->themes = NULL;
+}
+
+/* The document's form id of cache form c (its stem too), made on first
+** use in this document. */
+static uint32_t doc_form(struct dl__told_ws *ws, dl_doc *d, uint32_t c)
+{
+  struct dl__cform *cf = &ws->cf[c];
+  struct dl__cstem *cs = &ws->cs[cf->cstem];
+  struct dl__form *f;
+  if (cf->stamp == ws->stamp) return cf->doc_id;
+  if (cs->stamp != ws->stamp) {
+    struct dl__stem *st;
+    if (!DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
+      return UINT32_MAX;
+    st = &ws->stems[ws->n_stems];
+    st->s = dl__arena_strndup(&d->arena, cs->s, cs->len);
+    if (!st->s) return UINT32_MAX;
+    st->len = cs->len;
+    st->count = 0;
+    st->idf = cs->idf;
+    st->cstem = cf->cstem;
+    cs->stamp = ws->stamp;
+    cs->doc_id = (uint32_t)ws->n_stems++;
+  }
+  if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap))
+    return UINT32_MAX;
+  f = &ws->forms[ws->n_forms];
+  f->s = dl__arena_strndup(&d->arena, cf->s, cf->len);
+  if (!f->s) return UINT32_MAX;
+  f->len = cf->len;
+  f->stem = cs->doc_id;
+  f->valence = cf->valence;
+  f->boost = cf->boost;
+  f->flags = cf->flags;
+  f->special = cf->special;
+  cf->stamp = ws->stamp;
+  cf->doc_id = (uint32_t)ws->n_forms++;
+  return cf->doc_id;
 }
 
 /* Folds token text into ws->fold: ASCII by hand, the rest through
@@ -336,42 +402,69 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     memset(d->told, 0, sizeof *d->told);
   }
   W = &d->told->words;
+  if (ws->n_cf > DL__TOLD_CACHE_MAX || ws->n_cs > DL__TOLD_CACHE_MAX)
+    cache_reset(ws);
+  /* A new stamp invalidates every doc_id of the cache at once; on the
+  ** (theoretical) wrap, clear them. */
+  if (++ws->stamp == 0) {
+    for (size_t i = 0; i < ws->n_cf; i++) ws->cf[i].stamp = 0;
+    for (size_t i = 0; i < ws->n_cs; i++) ws->cs[i].stamp = 0;
+    ws->stamp = 1;
+  }
   ws->n_forms = ws->n_stems = 0;
-  if (ws->fcap) memset(ws->fslot, 0, ws->fcap * sizeof *ws->fslot);
-  if (ws->scap) memset(ws->sslot, 0, ws->scap * sizeof *ws->sslot);
+  if (ws->dscap) memset(ws->dslot, 0, ws->dscap * sizeof *ws->dslot);
   W->tform = dl__arena_alloc(
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
   for (size_t i = 0; i < d->n_tokens; i++) {
     const dl__token *t = &d->tokens[i];
-    size_t n, j;
-    uint32_t id = UINT32_MAX;
+    size_t n, j, dj;
+    uint32_t c = UINT32_MAX, id, h;
     W->tform[i] = UINT32_MAX;
-    if (!(t->flags & DL__TOK_WORD) || (t->flags & (DL__TOK_URL |
-                                                   DL__TOK_EMAIL)))
+    if (!(t->flags & DL__TOK_WORD) ||
+        (t->flags & (DL__TOK_URL | DL__TOK_EMAIL)))
       continue;
     if (!fold(ws, d->view + t->start, t->end - t->start)) goto oom;
     n = ws->fold.len;
     if (n == 0 || n > DL__TOLD_MAX_FORM) continue;
-    if (!table_grow(ws->al, &ws->fslot, &ws->fcap, ws->n_forms, ws->forms,
+    h = hash_bytes(ws->fold.p, n);
+    /* The document's own table first. */
+    if (!table_grow(ws->al, &ws->dslot, &ws->dscap, ws->n_forms, ws->forms,
                     sizeof *ws->forms))
       goto oom;
-    j = hash_bytes(ws->fold.p, n) & (ws->fcap - 1);
-    while (ws->fslot[j]) {
-      const struct dl__form *f = &ws->forms[ws->fslot[j] - 1];
+    dj = h & (ws->dscap - 1);
+    id = UINT32_MAX;
+    while (ws->dslot[dj]) {
+      const struct dl__form *f = &ws->forms[ws->dslot[dj] - 1];
       if (f->len == n && memcmp(f->s, ws->fold.p, n) == 0) {
-        id = ws->fslot[j] - 1;
+        id = ws->dslot[dj] - 1;
         break;
       }
-      j = (j + 1) & (ws->fcap - 1);
+      dj = (dj + 1) & (ws->dscap - 1);
     }
-    if (id == UINT32_MAX) {
-      if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap) ||
-          !new_form(ws, d, ws->fold.p, n, &ws->forms[ws->n_forms]))
-        goto oom;
-      id = (uint32_t)ws->n_forms++;
-      ws->fslot[j] = id + 1;
+    if (id != UINT32_MAX) {
+      W->tform[i] = id;
+      ws->stems[ws->forms[id].stem].count++;
+      continue;
     }
+    if (!table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
+                    sizeof *ws->cf))
+      goto oom;
+    j = h & (ws->cf_scap - 1);
+    while (ws->cf_slot[j]) {
+      const struct dl__cform *f = &ws->cf[ws->cf_slot[j] - 1];
+      if (f->len == n && memcmp(f->s, ws->fold.p, n) == 0) {
+        c = ws->cf_slot[j] - 1;
+        break;
+      }
+      j = (j + 1) & (ws->cf_scap - 1);
+    }
+    if (c == UINT32_MAX) {
+      if ((c = new_cform(ws, ws->fold.p, n)) == UINT32_MAX) goto oom;
+      ws->cf_slot[j] = c + 1;
+    }
+    if ((id = doc_form(ws, d, c)) == UINT32_MAX) goto oom;
+    ws->dslot[dj] = id + 1;
     W->tform[i] = id;
     ws->stems[ws->forms[id].stem].count++;
   }
