@@ -158,11 +158,11 @@ def run(dl, args, payload):
     return [json.loads(l) for l in r.stdout.decode("utf-8").splitlines() if l.strip()]
 
 
-def score_given(docs, dl, errors):
+def score_given(docs, dl, errors, extra=()):
     payload = "".join(json.dumps(dict(id=d["id"], text=d["text"],
                                       toponyms=[dict(start=t["start"], end=t["end"])
                                                 for t in d["tops"]])) + "\n" for d in docs)
-    out = run(dl, ["geocode", "--offsets", "chars"], payload)
+    out = run(dl, ["geocode", "--offsets", "chars"] + list(extra), payload)
     errs, hits, cc, cn, resolved = [], 0, 0, 0, 0
     hits_c = 0
     bad = []
@@ -247,6 +247,10 @@ def main():
               % (name, g["n"], 100 * g["acc161"], g["median"], g["median_resolved"],
                  100 * g["resolved"], 100 * g["country"], g["n_country"],
                  100 * g["acc161c"]))
+        f = score_given(docs, args.dl, 0, ["--fallback"])
+        print("%-10s given gold toponyms, --fallback (unresolved -> the document's "
+              "main town, confidence 0.1): acc@161km=%.1f%% median=%.0f km"
+              % (name, 100 * f["acc161"], f["median"]))
         if not args.no_e2e:
             e = score_e2e(docs, args.dl)
             print("%-10s end to end: toponym P=%.1f R=%.1f F1=%.1f (tp %d fp %d fn %d), "

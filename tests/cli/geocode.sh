@@ -28,6 +28,12 @@ check "'He' unresolved, null fields" grep -q '"start":0,"end":2,"name":null,"geo
 printf '%s\n' '{"text":"Über Zürich","toponyms":[{"start":5,"end":11}]}' > "$TMP/c.jsonl"
 "$DL" geocode --offsets chars "$TMP/c.jsonl" > "$TMP/c.out"
 check "chars: Zurich CH, offsets back in chars" grep -q '"start":5,"end":11,"name":"Z[^"]*rich",[^}]*"country":"CH"' "$TMP/c.out"
+# --fallback: an unknown street takes the document's main town.
+printf '%s\n' '{"text":"Moscow police closed Tverskaya Ulitsa in Moscow.","toponyms":[{"start":0,"end":6},{"start":21,"end":37},{"start":41,"end":47}]}' > "$TMP/f.jsonl"
+"$DL" geocode "$TMP/f.jsonl" > "$TMP/f0.out"
+"$DL" geocode --fallback "$TMP/f.jsonl" > "$TMP/f1.out"
+check "no fallback: the street is null" grep -q '"start":21,"end":37,"name":null' "$TMP/f0.out"
+check "--fallback: the street is in Moscow, confidence 0.1" grep -q '"start":21,"end":37,"name":"Moscow",[^}]*"confidence":0.1' "$TMP/f1.out"
 # Bad lines: an error record each, exit 1, the good line still answered.
 printf '%s\n' 'not json' '{"text":"Moscow","toponyms":[{"start":0,"end":99}]}' \
   '{"text":"Moscow","toponyms":[{"start":0,"end":6}]}' > "$TMP/bad.jsonl"

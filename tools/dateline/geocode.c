@@ -8,6 +8,12 @@
 **   {"id": ..., "toponyms": [{"start", "end", "name", "geonameid", "lat",
 **    "lon", "country", "feature", "confidence"}, ...]}
 ** with null fields for an unresolved toponym, or an error record.
+**
+** --fallback: a given span the gazetteer cannot resolve ("Frenchmen
+** Street") takes the document's most-mentioned resolved town, with
+** confidence 0.1 -- a span given to geocode is a place, and most such
+** places (streets, buildings, neighbourhoods) lie in or near the town the
+** article is about. Off by default: SPEC's null fields.
 */
 #include "cli.h"
 
@@ -53,6 +59,39 @@ static void put_error(json_t *id, unsigned long line, const char *code,
 static json_t *str_or_null(const char *s)
 {
   return s ? json_string(s) : json_null();
+}
+
+/* The most frequent resolved town (PPL* feature) of res[0..n), or -1. */
+static long top_town(const dl_place *res, size_t n)
+{
+  long best = -1;
+  size_t best_n = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = 0;
+    if (!res[i].name || !res[i].feature ||
+        strncmp(res[i].feature, "PPL", 3) != 0)
+      continue;
+    for (size_t j = 0; j < n; j++)
+      if (res[j].name && res[j].geonameid == res[i].geonameid) k++;
+    if (k > best_n) {
+      best_n = k;
+      best = (long)i;
+    }
+  }
+  return best;
+}
+
+static bool fallback;
+
+static int geocode_flags(void *ctx, int argc, char **argv, int i)
+{
+  (void)ctx;
+  (void)argc;
+  if (strcmp(argv[i], "--fallback") == 0) {
+    fallback = true;
+    return 1;
+  }
+  return 0;
 }
 
 /* One input line; returns false when it yielded an error record. */
@@ -109,6 +148,14 @@ static bool one_line(dl_annotator *a, const char *buf, size_t n,
     ok = false;
     goto done;
   }
+  if (fallback) {
+    long tt = top_town(res, nt);
+    for (size_t i = 0; tt >= 0 && i < nt; i++)
+      if (!res[i].name) {
+        res[i] = res[tt];
+        res[i].confidence = 0.1;
+      }
+  }
   o = json_object();
   if (id) json_object_set(o, "id", id);
   outarr = json_array();
@@ -159,7 +206,7 @@ int cmd_geocode(int argc, char **argv)
   memset(&o, 0, sizeof o);
   o.pretty = -1;
   o.sub = "geocode";
-  if (cli_parse(&o, argc, argv, NULL, NULL) != 0) {
+  if (cli_parse(&o, argc, argv, geocode_flags, NULL) != 0) {
     free(o.files);
     return CLI_EXIT_USAGE;
   }
