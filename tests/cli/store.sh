@@ -11,7 +11,27 @@ cd "$(dirname "$0")/../.." || exit 2
 SQ=$TMP/sqlq
 if ! ${CC:-cc} -std=c11 -O1 -o "$SQ" tests/cli/sqlq.c -lsqlite3; then
   fail "build sqlq"
-  # ---- report ---------------------------------------------------------------
+  # Every plan (the smallest filter drives; the intersection drives; FTS5
+# drives and the filters are per-article checks) gives the same results.
+plans_agree() {
+  local a b c
+  a=$(DATELINE_SEARCH_SET_MAX=100000 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  b=$(DATELINE_SEARCH_SET_MAX=15 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  c=$(DATELINE_SEARCH_SET_MAX=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]
+}
+check "search plans agree: word + person + dates" plans_agree mourners --person putin --from 2016-12-22 --to 2016-12-22
+check "search plans agree: word + org + place" plans_agree quokkas --org Kremlin --place Moscow
+check "search plans agree: no word, quote-by + dates" plans_agree --quote-by putin --to 2017-03-04
+check "search plans agree: word + country" plans_agree funeral --country RU --person Putin
+# Kremlin (29 articles) and the 2017 dates (10): neither alone is under 8,
+# their intersection (4) is.
+planz() { DATELINE_SEARCH_SET_MAX=$1 "$DL" search "$TMP/s.db" --org Kremlin --from 2017-01-01 --json | sort; }
+eq "search: intersection of two large filters" "$(planz 8 | wc -l | tr -d ' ')" 4
+check "search plans agree: intersection drives" sh -c '[ "$1" = "$2" ] && [ "$1" = "$3" ]' _ \
+  "$(planz 100000)" "$(planz 8)" "$(planz 1)"
+
+# ---- report ---------------------------------------------------------------
 run rep report "$TMP/s.db" -o "$TMP/r.html"
 eq "report: exit 0" "$RC" 0
 check "report: a page" grep -q '^<!DOCTYPE html>' "$TMP/r.html"
@@ -117,7 +137,27 @@ REC=$TMP/k.json
 if ! "$DL" annotate --compact --fields default,text \
   examples/karlov-funeral.txt >"$REC"; then
   fail "annotate the example"
-  # ---- report ---------------------------------------------------------------
+  # Every plan (the smallest filter drives; the intersection drives; FTS5
+# drives and the filters are per-article checks) gives the same results.
+plans_agree() {
+  local a b c
+  a=$(DATELINE_SEARCH_SET_MAX=100000 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  b=$(DATELINE_SEARCH_SET_MAX=15 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  c=$(DATELINE_SEARCH_SET_MAX=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]
+}
+check "search plans agree: word + person + dates" plans_agree mourners --person putin --from 2016-12-22 --to 2016-12-22
+check "search plans agree: word + org + place" plans_agree quokkas --org Kremlin --place Moscow
+check "search plans agree: no word, quote-by + dates" plans_agree --quote-by putin --to 2017-03-04
+check "search plans agree: word + country" plans_agree funeral --country RU --person Putin
+# Kremlin (29 articles) and the 2017 dates (10): neither alone is under 8,
+# their intersection (4) is.
+planz() { DATELINE_SEARCH_SET_MAX=$1 "$DL" search "$TMP/s.db" --org Kremlin --from 2017-01-01 --json | sort; }
+eq "search: intersection of two large filters" "$(planz 8 | wc -l | tr -d ' ')" 4
+check "search plans agree: intersection drives" sh -c '[ "$1" = "$2" ] && [ "$1" = "$3" ]' _ \
+  "$(planz 100000)" "$(planz 8)" "$(planz 1)"
+
+# ---- report ---------------------------------------------------------------
 run rep report "$TMP/s.db" -o "$TMP/r.html"
 eq "report: exit 0" "$RC" 0
 check "report: a page" grep -q '^<!DOCTYPE html>' "$TMP/r.html"
@@ -334,7 +374,8 @@ eq "search --limit x: usage error" "$RC" 2
 # ---- search ---------------------------------------------------------------
 gen 40 s >"$TMP/s.jsonl"
 # Give ten articles a distinct word, date and title so filters can tell.
-awk 'NR <= 10 { sub(/"date":"2016-12-22"/, "\"date\":\"2017-03-0" (NR % 9 + 1) "\""); sub(/mourners/, "quokkas") } { print }' \
+awk 'NR <= 10 { sub(/"date":"2016-12-22"/, "\"date\":\"2017-03-0" (NR % 9 + 1) "\""); sub(/mourners/, "quokkas") }
+  NR >= 5 && NR <= 15 { gsub(/"name":"Kremlin"/, "\"name\":\"Kremlyn\"") } { print }' \
   "$TMP/s.jsonl" >"$TMP/s2.jsonl"
 run sidx index "$TMP/s.db" "$TMP/s2.jsonl"
 eq "search store: exit 0" "$RC" 0
@@ -361,6 +402,26 @@ eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
   "$(q "$TMP/s.db" "select count(*) from articles a where a.text like '%quokkas%'
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Kremlin' and e.type = 'ORG')
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
+
+# Every plan (the smallest filter drives; the intersection drives; FTS5
+# drives and the filters are per-article checks) gives the same results.
+plans_agree() {
+  local a b c
+  a=$(DATELINE_SEARCH_SET_MAX=100000 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  b=$(DATELINE_SEARCH_SET_MAX=15 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  c=$(DATELINE_SEARCH_SET_MAX=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]
+}
+check "search plans agree: word + person + dates" plans_agree mourners --person putin --from 2016-12-22 --to 2016-12-22
+check "search plans agree: word + org + place" plans_agree quokkas --org Kremlin --place Moscow
+check "search plans agree: no word, quote-by + dates" plans_agree --quote-by putin --to 2017-03-04
+check "search plans agree: word + country" plans_agree funeral --country RU --person Putin
+# Kremlin (29 articles) and the 2017 dates (10): neither alone is under 8,
+# their intersection (4) is.
+planz() { DATELINE_SEARCH_SET_MAX=$1 "$DL" search "$TMP/s.db" --org Kremlin --from 2017-01-01 --json | sort; }
+eq "search: intersection of two large filters" "$(planz 8 | wc -l | tr -d ' ')" 4
+check "search plans agree: intersection drives" sh -c '[ "$1" = "$2" ] && [ "$1" = "$3" ]' _ \
+  "$(planz 100000)" "$(planz 8)" "$(planz 1)"
 
 # ---- report ---------------------------------------------------------------
 run rep report "$TMP/s.db" -o "$TMP/r.html"

@@ -25,7 +25,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SMALL_SET 20000
+/* A filter set this small drives the search. DATELINE_SEARCH_SET_MAX
+** overrides it (tests use it to exercise every plan on a small store). */
+static long small_set(void)
+{
+  const char *e = getenv("DATELINE_SEARCH_SET_MAX");
+  long v = e ? strtol(e, NULL, 10) : 0;
+  return v > 0 ? v : 20000;
+}
 
 typedef struct sq {
   const char *person, *org, *place, *country, *theme, *from, *to, *quote_by;
@@ -233,7 +240,7 @@ static void quote_words(const char *q, sb *out)
 ** for the others). Values are bound by name (:v0, :v1...). */
 typedef struct filt1 {
   sb set, test;
-  long size; /* articles in `set`, counted up to SMALL_SET + 1 */
+  long size; /* articles in `set`, counted up to small_set() + 1 */
 } filt1;
 
 typedef struct filt {
@@ -380,18 +387,20 @@ static void bind_named(sqlite3_stmt *st, const filt *f, const char *from,
   if (to && i) sqlite3_bind_text(st, i, to, -1, SQLITE_STATIC);
 }
 
-/* Counts each filter's set up to SMALL_SET + 1 (index range scans) and
+/* Counts each filter's set up to small_set() + 1 (index range scans) and
 ** picks the smallest as the driver when it is small. */
 static int plan(sqlite3 *db, filt *f, const char *from, const char *to)
 {
-  long best = SMALL_SET + 1;
+  long best = small_set() + 1;
   for (int i = 0; i < f->n; i++) {
     sb sql = {0};
     sqlite3_stmt *st;
     int rc;
     sb_str(&sql, "SELECT count(*) FROM (");
     sb_str(&sql, f->f[i].set.p);
-    sb_str(&sql, " LIMIT 20001)");
+    sb_str(&sql, " LIMIT ");
+    sb_i64(&sql, best);
+    sb_str(&sql, ")");
     if (sql.oom) return SQLITE_NOMEM;
     rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
     free(sql.p);
@@ -410,9 +419,54 @@ static int plan(sqlite3 *db, filt *f, const char *from, const char *to)
   return SQLITE_OK;
 }
 
+/* No filter is small alone: when there are several, their intersection
+** may be. It is built once into a temporary table (the connection is
+** read-only, temp tables are not) and, when small, drives the search with
+** no per-article tests left (driver = f->n). */
+static int plan_intersection(sqlite3 *db, filt *f, const char *from,
+                             const char *to)
+{
+  sb sql = {0};
+  sqlite3_stmt *st;
+  int rc;
+  long n = 0;
+  if (f->driver >= 0 || f->n < 2) return SQLITE_OK;
+  sb_str(&sql, "CREATE TEMP TABLE fs_all AS ");
+  for (int i = 0; i < f->n; i++) {
+    if (i) sb_str(&sql, " INTERSECT ");
+    sb_str(&sql, "SELECT * FROM (");
+    sb_str(&sql, f->f[i].set.p);
+    sb_str(&sql, ")");
+  }
+  if (sql.oom) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
+  free(sql.p);
+  if (rc != SQLITE_OK) return rc;
+  bind_named(st, f, from, to);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return rc;
+  rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.fs_all", -1, &st,
+                          NULL);
+  if (rc != SQLITE_OK) return rc;
+  if (sqlite3_step(st) == SQLITE_ROW) n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (n == 0) f->empty = true;
+  if (n <= small_set()) f->driver = f->n;
+  return SQLITE_OK;
+}
+
+/* The driver's article list. */
+static const char *driver_set(const filt *f)
+{
+  return f->driver == f->n ? "SELECT article FROM temp.fs_all"
+                           : f->f[f->driver].set.p;
+}
+
 /* " AND test" for every filter but the driver. */
 static void add_tests(sb *sql, const filt *f)
 {
+  if (f->driver == f->n) return; /* the intersection satisfies them all */
   for (int i = 0; i < f->n; i++)
     if (i != f->driver) {
       sb_str(sql, " AND ");
@@ -490,6 +544,8 @@ int cmd_search(int argc, char **argv)
   if (build_filters(db, &q, &f) < 0) goto sqlfail;
   if (f.empty) goto done;
   rc = plan(db, &f, q.from, q.to ? to_excl : NULL);
+  if (rc == SQLITE_OK && !f.empty)
+    rc = plan_intersection(db, &f, q.from, q.to ? to_excl : NULL);
   if (rc != SQLITE_OK) goto sqlfail;
   if (f.empty) goto done;
 
@@ -503,7 +559,7 @@ retry:
     if (f.driver >= 0) {
       /* Walk the small set; FTS5 seeks each article by rowid. */
       sb_str(&sql, "FROM (");
-      sb_str(&sql, f.f[f.driver].set.p);
+      sb_str(&sql, driver_set(&f));
       sb_str(&sql, ") fs CROSS JOIN articles_fts ON articles_fts.rowid ="
                    " fs.article JOIN articles a ON a.id = fs.article"
                    " WHERE articles_fts MATCH :query");
@@ -517,7 +573,7 @@ retry:
                  " substr(a.text, 1, 200) || :hl1 || :hl2 ");
     if (f.driver >= 0) {
       sb_str(&sql, "FROM (");
-      sb_str(&sql, f.f[f.driver].set.p);
+      sb_str(&sql, driver_set(&f));
       sb_str(&sql, ") fs CROSS JOIN articles a ON a.id = fs.article"
                    " WHERE :query IS NULL");
     } else {
