@@ -149,7 +149,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t n_seq = 0, seq_cap = 0;
   uint32_t (*edges)[2] = NULL;
   size_t n_edges = 0, edges_cap = 0;
-  double *deg = NULL, *pr = NULL, *nx = NULL;
+  double *deg = NULL, *pr = NULL, *nx = NULL, *acc = NULL;
   struct cand **order = NULL;
   uint8_t *in_name;
   dl_status rc = DL_OK;
@@ -189,7 +189,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   deg = dl__calloc(al, W->n_stems, sizeof *deg);
   pr = dl__calloc(al, W->n_stems, sizeof *pr);
   nx = dl__calloc(al, W->n_stems, sizeof *nx);
-  if (!deg || !pr || !nx) goto oom;
+  acc = dl__calloc(al, W->n_stems, sizeof *acc);
+  if (!deg || !pr || !nx || !acc) goto oom;
   for (size_t e = 0; e < n_edges; e++) {
     deg[edges[e][0]] += 1;
     deg[edges[e][1]] += 1;
@@ -197,19 +198,27 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   {
     double n = (double)W->n_stems;
     for (size_t i = 0; i < W->n_stems; i++) pr[i] = 1.0 / n;
+    /* deg[] becomes 1/deg: one division per stem, not per edge. */
+    for (size_t i = 0; i < W->n_stems; i++)
+      if (deg[i] > 0) deg[i] = 1.0 / deg[i];
     for (int r = 0; r < ROUNDS && n_edges; r++) {
-      double dangling = 0;
+      double dangling = 0, change = 0;
       for (size_t i = 0; i < W->n_stems; i++) {
-        nx[i] = 0;
         if (deg[i] == 0) dangling += pr[i];
+        nx[i] = pr[i] * deg[i]; /* what i gives each neighbour */
+        acc[i] = 0;
       }
       for (size_t e = 0; e < n_edges; e++) {
         uint32_t u = edges[e][0], v = edges[e][1];
-        nx[v] += pr[u] / deg[u];
-        nx[u] += pr[v] / deg[v];
+        acc[v] += nx[u];
+        acc[u] += nx[v];
       }
-      for (size_t i = 0; i < W->n_stems; i++)
-        pr[i] = (1.0 - DAMPING) / n + DAMPING * (nx[i] + dangling / n);
+      for (size_t i = 0; i < W->n_stems; i++) {
+        double v = (1.0 - DAMPING) / n + DAMPING * (acc[i] + dangling / n);
+        change += fabs(v - pr[i]);
+        pr[i] = v;
+      }
+      if (change < 1e-6) break;
     }
     for (size_t i = 0; i < W->n_stems; i++)
       pr[i] *= (double)W->stems[i].idf;
@@ -350,6 +359,7 @@ done:
   dl__free(al, deg);
   dl__free(al, pr);
   dl__free(al, nx);
+  dl__free(al, acc);
   dl__free(al, order);
   return rc;
 }

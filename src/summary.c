@@ -207,21 +207,26 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
   }
   for (size_t i = 0; i < nS; i++) pr[i] = 1.0 / (double)nS;
+  for (size_t i = 0; i < nS; i++)
+    if (deg[i] > 0) deg[i] = 1.0 / deg[i]; /* one division per node */
   for (int r = 0; r < ROUNDS; r++) {
-    double dangling = 0;
+    double dangling = 0, change = 0;
     for (size_t i = 0; i < nS; i++) {
       nx[i] = 0;
       if (deg[i] == 0) dangling += pr[i];
     }
     for (size_t e = 0; e < n_edges; e++) {
       const struct edge *E = &edges[e];
-      nx[E->b] += pr[E->a] * E->w / deg[E->a];
-      nx[E->a] += pr[E->b] * E->w / deg[E->b];
+      nx[E->b] += pr[E->a] * E->w * deg[E->a];
+      nx[E->a] += pr[E->b] * E->w * deg[E->b];
     }
-    for (size_t i = 0; i < nS; i++)
-      nx[i] = (1.0 - DAMPING) / (double)nS +
-              DAMPING * (nx[i] + dangling / (double)nS);
-    memcpy(pr, nx, nS * sizeof *pr);
+    for (size_t i = 0; i < nS; i++) {
+      double v = (1.0 - DAMPING) / (double)nS +
+                 DAMPING * (nx[i] + dangling / (double)nS);
+      change += fabs(v - pr[i]);
+      pr[i] = v;
+    }
+    if (change < 1e-6) break;
   }
 
   /* 4. Priors. */
