@@ -176,6 +176,7 @@ enum {
 
 #define MAX_AUTH_SLOTS 8
 #define MAX_BYLINES 8
+#define MAX_DATENODES 24
 
 typedef struct ps {
   const dl_allocator *al;
@@ -200,6 +201,8 @@ typedef struct ps {
   int author_prio;
   uint32_t bylines[MAX_BYLINES];
   size_t n_bylines;
+  uint32_t datenodes[MAX_DATENODES]; /* elements named date, time... */
+  size_t n_datenodes;
   dl__ldjson ld;
   uint32_t frames; /* <frame> count */
   uint32_t frame_src; /* attr pool offset of the first frame's src */
@@ -359,8 +362,22 @@ static unsigned class_flags(const char *s)
   }
   /* Whole-string positives with separators ("article-body"). */
   if (!(f & F_POS) && root_in(s, pos_words + 13, 5)) f |= F_POS;
-  if (strstr(s, "byline") || strstr(s, "author")) f |= F_BYLINE;
+  if (strstr(s, "byline") || strstr(s, "author") || strstr(s, "autor") ||
+      strstr(s, "verfasser") || strstr(s, "writer"))
+    f |= F_BYLINE;
   return f;
+}
+
+/* A class or id that names a date: "entry-date", "post-meta",
+** "datum"... */
+static bool class_names_date(const char *s)
+{
+  static const char *const w[] = {"date", "datum", "time", "publish",
+                                  "posted", "meta", "zeit", "byline"};
+  if (strstr(s, "update") || strstr(s, "comment")) return false;
+  for (size_t i = 0; i < DL__COUNTOF(w); i++)
+    if (strstr(s, w[i])) return true;
+  return false;
 }
 
 /* ---- metadata slots ----------------------------------------------- */
@@ -619,6 +636,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
       fl = (fl & ~(unsigned)(F_NEG | F_HARD)) | F_POS;
     if ((fl & F_BYLINE) && p->n_bylines < MAX_BYLINES)
       p->bylines[p->n_bylines++] = id;
+    if (p->n_datenodes < MAX_DATENODES &&
+        (tag == T_TIME ||
+         (p->n[id].text && class_names_date(p->attr.p + p->n[id].text))))
+      p->datenodes[p->n_datenodes++] = id;
     p->n[id].flags = (uint16_t)fl;
     if (tag == T_A && (v = attr_get(atts, "href")))
       p->n[id].href = attr_store(p, v, false);
@@ -1387,6 +1408,35 @@ static void trim_title(char *t, const char *site)
   (void)n;
 }
 
+/* The text under element id (white space collapsed), at most cap-1
+** bytes, NUL-terminated. Descendants follow their ancestor in the array. */
+static size_t node_text(const ps *p, uint32_t id, char *buf, size_t cap)
+{
+  size_t k = 0;
+  for (uint32_t j = id + 1; j < p->nn && k + 1 < cap; j++) {
+    uint32_t anc = p->n[j].parent;
+    while (anc > id) anc = p->n[anc].parent;
+    if (anc != id) break;
+    if (p->n[j].tag == T_TEXT) {
+      size_t m = DL__MIN((size_t)p->n[j].tlen, cap - 1 - k);
+      memcpy(buf + k, p->text.p + p->n[j].text, m);
+      k += m;
+    }
+  }
+  buf[k] = 0;
+  return k;
+}
+
+/* Does the short string a appear in b (ASCII case-insensitive)? */
+static bool icontains_n(const char *b, const char *a)
+{
+  size_t n = strlen(a);
+  if (!n) return false;
+  for (; *b; b++)
+    if (strncasecmp(b, a, n) == 0) return true;
+  return false;
+}
+
 static void resolve_meta(ps *p, dl__arena *a, const char *url, dl__html *h,
                          bool *oom)
 {
@@ -1408,9 +1458,26 @@ static void resolve_meta(ps *p, dl__arena *a, const char *url, dl__html *h,
   else
     h->title = slot_str(p, a, &p->m[M_TITLE], oom);
   if (h->title) {
+    bool from_h1 = false;
     tidy((char *)(uintptr_t)h->title);
-    trim_title((char *)(uintptr_t)h->title, site);
-    if (!*h->title) h->title = NULL;
+    /* The page's first <h1> is the cleanest headline when the title
+    ** tags hold it (with a site name or a kicker around it). */
+    for (uint32_t i = 1; i < p->nn; i++) {
+      char tmp[320];
+      size_t k;
+      if (p->n[i].tag != T_H1) continue;
+      if (p->n[i].chars < 6 || p->n[i].chars > 300) break;
+      k = node_text(p, i, tmp, sizeof tmp);
+      tidy(tmp);
+      k = strlen(tmp);
+      if (k >= 6 && icontains_n(h->title, tmp)) {
+        h->title = arena_str(a, tmp, k, oom);
+        from_h1 = true; /* nothing to trim */
+      }
+      break;
+    }
+    if (h->title && !from_h1) trim_title((char *)(uintptr_t)h->title, site);
+    if (h->title && !*h->title) h->title = NULL;
   }
   /* canonical URL */
   h->canonical = slot_str(p, a, &p->m[M_CANON], oom);
@@ -1460,6 +1527,18 @@ static void resolve_meta(ps *p, dl__arena *a, const char *url, dl__html *h,
              (h->canonical && dl__html_url_date(h->canonical, buf,
                                                 sizeof buf)))
       from = "url";
+    else {
+      /* the text of an element named date, time, meta...: the first
+      ** one holding a date (never a copyright line) */
+      for (size_t i = 0; !from && i < p->n_datenodes; i++) {
+        char tmp[256];
+        uint32_t id = p->datenodes[i];
+        if (p->n[id].chars == 0 || p->n[id].chars > 200) continue;
+        node_text(p, id, tmp, sizeof tmp);
+        if (dl__html_find_date(tmp, strlen(tmp), buf, sizeof buf))
+          from = "text";
+      }
+    }
     if (from) {
       h->published = arena_str(a, buf, strlen(buf), oom);
       h->date_from = from;
@@ -1484,32 +1563,20 @@ static void resolve_meta(ps *p, dl__arena *a, const char *url, dl__html *h,
       return;
     }
     for (size_t i = 0; i < ld->n_authors; i++)
-      dl__html_byline(ld->authors[i], strlen(ld->authors[i]), site, auth_add,
-                      &c);
+      dl__html_byline(ld->authors[i], strlen(ld->authors[i]), site, true,
+                      auth_add, &c);
     for (size_t i = 0; !c.n && i < p->n_authors; i++)
       dl__html_byline(p->meta.p + p->authors[i].off, p->authors[i].len, site,
-                      auth_add, &c);
+                      true, auth_add, &c);
     for (size_t i = 0; !c.n && i < p->n_bylines; i++) {
       /* the byline element's own text, capped */
       hnode *x = &p->n[p->bylines[i]];
       char tmp[256];
-      size_t k = 0;
-      uint32_t j = p->bylines[i] + 1;
       if (x->chars == 0 || x->chars > 120) continue;
-      for (; j < p->nn && k + 1 < sizeof tmp; j++) {
-        uint32_t anc = p->n[j].parent;
-        while (anc && anc != p->bylines[i] && anc > p->bylines[i])
-          anc = p->n[anc].parent;
-        if (anc != p->bylines[i]) break;
-        if (p->n[j].tag == T_TEXT) {
-          size_t m = DL__MIN((size_t)p->n[j].tlen, sizeof tmp - 1 - k);
-          memcpy(tmp + k, p->text.p + p->n[j].text, m);
-          k += m;
-        }
-      }
-      tmp[k] = 0;
+      node_text(p, p->bylines[i], tmp, sizeof tmp);
       tidy(tmp);
-      dl__html_byline(tmp, strlen(tmp), site, auth_add, &c);
+      /* a one-word name only from a small element of its own */
+      dl__html_byline(tmp, strlen(tmp), site, x->chars <= 30, auth_add, &c);
     }
     h->authors = c.list;
     h->n_authors = c.n;

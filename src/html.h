@@ -46,7 +46,8 @@ typedef struct dl__html {
   const char **authors;
   size_t n_authors;
   const char *published, *modified;
-  const char *date_from;  /* static: "json-ld", "meta", "time", "url" */
+  const char *date_from;  /* static: "json-ld", "meta", "time", "url",
+                          ** "text" (an element named date, time...) */
   const char *encoding;   /* static: the charset the page was read in */
   bool encoding_guessed;  /* declared charset wrong or absent */
   bool fallback;          /* no article found: the best text of the page */
@@ -110,7 +111,13 @@ void dl__html_ldjson(const char *s, size_t n, dl__ldjson *sink);
 ** Calls add(ctx, name, len) for each name kept; site (may be NULL) is
 ** never a name. */
 void dl__html_byline(const char *s, size_t n, const char *site,
+                     bool single_ok,
                      void (*add)(void *ctx, const char *p, size_t n),
                      void *ctx);
+
+/* The first date written in s[0..n) (a byline or dateline element's
+** text: "Posted on 5. November 2021 by admin"), normalized as above;
+** never one on a copyright line. */
+bool dl__html_find_date(const char *s, size_t n, char *buf, size_t cap);
 
 #endif

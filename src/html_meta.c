@@ -161,9 +161,45 @@ bool dl__html_norm_date(const char *s, size_t n, char *buf, size_t cap)
   return false;
 }
 
+bool dl__html_find_date(const char *s, size_t n, char *buf, size_t cap)
+{
+  n = DL__MIN(n, (size_t)240);
+  for (size_t i = 0; i + 4 <= n; i++) {
+    if (strncasecmp(s + i, "copyright", 9) == 0 ||
+        (i + 2 <= n && memcmp(s + i, "\xC2\xA9", 2) == 0))
+      return false;
+  }
+  for (size_t i = 0; i + 6 <= n; i++) {
+    char c = s[i];
+    if (i && s[i - 1] != ' ' && s[i - 1] != ',' && s[i - 1] != '(' &&
+        s[i - 1] != ':' && s[i - 1] != '|')
+      continue;
+    if (!isdig(c) && !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                       (unsigned char)c >= 0xC0))
+      continue;
+    if (dl__html_norm_date(s + i, n - i, buf, cap)) return true;
+  }
+  return false;
+}
+
 bool dl__html_url_date(const char *url, char *buf, size_t cap)
 {
   size_t n = strlen(url);
+  /* /23-01-2022-title: day first */
+  for (size_t i = 0; i + 11 <= n; i++) {
+    size_t j = i + 1;
+    int d, m, y;
+    if (url[i] != '/') continue;
+    d = num(url, n, &j, 2);
+    if (d < 0 || j != i + 3 || url[j] != '-') continue;
+    j++;
+    m = num(url, n, &j, 2);
+    if (m < 0 || j != i + 6 || url[j] != '-') continue;
+    j++;
+    y = num(url, n, &j, 4);
+    if (y < 0 || j != i + 11 || (j < n && isdig(url[j]))) continue;
+    if (put(buf, cap, y, m, d, -1, -1)) return true;
+  }
   for (size_t i = 0; i + 9 < n; i++) {
     size_t j;
     int y, m, d;
@@ -510,18 +546,24 @@ static const char *const not_names[] = {
     "dpa",     "news",     "online",  "media",      "agency",    "desk",
     "photo",   "photos",   "video",   "image",      "images",    "getty",
     "copyright", "share",  "email",   "comments",   "follow",    "more",
-    "articles", "posts",   "view",    "all",        "by"};
+    "articles", "posts",   "view",    "all",        "by",
+    "unknown", "user",     "guest",   "gast",       "anonymous", "anonym",
+    "administrator", "no", "none",    "redakteur",  "autor",    "author",
+    "über",    "about",    "inhalte", "gesponserte", "sponsored", "content",
+    "germany", "deutschland", "schweiz", "österreich"};
 
 static const char *const particles[] = {"van", "von", "de", "der", "den",
                                         "da", "di", "del", "la", "le",
                                         "bin", "al", "el", "du", "zu",
                                         "dos", "das", "ter", "ten", "y"};
 
-/* A name: 2..5 words, no digits, capitalized words (or particles). */
-static bool looks_like_name(const char *s, size_t n, const char *site)
+/* A name: 2..5 words (1 when single_ok), no digits, capitalized words
+** (or particles). */
+static bool looks_like_name(const char *s, size_t n, const char *site,
+                            bool single_ok)
 {
   size_t words = 0, i = 0;
-  if (n < 4 || n > 60) return false;
+  if (n < 3 || n > 60) return false;
   if (site && strlen(site) == n && strncasecmp(site, s, n) == 0)
     return false;
   while (i < n) {
@@ -544,23 +586,32 @@ static bool looks_like_name(const char *s, size_t n, const char *site)
       if (!part) return false;
     }
   }
-  return words >= 2 && words <= 5;
+  return (words >= 2 || (single_ok && words == 1 && n >= 3)) && words <= 5;
 }
 
 static size_t strip_prefix(const char *s, size_t n)
 {
   static const char *const pre[] = {
       "written by ", "posted by ", "story by ", "words by ", "text by ",
-      "reporting by ", "by ", "von ", "par ", "text: ", "text ",
-      "author: ", "autor: ", "autorin: ", "authors: ", "byline: "};
+      "reporting by ", "veröffentlicht von ", "eingestellt von ",
+      "geschrieben von ", "verfasst von ", "publicado por ", "escrito por ",
+      "publié par ", "écrit par ", "by ", "von ", "par ", "por ", "über ",
+      "text: ", "text ", "author: ", "autor: ", "autorin: ", "authors: ",
+      "byline: ", "author ", "autor ", "autorin "};
   for (size_t t = 0; t < DL__COUNTOF(pre); t++) {
     size_t m = strlen(pre[t]);
     if (n >= m && strncasecmp(s, pre[t], m) == 0) return m;
+  }
+  /* "AuthorJane Doe": a label glued to the name */
+  if (n > 8 && (strncmp(s, "Author", 6) == 0 || strncmp(s, "Autor", 5) == 0)) {
+    size_t m = s[4] == 'r' ? 5 : 6;
+    if (s[m] >= 'A' && s[m] <= 'Z') return m;
   }
   return 0;
 }
 
 void dl__html_byline(const char *s, size_t n, const char *site,
+                     bool single_ok,
                      void (*add)(void *ctx, const char *p, size_t n),
                      void *ctx)
 {
@@ -600,7 +651,8 @@ void dl__html_byline(const char *s, size_t n, const char *site,
         st = e;
       }
       while (b > a && (s[b - 1] == ' ' || s[b - 1] == '.')) b--;
-      if (looks_like_name(s + a, b - a, site)) add(ctx, s + a, b - a);
+      if (looks_like_name(s + a, b - a, site, single_ok))
+        add(ctx, s + a, b - a);
     }
   }
 }

@@ -189,17 +189,17 @@ static void t_bylines(void)
 {
   char acc[256];
   acc[0] = 0;
-  dl__html_byline("By John Smith and Ann Lee, Reuters", 34, NULL, add_name,
-                  acc);
+  dl__html_byline("By John Smith and Ann Lee, Reuters", 34, NULL, false,
+                  add_name, acc);
   T_EQ_STR(acc, "John Smith;Ann Lee");
   acc[0] = 0;
-  dl__html_byline("Updated 5 minutes ago", 21, NULL, add_name, acc);
+  dl__html_byline("Updated 5 minutes ago", 21, NULL, false, add_name, acc);
   T_EQ_STR(acc, "");
   acc[0] = 0;
-  dl__html_byline("Daily Planet", 12, "Daily Planet", add_name, acc);
+  dl__html_byline("Daily Planet", 12, "Daily Planet", false, add_name, acc);
   T_EQ_STR(acc, "");
   acc[0] = 0;
-  dl__html_byline("Von Hans van der Berg", 21, NULL, add_name, acc);
+  dl__html_byline("Von Hans van der Berg", 21, NULL, false, add_name, acc);
   T_EQ_STR(acc, "Hans van der Berg");
 }
 
