@@ -42,6 +42,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 #include <stdlib.h>
+#include <xxhash.h>
 
 /* ====================================================================
 ** Tags
@@ -208,6 +209,9 @@ typedef struct ps {
   uint32_t frame_src; /* attr pool offset of the first frame's src */
   uint32_t imgs_in_body;
   uint32_t body; /* node of <body> (0: none) */
+  /* class_flags() of recent class+id strings (pages repeat them) */
+  uint64_t cf_key[256];
+  uint16_t cf_val[256];
 } ps;
 
 enum { CAP_NONE, CAP_TITLE, CAP_LDJSON };
@@ -499,6 +503,52 @@ static const char *attr_get(const xmlChar **atts, const char *name)
   return NULL;
 }
 
+/* The attributes every element is asked about, in one pass (libxml2's
+** HTML parser lowercases attribute names). */
+typedef struct attrs {
+  const char *cl, *id, *role, *hidden, *aria_hidden, *style, *rel,
+      *itemprop, *href, *content, *datetime;
+} attrs;
+
+static void attrs_scan(const xmlChar **atts, attrs *a)
+{
+  memset(a, 0, sizeof *a);
+  if (!atts) return;
+  for (size_t i = 0; atts[i]; i += 2) {
+    const char *k = (const char *)atts[i];
+    const char *v = atts[i + 1] ? (const char *)atts[i + 1] : "";
+    switch (k[0]) {
+    case 'c':
+      if (strcmp(k, "class") == 0) a->cl = v;
+      else if (strcmp(k, "content") == 0) a->content = v;
+      break;
+    case 'i':
+      if (strcmp(k, "id") == 0) a->id = v;
+      else if (strcmp(k, "itemprop") == 0) a->itemprop = v;
+      break;
+    case 'r':
+      if (strcmp(k, "role") == 0) a->role = v;
+      else if (strcmp(k, "rel") == 0) a->rel = v;
+      break;
+    case 'h':
+      if (strcmp(k, "hidden") == 0) a->hidden = v;
+      else if (strcmp(k, "href") == 0) a->href = v;
+      break;
+    case 'a':
+      if (strcmp(k, "aria-hidden") == 0) a->aria_hidden = v;
+      break;
+    case 's':
+      if (strcmp(k, "style") == 0) a->style = v;
+      break;
+    case 'd':
+      if (strcmp(k, "datetime") == 0) a->datetime = v;
+      break;
+    default:
+      break;
+    }
+  }
+}
+
 static uint32_t attr_store(ps *p, const char *v, bool lower)
 {
   uint32_t off = (uint32_t)p->attr.len;
@@ -521,7 +571,9 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
   int tag, kind;
   uint32_t id;
   const char *v;
+  attrs at;
   if (p->oom) return;
+  attrs_scan(atts, &at);
   td = tag_find(name);
   tag = td ? td->id : T_UNKNOWN;
   kind = td ? td->kind : K_BLOCK;
@@ -570,9 +622,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
   default: {
     /* itemprop on any element: <span itemprop="author">, <div
     ** itemprop="datePublished" content="...">. */
-    const char *ip = attr_get(atts, "itemprop");
-    if (ip && (v = attr_get(atts, "content"))) on_meta(p, ip, v);
-    if (ip && (v = attr_get(atts, "datetime"))) on_meta(p, ip, v);
+    if (at.itemprop && at.content) on_meta(p, at.itemprop, at.content);
+    if (at.itemprop && at.datetime) on_meta(p, at.itemprop, at.datetime);
     break;
   }
   }
@@ -607,41 +658,48 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
   if (tag == T_BODY && !p->body) p->body = id;
   if (kind != K_BR) {
     /* class and id, lowercased */
-    const char *cl = attr_get(atts, "class"), *ident = attr_get(atts, "id");
-    const char *role = attr_get(atts, "role");
-    unsigned fl = 0;
+    const char *cl = at.cl, *ident = at.id, *role = at.role;
+    unsigned fl = 0, isdate = 0;
     if (cl || ident) {
       char tmp[512];
       snprintf(tmp, sizeof tmp, "%s %s", cl ? cl : "", ident ? ident : "");
       p->n[id].text = attr_store(p, tmp, true);
       if (p->oom) return;
-      fl = class_flags(p->attr.p + p->n[id].text);
+      {
+        const char *cs = p->attr.p + p->n[id].text;
+        uint64_t hk = XXH3_64bits(cs, strlen(cs)) | 1;
+        unsigned cs_i = (unsigned)(hk & 255);
+        if (p->cf_key[cs_i] != hk) {
+          p->cf_key[cs_i] = hk;
+          p->cf_val[cs_i] = (uint16_t)(class_flags(cs) |
+                                       (class_names_date(cs) ? 0x8000u : 0));
+        }
+        fl = p->cf_val[cs_i] & 0x7FFFu;
+        isdate = p->cf_val[cs_i] & 0x8000u;
+      }
     }
     if (role && (ieq(role, "navigation") || ieq(role, "complementary") ||
                  ieq(role, "banner") || ieq(role, "contentinfo") ||
                  ieq(role, "dialog") || ieq(role, "alert") ||
                  ieq(role, "menu") || ieq(role, "search")))
       fl |= F_NEG | F_HARD;
-    if (attr_get(atts, "hidden") ||
-        ((v = attr_get(atts, "aria-hidden")) && ieq(v, "true")) ||
-        ((v = attr_get(atts, "style")) &&
+    if (at.hidden || (at.aria_hidden && ieq(at.aria_hidden, "true")) ||
+        ((v = at.style) &&
          (icontains(v, "display:none") || icontains(v, "display: none") ||
           icontains(v, "visibility:hidden"))))
       fl |= F_HIDDEN;
-    if (((v = attr_get(atts, "rel")) && icontains(v, "author")) ||
-        ((v = attr_get(atts, "itemprop")) &&
-         (ieq(v, "author") || ieq(v, "creator"))))
+    if ((at.rel && icontains(at.rel, "author")) ||
+        ((v = at.itemprop) && (ieq(v, "author") || ieq(v, "creator"))))
       fl |= F_BYLINE;
-    if ((v = attr_get(atts, "itemprop")) && ieq(v, "articleBody"))
+    if ((v = at.itemprop) && ieq(v, "articleBody"))
       fl = (fl & ~(unsigned)(F_NEG | F_HARD)) | F_POS;
     if ((fl & F_BYLINE) && p->n_bylines < MAX_BYLINES)
       p->bylines[p->n_bylines++] = id;
     if (p->n_datenodes < MAX_DATENODES &&
-        (tag == T_TIME ||
-         (p->n[id].text && class_names_date(p->attr.p + p->n[id].text))))
+        (tag == T_TIME || isdate))
       p->datenodes[p->n_datenodes++] = id;
     p->n[id].flags = (uint16_t)fl;
-    if (tag == T_A && (v = attr_get(atts, "href")))
+    if (tag == T_A && (v = at.href))
       p->n[id].href = attr_store(p, v, false);
   }
   if (kind == K_BR) return; /* empty element: no stack entry */
