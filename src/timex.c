@@ -719,12 +719,14 @@ static size_t p_time(const ctx *c, size_t i, cand *r)
   {
     /* "9 a.m. Tuesday", "5 p.m. EST Nov. 9": the date that follows */
     cand r2;
-    size_t e = 0, at = is(c, j, "on") ? j + 1 : j;
+    /* "5 p.m. EST, Nov. 6": a month date after a comma too */
+    bool comma = ch(c, j) == ',' && cat(c, j + 1, TXC_MONTH) > 0;
+    size_t e = 0, at = is(c, j, "on") || comma ? j + 1 : j;
     memset(&r2, 0, sizeof r2);
     if (cat(c, at, TXC_WDAY) > 0 || cat(c, at, TXC_MONTH) > 0)
       e = p_word(c, at, &r2);
     if (e && r2.type == DL__TIMEX_DATE && strlen(r2.val) == 10 &&
-        at == j) {
+        (at == j || comma)) {
       int wd = cat(c, at, TXC_WDAY), y, mo, d;
       /* A bare weekday: the tense is read from the time on, whose
       ** verb comes before it ("will leave at 4 a.m. EDT Thursday"). */

@@ -219,6 +219,8 @@ static void t_more(void)
       {"The plane landed at 0800 UTC.", "0800 UTC", "2008-09-18T08:00Z"},
       {"For the final quarter of 2009, Ford made a profit.",
        "the final quarter of 2009", "2009-Q4"},
+      {"Bids are due by 5 p.m. EST, Sept. 26, it said.",
+       "5 p.m. EST, Sept. 26", "2008-09-26T17:00-05:00"},
   };
   dl_doc *d;
   for (size_t k = 0; k < DL__COUNTOF(c); k++) {
