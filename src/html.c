@@ -1215,11 +1215,15 @@ static int block_kind(int t)
 }
 
 /* Should the subtree at x be left out of the main text? */
-static bool drop_subtree(const ps *p, const hnode *x, bool lenient)
+/* lenient: 0 the article, 1 the fallback (no headline rule), 2 the last
+** resort (nothing dropped but killed nodes: a page of links gives its
+** links' text). */
+static bool drop_subtree(const ps *p, const hnode *x, int lenient)
 {
   int t = x->tag;
   float ld;
   if (x->flags & F_KILL) return true;
+  if (lenient >= 2) return false;
   if (t == T_TEXT || tag_kind[t] != K_BLOCK) return false;
   if (t == T_H1 && !lenient) return true; /* the headline */
   ld = link_density(x);
@@ -1238,7 +1242,7 @@ static bool drop_subtree(const ps *p, const hnode *x, bool lenient)
 }
 
 /* Writes the text of the subtree at root, in document order, into o. */
-static void emit(out *o, uint32_t root, bool lenient)
+static void emit(out *o, uint32_t root, int lenient)
 {
   ps *p = o->p;
   hnode *n = p->n;
@@ -1350,7 +1354,7 @@ static uint32_t expand(const ps *p, uint32_t best)
 
 /* The article: the best candidate plus its good siblings (Readability's
 ** sibling rule). */
-static void extract(ps *p, out *o, uint32_t best, bool lenient)
+static void extract(ps *p, out *o, uint32_t best, int lenient)
 {
   hnode *n = p->n;
   uint32_t parent = n[best].parent;
@@ -1864,7 +1868,7 @@ dl_status dl__html_extract(const dl_allocator *al, dl__arena *arena,
     o.title_len = tt ? strlen(tt) : 0;
   }
   best = score(p);
-  if (best) extract(p, &o, expand(p, best), false);
+  if (best) extract(p, &o, expand(p, best), 0);
   if (p->oom) {
     rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     goto done;
@@ -1877,7 +1881,8 @@ dl_status dl__html_extract(const dl_allocator *al, dl__arena *arena,
     o.block_start = 0;
     for (size_t i = 1; i < p->nn; i++) p->n[i].flags &= (uint16_t)~F_KILL;
     aggregate(p);
-    emit(&o, p->body ? p->body : 0, true);
+    emit(&o, p->body ? p->body : 0, 1);
+    if (!o.text.len) emit(&o, p->body ? p->body : 0, 2);
     h->fallback = true;
   }
   if (p->oom) {
