@@ -298,7 +298,8 @@ DL_API dl_status dl_fields_parse(const char *list, uint64_t *out,
 }
 
 /* Fields asked for whose stage is not implemented yet are absent, never
-** faked (SPEC.md); the record lists them under "unavailable". */
+** faked (SPEC.md); the record lists them under "unavailable", and the
+** stages' notes under "notes". */
 DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
                                 uint64_t want, char **out, size_t *len)
 {
@@ -326,12 +327,20 @@ DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
     else
       any_missing = true;
   }
-  if (any_missing || d->n_notes) {
+  if (any_missing) {
     dl__jw_key(&w, "unavailable");
     dl__jw_arr_begin(&w);
     for (size_t i = 0; i < DL__COUNTOF(fields); i++)
       if ((want & fields[i].bit) && !fields[i].write)
         dl__jw_cstr(&w, fields[i].name);
+    dl__jw_arr_end(&w);
+  }
+  /* What a stage that ran wants the reader to know (a missing model, a
+  ** truncated layer, dates left unanchored): apart from "unavailable",
+  ** which lists only fields no stage produces. */
+  if (d->n_notes) {
+    dl__jw_key(&w, "notes");
+    dl__jw_arr_begin(&w);
     for (size_t i = 0; i < d->n_notes; i++) dl__jw_cstr(&w, d->notes[i]);
     dl__jw_arr_end(&w);
   }

@@ -335,6 +335,16 @@ static void t_to_json_fields(void)
   T_EQ_INT(dl_doc_to_json(d, 0, DL_FIELD_EVENTS, &js, &n), DL_OK);
   T_OK(strstr(js, "\"unavailable\":[") != NULL);
   T_OK(strstr(js, "\"events\":") == NULL);
+  T_OK(strstr(js, "\"notes\"") == NULL);
+  dl_free(js);
+  dl_doc_destroy(d);
+  /* A stage that ran without its model says so under "notes"; the
+  ** field itself is produced (empty), so it is not "unavailable". */
+  d = annotate("Vladimir Putin spoke.", DL_FIELD_ENTITIES);
+  T_OK(d != NULL);
+  T_EQ_INT(dl_doc_to_json(d, 0, DL_FIELD_ENTITIES, &js, &n), DL_OK);
+  T_OK(strstr(js, "\"notes\":[\"entities: no NER model loaded\"]") != NULL);
+  T_OK(strstr(js, "\"unavailable\"") == NULL);
   dl_free(js);
   dl_doc_destroy(d);
 }
