@@ -187,6 +187,9 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags);
 ** on first use and kept between documents. */
 struct sb_stemmer;
 struct dl__theme_index;
+struct dl__wrec {
+  uint32_t tok, off, len, h; /* token, folded text in ws->fold, its hash */
+};
 struct dl__told_ws {
   const dl_allocator *al;
   struct sb_stemmer *stemmer;
@@ -195,20 +198,23 @@ struct dl__told_ws {
   size_t n_cf, cf_cap;
   struct dl__cstem *cs;
   size_t n_cs, cs_cap;
-  uint32_t *cf_slot, *cs_slot; /* open addressing: id + 1, 0 empty */
+  uint64_t *cf_slot, *cs_slot; /* open addressing: hash << 32 | id + 1,
+                                ** 0 empty */
   size_t cf_scap, cs_scap;
   dl__arena cache;
   uint32_t stamp; /* documents seen */
   /* The document's own forms and stems (copied into its arena), and a
   ** small table over its forms that stays in the CPU cache: most tokens
   ** repeat a word of their document, and are found there. */
-  uint32_t *dslot;
+  uint64_t *dslot; /* as cf_slot */
   size_t dscap;
   struct dl__form *forms;
   size_t n_forms, forms_cap;
   struct dl__stem *stems;
   size_t n_stems, stems_cap;
-  dl__buf fold;
+  dl__buf fold;            /* the document's folded words, end to end */
+  struct dl__wrec *wrec;   /* the document's word tokens */
+  size_t wrec_cap;
   dl__arena strings; /* activity and theme stems: few allocations */
   char **act;        /* activity stems, sorted */
   size_t n_act;
