@@ -402,9 +402,11 @@ static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
   return true;
 }
 
-/* Prefetch distances, in word tokens, of the cache's slots and entries. */
+/* Prefetch distances, in word tokens, of the cache's slots, entries, and
+** the entries' strings and stems. */
 #define PF_SLOT 8
 #define PF_ENTRY 4
+#define PF_STEM 2
 
 dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
@@ -476,6 +478,20 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
         while (ws->cf_slot[j2]) {
           if (SLOT_H(ws->cf_slot[j2]) == h2) {
             __builtin_prefetch(&ws->cf[SLOT_ID(ws->cf_slot[j2])]);
+            break;
+          }
+          j2 = (j2 + 1) & m;
+        }
+      }
+      if (k + PF_STEM < n_rec) {
+        /* The entry is in the CPU cache by now: its string and stem. */
+        uint32_t h2 = ws->wrec[k + PF_STEM].h;
+        size_t j2 = h2 & m;
+        while (ws->cf_slot[j2]) {
+          if (SLOT_H(ws->cf_slot[j2]) == h2) {
+            const struct dl__cform *f2 = &ws->cf[SLOT_ID(ws->cf_slot[j2])];
+            __builtin_prefetch(f2->s);
+            __builtin_prefetch(&ws->cs[f2->cstem]);
             break;
           }
           j2 = (j2 + 1) & m;
