@@ -431,7 +431,6 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ws->stamp = 1;
   }
   ws->n_forms = ws->n_stems = 0;
-  if (ws->dscap) memset(ws->dslot, 0, ws->dscap * sizeof *ws->dslot);
   W->tform = dl__arena_alloc(
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
@@ -461,6 +460,22 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     r->off = (uint32_t)off;
     r->len = (uint32_t)n;
     r->h = hash_bytes(ws->fold.p + off, n);
+  }
+  /* The document's table, sized to its words (at most n_rec forms, load
+  ** <= 1/2) and cleared: a short article after a long one does not clear
+  ** the long one's table. */
+  {
+    size_t want = 64;
+    while (want < 2 * (n_rec + 1)) want *= 2;
+    if (ws->dscap < want || ws->dscap > 4 * want) {
+      dl__free(ws->al, ws->dslot);
+      ws->dscap = 0;
+      if (!(ws->dslot = dl__calloc(ws->al, want, sizeof *ws->dslot)))
+        goto oom;
+      ws->dscap = want;
+    } else {
+      memset(ws->dslot, 0, ws->dscap * sizeof *ws->dslot);
+    }
   }
   for (size_t k = 0; k < n_rec; k++) {
     const struct dl__wrec *r = &ws->wrec[k];
