@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config git ca-certificates
   libutf8proc-dev libjansson-dev libxxhash-dev zlib1g-dev
   libxml2-dev libstemmer-dev libsqlite3-dev libzstd-dev
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev
+  python3 zstd"
 if [ -n "${DATELINE_EXTRA_PKGS:-}" ]; then PKGS="$PKGS $DATELINE_EXTRA_PKGS"; fi
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
