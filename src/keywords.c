@@ -187,12 +187,28 @@ static bool kw_word(const dl_doc *d, size_t ti, const struct dl__form *f)
   return true;
 }
 
-static int cmp_cand(const void *x, const void *y)
+/* Candidates best first: higher score, then earlier. Only the first few
+** are wanted, so they are popped from a binary heap, not sorted. */
+static bool cand_before(const struct cand *a, const struct cand *b)
 {
-  const struct cand *a = *(const struct cand *const *)x;
-  const struct cand *b = *(const struct cand *const *)y;
-  if (a->score != b->score) return a->score < b->score ? 1 : -1;
-  return a->first_start < b->first_start ? -1 : 1;
+  if (a->score != b->score) return a->score > b->score;
+  return a->first_start < b->first_start;
+}
+
+static void heap_down(struct cand **h, size_t n, size_t i)
+{
+  for (;;) {
+    size_t l = 2 * i + 1, best = i;
+    if (l < n && cand_before(h[l], h[best])) best = l;
+    if (l + 1 < n && cand_before(h[l + 1], h[best])) best = l + 1;
+    if (best == i) return;
+    {
+      struct cand *t = h[i];
+      h[i] = h[best];
+      h[best] = t;
+    }
+    i = best;
+  }
 }
 
 dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
@@ -358,7 +374,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (c->name) c->score *= 1.5;
     order[i] = c;
   }
-  if (k.n) qsort(order, k.n, sizeof *order, cmp_cand);
+  for (size_t i = k.n / 2; i-- > 0;) heap_down(order, k.n, i);
   {
     size_t n_out = 0;
     const struct cand *kept[DL__KW_TOP];
@@ -366,8 +382,11 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     struct dl__keyword *kw =
         dl__arena_alloc(&d->arena, DL__KW_TOP * sizeof *kw);
     if (!kw) goto oom;
-    for (size_t i = 0; i < k.n && n_out < DL__KW_TOP; i++) {
-      struct cand *c = order[i];
+    size_t hn = k.n;
+    while (hn && n_out < DL__KW_TOP) {
+      struct cand *c = order[0];
+      order[0] = order[--hn];
+      heap_down(order, hn, 0);
       bool inside = false;
       /* A phrase whose every stem is in a better one already taken
       ** ("Putin" after "Vladimir Putin") adds nothing. */
