@@ -6,7 +6,9 @@
 **     of each sentence, the first DL__KW_MAX_WORDS of the document, are
 **     the graph's vertices (one per stem); two stems within
 **     DL__KW_WINDOW words of each other in a sentence share an edge.
-**  2. PageRank (damping 0.85, 30 rounds) over the weighted edges gives a
+**  2. PageRank (damping 0.85, from the degree vector, until the L1
+**     change is below 1e-3, at most 30 rounds) over the edges (repeated
+**     co-occurrences merged into one weighted edge) gives a
 **     centrality per stem, multiplied by the stem's IDF in the news
 **     corpora (keywords_idf.c), so that words every story uses ("year",
 **     "people") sink below the story's own.
