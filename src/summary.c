@@ -52,10 +52,19 @@ struct edge {
   float w;
 };
 
-static int cmp_term(const void *x, const void *y)
+/* A sentence's terms by stem (distinct, at most DL__SUM_MAX_TERMS):
+** insertion sort, inline, where qsort's calls cost more than the work. */
+static void sort_terms(struct term *t, size_t n)
 {
-  const struct term *a = x, *b = y;
-  return a->stem < b->stem ? -1 : a->stem > b->stem;
+  for (size_t i = 1; i < n; i++) {
+    struct term x = t[i];
+    size_t j = i;
+    while (j > 0 && t[j - 1].stem > x.stem) {
+      t[j] = t[j - 1];
+      j--;
+    }
+    t[j] = x;
+  }
 }
 
 static double cosine(const struct sent *x, const struct sent *y,
@@ -183,7 +192,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       c->norm += (double)w * (double)w;
     }
     c->norm = sqrt(c->norm);
-    qsort(terms + t0, c->nt, sizeof *terms, cmp_term);
+    sort_terms(terms + t0, c->nt);
     nS++;
   }
   if (!nS) goto done;
