@@ -678,14 +678,8 @@ int cmd_annotate(int argc, char **argv)
     run_inputs(&r);
   }
   cli_progress_end(&r.prog, r.docs, r.base);
-  if (!r.write_failed && (fflush(r.out) != 0 || ferror(r.out))) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
+  if (!cli_output_close(r.out, r.out_path, r.write_failed))
     r.status = CLI_EXIT_DATA;
-  }
-  if (r.out != stdout && fclose(r.out) != 0 && !r.write_failed) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
-    r.status = CLI_EXIT_DATA;
-  }
   if (r.resume && r.skipped)
     cli_warn(r.out_path, 0, "resumed: %llu inputs already done, skipped",
              (unsigned long long)r.skipped);

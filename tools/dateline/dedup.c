@@ -47,13 +47,10 @@ typedef struct dd_run {
 static bool put(dd_run *r, const char *s, size_t n)
 {
   if (r->write_failed) return false;
-  if (fwrite(s, 1, n, r->out) != n) {
-    cli_warn(r->out_path, 0, "writing output: %s", strerror(errno));
-    r->write_failed = true;
-    r->status = CLI_EXIT_DATA;
-    return false;
-  }
-  return true;
+  if (cli_output_write(r->out, r->out_path, s, n, &r->write_failed))
+    return true;
+  r->status = CLI_EXIT_DATA;
+  return false;
 }
 
 static bool remember_id(dd_run *r, const char *id)
@@ -369,14 +366,8 @@ int cmd_dedup(int argc, char **argv)
     cli_inputs_free(&ins);
     cli_progress_end(&r.prog, r.n_docs, r.base);
   }
-  if (!r.write_failed && (fflush(r.out) != 0 || ferror(r.out))) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
+  if (!cli_output_close(r.out, r.out_path, r.write_failed))
     r.status = CLI_EXIT_DATA;
-  }
-  if (r.out != stdout && fclose(r.out) != 0 && !r.write_failed) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
-    r.status = CLI_EXIT_DATA;
-  }
   if (r.stats)
     fprintf(stderr,
             "dedup: %zu documents, %llu duplicates, %llu errors; "

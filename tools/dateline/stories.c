@@ -53,13 +53,10 @@ typedef struct st_run {
 static bool put(st_run *r, const char *s, size_t n)
 {
   if (r->write_failed) return false;
-  if (fwrite(s, 1, n, r->out) != n) {
-    cli_warn(r->out_path, 0, "writing output: %s", strerror(errno));
-    r->write_failed = true;
-    r->status = CLI_EXIT_DATA;
-    return false;
-  }
-  return true;
+  if (cli_output_write(r->out, r->out_path, s, n, &r->write_failed))
+    return true;
+  r->status = CLI_EXIT_DATA;
+  return false;
 }
 
 static void error_record(st_run *r, const char *id, unsigned long line,
@@ -469,14 +466,8 @@ int cmd_stories(int argc, char **argv)
     cli_inputs_free(&ins);
     cli_progress_end(&r.prog, r.docs, r.base);
   }
-  if (!r.write_failed && (fflush(r.out) != 0 || ferror(r.out))) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
+  if (!cli_output_close(r.out, r.out_path, r.write_failed))
     r.status = CLI_EXIT_DATA;
-  }
-  if (r.out != stdout && fclose(r.out) != 0 && !r.write_failed) {
-    cli_warn(r.out_path, 0, "writing output: %s", strerror(errno));
-    r.status = CLI_EXIT_DATA;
-  }
   dl_stories_destroy(r.st);
   dl_annotator_destroy(r.a);
   dl_model_destroy(r.m);

@@ -14,6 +14,8 @@
 #define _GNU_SOURCE
 #include "stream.h"
 
+#include "cli.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -441,4 +443,34 @@ void cli_inputs_free(cli_inputs *in)
   for (size_t i = 0; i < in->n; i++) free(in->v[i].path);
   free(in->v);
   memset(in, 0, sizeof *in);
+}
+
+/* ====================================================================
+** Output of the corpus commands
+** ==================================================================== */
+
+bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
+                      bool *failed)
+{
+  if (*failed) return false;
+  if (fwrite(s, 1, n, out) != n) {
+    cli_warn(path, 0, "writing output: %s", strerror(errno));
+    *failed = true;
+    return false;
+  }
+  return true;
+}
+
+bool cli_output_close(FILE *out, const char *path, bool write_failed)
+{
+  bool ok = true;
+  if (!write_failed && (fflush(out) != 0 || ferror(out))) {
+    cli_warn(path, 0, "writing output: %s", strerror(errno));
+    ok = false;
+  }
+  if (out != stdout && fclose(out) != 0 && !write_failed) {
+    cli_warn(path, 0, "writing output: %s", strerror(errno));
+    ok = false;
+  }
+  return ok;
 }

@@ -64,6 +64,19 @@ typedef struct cli_inputs {
 int cli_inputs_expand(const char **files, int n_files, cli_inputs *out);
 void cli_inputs_free(cli_inputs *in);
 
+/* --- Output of the corpus commands --------------------------------------
+** One warning ("writing output: ...", naming path) on the first failure,
+** then every later write is refused: the commands stop reading input once
+** their output is gone (a full disk, a file-size limit). */
+
+/* Writes n bytes unless *failed; false (and *failed set) on failure. */
+bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
+                      bool *failed);
+
+/* Flushes out and closes it unless it is stdout; false on an error, which
+** is warned unless write_failed (already warned). */
+bool cli_output_close(FILE *out, const char *path, bool write_failed);
+
 #endif
 
 /* --- Resumable output (stream_resume.c) ---------------------------------
