@@ -14,14 +14,16 @@
 ** every member of one family of copies has the same) and, for a copy,
 ** `"dup_score"` (the similarity). --brief writes only id, dup_of, cluster;
 ** --drop leaves the copies out (a deduplicated stream).
+**
+** Input loop, error records, output and --resume: corpus.c. A resumed
+** run re-reads the inputs from the start and adds every text to a fresh
+** index again -- the index and the ids are the state a later line depends
+** on -- comparing instead of writing until the end of the output file.
 */
-#include "cli.h"
-#include "progress.h"
-#include "stream.h"
+#include "corpus.h"
 
 #include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,28 +31,18 @@ typedef struct dd_run {
   dl_dedup_options opt;
   dl_dedup *dd;
   bool brief, drop, stats;
-  const char *out_path;
-  FILE *out;
-  int status;
-  bool write_failed;
+  cli_corpus c;
   /* ids of every document, for dup_of: offsets into one buffer. */
   char *ids;
   size_t ids_len, ids_cap;
   uint64_t *id_off; /* UINT64_MAX: no id */
   size_t n_docs, docs_cap;
   uint64_t dups, errors;
-  cli_progress prog;
-  uint64_t base;
-  const cli_stream *cur;
 } dd_run;
 
 static bool put(dd_run *r, const char *s, size_t n)
 {
-  if (r->write_failed) return false;
-  if (cli_output_write(r->out, r->out_path, s, n, &r->write_failed))
-    return true;
-  r->status = CLI_EXIT_DATA;
-  return false;
+  return cli_corpus_put(&r->c, s, n);
 }
 
 static bool remember_id(dd_run *r, const char *id)
@@ -109,17 +101,8 @@ static void json_id(dd_run *r, int64_t doc, char *buf, size_t cap)
 static void error_record(dd_run *r, const char *id, unsigned long line,
                          const char *file, dl_status code, const char *msg)
 {
-  dl_error e = {code, "", 0, 0};
-  char *js;
-  size_t n;
-  snprintf(e.msg, sizeof e.msg, "%s", msg);
-  if (dl_error_to_json(id, line, &e, &js, &n) == DL_OK) {
-    if (put(r, js, n)) put(r, "\n", 1);
-    dl_free(js);
-  }
-  cli_warn(file, line, "%s", msg);
+  cli_corpus_error(&r->c, id, line, file, code, msg);
   r->errors++;
-  r->status = CLI_EXIT_DATA;
 }
 
 /* One document: the raw line (NULL for a text file), its id and text. */
@@ -136,13 +119,11 @@ static void doc(dd_run *r, const char *line, size_t len, const char *id,
   }
   if (!remember_id(r, id)) {
     cli_warn(NULL, 0, "out of memory");
-    r->write_failed = true; /* stops the run */
-    r->status = CLI_EXIT_DATA;
+    r->c.write_failed = true; /* stops the run */
+    r->c.status = CLI_EXIT_DATA;
     return;
   }
   if (m.dup_of >= 0) r->dups++;
-  cli_progress_update(&r->prog, r->n_docs,
-                      r->base + (r->cur ? cli_stream_pos(r->cur) : 0));
   if (r->drop && m.dup_of >= 0) return;
   json_id(r, m.dup_of, dup, sizeof dup);
   if (m.dup_of >= 0)
@@ -171,108 +152,36 @@ static void doc(dd_run *r, const char *line, size_t len, const char *id,
   put(r, tail, strlen(tail));
 }
 
-static void jsonl_line(dd_run *r, const char *line, size_t len,
-                       unsigned long lineno, const char *file)
+/* One input document (corpus.c has parsed the line and read its id). */
+static void on_doc(cli_corpus *c, void *ctx, const cli_corpus_doc *d)
 {
-  json_error_t je;
-  json_t *root, *t, *idv;
-  const char *id = NULL;
-  char idbuf[64];
-  size_t l = len;
-  while (l && (line[l - 1] == '\n' || line[l - 1] == '\r')) l--;
-  if (l == 0) {
-    error_record(r, NULL, lineno, file, DL_ERR_FORMAT, "empty line");
+  dd_run *r = ctx;
+  json_t *t;
+  (void)c;
+  if (!d->root) { /* a text file */
+    doc(r, NULL, 0, d->id, d->text, d->text_len, 0, d->file);
     return;
   }
-  root = json_loadb(line, l, JSON_ALLOW_NUL, &je);
-  if (!json_is_object(root)) {
-    char msg[256];
-    if (root)
-      snprintf(msg, sizeof msg, "line is JSON but not an object");
-    else
-      snprintf(msg, sizeof msg, "invalid JSON: %s (column %d)", je.text,
-               je.column);
-    json_decref(root);
-    error_record(r, NULL, lineno, file, DL_ERR_FORMAT, msg);
-    return;
-  }
-  idv = json_object_get(root, "id");
-  if (json_is_string(idv)) {
-    id = json_string_value(idv);
-  } else if (json_is_integer(idv)) {
-    snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT,
-             json_integer_value(idv));
-    id = idbuf;
-  }
-  t = json_object_get(root, "text");
+  t = json_object_get(d->root, "text");
   if (!json_is_string(t)) {
-    error_record(r, id, lineno, file, DL_ERR_FORMAT,
+    error_record(r, d->id, d->lineno, d->file, DL_ERR_FORMAT,
                  "line has no \"text\" string to compare (records: "
                  "annotate with --fields ...,text)");
-  } else if (json_object_get(root, "dup_of")) {
+  } else if (json_object_get(d->root, "dup_of")) {
     /* Already deduplicated once: replace the fields, do not repeat them. */
-    json_object_del(root, "dup_of");
-    json_object_del(root, "cluster");
-    json_object_del(root, "dup_score");
+    json_object_del(d->root, "dup_of");
+    json_object_del(d->root, "cluster");
+    json_object_del(d->root, "dup_score");
     {
-      char *s = json_dumps(root, JSON_COMPACT);
-      if (s) doc(r, s, strlen(s), id, json_string_value(t),
-                 json_string_length(t), lineno, file);
+      char *s = json_dumps(d->root, JSON_COMPACT);
+      if (s) doc(r, s, strlen(s), d->id, json_string_value(t),
+                 json_string_length(t), d->lineno, d->file);
       free(s);
     }
   } else {
-    doc(r, line, l, id, json_string_value(t), json_string_length(t), lineno,
-        file);
+    doc(r, d->line, d->len, d->id, json_string_value(t),
+        json_string_length(t), d->lineno, d->file);
   }
-  json_decref(root);
-}
-
-static void run_file(dd_run *r, const cli_input *in)
-{
-  const char *name = in->path ? in->path : "(stdin)";
-  cli_stream st;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  bool jsonl = false;
-  int e = in->err ? in->err : cli_stream_open(in->path, &st);
-  if (e) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s: %s", name, strerror(e));
-    error_record(r, in->path, 0, NULL, DL_ERR_IO, msg);
-    r->base += in->size;
-    return;
-  }
-  r->cur = &st;
-  n = getline(&line, &cap, st.f);
-  if (n > 0) {
-    size_t i = 0;
-    while (i < (size_t)n && (line[i] == ' ' || line[i] == '\t')) i++;
-    jsonl = i < (size_t)n && line[i] == '{';
-  }
-  if (jsonl) {
-    do {
-      lineno++;
-      jsonl_line(r, line, (size_t)n, lineno, name);
-    } while (!r->write_failed && (n = getline(&line, &cap, st.f)) != -1);
-  } else if (n > 0) {
-    size_t len;
-    char *buf = cli_stream_read_all(&st, line, (size_t)n, &len);
-    if (buf) doc(r, NULL, 0, in->path, buf, len, 0, name);
-    free(buf);
-  }
-  free(line);
-  {
-    const char *msg;
-    if (cli_stream_error(&st, &msg)) {
-      cli_warn(name, lineno, "read error: %s", msg);
-      r->status = CLI_EXIT_DATA;
-    }
-  }
-  r->base += in->path ? in->size : cli_stream_pos(&st);
-  r->cur = NULL;
-  cli_stream_close(&st);
 }
 
 static int num_flag(const char *flag, const char *v, double lo, double hi,
@@ -295,6 +204,8 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
   dd_run *r = ctx;
   const char *a = argv[i];
   double d;
+  int k = cli_corpus_flag(&r->c, argc, argv, i);
+  if (k) return k;
   if (strcmp(a, "--brief") == 0) {
     r->brief = true;
     return 1;
@@ -307,8 +218,7 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
     r->stats = true;
     return 1;
   }
-  if (strcmp(a, "-o") != 0 && strcmp(a, "--output") != 0 &&
-      strcmp(a, "--threshold") != 0 && strcmp(a, "--shingle") != 0 &&
+  if (strcmp(a, "--threshold") != 0 && strcmp(a, "--shingle") != 0 &&
       strcmp(a, "--hashes") != 0 && strcmp(a, "--bands") != 0 &&
       strcmp(a, "--rows") != 0)
     return 0;
@@ -316,9 +226,7 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
     cli_usage("%s needs a value", a);
     return -1;
   }
-  if (a[1] == 'o' || strcmp(a, "--output") == 0) {
-    r->out_path = argv[i + 1];
-  } else if (strcmp(a, "--threshold") == 0) {
+  if (strcmp(a, "--threshold") == 0) {
     if (num_flag(a, argv[i + 1], 0.01, 1, &d)) return -1;
     r->opt.threshold = d;
   } else {
@@ -335,8 +243,8 @@ int cmd_dedup(int argc, char **argv)
 {
   dd_run r;
   cli_opts o;
-  cli_inputs ins;
   dl_error err;
+  int rc;
   memset(&r, 0, sizeof r);
   memset(&o, 0, sizeof o);
   o.sub = "dedup";
@@ -348,26 +256,13 @@ int cmd_dedup(int argc, char **argv)
     free(o.files);
     return cli_usage("%s", err.msg);
   }
-  signal(SIGXFSZ, SIG_IGN); /* a file-size limit is a write error */
-  r.out = stdout;
-  if (r.out_path && !(r.out = fopen(r.out_path, "wb"))) {
-    cli_warn(r.out_path, 0, "%s", strerror(errno));
+  if ((rc = cli_corpus_open(&r.c)) != 0) {
     dl_dedup_destroy(r.dd);
     free(o.files);
-    return CLI_EXIT_DATA;
+    return rc;
   }
-  if (cli_inputs_expand(o.files, o.n_files, &ins) != 0) {
-    cli_warn(NULL, 0, "out of memory");
-    r.status = CLI_EXIT_DATA;
-  } else {
-    cli_progress_init(&r.prog, ins.total);
-    for (size_t i = 0; i < ins.n && !r.write_failed; i++)
-      run_file(&r, &ins.v[i]);
-    cli_inputs_free(&ins);
-    cli_progress_end(&r.prog, r.n_docs, r.base);
-  }
-  if (!cli_output_close(r.out, r.out_path, r.write_failed))
-    r.status = CLI_EXIT_DATA;
+  cli_corpus_run(&r.c, o.files, o.n_files, on_doc, &r);
+  rc = cli_corpus_close(&r.c);
   if (r.stats)
     fprintf(stderr,
             "dedup: %zu documents, %llu duplicates, %llu errors; "
@@ -380,5 +275,5 @@ int cmd_dedup(int argc, char **argv)
   free(r.ids);
   free(r.id_off);
   free(o.files);
-  return r.status;
+  return rc;
 }

@@ -16,15 +16,19 @@
 ** the first article); --brief writes only id and story. The label is the
 ** story's state when the article joined it (top entities | place | first
 ** date). Lines that are not JSON objects, or have neither entities nor
-** text, yield error records in place (exit 1).
+** text, yield error records in place (exit 1). A file that is not JSONL
+** is one raw article whose id is its path.
+**
+** Input loop, error records, output and --resume: corpus.c. A resumed
+** run re-reads the inputs from the start and adds every article to fresh
+** stories again -- the open stories, the story counter and the IDF counts
+** are the state a later line depends on; raw articles are annotated again
+** -- comparing instead of writing until the end of the output file.
 */
-#include "cli.h"
-#include "progress.h"
-#include "stream.h"
+#include "corpus.h"
 
 #include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +37,7 @@ typedef struct st_run {
   dl_stories *st;
   cli_opts o;
   bool brief;
-  const char *out_path;
-  FILE *out;
-  int status;
-  bool write_failed;
+  cli_corpus c;
   dl_model *m; /* loaded on the first raw article */
   dl_annotator *a;
   bool model_failed;
@@ -44,34 +45,17 @@ typedef struct st_run {
   size_t nf, capf;
   char *words; /* lowercased word keys of the current article */
   size_t wlen, wcap;
-  uint64_t docs;
-  cli_progress prog;
-  uint64_t base;
-  const cli_stream *cur;
 } st_run;
 
 static bool put(st_run *r, const char *s, size_t n)
 {
-  if (r->write_failed) return false;
-  if (cli_output_write(r->out, r->out_path, s, n, &r->write_failed))
-    return true;
-  r->status = CLI_EXIT_DATA;
-  return false;
+  return cli_corpus_put(&r->c, s, n);
 }
 
 static void error_record(st_run *r, const char *id, unsigned long line,
                          const char *file, dl_status code, const char *msg)
 {
-  dl_error e = {code, "", 0, 0};
-  char *js;
-  size_t n;
-  snprintf(e.msg, sizeof e.msg, "%s", msg);
-  if (dl_error_to_json(id, line, &e, &js, &n) == DL_OK) {
-    if (put(r, js, n)) put(r, "\n", 1);
-    dl_free(js);
-  }
-  cli_warn(file, line, "%s", msg);
-  r->status = CLI_EXIT_DATA;
+  cli_corpus_error(&r->c, id, line, file, code, msg);
 }
 
 static bool feat(st_run *r, int group, const char *key, size_t len, double w)
@@ -207,15 +191,16 @@ static bool features(st_run *r, json_t *rec, dl_story_item *it)
   return true;
 }
 
-/* Annotates a raw article; the record's JSON, parsed (caller decrefs). */
-static json_t *annotate_raw(st_run *r, json_t *root, const char *id,
-                            dl_error *err)
+/* Annotates a raw article (text, and title and date when the line has
+** them); the record's JSON, parsed, with the raw text (caller decrefs). */
+static json_t *annotate_raw(st_run *r, json_t *text, const char *title,
+                            const char *date, const char *id, dl_error *err)
 {
   dl_input in;
   dl_doc *d = NULL;
   char *js = NULL;
   size_t n;
-  json_t *t = json_object_get(root, "text"), *rec = NULL;
+  json_t *rec = NULL;
   const uint64_t fields = DL_FIELD_DATE | DL_FIELD_TITLE |
                           DL_FIELD_ENTITIES | DL_FIELD_PLACES |
                           DL_FIELD_DATES;
@@ -230,11 +215,11 @@ static json_t *annotate_raw(st_run *r, json_t *root, const char *id,
     return NULL;
   }
   memset(&in, 0, sizeof in);
-  in.text = json_string_value(t);
-  in.len = json_string_length(t);
+  in.text = json_string_value(text);
+  in.len = json_string_length(text);
   in.id = id;
-  in.title = jstr(root, "title");
-  in.date = jstr(root, "date");
+  in.title = title;
+  in.date = date;
   in.default_date = r->o.date;
   if (dl_annotate(r->a, &in, fields, &d, err) != DL_OK) return NULL;
   if (dl_doc_to_json(d, 0, fields, &js, &n) == DL_OK)
@@ -247,58 +232,97 @@ static json_t *annotate_raw(st_run *r, json_t *root, const char *id,
     return NULL;
   }
   /* The words come from the raw text. */
-  json_object_set(rec, "text", t);
+  json_object_set(rec, "text", text);
   return rec;
 }
 
-static void line_in(st_run *r, const char *line, size_t len,
-                    unsigned long lineno, const char *file)
+/* The record to take features from (new reference), or NULL after an
+** error record. */
+static json_t *record_of(st_run *r, const cli_corpus_doc *d)
 {
-  json_error_t je;
-  json_t *root, *rec = NULL, *idv;
-  const char *id = NULL;
-  char idbuf[64], tail[2048], *lab;
+  dl_error err;
+  json_t *rec = NULL, *t;
+  if (!d->root) { /* a text file: one raw article */
+    t = json_stringn_nocheck(d->text, d->text_len);
+    if (t) rec = annotate_raw(r, t, NULL, NULL, d->id, &err);
+    else snprintf(err.msg, sizeof err.msg, "out of memory");
+    json_decref(t);
+    if (!rec) error_record(r, d->id, 0, d->file, t ? err.code : DL_ERR_NOMEM,
+                           err.msg);
+    return rec;
+  }
+  if (json_is_array(json_object_get(d->root, "entities")))
+    return json_incref(d->root);
+  t = json_object_get(d->root, "text");
+  if (json_is_string(t)) {
+    rec = annotate_raw(r, t, jstr(d->root, "title"), jstr(d->root, "date"),
+                       d->id, &err);
+    if (!rec) error_record(r, d->id, d->lineno, d->file, err.code, err.msg);
+    return rec;
+  }
+  error_record(r, d->id, d->lineno, d->file, DL_ERR_FORMAT,
+               "line has neither \"entities\" (a record) nor \"text\"");
+  return NULL;
+}
+
+/* The output line: the input line (or the record, re-serialised when it
+** already had a story; only the id for --brief or a text file) with the
+** story spliced in before its closing brace. */
+static void write_line(st_run *r, const cli_corpus_doc *d,
+                       const dl_story_match *m)
+{
+  char tail[2048], *lab;
+  {
+    json_t *l = json_string(m->label);
+    lab = l ? json_dumps(l, JSON_ENCODE_ANY) : NULL;
+    json_decref(l);
+  }
+  snprintf(tail, sizeof tail,
+           "\"story\":{\"id\":\"s%llu\",\"label\":%s,\"score\":%.3f}}\n",
+           (unsigned long long)m->story + 1, lab ? lab : "\"\"", m->score);
+  free(lab);
+  if (r->brief || !d->root) {
+    char *ids = NULL;
+    json_t *j = d->id ? json_string(d->id) : NULL;
+    ids = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    put(r, "{\"id\":", 6);
+    put(r, ids ? ids : "null", strlen(ids ? ids : "null"));
+    put(r, ",", 1);
+    free(ids);
+  } else if (json_object_get(d->root, "story")) {
+    /* Clustered before: replace the field rather than repeat it. */
+    char *s;
+    size_t n;
+    json_object_del(d->root, "story");
+    s = json_dumps(d->root, JSON_COMPACT);
+    n = s ? strlen(s) : 0;
+    if (n && s[n - 1] == '}') n--;
+    put(r, s ? s : "{", s ? n : 1);
+    if (n > 1) put(r, ",", 1);
+    free(s);
+  } else {
+    const char *line = d->line;
+    size_t n = d->len;
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+    if (n && line[n - 1] == '}') n--;
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+    put(r, line, n);
+    if (n && line[n - 1] != '{') put(r, ",", 1);
+  }
+  put(r, tail, strlen(tail));
+}
+
+/* One input document (corpus.c has parsed the line and read its id). */
+static void on_doc(cli_corpus *c, void *ctx, const cli_corpus_doc *d)
+{
+  st_run *r = ctx;
+  json_t *rec;
   dl_story_item it;
   dl_story_match m;
   dl_error err;
-  while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
-  root = len ? json_loadb(line, len, JSON_ALLOW_NUL, &je) : NULL;
-  if (!json_is_object(root)) {
-    char msg[256];
-    if (!len)
-      snprintf(msg, sizeof msg, "empty line");
-    else if (root)
-      snprintf(msg, sizeof msg, "line is JSON but not an object");
-    else
-      snprintf(msg, sizeof msg, "invalid JSON: %s (column %d)", je.text,
-               je.column);
-    json_decref(root);
-    error_record(r, NULL, lineno, file, DL_ERR_FORMAT, msg);
-    return;
-  }
-  idv = json_object_get(root, "id");
-  if (json_is_string(idv)) {
-    id = json_string_value(idv);
-  } else if (json_is_integer(idv)) {
-    snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT,
-             json_integer_value(idv));
-    id = idbuf;
-  }
-  if (json_is_array(json_object_get(root, "entities"))) {
-    rec = json_incref(root);
-  } else if (json_is_string(json_object_get(root, "text"))) {
-    rec = annotate_raw(r, root, id, &err);
-    if (!rec) {
-      error_record(r, id, lineno, file, err.code, err.msg);
-      json_decref(root);
-      return;
-    }
-  } else {
-    error_record(r, id, lineno, file, DL_ERR_FORMAT,
-                 "line has neither \"entities\" (a record) nor \"text\"");
-    json_decref(root);
-    return;
-  }
+  (void)c;
+  if (!(rec = record_of(r, d))) return;
   /* Word keys point into r->words: reserve for the longest case. */
   {
     const char *tx = jstr(rec, "text"), *ti = jstr(rec, "title");
@@ -306,9 +330,9 @@ static void line_in(st_run *r, const char *line, size_t len,
     if (need > r->wcap) {
       char *nw = realloc(r->words, need);
       if (!nw) {
-        error_record(r, id, lineno, file, DL_ERR_NOMEM, "out of memory");
+        error_record(r, d->id, d->lineno, d->file, DL_ERR_NOMEM,
+                     "out of memory");
         json_decref(rec);
-        json_decref(root);
         return;
       }
       r->words = nw;
@@ -317,84 +341,12 @@ static void line_in(st_run *r, const char *line, size_t len,
   }
   if (!features(r, rec, &it) ||
       dl_stories_add(r->st, &it, &m, &err) != DL_OK) {
-    error_record(r, id, lineno, file, DL_ERR_NOMEM, "out of memory");
+    error_record(r, d->id, d->lineno, d->file, DL_ERR_NOMEM, "out of memory");
     json_decref(rec);
-    json_decref(root);
     return;
   }
-  r->docs++;
-  cli_progress_update(&r->prog, r->docs,
-                      r->base + (r->cur ? cli_stream_pos(r->cur) : 0));
-  {
-    json_t *l = json_string(m.label);
-    lab = l ? json_dumps(l, JSON_ENCODE_ANY) : NULL;
-    json_decref(l);
-  }
-  snprintf(tail, sizeof tail,
-           "\"story\":{\"id\":\"s%llu\",\"label\":%s,\"score\":%.3f}}\n",
-           (unsigned long long)m.story + 1, lab ? lab : "\"\"", m.score);
-  free(lab);
-  if (r->brief) {
-    char *ids = NULL;
-    json_t *j = id ? json_string(id) : NULL;
-    ids = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-    json_decref(j);
-    put(r, "{\"id\":", 6);
-    put(r, ids ? ids : "null", strlen(ids ? ids : "null"));
-    put(r, ",", 1);
-    free(ids);
-  } else if (json_object_get(root, "story")) {
-    /* Clustered before: replace the field rather than repeat it. */
-    char *s;
-    size_t n;
-    json_object_del(root, "story");
-    s = json_dumps(root, JSON_COMPACT);
-    n = s ? strlen(s) : 0;
-    if (n && s[n - 1] == '}') n--;
-    put(r, s ? s : "{", s ? n : 1);
-    if (n > 1) put(r, ",", 1);
-    free(s);
-  } else {
-    size_t n = len;
-    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
-    if (n && line[n - 1] == '}') n--;
-    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
-    put(r, line, n);
-    if (n && line[n - 1] != '{') put(r, ",", 1);
-  }
-  put(r, tail, strlen(tail));
+  write_line(r, d, &m);
   json_decref(rec);
-  json_decref(root);
-}
-
-static void run_file(st_run *r, const cli_input *in)
-{
-  const char *name = in->path ? in->path : "(stdin)";
-  cli_stream st;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  const char *msg;
-  int e = in->err ? in->err : cli_stream_open(in->path, &st);
-  if (e) {
-    char m[512];
-    snprintf(m, sizeof m, "%s: %s", name, strerror(e));
-    error_record(r, in->path, 0, NULL, DL_ERR_IO, m);
-    r->base += in->size;
-    return;
-  }
-  r->cur = &st;
-  while (!r->write_failed && (n = getline(&line, &cap, st.f)) != -1)
-    line_in(r, line, (size_t)n, ++lineno, name);
-  free(line);
-  if (cli_stream_error(&st, &msg)) {
-    cli_warn(name, lineno, "read error: %s", msg);
-    r->status = CLI_EXIT_DATA;
-  }
-  r->base += in->path ? in->size : cli_stream_pos(&st);
-  r->cur = NULL;
-  cli_stream_close(&st);
 }
 
 static int extra_flag(void *ctx, int argc, char **argv, int i)
@@ -403,20 +355,17 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
   const char *a = argv[i];
   char *end;
   double d;
+  int k = cli_corpus_flag(&r->c, argc, argv, i);
+  if (k) return k;
   if (strcmp(a, "--brief") == 0) {
     r->brief = true;
     return 1;
   }
-  if (strcmp(a, "-o") != 0 && strcmp(a, "--output") != 0 &&
-      strcmp(a, "--threshold") != 0 && strcmp(a, "--window") != 0)
+  if (strcmp(a, "--threshold") != 0 && strcmp(a, "--window") != 0)
     return 0;
   if (i + 1 >= argc) {
     cli_usage("%s needs a value", a);
     return -1;
-  }
-  if (a[1] == 'o' || strcmp(a, "--output") == 0) {
-    r->out_path = argv[i + 1];
-    return 2;
   }
   errno = 0;
   d = strtod(argv[i + 1], &end);
@@ -436,8 +385,8 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
 int cmd_stories(int argc, char **argv)
 {
   st_run r;
-  cli_inputs ins;
   dl_error err;
+  int rc;
   memset(&r, 0, sizeof r);
   r.o.sub = "stories";
   if (cli_parse(&r.o, argc, argv, extra_flag, &r) != 0) {
@@ -448,31 +397,15 @@ int cmd_stories(int argc, char **argv)
     free(r.o.files);
     return cli_usage("%s", err.msg);
   }
-  signal(SIGXFSZ, SIG_IGN); /* a file-size limit is a write error */
-  r.out = stdout;
-  if (r.out_path && !(r.out = fopen(r.out_path, "wb"))) {
-    cli_warn(r.out_path, 0, "%s", strerror(errno));
-    dl_stories_destroy(r.st);
-    free(r.o.files);
-    return CLI_EXIT_DATA;
+  if ((rc = cli_corpus_open(&r.c)) == 0) {
+    cli_corpus_run(&r.c, r.o.files, r.o.n_files, on_doc, &r);
+    rc = cli_corpus_close(&r.c);
   }
-  if (cli_inputs_expand(r.o.files, r.o.n_files, &ins) != 0) {
-    cli_warn(NULL, 0, "out of memory");
-    r.status = CLI_EXIT_DATA;
-  } else {
-    cli_progress_init(&r.prog, ins.total);
-    for (size_t i = 0; i < ins.n && !r.write_failed; i++)
-      run_file(&r, &ins.v[i]);
-    cli_inputs_free(&ins);
-    cli_progress_end(&r.prog, r.docs, r.base);
-  }
-  if (!cli_output_close(r.out, r.out_path, r.write_failed))
-    r.status = CLI_EXIT_DATA;
   dl_stories_destroy(r.st);
   dl_annotator_destroy(r.a);
   dl_model_destroy(r.m);
   free(r.f);
   free(r.words);
   free(r.o.files);
-  return r.status;
+  return rc;
 }
