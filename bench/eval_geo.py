@@ -110,7 +110,7 @@ def load_gwn(path):
             tops.append(dict(start=sp[0], end=sp[1], name=name,
                              lat=float(lat.text), lon=float(t.find("longitude").text),
                              gid=int(gid.text) if gid is not None and gid.text else 0,
-                             country=None, type=t.find("type").text))
+                             country=None, type=t.find("type").text, fcode=None))
         docs.append(dict(id="gwn-" + a.get("file", str(len(docs))), text=text, tops=tops))
     return docs
 
@@ -134,20 +134,120 @@ def load_trnews(path):
                              lat=float(g.find("lat").text), lon=float(g.find("lon").text),
                              gid=int(g.get("geonameid") or 0),
                              country_name=c.text if c is not None else None,
-                             country=None, type=None))
+                             country=None, type=None,
+                             fcode=(g.find("fcode").text if g.find("fcode") is not None
+                                    else None)))
         docs.append(dict(id="tr-" + a.get("docid", str(len(docs))), text=text, tops=tops))
     return docs
 
 
-def gold_countries(docs, P):
+def gold_countries(docs, P, cgid):
     for d in docs:
         for t in d["tops"]:
-            c = P.gid.get(t["gid"])
+            c = P.gid.get(t["gid"]) or cgid.get(t["gid"])
             if not c and t.get("country_name"):
                 c = P.names.get(t["country_name"].lower())
             if not c:
                 c = P.nearest_country(t["lat"], t["lon"])
             t["country"] = c
+
+
+class GeoBin:
+    """models/geo.bin read back (format: docs/INTERNALS-geo.md): the
+    candidates of a name, for the error table."""
+
+    def __init__(self, path):
+        import struct
+        sys.path.insert(0, os.path.join(ROOT, "tools", "gen"))
+        from build_geo import key, fnv64
+        self.key, self.fnv64 = key, fnv64
+        b = open(path, "rb").read()
+        (n_ent, n_slot, n_post, n_ctry, pool_len, off_e, off_s, off_p, off_c,
+         off_pool) = struct.unpack_from("<10I", b, 12)
+        self.b, self.n_slot = b, n_slot
+        self.off_e, self.off_s, self.off_p = off_e, off_s, off_p
+        self.pool = b[off_pool:off_pool + pool_len]
+        self.ctry = [struct.unpack_from("<IIII", b, off_c + 16 * i) for i in range(n_ctry)]
+        self.struct = struct
+
+    def country_gids(self):
+        """geonameid -> ISO2 of the country entries (GeoNames' countries)."""
+        out = {}
+        off = self.off_e
+        n = (self.off_s - self.off_e) // 40
+        for i in range(n):
+            gid, kind = self.struct.unpack_from("<I", self.b, off + 40 * i)[0], \
+                self.b[off + 40 * i + 34]
+            if kind == 1 and gid:
+                out[gid] = self.entry(i)["country"]
+        return out
+
+    def str(self, off):
+        return self.pool[off:self.pool.index(b"\0", off)].decode("utf-8")
+
+    def entry(self, i):
+        gid, lat, lon, pop, nm, adm, feat, extra, cc, kind, fl = \
+            self.struct.unpack_from("<IiiIIIIIHBB", self.b, self.off_e + 40 * i)
+        return dict(gid=gid, lat=lat / 1e5, lon=lon / 1e5, pop=pop, name=self.str(nm),
+                    admin1=self.str(adm), feature=self.str(feat), kind=kind,
+                    country=self.str(self.ctry[cc][0]) if cc != 0xFFFF else None)
+
+    def cands(self, name):
+        k = self.key(name)
+        if k.startswith("the "):
+            k = k[4:]
+        h = self.fnv64(k.encode("utf-8"))
+        i = h & (self.n_slot - 1)
+        while True:
+            sh, first, count = self.struct.unpack_from("<QII", self.b, self.off_s + 16 * i)
+            if not sh:
+                return []
+            if sh == h:
+                return [self.entry(self.struct.unpack_from("<I", self.b, self.off_p + 4 * j)[0]
+                                   & ((1 << 30) - 1)) for j in range(first, first + count)]
+            i = (i + 1) & (self.n_slot - 1)
+
+
+CATS = ("hit", "missing: name not in gazetteer", "missing: name in gazetteer, place not",
+        "wrong candidate chosen (right one in gazetteer)", "country point offset",
+        "division point offset")
+
+
+def error_table(docs, results, gb, samples=0):
+    """Every gold toponym in one category (CATS), by size."""
+    from collections import Counter, defaultdict
+    cnt = Counter()
+    ex = defaultdict(Counter)
+    for d, o in zip(docs, results):
+        for t, r in zip(d["tops"], o["toponyms"]):
+            e = MAXERR if r["lat"] is None else km(t["lat"], t["lon"], r["lat"], r["lon"])
+            if e <= 161:
+                c = 0
+            else:
+                cs = gb.cands(t["name"])
+                near = [x for x in cs if km(t["lat"], t["lon"], x["lat"], x["lon"]) <= 161]
+                if near:
+                    c = 3
+                elif r["lat"] is not None and r["feature"] in ("PCLI", "PCLD") \
+                        and r["country"] == t["country"]:
+                    c = 4
+                elif r["lat"] is not None and r["feature"] in ("ADM1", "ADM2") \
+                        and r["country"] == t["country"]:
+                    c = 5
+                elif not cs:
+                    c = 1
+                else:
+                    c = 2
+                ex[c][(t["name"], r["name"], r["country"], t["country"],
+                       t.get("fcode") or t.get("type"))] += 1
+            cnt[c] += 1
+    n = sum(cnt.values())
+    for c in sorted(cnt, key=lambda c: -cnt[c]):
+        print("   %-50s %5d  %5.1f%%" % (CATS[c], cnt[c], 100.0 * cnt[c] / n))
+        if samples and c:
+            for k, v in ex[c].most_common(samples):
+                print("        x%d %r -> %s (%s), gold country %s, gold kind %s"
+                      % (v, k[0], k[1], k[2], k[3], k[4]))
 
 
 def run(dl, args, payload):
@@ -158,7 +258,7 @@ def run(dl, args, payload):
     return [json.loads(l) for l in r.stdout.decode("utf-8").splitlines() if l.strip()]
 
 
-def score_given(docs, dl, errors, extra=()):
+def score_given(docs, dl, errors, extra=(), table=None):
     payload = "".join(json.dumps(dict(id=d["id"], text=d["text"],
                                       toponyms=[dict(start=t["start"], end=t["end"])
                                                 for t in d["tops"]])) + "\n" for d in docs)
@@ -187,6 +287,8 @@ def score_given(docs, dl, errors, extra=()):
             if e > 161:
                 bad.append((e, t["name"], r["name"], r["country"], t["country"]))
     n = len(errs)
+    if table:
+        error_table(docs, out, table[0], table[1])
     if errors:
         from collections import Counter
         c = Counter((b[1], b[2], b[3], b[4]) for b in bad)
@@ -231,6 +333,11 @@ def main():
     ap.add_argument("--set", default="all")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--no-e2e", action="store_true")
+    ap.add_argument("--table", action="store_true",
+                    help="error table of the given-gold run (categories by size)")
+    ap.add_argument("--samples", type=int, default=0,
+                    help="with --table: the N most frequent misses of each category")
+    ap.add_argument("--geo", default=os.path.join(ROOT, "models", "geo.bin"))
     args = ap.parse_args()
     P = Places()
     sets = []
@@ -238,9 +345,14 @@ def main():
         sets.append(("GeoWebNews", load_gwn(args.data)))
     if args.set in ("trnews", "all"):
         sets.append(("TR-News", load_trnews(args.data)))
+    gb = GeoBin(args.geo)
+    cgid = gb.country_gids()
     for name, docs in sets:
-        gold_countries(docs, P)
-        g = score_given(docs, args.dl, args.errors)
+        gold_countries(docs, P, cgid)
+        if args.table:
+            print("%s error table (given gold toponyms):" % name)
+        g = score_given(docs, args.dl, args.errors,
+                        table=(gb, args.samples) if args.table else None)
         print("%-10s given gold toponyms: n=%d acc@161km=%.1f%% median=%.0f km "
               "(resolved only %.0f km) resolved=%.1f%% country=%.1f%% (n=%d); "
               "acc@161km with country-level places scored by country %.1f%%"

