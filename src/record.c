@@ -79,16 +79,25 @@ void dl__jw_span(const dl_doc *d, dl__jw *w, unsigned flags, uint32_t start,
     s = char_off(d, w, start);
     e = char_off(d, w, end);
   }
-  /* Compact even in pretty mode: spans are many and small. */
-  bool pretty = w->pretty;
-  dl__jw_obj_begin(w);
-  w->pretty = false;
-  dl__jw_key(w, "start");
-  dl__jw_uint(w, s);
-  dl__jw_key(w, "end");
-  dl__jw_uint(w, e);
-  dl__jw_obj_end(w);
-  w->pretty = pretty;
+  /* Compact even in pretty mode: spans are many and small. Written as
+  ** one raw value, {"start":S,"end":E}: the same bytes the writer gives
+  ** for the object key by key, at a fraction of the calls. */
+  char tmp[64], *p = tmp + sizeof tmp;
+  static const char k_start[] = "{\"start\":", k_end[] = ",\"end\":";
+  *--p = '}';
+  do {
+    *--p = (char)('0' + e % 10);
+    e /= 10;
+  } while (e);
+  p -= sizeof k_end - 1;
+  memcpy(p, k_end, sizeof k_end - 1);
+  do {
+    *--p = (char)('0' + s % 10);
+    s /= 10;
+  } while (s);
+  p -= sizeof k_start - 1;
+  memcpy(p, k_start, sizeof k_start - 1);
+  dl__jw_raw(w, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* ====================================================================

@@ -311,7 +311,136 @@ static void t_integers(void)
   dl__jw_free(&w);
 }
 
+/* dl__jw_double formats without printf when it can be sure of printf's
+** digits: compare with "%.*f" + the writer's trimming on values that sit
+** on, next to and between rounding ties, at every precision. */
+static void ref_double(char *out, size_t cap, double v, int digits)
+{
+  int n = snprintf(out, cap, "%.*f", digits, v);
+  if (memchr(out, '.', (size_t)n)) {
+    while (n > 0 && out[n - 1] == '0') n--;
+    if (n > 0 && out[n - 1] == '.') n--;
+  }
+  if (n == 2 && out[0] == '-' && out[1] == '0') {
+    out[0] = '0';
+    n = 1;
+  }
+  out[n] = 0;
+}
+
+static void t_doubles_as_printf(void)
+{
+  static const double fixed[] = {0.0, -0.0, 0.5, 1.5, 2.5, 0.125, 0.375,
+                                 0.0005, 0.0015, 0.9995, 0.9994999,
+                                 1.0005, 2.675, 1e-9, -1e-9, 123456.789,
+                                 999999.9999995, 0.3, 0.1 + 0.2, 1e14,
+                                 450359962737.5, 1e-300, 5e-324};
+  unsigned long long x = 88172645463325252ull; /* xorshift64 */
+  char want[128];
+  dl__jw w;
+  for (int round = 0; round < 40000; round++) {
+    double v;
+    int digits = round % 12;
+    if (round < (int)(sizeof fixed / sizeof fixed[0]) * 12) {
+      v = fixed[round / 12];
+    } else {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      switch (x % 4) {
+      case 0: v = (double)(x >> 11) / 9007199254740992.0; break;
+      case 1: /* k / 2^j: exact ties at many precisions */
+        v = (double)((x >> 20) % 100000) / (double)(1u << ((x >> 8) % 16));
+        break;
+      case 2: v = (double)((x >> 16) % 2000001) / 1000.0 - 1000.0; break;
+      default: v = ((double)(x >> 11) / 9007199254740992.0) * 1e12; break;
+      }
+    }
+    dl__jw_init(&w, NULL, false);
+    dl__jw_double(&w, v, digits);
+    ref_double(want, sizeof want, v, digits);
+    T_OK(!w.oom);
+    if (strcmp(w.b.p, want) != 0) {
+      fprintf(stderr, "v=%.17g digits=%d\n", v, digits);
+      T_EQ_STR(w.b.p, want);
+    }
+    dl__jw_free(&w);
+  }
+}
+
+/* The eight-bytes-at-a-time scan of put_escaped: every byte value at
+** every position of a long plain run gives the same output as the byte
+** by byte rules (checked here by building the expected string). */
+static void t_escape_positions(void)
+{
+  char in[40], want[128];
+  dl__jw w;
+  for (int c = 1; c < 0x80; c++) {
+    for (size_t pos = 0; pos < 20; pos++) {
+      size_t o = 0;
+      memset(in, 'a', sizeof in);
+      in[pos] = (char)c;
+      want[o++] = '"';
+      for (size_t i = 0; i < 24; i++) {
+        unsigned char b = (unsigned char)in[i];
+        if (b == '"' || b == '\\') {
+          want[o++] = '\\';
+          want[o++] = (char)b;
+        } else if (b == '\n') {
+          memcpy(want + o, "\\n", 2), o += 2;
+        } else if (b == '\r') {
+          memcpy(want + o, "\\r", 2), o += 2;
+        } else if (b == '\t') {
+          memcpy(want + o, "\\t", 2), o += 2;
+        } else if (b == '\b') {
+          memcpy(want + o, "\\b", 2), o += 2;
+        } else if (b == '\f') {
+          memcpy(want + o, "\\f", 2), o += 2;
+        } else if (b < 0x20) {
+          o += (size_t)snprintf(want + o, sizeof want - o, "\\u%04x", b);
+        } else {
+          want[o++] = (char)b;
+        }
+      }
+      want[o++] = '"';
+      want[o] = 0;
+      dl__jw_init(&w, NULL, false);
+      dl__jw_str(&w, in, 24);
+      T_OK(!w.oom);
+      T_EQ_STR(w.b.p, want);
+      dl__jw_free(&w);
+    }
+  }
+  /* Keys: the one-pass copy and its fallbacks (long, escaped, pretty). */
+  dl__jw_init(&w, NULL, false);
+  dl__jw_obj_begin(&w);
+  dl__jw_key(&w, "k");
+  dl__jw_uint(&w, 1);
+  dl__jw_key(&w, "a_key_longer_than_the_fast_path_takes_at_once_0123456789");
+  dl__jw_uint(&w, 2);
+  dl__jw_key(&w, "q\"t\n");
+  dl__jw_uint(&w, 3);
+  dl__jw_obj_end(&w);
+  T_EQ_STR(w.b.p, "{\"k\":1,\"a_key_longer_than_the_fast_path_takes_at_once_"
+                  "0123456789\":2,\"q\\\"t\\n\":3}");
+  dl__jw_free(&w);
+  dl__jw_init(&w, NULL, true);
+  dl__jw_obj_begin(&w);
+  dl__jw_key(&w, "k");
+  dl__jw_uint(&w, 1);
+  dl__jw_obj_end(&w);
+  T_EQ_STR(w.b.p, "{\n  \"k\": 1\n}");
+  dl__jw_free(&w);
+  /* A non-ASCII byte in the middle of a run: kept (valid UTF-8) or U+FFFD */
+  dl__jw_init(&w, NULL, false);
+  dl__jw_str(&w, "abcdefgh\xc3\xa9ijklmnop\xffqrstuvwxyz", 29);
+  T_EQ_STR(w.b.p, "\"abcdefgh\xc3\xa9ijklmnop\xef\xbf\xbdqrstuvwxyz\"");
+  dl__jw_free(&w);
+}
+
 static const t_case cases[] = {
+    {"doubles_as_printf", t_doubles_as_printf},
+    {"escape_positions", t_escape_positions},
     {"integers", t_integers},
     {"plain", t_plain},
     {"escapes", t_escapes},
