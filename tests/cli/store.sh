@@ -297,7 +297,7 @@ eq "kill -9, then --resume: all 3000 articles once" \
   "$(q "$TMP/kill.db" 'select count(*), count(distinct ext_id) from articles')" "3000|3000"
 eq "kill -9, then --resume: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
 eq "kill -9, then --resume: indexes built" "$(q "$TMP/kill.db" \
-  "select count(*) from sqlite_master where type = 'index' and sql is not null")" 8
+  "select count(*) from sqlite_master where type = 'index' and sql is not null")" 9
 eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
   "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
 eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \

@@ -108,7 +108,9 @@ static const char index_sql[] =
     "  ON places(name COLLATE NOCASE, article);\n"
     "CREATE INDEX IF NOT EXISTS themes_theme ON themes(theme, article);\n"
     "CREATE INDEX IF NOT EXISTS articles_story ON articles(story)\n"
-    "  WHERE story IS NOT NULL;\n";
+    "  WHERE story IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS articles_focus ON articles(focus_country)\n"
+    "  WHERE focus_country IS NOT NULL;\n";
 
 static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS articles_date;"
@@ -118,7 +120,8 @@ static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS places_country;"
     "DROP INDEX IF EXISTS places_name;"
     "DROP INDEX IF EXISTS themes_theme;"
-    "DROP INDEX IF EXISTS articles_story;";
+    "DROP INDEX IF EXISTS articles_story;"
+    "DROP INDEX IF EXISTS articles_focus;";
 
 enum {
   Q_ARTICLE, Q_FTS, Q_ENTITY, Q_ART_ENT, Q_ROLE,
