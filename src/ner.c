@@ -88,20 +88,61 @@ void dl__ner_constrain(const float *trans, float *out)
 }
 
 /* Allowed predecessors under BILOU: O, B-x and U-x follow a "closed" tag
-** (O, L-*, U-*); I-x and L-x follow B-x or I-x. Spelled out so that the
-** inner loop visits 9 or 2 predecessors instead of 17 (the unit test
-** checks the table against dl__ner_allowed). */
+** (O, L-*, U-*); I-x and L-x follow B-x or I-x (the unit test checks the
+** table against dl__ner_allowed). */
 static const uint8_t closed[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+/* The tags that follow a closed tag: O, B-x, U-x. */
+static const uint8_t opening[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 
-void dl__ner_viterbi(const float *em, size_t n, const float *trans,
-                     float *vit, uint8_t *bp, uint8_t *tags)
+/* Four floats (GCC/Clang vector extension: SSE2 on x86-64, plain code
+** elsewhere); loaded with memcpy, so no alignment is assumed. */
+typedef float dl__v4f __attribute__((vector_size(16)));
+typedef int32_t dl__v4i __attribute__((vector_size(16)));
+
+static inline dl__v4f v4_load(const float *p)
+{
+  dl__v4f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline dl__v4f v4_splat(float x)
+{
+  dl__v4f v = {x, x, x, x};
+  return v;
+}
+
+/* v where m is set, else w (m: all ones or all zeros per lane). */
+static inline dl__v4f v4_sel(dl__v4i m, dl__v4f v, dl__v4f w)
+{
+  return (dl__v4f)(((dl__v4i)v & m) | ((dl__v4i)w & ~m));
+}
+
+void dl__ner_viterbi_prep(const float *trans, struct dl__ner_vt *vt)
 {
   enum { NT = DL__NER_NT };
-  const float *tc = trans; /* tc[p * NT + t], forbidden at -1e30 */
+  memset(vt, 0, sizeof *vt);
+  for (int k = 0; k < 9; k++)
+    for (int j = 0; j < 9; j++)
+      vt->tco[k][j] = trans[closed[k] * NT + opening[j]];
+  for (int x = 0; x < DL__NER_NTYPES; x++)
+    for (int d = 0; d < 2; d++) {
+      int bt = 1 + 4 * x, it = bt + 1;
+      vt->tbi[x][d] = trans[bt * NT + it + d];
+      vt->tii[x][d] = trans[it * NT + it + d];
+    }
+  memcpy(vt->start, trans + NT * NT, sizeof vt->start);
+}
+
+void dl__ner_viterbi_vt(const float *em, size_t n,
+                        const struct dl__ner_vt *vt, float *vit,
+                        uint8_t *bp, uint8_t *tags)
+{
+  enum { NT = DL__NER_NT };
   const float NEG = -1e30f;
   if (!n) return;
   for (int t = 0; t < NT; t++) {
-    vit[t] = em[t] + tc[NT * NT + t];
+    vit[t] = em[t] + vt->start[t];
     bp[t] = 0;
   }
   for (size_t i = 1; i < n; i++) {
@@ -109,29 +150,51 @@ void dl__ner_viterbi(const float *em, size_t n, const float *trans,
     float *cv = vit + i * NT;
     const float *e = em + i * NT;
     uint8_t *b = bp + i * NT;
-    for (int t = 0; t < NT; t++) {
-      int pos = dl__ner_tag_pos(t);
-      float best;
-      int arg;
-      if (pos == 1 || pos == 2) {
-        int bt = t - pos, it = bt + 1; /* B-x, I-x of the same type */
-        float sb = pv[bt] + tc[bt * NT + t], si = pv[it] + tc[it * NT + t];
-        best = sb >= si ? sb : si;
-        arg = sb >= si ? bt : it;
-      } else {
-        best = pv[0] + tc[t];
-        arg = 0;
-        for (int k = 1; k < 9; k++) {
-          int p = closed[k];
-          float sc = pv[p] + tc[p * NT + t];
-          if (sc > best) {
-            best = sc;
-            arg = p;
-          }
-        }
+    /* Opening tags: the best closed predecessor, the first on ties (the
+    ** same sums, compared in the same order, as a loop over closed[]). */
+    float bf[12];
+    int32_t af[12];
+    dl__v4f p = v4_splat(pv[0]);
+    dl__v4f b0 = p + v4_load(vt->tco[0]), b1 = p + v4_load(vt->tco[0] + 4),
+            b2 = p + v4_load(vt->tco[0] + 8);
+    dl__v4i a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0;
+    for (int k = 1; k < 9; k++) {
+      dl__v4i kk = {k, k, k, k}, m0, m1, m2;
+      dl__v4f s0, s1, s2;
+      p = v4_splat(pv[closed[k]]);
+      s0 = p + v4_load(vt->tco[k]);
+      s1 = p + v4_load(vt->tco[k] + 4);
+      s2 = p + v4_load(vt->tco[k] + 8);
+      m0 = s0 > b0;
+      m1 = s1 > b1;
+      m2 = s2 > b2;
+      b0 = v4_sel(m0, s0, b0);
+      b1 = v4_sel(m1, s1, b1);
+      b2 = v4_sel(m2, s2, b2);
+      a0 = (kk & m0) | (a0 & ~m0);
+      a1 = (kk & m1) | (a1 & ~m1);
+      a2 = (kk & m2) | (a2 & ~m2);
+    }
+    memcpy(bf, &b0, 16);
+    memcpy(bf + 4, &b1, 16);
+    memcpy(bf + 8, &b2, 16);
+    memcpy(af, &a0, 16);
+    memcpy(af + 4, &a1, 16);
+    memcpy(af + 8, &a2, 16);
+    for (int j = 0; j < 9; j++) {
+      int t = opening[j];
+      cv[t] = bf[j] + e[t];
+      b[t] = closed[af[j]];
+    }
+    /* Inside and last tags: from B-x or I-x of the same type, B-x on
+    ** ties. */
+    for (int x = 0; x < DL__NER_NTYPES; x++) {
+      int bt = 1 + 4 * x, it = bt + 1;
+      for (int d = 0; d < 2; d++) {
+        float sb = pv[bt] + vt->tbi[x][d], si = pv[it] + vt->tii[x][d];
+        cv[it + d] = (sb >= si ? sb : si) + e[it + d];
+        b[it + d] = (uint8_t)(sb >= si ? bt : it);
       }
-      cv[t] = best + e[t];
-      b[t] = (uint8_t)arg;
     }
   }
   {
@@ -151,6 +214,15 @@ void dl__ner_viterbi(const float *em, size_t n, const float *trans,
       arg = bp[i * NT + arg];
     }
   }
+}
+
+void dl__ner_viterbi(const float *em, size_t n, const float *trans,
+                     float *vit, uint8_t *bp, uint8_t *tags)
+{
+  struct dl__ner_vt vt;
+  if (!n) return;
+  dl__ner_viterbi_prep(trans, &vt);
+  dl__ner_viterbi_vt(em, n, &vt, vit, bp, tags);
 }
 
 /* ====================================================================
@@ -297,6 +369,7 @@ static dl_status parse_image(struct dl__ner *n, const char *name,
       n->trans[p][t] = v;
     }
   dl__ner_constrain(&n->trans[0][0], &n->tc[0][0]);
+  dl__ner_viterbi_prep(&n->tc[0][0], &n->vt);
   /* Row map: bit r set when row r has weights; rank[w] counts the set
   ** bits before word w, so a row's place in WROW is a popcount away. */
   {
@@ -631,14 +704,18 @@ static void token_margins(const float *em, const uint8_t *tags, size_t n,
   for (size_t i = 0; i < n; i++) {
     const float *r = em + i * DL__NER_NT;
     int ty = dl__ner_tag_type(tags[i]);
-    float same = -1e30f, other = -1e30f;
-    for (int t = 0; t < DL__NER_NT; t++) {
-      if (dl__ner_tag_type(t) == ty) {
-        if (r[t] > same) same = r[t];
-      } else if (r[t] > other) {
-        other = r[t];
-      }
+    float mx[1 + DL__NER_NTYPES], same, other = -1e30f;
+    /* The best score of each class (O, then B I L U of each type); the
+    ** maximum of a set does not depend on the order it is taken in. */
+    mx[0] = r[0];
+    for (int x = 0; x < DL__NER_NTYPES; x++) {
+      const float *q = r + 1 + 4 * x;
+      float a = q[0] > q[1] ? q[0] : q[1], b = q[2] > q[3] ? q[2] : q[3];
+      mx[1 + x] = a > b ? a : b;
     }
+    same = mx[ty + 1];
+    for (int c = 0; c <= DL__NER_NTYPES; c++)
+      if (c != ty + 1 && mx[c] > other) other = mx[c];
     out[i] = same - other;
   }
 }
@@ -717,7 +794,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
         dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
         emissions(m, ws, len);
       }
-      dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp, tags + b);
+      dl__ner_viterbi_vt(ws->em, len, &m->vt, ws->vit, ws->bp, tags + b);
       if (margin) token_margins(ws->em, tags + b, len, margin + b);
       if (two) {
         dl__ner_sent_count(ws, tags + b, len);
@@ -747,8 +824,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
         if (fast == 0) emissions(m, ws, len);
       }
       if (fast == 0) {
-        dl__ner_viterbi(ws->em, len, &m->tc[0][0], ws->vit, ws->bp,
-                        tags + b);
+        dl__ner_viterbi_vt(ws->em, len, &m->vt, ws->vit, ws->bp, tags + b);
         if (margin) token_margins(ws->em, tags + b, len, margin + b);
       }
     }

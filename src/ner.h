@@ -95,6 +95,16 @@ struct dl__ner_doctab {
   size_t used;
 };
 
+/* Viterbi's transition tables, rearranged (dl__ner_viterbi_prep): from
+** each of the 9 "closed" tags (O, L-*, U-*) to the 9 tags that may follow
+** one (O, B-*, U-*), padded to 3 vectors of 4 lanes (the last 3 unused);
+** from B-x and from I-x to I-x and L-x; from the sentence start. */
+struct dl__ner_vt {
+  float tco[9][12];
+  float tbi[DL__NER_NTYPES][2], tii[DL__NER_NTYPES][2];
+  float start[DL__NER_NT];
+};
+
 /* The loaded model (immutable, shared by threads). */
 struct dl__ner {
   const dl_allocator *al;
@@ -112,6 +122,7 @@ struct dl__ner {
   size_t n_rows;
   float trans[DL__NER_NT + 1][DL__NER_NT]; /* [prev or NT=start][cur] */
   float tc[DL__NER_NT + 1][DL__NER_NT];    /* the same, BILOU-constrained */
+  struct dl__ner_vt vt;                    /* tc arranged for Viterbi */
   uint32_t flags;       /* DL__NER_MF_* */
   struct dl__ner_lex lex;
   char path[200];       /* for messages */
@@ -238,6 +249,12 @@ void dl__ner_constrain(const float *trans, float *out);
 void dl__ner_viterbi(const float *em, size_t n,
                      const float *trans, /* (NT + 1) x NT */
                      float *vit, uint8_t *bp, uint8_t *tags);
+/* The same in two steps: the tables of a constrained transition matrix
+** (once per model), then decoding with them. Identical results. */
+void dl__ner_viterbi_prep(const float *trans, struct dl__ner_vt *vt);
+void dl__ner_viterbi_vt(const float *em, size_t n,
+                        const struct dl__ner_vt *vt, float *vit,
+                        uint8_t *bp, uint8_t *tags);
 bool dl__ner_allowed(int prev, int cur); /* prev NT = start */
 const char *dl__ner_tag_iob2(int tag, int prev);
 int dl__ner_tag_type(int tag); /* -1 for O */

@@ -1214,13 +1214,12 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     defer_feat(m, fh2(T_SSSTART, t->sshape, cflags), sh, r, &nr);
     defer_feat(m, fh2(T_LOWM1_SS, lm1, t->sshape), sh, r, &nr);
     defer_feat(m, fh2(T_SS_LOWP1, t->sshape, lp1), sh, r, &nr);
-    if (t->gaz) {
-      for (unsigned b = 0; b < 32 && k < DL__NER_MAXF - 8 - DL__NER_LBLF; b++)
-        if (t->gaz & (1u << b)) {
-          defer_feat(m, fh2(T_GAZ, b, cflags & NF_CAPSSENT), sh, r, &nr);
-          k++;
-        }
-    }
+    /* the set bits of t->gaz, lowest first, while k is under the cap */
+    for (uint32_t g = t->gaz; g && k < DL__NER_MAXF - 8 - DL__NER_LBLF;
+         g &= g - 1, k++)
+      defer_feat(m, fh2(T_GAZ, (unsigned)__builtin_ctz(g),
+                        cflags & NF_CAPSSENT),
+                 sh, r, &nr);
     if (i > 0 && ti[i - 1].gaz)
       defer_feat(m, fh(T_GAZM1, ti[i - 1].gaz), sh, r, &nr);
     if (i + 1 < n && ti[i + 1].gaz && (fl & NF_CAP) &&

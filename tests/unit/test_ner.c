@@ -195,6 +195,103 @@ static void t_viterbi_matches_naive(void)
   }
 }
 
+/* The decoder as it was before it was vectorized (scalar, predecessor
+** lists), kept as the reference: the vectorized one must give the same
+** scores, back pointers and tags, ties included. */
+static const uint8_t ref_closed[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
+
+static void ref_viterbi(const float *em, size_t n, const float *trans,
+                     float *vit, uint8_t *bp, uint8_t *tags)
+{
+  enum { NT = DL__NER_NT };
+  const float *tc = trans; /* tc[p * NT + t], forbidden at -1e30 */
+  const float NEG = -1e30f;
+  if (!n) return;
+  for (int t = 0; t < NT; t++) {
+    vit[t] = em[t] + tc[NT * NT + t];
+    bp[t] = 0;
+  }
+  for (size_t i = 1; i < n; i++) {
+    const float *pv = vit + (i - 1) * NT;
+    float *cv = vit + i * NT;
+    const float *e = em + i * NT;
+    uint8_t *b = bp + i * NT;
+    for (int t = 0; t < NT; t++) {
+      int pos = dl__ner_tag_pos(t);
+      float best;
+      int arg;
+      if (pos == 1 || pos == 2) {
+        int bt = t - pos, it = bt + 1; /* B-x, I-x of the same type */
+        float sb = pv[bt] + tc[bt * NT + t], si = pv[it] + tc[it * NT + t];
+        best = sb >= si ? sb : si;
+        arg = sb >= si ? bt : it;
+      } else {
+        best = pv[0] + tc[t];
+        arg = 0;
+        for (int k = 1; k < 9; k++) {
+          int p = ref_closed[k];
+          float sc = pv[p] + tc[p * NT + t];
+          if (sc > best) {
+            best = sc;
+            arg = p;
+          }
+        }
+      }
+      cv[t] = best + e[t];
+      b[t] = (uint8_t)arg;
+    }
+  }
+  {
+    const float *lv = vit + (n - 1) * NT;
+    int arg = 0;
+    float best = NEG * 2;
+    for (int t = 0; t < NT; t++) {
+      int pos = dl__ner_tag_pos(t);
+      if (pos == 0 || pos == 1) continue; /* cannot end inside */
+      if (lv[t] > best) {
+        best = lv[t];
+        arg = t;
+      }
+    }
+    for (size_t i = n; i-- > 0;) {
+      tags[i] = (uint8_t)arg;
+      arg = bp[i * NT + arg];
+    }
+  }
+}
+
+
+static void t_viterbi_matches_reference(void)
+{
+  enum { NT = DL__NER_NT, N = 40 };
+  uint32_t seed = 777;
+  float tr[(NT + 1) * NT], tc[(NT + 1) * NT];
+  for (int trial = 0; trial < 300; trial++) {
+    float em[N * NT], vit[N * NT], rv[N * NT];
+    uint8_t bp[N * NT], rb[N * NT], tags[N], rtags[N];
+    size_t n = 1 + (size_t)trial % N;
+    /* Few distinct values, so that ties are common. */
+    for (int i = 0; i < (NT + 1) * NT; i++) {
+      seed = seed * 1103515245u + 12345u;
+      tr[i] = trial % 3 ? (float)((seed >> 8) % 5) - 2.0f
+                        : (float)((seed >> 8) % 2000) / 200.0f - 5.0f;
+    }
+    dl__ner_constrain(tr, tc);
+    for (size_t i = 0; i < n * NT; i++) {
+      seed = seed * 1103515245u + 12345u;
+      em[i] = trial % 3 ? (float)((seed >> 8) % 4)
+                        : (float)((seed >> 8) % 2000) / 100.0f - 10.0f;
+    }
+    dl__ner_viterbi(em, n, tc, vit, bp, tags);
+    ref_viterbi(em, n, tc, rv, rb, rtags);
+    T_OK(memcmp(tags, rtags, n) == 0);
+    T_OK(memcmp(vit, rv, n * NT * sizeof *vit) == 0);
+    for (size_t i = 1; i < n; i++)
+      for (int t = 0; t < NT; t++)
+        if (rv[i * NT + t] > -1e29f) T_EQ_INT(bp[i * NT + t], rb[i * NT + t]);
+  }
+}
+
 /* ====================================================================
 ** Model files
 ** ==================================================================== */
@@ -370,6 +467,7 @@ static const t_case cases[] = {
     {"bad_tokens", t_bad_tokens},
     {"viterbi_wellformed", t_viterbi_wellformed},
     {"viterbi_matches_naive", t_viterbi_matches_naive},
+    {"viterbi_matches_reference", t_viterbi_matches_reference},
     {"roundtrip", t_roundtrip},
     {"load_errors", t_load_errors},
     {NULL, NULL}};
