@@ -135,6 +135,12 @@ struct edge {
   double w;
 };
 
+/* One entry of a stem's adjacency run. */
+struct nbr {
+  uint32_t to;
+  float w; /* a count: exact in a float */
+};
+
 static uint32_t edge_hash(uint32_t u, uint32_t v)
 {
   return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
@@ -185,7 +191,7 @@ static bool kw_word(const dl_doc *d, size_t ti, const struct dl__form *f)
 {
   if ((f->flags & DL__W_STOP) || f->len < 2) return false;
   if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return false;
-  if (f->len > 4 && memcmp(f->s + f->len - 2, "ly", 2) == 0) return false;
+  if (f->flags & DL__W_LY) return false;
   return true;
 }
 
@@ -224,7 +230,9 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t n_edges = 0, edges_cap = 0;
   uint32_t *eslot = NULL; /* open addressing over edges: index + 1 */
   size_t ecap = 0;
-  double *deg = NULL, *pr = NULL, *nx = NULL, *acc = NULL;
+  double *deg = NULL, *pr = NULL, *nx = NULL;
+  uint32_t *adj_at = NULL; /* stem -> its first entry in adj */
+  struct nbr *adj = NULL;
   struct cand **order = NULL;
   uint8_t *in_name;
   dl_status rc = DL_OK;
@@ -258,16 +266,33 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
   }
 
-  /* 2. PageRank over the stems, times IDF. */
+  /* 2. PageRank over the stems, times IDF. The merged edges become a
+  ** compressed adjacency (each stem's neighbours and weights in one run),
+  ** so a round pulls each stem's sum in a register instead of scattering
+  ** two read-modify-writes per edge. */
   deg = dl__calloc(al, W->n_stems, sizeof *deg);
   pr = dl__calloc(al, W->n_stems, sizeof *pr);
   nx = dl__calloc(al, W->n_stems, sizeof *nx);
-  acc = dl__calloc(al, W->n_stems, sizeof *acc);
-  if (!deg || !pr || !nx || !acc) goto oom;
+  adj_at = dl__calloc(al, W->n_stems + 1, sizeof *adj_at);
+  adj = dl__calloc(al, 2 * n_edges + 1, sizeof *adj);
+  if (!deg || !pr || !nx || !adj_at || !adj) goto oom;
   for (size_t e = 0; e < n_edges; e++) {
     deg[edges[e].u] += edges[e].w;
     deg[edges[e].v] += edges[e].w;
+    adj_at[edges[e].u + 1]++;
+    adj_at[edges[e].v + 1]++;
   }
+  for (size_t i = 0; i < W->n_stems; i++) adj_at[i + 1] += adj_at[i];
+  for (size_t e = 0; e < n_edges; e++) {
+    uint32_t u = edges[e].u, v = edges[e].v;
+    adj[adj_at[u]].to = v;
+    adj[adj_at[u]++].w = (float)edges[e].w;
+    adj[adj_at[v]].to = u;
+    adj[adj_at[v]++].w = (float)edges[e].w;
+  }
+  /* adj_at[i] is now the end of i's run, the start of i + 1's. */
+  for (size_t i = W->n_stems; i > 0; i--) adj_at[i] = adj_at[i - 1];
+  adj_at[0] = 0;
   {
     double n = (double)W->n_stems, total = 0;
     int r;
@@ -287,18 +312,14 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       for (size_t i = 0; i < W->n_stems; i++) {
         if (deg[i] == 0) dangling += pr[i];
         nx[i] = pr[i] * deg[i]; /* what i gives each neighbour */
-        acc[i] = 0;
-      }
-      for (size_t e = 0; e < n_edges; e++) {
-        uint32_t u = edges[e].u, v = edges[e].v;
-        double w = edges[e].w;
-        acc[v] += w * nx[u];
-        acc[u] += w * nx[v];
       }
       for (size_t i = 0; i < W->n_stems; i++) {
-        double v = (1.0 - DAMPING) / n + DAMPING * (acc[i] + dangling / n);
+        double acc = 0, v;
+        for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
+          acc += (double)adj[x].w * nx[adj[x].to];
+        v = (1.0 - DAMPING) / n + DAMPING * (acc + dangling / n);
         change += fabs(v - pr[i]);
-        pr[i] = v;
+        pr[i] = v; /* nx holds the last round: still Jacobi rounds */
       }
       if (change < KW_TOL) break;
     }
@@ -445,7 +466,8 @@ done:
   dl__free(al, deg);
   dl__free(al, pr);
   dl__free(al, nx);
-  dl__free(al, acc);
+  dl__free(al, adj_at);
+  dl__free(al, adj);
   dl__free(al, order);
   return rc;
 }

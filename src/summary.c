@@ -202,18 +202,66 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   pr = dl__calloc(al, nS, sizeof *pr);
   nx = dl__calloc(al, nS, sizeof *nx);
   if (!deg || !pr || !nx) goto oom;
-  for (size_t i = 0; i < nS; i++) {
-    for (size_t j = i + 1; j < nS && j - i <= DL__SUM_WINDOW; j++) {
-      double c = cosine(&S[i], &S[j], terms);
-      if (c <= 0.05) continue;
-      if (!DL__PUSH(al, edges, n_edges, edges_cap)) goto oom;
-      edges[n_edges].a = (uint32_t)i;
-      edges[n_edges].b = (uint32_t)j;
-      edges[n_edges].w = (float)c;
-      n_edges++;
-      deg[i] += c;
-      deg[j] += c;
+  {
+    /* Dot products from an inverted index: each stem's postings (the
+    ** candidates holding it, ascending), pairs within the window. Only
+    ** pairs that share a stem cost anything, and a pair's products are
+    ** added in ascending stem order, as a merge of the two vectors would
+    ** add them. */
+    size_t band = DL__MIN((size_t)DL__SUM_WINDOW, nS - 1), nb;
+    uint32_t *post_at = NULL, *post = NULL;
+    float *post_w = NULL;
+    double *dot = NULL;
+    bool ok = dl__mul_ok(nS, band + 1, &nb);
+    if (ok) {
+      post_at = dl__calloc(al, W->n_stems + 1, sizeof *post_at);
+      post = dl__calloc(al, n_terms + 1, sizeof *post);
+      post_w = dl__calloc(al, n_terms + 1, sizeof *post_w);
+      dot = dl__calloc(al, nb, sizeof *dot);
+      ok = post_at && post && post_w && dot;
     }
+    if (ok) {
+      for (size_t k = 0; k < n_terms; k++) post_at[terms[k].stem + 1]++;
+      for (size_t st = 0; st < W->n_stems; st++) post_at[st + 1] += post_at[st];
+      for (size_t i = 0; i < nS; i++)
+        for (size_t k = S[i].t0; k < S[i].t0 + S[i].nt; k++) {
+          uint32_t x = post_at[terms[k].stem]++;
+          post[x] = (uint32_t)i;
+          post_w[x] = terms[k].w;
+        }
+      /* post_at[st] is now the end of st's run. */
+      for (size_t st = 0, lo = 0; st < W->n_stems; st++) {
+        size_t hi = post_at[st];
+        for (size_t x = lo; x < hi; x++)
+          for (size_t y = x + 1; y < hi && post[y] - post[x] <= band; y++)
+            dot[(size_t)post[x] * (band + 1) + (post[y] - post[x])] +=
+                (double)post_w[x] * (double)post_w[y];
+        lo = hi;
+      }
+      for (size_t i = 0; i < nS; i++) {
+        for (size_t j = i + 1; j < nS && j - i <= band; j++) {
+          double dt = dot[i * (band + 1) + (j - i)], c;
+          if (dt == 0 || S[i].norm == 0 || S[j].norm == 0) continue;
+          c = dt / (S[i].norm * S[j].norm);
+          if (c <= 0.05) continue;
+          if (!DL__PUSH(al, edges, n_edges, edges_cap)) {
+            ok = false;
+            break;
+          }
+          edges[n_edges].a = (uint32_t)i;
+          edges[n_edges].b = (uint32_t)j;
+          edges[n_edges].w = (float)c;
+          n_edges++;
+          deg[i] += c;
+          deg[j] += c;
+        }
+      }
+    }
+    dl__free(al, post_at);
+    dl__free(al, post);
+    dl__free(al, post_w);
+    dl__free(al, dot);
+    if (!ok) goto oom;
   }
   for (size_t i = 0; i < nS; i++) pr[i] = 1.0 / (double)nS;
   for (size_t i = 0; i < nS; i++)

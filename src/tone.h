@@ -65,7 +65,8 @@ enum {
   DL__W_SELF = 1u << 3,   /* first/second person pronoun */
   DL__W_ACTIVE = 1u << 4, /* activity word */
   DL__W_BUT = 1u << 5,    /* "but" */
-  DL__W_LEX = 1u << 6     /* in the sentiment lexicon */
+  DL__W_LEX = 1u << 6,    /* in the sentiment lexicon */
+  DL__W_LY = 1u << 7      /* over 4 bytes, ends in -ly (an adverb) */
 };
 
 /* Words VADER's rules name (dl__form.special). */
@@ -74,9 +75,10 @@ enum {
   DL__SP_LEAST, DL__SP_AT, DL__SP_VERY, DL__SP_NEVER, DL__SP_SO, DL__SP_THIS
 };
 
+/* A form's text is not kept in the document: the stages read its flags,
+** valence and stem; the text is the token's (d->text). */
 struct dl__form {
-  const char *s;   /* case-folded text, arena, NUL-ended */
-  uint32_t len;
+  uint32_t len;    /* bytes of the case-folded text */
   uint32_t stem;   /* stem id */
   float valence;   /* VADER valence, 0 when not in the lexicon */
   float boost;     /* booster scalar, 0 when not a booster */
@@ -85,7 +87,6 @@ struct dl__form {
 };
 
 struct dl__stem {
-  const char *s; /* arena, NUL-ended */
   uint32_t len;
   uint32_t count; /* tokens with this stem in the document */
   float idf;      /* from the corpus table, or the unseen-stem default */
@@ -209,7 +210,8 @@ struct dl__told_ws {
   uint64_t *dslot; /* as cf_slot */
   size_t dscap;
   struct dl__form *forms;
-  size_t n_forms, forms_cap;
+  uint32_t *fofs; /* per document form: its first text in ws->fold */
+  size_t n_forms, forms_cap, fofs_cap;
   struct dl__stem *stems;
   size_t n_stems, stems_cap;
   dl__buf fold;            /* the document's folded words, end to end */

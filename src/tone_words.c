@@ -114,6 +114,7 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->cs_slot);
   dl__arena_free(&ws->cache);
   dl__free(ws->al, ws->forms);
+  dl__free(ws->al, ws->fofs);
   dl__free(ws->al, ws->stems);
   dl__free(ws->al, ws->dslot);
   dl__buf_free(&ws->fold);
@@ -299,6 +300,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
   if (in_list(stop_words, DL__COUNTOF(stop_words), f->s))
     f->flags |= DL__W_STOP;
   if (strcmp(f->s, "but") == 0) f->flags |= DL__W_BUT;
+  if (n > 4 && memcmp(f->s + n - 2, "ly", 2) == 0) f->flags |= DL__W_LY;
   for (size_t i = 0; i < DL__COUNTOF(specials); i++)
     if (strcmp(f->s, specials[i].w) == 0) f->special = specials[i].sp;
   st = dl__told_stem(ws, f->s, n, &sn);
@@ -330,8 +332,9 @@ static void cache_reset(struct dl__told_ws *ws)
 }
 
 /* The document's form id of cache form c (its stem too), made on first
-** use in this document. */
-static uint32_t doc_form(struct dl__told_ws *ws, dl_doc *d, uint32_t c)
+** use in this document; off is its text in ws->fold. No text is copied:
+** the document's forms and stems hold ids, flags and numbers only. */
+static uint32_t doc_form(struct dl__told_ws *ws, uint32_t c, uint32_t off)
 {
   struct dl__cform *cf = &ws->cf[c];
   struct dl__cstem *cs = &ws->cs[cf->cstem];
@@ -342,8 +345,6 @@ static uint32_t doc_form(struct dl__told_ws *ws, dl_doc *d, uint32_t c)
     if (!DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
       return UINT32_MAX;
     st = &ws->stems[ws->n_stems];
-    st->s = dl__arena_strndup(&d->arena, cs->s, cs->len);
-    if (!st->s) return UINT32_MAX;
     st->len = cs->len;
     st->count = 0;
     st->idf = cs->idf;
@@ -351,11 +352,11 @@ static uint32_t doc_form(struct dl__told_ws *ws, dl_doc *d, uint32_t c)
     cs->stamp = ws->stamp;
     cs->doc_id = (uint32_t)ws->n_stems++;
   }
-  if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap))
+  if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap) ||
+      !DL__PUSH(ws->al, ws->fofs, ws->n_forms, ws->fofs_cap))
     return UINT32_MAX;
   f = &ws->forms[ws->n_forms];
-  f->s = dl__arena_strndup(&d->arena, cf->s, cf->len);
-  if (!f->s) return UINT32_MAX;
+  ws->fofs[ws->n_forms] = off;
   f->len = cf->len;
   f->stem = cs->doc_id;
   f->valence = cf->valence;
@@ -376,7 +377,8 @@ static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
     if ((unsigned char)s[i] >= 0x80) break;
   if (i == n) {
     char *o;
-    if (!dl__buf_reserve(&ws->fold, n)) return false;
+    if (ws->fold.cap - ws->fold.len < n && !dl__buf_reserve(&ws->fold, n))
+      return false;
     o = ws->fold.p + ws->fold.len;
     for (i = 0; i < n; i++) {
       char c = s[i];
@@ -440,6 +442,15 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** caches, and its misses were most of this stage's time. */
   ws->fold.len = 0;
   n_rec = 0;
+  if (ws->wrec_cap < d->n_tokens) {
+    struct dl__wrec *nw;
+    size_t bytes;
+    if (!dl__mul_ok(d->n_tokens, sizeof *nw, &bytes)) goto oom;
+    nw = dl__realloc(ws->al, ws->wrec, ws->wrec_cap * sizeof *nw, bytes);
+    if (!nw) goto oom;
+    ws->wrec = nw;
+    ws->wrec_cap = d->n_tokens;
+  }
   for (size_t i = 0; i < d->n_tokens; i++) {
     const dl__token *t = &d->tokens[i];
     size_t off = ws->fold.len, n;
@@ -454,8 +465,7 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       ws->fold.len = off;
       continue;
     }
-    if (!DL__PUSH(ws->al, ws->wrec, n_rec, ws->wrec_cap)) goto oom;
-    r = &ws->wrec[n_rec++];
+    r = &ws->wrec[n_rec++]; /* wrec_cap >= n_tokens */
     r->tok = (uint32_t)i;
     r->off = (uint32_t)off;
     r->len = (uint32_t)n;
@@ -514,17 +524,15 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       }
     }
 #endif
-    /* The document's own table first. */
-    if (!table_grow(ws->al, &ws->dslot, &ws->dscap, ws->n_forms, ws->forms,
-                    sizeof *ws->forms))
-      goto oom;
+    /* The document's own table first (sized above: it never grows). */
     dj = h & (ws->dscap - 1);
     id = UINT32_MAX;
     while (ws->dslot[dj]) {
       if (SLOT_H(ws->dslot[dj]) == h) {
-        const struct dl__form *f = &ws->forms[SLOT_ID(ws->dslot[dj])];
-        if (f->len == n && memcmp(f->s, fs, n) == 0) {
-          id = SLOT_ID(ws->dslot[dj]);
+        uint32_t x = SLOT_ID(ws->dslot[dj]);
+        if (ws->forms[x].len == n &&
+            memcmp(ws->fold.p + ws->fofs[x], fs, n) == 0) {
+          id = x;
           break;
         }
       }
@@ -535,7 +543,8 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       ws->stems[ws->forms[id].stem].count++;
       continue;
     }
-    if (!table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
+    if ((ws->n_cf + 1) * 2 > ws->cf_scap &&
+        !table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
                     sizeof *ws->cf))
       goto oom;
     j = h & (ws->cf_scap - 1);
@@ -553,7 +562,7 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if ((c = new_cform(ws, fs, n)) == UINT32_MAX) goto oom;
       ws->cf_slot[j] = SLOT(h, c);
     }
-    if ((id = doc_form(ws, d, c)) == UINT32_MAX) goto oom;
+    if ((id = doc_form(ws, c, r->off)) == UINT32_MAX) goto oom;
     ws->dslot[dj] = SLOT(h, id);
     W->tform[r->tok] = id;
     ws->stems[ws->forms[id].stem].count++;
