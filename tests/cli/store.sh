@@ -173,8 +173,13 @@ eq "search --limit x: usage error" "$RC" 2
 # ---- search ---------------------------------------------------------------
 gen 40 s >"$TMP/s.jsonl"
 # Give ten articles a distinct word, date and title so filters can tell.
+# Themes, countries and lengths vary too, for the facets and the ranking.
 awk 'NR <= 10 { sub(/"date":"2016-12-22"/, "\"date\":\"2017-03-0" (NR % 9 + 1) "\""); sub(/mourners/, "quokkas") }
-  NR >= 5 && NR <= 15 { gsub(/"name":"Kremlin"/, "\"name\":\"Kremlyn\"") } { print }' \
+  NR >= 5 && NR <= 15 { gsub(/"name":"Kremlin"/, "\"name\":\"Kremlyn\"") }
+  NR >= 8 && NR <= 25 { sub(/"theme":"FUNERAL"/, "\"theme\":\"XFUNERAL\"") }
+  NR % 4 == 0 { gsub(/"country":"RU"/, "\"country\":\"UA\"") }
+  NR % 3 == 0 { sub(/"text":"/, "\"text\":\"Crowds and more crowds at a funeral, said officials. ") }
+  { print }' \
   "$TMP/s.jsonl" >"$TMP/s2.jsonl"
 run sidx index "$TMP/s.db" "$TMP/s2.jsonl"
 eq "search store: exit 0" "$RC" 0
@@ -202,19 +207,60 @@ eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Kremlin' and e.type = 'ORG')
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
 
-# Every plan (the smallest filter drives; the intersection drives; FTS5
-# drives and the filters are per-article checks) gives the same results.
+# Every plan gives the same results, scores included: sets from the facets
+# table or from SQL over the tables, ranking by dl_rank (lengths from
+# fts_lengths) or by FTS5's bm25(), a small set looked up by id or a large
+# one filtering the walk of articles(date).
 plans_agree() {
-  local a b c
-  a=$(DATELINE_SEARCH_SET_MAX=100000 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
-  b=$(DATELINE_SEARCH_SET_MAX=15 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
-  c=$(DATELINE_SEARCH_SET_MAX=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100 | sort)
-  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ]
+  local a b c d
+  a=$(DATELINE_SEARCH_SET_MAX=100000 "$DL" search "$TMP/s.db" "$@" --json --limit 100)
+  b=$(DATELINE_SEARCH_SET_MAX=15 "$DL" search "$TMP/s.db" "$@" --json --limit 100)
+  c=$(DATELINE_SEARCH_SET_MAX=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100)
+  d=$(DATELINE_SEARCH_NO_FACETS=1 "$DL" search "$TMP/s.db" "$@" --json --limit 100)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] && [ "$a" = "$d" ]
 }
 check "search plans agree: word + person + dates" plans_agree mourners --person putin --from 2016-12-22 --to 2016-12-22
 check "search plans agree: word + org + place" plans_agree quokkas --org Kremlin --place Moscow
 check "search plans agree: no word, quote-by + dates" plans_agree --quote-by putin --to 2017-03-04
 check "search plans agree: word + country" plans_agree funeral --country RU --person Putin
+check "search plans agree: theme x country (facets)" plans_agree --theme FUNERAL --country ru
+check "search plans agree: word + theme" plans_agree mourners --theme XFUNERAL
+check "search plans agree: word + country + dates" plans_agree funeral --country UA --from 2016-12-22 --to 2017-03-04
+check "search plans agree: ranking only (dl_rank = bm25)" plans_agree mourners
+check "search plans agree: phrase ranking" plans_agree '"more crowds"'
+eq "search: --theme finds its articles" \
+  "$("$DL" search "$TMP/s.db" --theme XFUNERAL --json --limit 100 | wc -l | tr -d ' ')" 18
+eq "search: --country (places or focus)" \
+  "$("$DL" search "$TMP/s.db" --country ua --json --limit 100 | wc -l | tr -d ' ')" 10
+eq "search: ranked scores are bm25(articles_fts, 4, 1)" \
+  "$("$DL" search "$TMP/s.db" mourners --json --limit 3 | grep -o '"score":[0-9.]*' | cut -d: -f2 | tr '\n' ' ')" \
+  "$(q "$TMP/s.db" "select printf('%.4f', -bm25(articles_fts, 4.0, 1.0)) from articles_fts
+     where articles_fts match 'mourners' order by bm25(articles_fts, 4.0, 1.0), rowid limit 3" | tr '\n' ' ')"
+
+# Facets agree with the tables they come from (used after kills too).
+facets_ok() { # DB
+  local want got
+  want=$(q "$1" "select (select count(*) from articles where date is not null),
+    (select count(*) from (select article, country from places where country is not null
+       union select id, focus_country from articles where focus_country is not null)),
+    (select count(*) from themes), (select max(id) / 4096 + 1 from articles)")
+  got=$(q "$1" "select (select coalesce(sum(n), 0) from facets where kind = 'day'),
+    (select coalesce(sum(n), 0) from facets where kind = 'country'),
+    (select coalesce(sum(n), 0) from facets where kind = 'theme'),
+    (select count(*) from fts_lengths where length(tokens) = 16384)")
+  [ "$want" = "$got" ] || { echo "facets: want $want, got $got" >&2; return 1; }
+}
+check "facets: counts match the tables" facets_ok "$TMP/s.db"
+# A store without facets (an older one) gets them at the next index run.
+cp "$TMP/s.db" "$TMP/bf.db"
+q "$TMP/bf.db" "delete from facets; delete from fts_lengths; delete from meta where key = 'facets'"
+: >"$TMP/empty.jsonl"
+run bfill index "$TMP/bf.db" "$TMP/empty.jsonl"
+eq "facets backfill: exit 0" "$RC" 0
+fq="select kind, value, chunk, n, hex(ids) from facets order by 1, 2, 3; select chunk, hex(tokens) from fts_lengths order by 1"
+eq "facets backfill: the same facets and lengths as written by index" \
+  "$(q "$TMP/bf.db" "$fq" | md5sum)" "$(q "$TMP/s.db" "$fq" | md5sum)"
+
 # Kremlin (29 articles) and the 2017 dates (10): neither alone is under 8,
 # their intersection (4) is.
 planz() { DATELINE_SEARCH_SET_MAX=$1 "$DL" search "$TMP/s.db" --org Kremlin --from 2017-01-01 --json | sort; }
@@ -263,6 +309,7 @@ run fdr index "$TMP/fd.db" "$TMP/fd.jsonl" --resume
 eq "full disk, then --resume with room: exit 0" "$RC" 0
 eq "full disk, then --resume: all articles once" \
   "$(q "$TMP/fd.db" 'select count(*), count(distinct ext_id) from articles')" "1500|1500"
+check "full disk, then --resume: facets match the tables" facets_ok "$TMP/fd.db"
 eq "full disk, then --resume: no orphan rows" "$(q "$TMP/fd.db" \
   'select count(*) from article_entities where article not in (select id from articles)')" 0
 eq "full disk, then --resume: indexes built" "$(q "$TMP/fd.db" \
@@ -289,6 +336,7 @@ for round in 1 2 3 4; do
     "$n|$(printf 'kk%06d' "$n")"
   eq "kill -9 round $round: no rows of uncommitted articles" "$(q "$TMP/kill.db" \
     'select count(*) from article_entities where article not in (select id from articles)')" 0
+  check "kill -9 round $round: facets match the committed articles" facets_ok "$TMP/kill.db"
   prev=$n
 done
 run killr index "$TMP/kill.db" "$TMP/kill.jsonl" --resume
@@ -302,5 +350,9 @@ eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
   "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
 eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \
   "select count(*) from articles_fts where articles_fts match 'mourners'")" 3000
+check "kill -9, then --resume: facets match the tables" facets_ok "$TMP/kill.db"
+eq "kill -9, then --resume: ranking from fts_lengths = bm25()" \
+  "$("$DL" search "$TMP/kill.db" mourners --json --limit 3000 | md5sum)" \
+  "$(DATELINE_SEARCH_NO_FACETS=1 "$DL" search "$TMP/kill.db" mourners --json --limit 3000 | md5sum)"
 
 finish

@@ -6,32 +6,52 @@
 ** title:word); a query FTS5 cannot parse (e.g. "U.S.-China") is retried
 ** with every word quoted, so a user never has to know the syntax. Filters
 ** (--person, --org, --place, --country, --theme, --from, --to,
-** --quote-by) each name a set of articles through an index; their
-** intersection is the filter set F.
+** --quote-by) each give a set of articles, held as a bitmap over article
+** ids (128 KB per million articles) and intersected in C: days, countries
+** and themes come from the `facets` table (a few bitmap chunks whatever
+** the set's size), entities and place names from their indexes.
 **
-** Plan: when F is small (the usual case for an entity or a theme), the
-** search walks F and asks FTS5 for each article by rowid (a seek into
-** each term's doclist), so the cost follows |F|, not the number of
-** articles matching the words. When F is large or absent, FTS5 drives
-** and F is a membership test. Without QUERY, articles of F come newest
-** first. Output: one JSON object per line, or a readable list on a
-** terminal (--json / --text force either).
+** With words, FTS5 walks the query's doclists once, between the filter
+** set's first and last ids, and the set is a function call per match
+** (dl_in); only the matches that pass are ranked, by dl_rank(): bm25() to
+** the bit, reading document lengths from `fts_lengths` (one blob per
+** 4,096 articles) instead of one articles_fts_docsize row per match.
+** Without words, a small set is looked up by id and sorted by date; a
+** large one is the filter of a newest-first walk of articles(date).
+** Output: one JSON object per line, or a readable list on a terminal
+** (--json / --text force either). Design notes: docs/INTERNALS-store.md.
 */
 #include "cli.h"
 #include "store.h"
+#include "store_facets.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* A filter set this small drives the search. DATELINE_SEARCH_SET_MAX
-** overrides it (tests use it to exercise every plan on a small store). */
-static long small_set(void)
+/* Without words, a small filter set is looked up by id (and sorted by
+** date); a larger one filters a newest-first walk of articles(date). A
+** lookup reads an article's page (~17 us in a fresh process), a step of
+** the walk an index entry (~0.8 us), and the walk needs about limit *
+** articles / set steps: so the set is small when set^2 * 20 < limit *
+** articles. DATELINE_SEARCH_SET_MAX sets the bound instead, and
+** DATELINE_SEARCH_NO_FACETS=1 makes every set come from SQL over the
+** tables and ranking from bm25(): the tests check that every plan gives
+** the same results. */
+static bool small_set(int64_t n, long limit, int64_t articles)
 {
   const char *e = getenv("DATELINE_SEARCH_SET_MAX");
   long v = e ? strtol(e, NULL, 10) : 0;
-  return v > 0 ? v : 20000;
+  if (v > 0) return n <= v;
+  return (double)n * (double)n * 20.0 < (double)limit * (double)articles;
+}
+
+static bool use_facets(void)
+{
+  const char *e = getenv("DATELINE_SEARCH_NO_FACETS");
+  return !e || !*e || *e == '0';
 }
 
 typedef struct sq {
@@ -234,251 +254,433 @@ static void quote_words(const char *q, sb *out)
   }
 }
 
-/* One filter: the set of articles it admits, two ways. `set` lists them
-** (SELECT article ...: used when this filter drives the search), `test`
-** checks one article a.id through the per-article primary keys (used
-** for the others). Values are bound by name (:v0, :v1...). */
-typedef struct filt1 {
-  sb set, test;
-  long size; /* articles in `set`, counted up to small_set() + 1 */
-} filt1;
+/* ====================================================================
+** Article sets: one bit per article id, 0..max(id)
+** ==================================================================== */
+
+typedef struct idset {
+  uint64_t *w;
+  size_t nw;   /* a multiple of FACET_CHUNK / 64 */
+  int64_t max; /* the largest article id */
+} idset;
+
+static bool set_init(idset *x, int64_t max)
+{
+  x->max = max < 0 ? 0 : max;
+  x->nw = ((size_t)(x->max >> FACET_CHUNK_BITS) + 1) * (FACET_CHUNK / 64);
+  x->w = calloc(x->nw, sizeof *x->w);
+  return x->w != NULL;
+}
+
+static void set_add(idset *x, int64_t id)
+{
+  if (id >= 0 && id <= x->max)
+    x->w[id >> 6] |= (uint64_t)1 << (id & 63);
+}
+
+static bool set_has(const idset *x, int64_t id)
+{
+  return id >= 0 && id <= x->max && (x->w[id >> 6] >> (id & 63) & 1);
+}
+
+static int64_t set_count(const idset *x)
+{
+  int64_t n = 0;
+  for (size_t i = 0; i < x->nw; i++) n += __builtin_popcountll(x->w[i]);
+  return n;
+}
+
+/* acc &= x */
+static void set_and(idset *acc, const idset *x)
+{
+  for (size_t i = 0; i < acc->nw; i++) acc->w[i] &= x->w[i];
+}
+
+/* First (dir > 0) or last set id, -1 when empty. */
+static int64_t set_end(const idset *x, int dir)
+{
+  if (dir > 0) {
+    for (size_t i = 0; i < x->nw; i++)
+      if (x->w[i]) return (int64_t)(i * 64) + __builtin_ctzll(x->w[i]);
+  } else {
+    for (size_t i = x->nw; i-- > 0;)
+      if (x->w[i]) return (int64_t)(i * 64) + 63 - __builtin_clzll(x->w[i]);
+  }
+  return -1;
+}
+
+/* Adds the ids of the first column of an SQL query (values bound to ?1,
+** ?2...). */
+static int set_sql(sqlite3 *db, idset *x, const char *sql,
+                   const char *const *vals, int nvals)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (getenv("DATELINE_SEARCH_SQL")) fprintf(stderr, "set: %s\n", sql);
+  if (rc != SQLITE_OK) return rc;
+  for (int i = 0; i < nvals; i++)
+    sqlite3_bind_text(st, i + 1, vals[i], -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    set_add(x, sqlite3_column_int64(st, 0));
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Adds the articles of facet `kind` whose value is v (hi NULL), or in
+** [v, hi) (v, hi may be "" / NULL for no bound). */
+static int set_facet(sqlite3 *db, idset *x, const char *kind, const char *v,
+                     bool range, const char *hi)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(
+      db,
+      range ? "SELECT chunk, ids FROM facets WHERE kind = ?1 AND value >= ?2"
+              " AND (?3 IS NULL OR value < ?3)"
+            : "SELECT chunk, ids FROM facets WHERE kind = ?1 AND value = ?2",
+      -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, v ? v : "", -1, SQLITE_STATIC);
+  if (range && hi) sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t c = sqlite3_column_int64(st, 0);
+    size_t at = (size_t)c * (FACET_CHUNK / 64);
+    if (c < 0 || at >= x->nw) continue;
+    facet_or(x->w + at, sqlite3_column_blob(st, 1),
+             sqlite3_column_bytes(st, 1));
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* dl_in(id): is the article in the filter set. */
+static void fn_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  const idset *x = sqlite3_user_data(ctx);
+  (void)argc;
+  sqlite3_result_int(ctx, set_has(x, sqlite3_value_int64(argv[0])));
+}
+
+/* ====================================================================
+** Filters: each one a set, intersected as they come
+** ==================================================================== */
 
 typedef struct filt {
-  filt1 f[8];
-  int n;
-  bool empty;              /* a filter matched nothing: no results */
-  const char *vals[8];     /* :v0.. */
-  int nvals;
-  int driver;              /* index of the smallest set, or -1 */
+  idset acc;     /* the intersection so far */
+  int n;         /* filters applied */
+  bool empty;    /* no article passes */
+  bool facets;   /* the facets table is complete and used */
 } filt;
 
-static filt1 *new_filt(filt *f) { return &f->f[f->n++]; }
-
-static int entity_filter(sqlite3 *db, filt *f, const char *name,
-                         const char *types, bool quotes)
+/* Intersects the set built by `fill` (on a cleared scratch set). */
+static int filt_apply(filt *f, idset *tmp, int rc)
 {
-  sb ids = {0};
-  filt1 *x;
-  int n = entity_ids(db, name, types, &ids);
+  if (rc != SQLITE_OK) return rc;
+  if (f->n++ == 0) {
+    memcpy(f->acc.w, tmp->w, f->acc.nw * sizeof *f->acc.w);
+  } else {
+    set_and(&f->acc, tmp);
+  }
+  if (set_end(&f->acc, 1) < 0) f->empty = true;
+  memset(tmp->w, 0, tmp->nw * sizeof *tmp->w);
+  return SQLITE_OK;
+}
+
+static int entity_set(sqlite3 *db, idset *tmp, const char *name,
+                      const char *types, bool quotes, bool *none)
+{
+  sb ids = {0}, sql = {0};
+  int rc, n = entity_ids(db, name, types, &ids);
   if (n < 0 || ids.oom) {
     free(ids.p);
-    return -1;
+    return SQLITE_ERROR;
   }
-  if (n == 0) f->empty = true;
-  x = new_filt(f);
-  if (quotes) {
-    sb_str(&x->set, "SELECT DISTINCT article FROM quotes WHERE speaker IN ");
-    sb_str(&x->set, ids.p);
-    sb_str(&x->test, "EXISTS (SELECT 1 FROM quotes x WHERE x.article = a.id"
-                     " AND x.speaker IN ");
-  } else {
-    sb_str(&x->set, "SELECT DISTINCT article FROM article_entities WHERE"
-                    " entity IN ");
-    sb_str(&x->set, ids.p);
-    sb_str(&x->test, "EXISTS (SELECT 1 FROM article_entities x WHERE"
-                     " x.article = a.id AND x.entity IN ");
-  }
-  sb_str(&x->test, ids.p);
-  sb_str(&x->test, ")");
+  *none = n == 0;
+  sb_str(&sql, quotes ? "SELECT article FROM quotes WHERE speaker IN "
+                      : "SELECT article FROM article_entities WHERE"
+                        " entity IN ");
+  sb_str(&sql, ids.p);
+  rc = sql.oom ? SQLITE_NOMEM : n ? set_sql(db, tmp, sql.p, NULL, 0)
+                                  : SQLITE_OK;
   free(ids.p);
-  return 0;
+  free(sql.p);
+  return rc;
 }
 
-/* The name of value parameter k (":v3"). */
-static void vname(sb *b, int k)
+static void upper_ascii(const char *s, char *out, size_t cap)
 {
-  sb_str(b, ":v");
-  sb_i64(b, k);
+  size_t i = 0;
+  for (; s[i] && i + 1 < cap; i++)
+    out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+  out[i] = 0;
 }
 
-static int build_filters(sqlite3 *db, const sq *q, filt *f)
+/* Applies every filter of q; `to` is the exclusive upper date bound. */
+static int build_filters(sqlite3 *db, const sq *q, const char *to, filt *f,
+                         int64_t max)
 {
-  f->driver = -1;
-  if (q->person && entity_filter(db, f, q->person, "'PER'", false) < 0)
-    return -1;
-  if (q->org && entity_filter(db, f, q->org, "'ORG'", false) < 0) return -1;
-  if (q->quote_by && entity_filter(db, f, q->quote_by, "'PER','ORG','NORP'",
-                                   true) < 0)
-    return -1;
-  if (q->place) {
+  idset tmp;
+  int rc = SQLITE_OK;
+  bool none = false;
+  bool short_dates = (!q->from || strlen(q->from) <= 10) &&
+                     (!q->to || strlen(q->to) <= 10);
+  if (!set_init(&f->acc, max)) return SQLITE_NOMEM;
+  if (!set_init(&tmp, max)) return SQLITE_NOMEM;
+  /* The facet filters first: they cost little whatever their size, and
+  ** an empty intersection ends the search before the SQL ones run. */
+  if (q->theme && !f->empty)
+    rc = filt_apply(f, &tmp,
+                    f->facets ? set_facet(db, &tmp, "theme", q->theme, false,
+                                          NULL)
+                              : set_sql(db, &tmp,
+                                        "SELECT article FROM themes WHERE"
+                                        " theme = ?1",
+                                        &q->theme, 1));
+  if (rc == SQLITE_OK && q->country && !f->empty) {
+    char cc[64];
+    const char *v = cc;
+    upper_ascii(q->country, cc, sizeof cc);
+    rc = filt_apply(
+        f, &tmp,
+        f->facets ? set_facet(db, &tmp, "country", cc, false, NULL)
+                  : set_sql(db, &tmp,
+                            "SELECT article FROM places WHERE country = ?1"
+                            " UNION ALL SELECT id FROM articles WHERE"
+                            " focus_country = ?1",
+                            &v, 1));
+  }
+  if (rc == SQLITE_OK && (q->from || q->to) && !f->empty) {
+    if (f->facets && short_dates) {
+      rc = filt_apply(f, &tmp,
+                      set_facet(db, &tmp, "day", q->from, true, to));
+    } else {
+      const char *v[2] = {q->from ? q->from : "", to};
+      rc = filt_apply(f, &tmp,
+                      set_sql(db, &tmp,
+                              to ? "SELECT id FROM articles WHERE date >= ?1"
+                                   " AND date < ?2"
+                                 : "SELECT id FROM articles WHERE date >= ?1",
+                              v, to ? 2 : 1));
+    }
+  }
+  if (rc == SQLITE_OK && q->person && !f->empty) {
+    rc = entity_set(db, &tmp, q->person, "'PER'", false, &none);
+    rc = filt_apply(f, &tmp, rc);
+  }
+  if (rc == SQLITE_OK && q->org && !f->empty) {
+    rc = entity_set(db, &tmp, q->org, "'ORG'", false, &none);
+    rc = filt_apply(f, &tmp, rc);
+  }
+  if (rc == SQLITE_OK && q->quote_by && !f->empty) {
+    rc = entity_set(db, &tmp, q->quote_by, "'PER','ORG','NORP'", true, &none);
+    rc = filt_apply(f, &tmp, rc);
+  }
+  if (rc == SQLITE_OK && q->place && !f->empty) {
     /* A geocoded place of that name, or a location entity of that name
     ** (before geocoding, entities are all there is). */
-    sb ids = {0};
-    int k = f->nvals, n = entity_ids(db, q->place, "'LOC','GPE','FAC'", &ids);
-    filt1 *x;
+    sb ids = {0}, sql = {0};
+    int n = entity_ids(db, q->place, "'LOC','GPE','FAC'", &ids);
     if (n < 0 || ids.oom) {
-      free(ids.p);
-      return -1;
+      rc = SQLITE_ERROR;
+    } else {
+      sb_str(&sql, "SELECT article FROM places WHERE name = ?1 COLLATE"
+                   " NOCASE UNION ALL SELECT article FROM article_entities"
+                   " WHERE entity IN ");
+      sb_str(&sql, ids.p);
+      rc = sql.oom ? SQLITE_NOMEM
+                   : filt_apply(f, &tmp,
+                                set_sql(db, &tmp, sql.p, &q->place, 1));
     }
-    f->vals[f->nvals++] = q->place;
-    x = new_filt(f);
-    sb_str(&x->set, "SELECT article FROM places WHERE name = ");
-    vname(&x->set, k);
-    sb_str(&x->set, " COLLATE NOCASE UNION SELECT article FROM"
-                    " article_entities WHERE entity IN ");
-    sb_str(&x->set, ids.p);
-    sb_str(&x->test, "(EXISTS (SELECT 1 FROM places x WHERE x.article = a.id"
-                     " AND x.name = ");
-    vname(&x->test, k);
-    sb_str(&x->test, " COLLATE NOCASE) OR EXISTS (SELECT 1 FROM"
-                     " article_entities x WHERE x.article = a.id AND"
-                     " x.entity IN ");
-    sb_str(&x->test, ids.p);
-    sb_str(&x->test, "))");
     free(ids.p);
-  }
-  if (q->country) {
-    int k = f->nvals;
-    filt1 *x = new_filt(f);
-    f->vals[f->nvals++] = q->country;
-    sb_str(&x->set, "SELECT article FROM places WHERE country = upper(");
-    vname(&x->set, k);
-    sb_str(&x->set, ") UNION SELECT id FROM articles WHERE focus_country ="
-                    " upper(");
-    vname(&x->set, k);
-    sb_str(&x->set, ")");
-    sb_str(&x->test, "(a.focus_country = upper(");
-    vname(&x->test, k);
-    sb_str(&x->test, ") OR EXISTS (SELECT 1 FROM places x WHERE x.article ="
-                     " a.id AND x.country = upper(");
-    vname(&x->test, k);
-    sb_str(&x->test, ")))");
-  }
-  if (q->theme) {
-    int k = f->nvals;
-    filt1 *x = new_filt(f);
-    f->vals[f->nvals++] = q->theme;
-    sb_str(&x->set, "SELECT article FROM themes WHERE theme = ");
-    vname(&x->set, k);
-    sb_str(&x->test, "EXISTS (SELECT 1 FROM themes x WHERE x.article = a.id"
-                     " AND x.theme = ");
-    vname(&x->test, k);
-    sb_str(&x->test, ")");
-  }
-  if (q->from || q->to) {
-    /* The date range is a set too (the articles_date index lists it). */
-    filt1 *x = new_filt(f);
-    sb_str(&x->set, "SELECT id AS article FROM articles WHERE 1");
-    if (q->from) sb_str(&x->set, " AND date >= :from");
-    if (q->to) sb_str(&x->set, " AND date < :to");
-    sb_str(&x->test, "(1");
-    if (q->from) sb_str(&x->test, " AND a.date >= :from");
-    if (q->to) sb_str(&x->test, " AND a.date < :to");
-    sb_str(&x->test, ")");
-  }
-  for (int i = 0; i < f->n; i++)
-    if (f->f[i].set.oom || f->f[i].test.oom) return -1;
-  return 0;
-}
-
-static void bind_named(sqlite3_stmt *st, const filt *f, const char *from,
-                       const char *to)
-{
-  int i;
-  for (int k = 0; k < f->nvals; k++) {
-    char name[16];
-    snprintf(name, sizeof name, ":v%d", k);
-    i = sqlite3_bind_parameter_index(st, name);
-    if (i) sqlite3_bind_text(st, i, f->vals[k], -1, SQLITE_STATIC);
-  }
-  i = sqlite3_bind_parameter_index(st, ":from");
-  if (from && i) sqlite3_bind_text(st, i, from, -1, SQLITE_STATIC);
-  i = sqlite3_bind_parameter_index(st, ":to");
-  if (to && i) sqlite3_bind_text(st, i, to, -1, SQLITE_STATIC);
-}
-
-/* Counts each filter's set up to small_set() + 1 (index range scans) and
-** picks the smallest as the driver when it is small. */
-static int plan(sqlite3 *db, filt *f, const char *from, const char *to)
-{
-  long best = small_set() + 1;
-  for (int i = 0; i < f->n; i++) {
-    sb sql = {0};
-    sqlite3_stmt *st;
-    int rc;
-    sb_str(&sql, "SELECT count(*) FROM (");
-    sb_str(&sql, f->f[i].set.p);
-    sb_str(&sql, " LIMIT ");
-    sb_i64(&sql, best);
-    sb_str(&sql, ")");
-    if (sql.oom) return SQLITE_NOMEM;
-    rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
     free(sql.p);
-    if (rc != SQLITE_OK) return rc;
-    bind_named(st, f, from, to);
-    rc = sqlite3_step(st);
-    f->f[i].size = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) return rc;
-    if (f->f[i].size == 0) f->empty = true;
-    if (f->f[i].size < best) {
-      best = f->f[i].size;
-      f->driver = i;
-    }
   }
+  free(tmp.w);
+  return rc;
+}
+
+/* ====================================================================
+** Ranking: dl_rank(articles_fts, weight...) is bm25() (k1 1.2, b 0.75,
+** the same IDF and average length), negated (higher is better), with the
+** document length from fts_lengths.
+** ==================================================================== */
+
+typedef struct lens {
+  sqlite3_stmt *get;
+  uint32_t **chunk; /* NULL: not loaded; `none`: absent */
+  size_t n;
+  uint32_t none[1];
+} lens;
+
+static bool doc_len(lens *L, int64_t id, double *out)
+{
+  size_t c = (size_t)(id / LEN_CHUNK);
+  uint32_t v;
+  if (id < 0 || c >= L->n) return false;
+  if (!L->chunk[c]) {
+    uint32_t *a = NULL;
+    sqlite3_bind_int64(L->get, 1, (sqlite3_int64)c);
+    if (sqlite3_step(L->get) == SQLITE_ROW &&
+        sqlite3_column_bytes(L->get, 0) == LEN_CHUNK * 4 &&
+        (a = malloc(LEN_CHUNK * 4)) != NULL) {
+      const unsigned char *b = sqlite3_column_blob(L->get, 0);
+      for (size_t i = 0; i < LEN_CHUNK; i++, b += 4)
+        a[i] = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+               (uint32_t)b[3] << 24;
+    }
+    sqlite3_reset(L->get);
+    L->chunk[c] = a ? a : L->none;
+  }
+  if (L->chunk[c] == L->none) return false;
+  v = L->chunk[c][id % LEN_CHUNK];
+  if (!v) return false; /* not recorded: ask FTS5 */
+  *out = (double)v;
+  return true;
+}
+
+typedef struct rank_data {
+  int nphrase;
+  double avgdl;
+  double idf[];
+} rank_data;
+
+static int count_hit(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     void *user)
+{
+  (void)api;
+  (void)fts;
+  (*(sqlite3_int64 *)user)++;
   return SQLITE_OK;
 }
 
-/* No filter is small alone: when there are several, their intersection
-** may be. It is built once into a temporary table (the connection is
-** read-only, temp tables are not) and, when small, drives the search with
-** no per-article tests left (driver = f->n). */
-static int plan_intersection(sqlite3 *db, filt *f, const char *from,
-                             const char *to)
+static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
+                    sqlite3_context *ctx, int nval, sqlite3_value **val)
 {
-  sb sql = {0};
+  const double k1 = 1.2, b = 0.75;
+  lens *L = api->xUserData(fts);
+  rank_data *d = api->xGetAuxdata(fts, 0);
+  double score = 0, dl = 0;
+  int rc = SQLITE_OK;
+  if (!d) {
+    /* Once per query, as bm25() does: average length and IDF. */
+    int np = api->xPhraseCount(fts);
+    sqlite3_int64 nrow = 0, ntok = 0;
+    d = sqlite3_malloc64(sizeof *d + (size_t)np * sizeof(double));
+    if (!d) {
+      sqlite3_result_error_nomem(ctx);
+      return;
+    }
+    d->nphrase = np;
+    rc = api->xRowCount(fts, &nrow);
+    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &ntok);
+    d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+    for (int i = 0; rc == SQLITE_OK && i < np; i++) {
+      sqlite3_int64 hit = 0;
+      double idf;
+      rc = api->xQueryPhrase(fts, i, &hit, count_hit);
+      idf = log(((double)nrow - (double)hit + 0.5) / ((double)hit + 0.5));
+      d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
+    }
+    if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, d, sqlite3_free);
+    else sqlite3_free(d);
+    if (rc != SQLITE_OK) {
+      sqlite3_result_error_code(ctx, rc);
+      return;
+    }
+  }
+  if (!doc_len(L, api->xRowid(fts), &dl)) {
+    int n = 0;
+    rc = api->xColumnSize(fts, -1, &n);
+    if (rc != SQLITE_OK) {
+      sqlite3_result_error_code(ctx, rc);
+      return;
+    }
+    dl = (double)n;
+  }
+  for (int i = 0; i < d->nphrase; i++) {
+    Fts5PhraseIter it;
+    int col = -1, off = 0;
+    double f = 0;
+    rc = api->xPhraseFirst(fts, i, &it, &col, &off);
+    if (rc != SQLITE_OK) {
+      sqlite3_result_error_code(ctx, rc);
+      return;
+    }
+    for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
+      f += col < nval ? sqlite3_value_double(val[col]) : 1.0;
+    score += d->idf[i] * (f * (k1 + 1.0)) /
+             (f + k1 * (1 - b + b * dl / d->avgdl));
+  }
+  sqlite3_result_double(ctx, score);
+}
+
+/* Registers dl_rank on db; false when FTS5's API is not available. */
+static bool rank_register(sqlite3 *db, lens *L)
+{
+  fts5_api *api = NULL;
   sqlite3_stmt *st;
-  int rc;
-  long n = 0;
-  if (f->driver >= 0 || f->n < 2) return SQLITE_OK;
-  sb_str(&sql, "CREATE TEMP TABLE fs_all AS ");
-  for (int i = 0; i < f->n; i++) {
-    if (i) sb_str(&sql, " INTERSECT ");
-    sb_str(&sql, "SELECT * FROM (");
-    sb_str(&sql, f->f[i].set.p);
-    sb_str(&sql, ")");
-  }
-  if (sql.oom) return SQLITE_NOMEM;
-  rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
-  free(sql.p);
-  if (rc != SQLITE_OK) return rc;
-  bind_named(st, f, from, to);
-  rc = sqlite3_step(st);
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+    return false;
+  sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+  sqlite3_step(st);
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return rc;
-  rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.fs_all", -1, &st,
-                          NULL);
-  if (rc != SQLITE_OK) return rc;
-  if (sqlite3_step(st) == SQLITE_ROW) n = (long)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  if (n == 0) f->empty = true;
-  if (n <= small_set()) f->driver = f->n;
-  return SQLITE_OK;
+  return api && api->xCreateFunction(api, "dl_rank", L, fn_rank, NULL) ==
+                    SQLITE_OK;
 }
 
-/* The driver's article list. */
-static const char *driver_set(const filt *f)
+/* ====================================================================
+** The command
+** ==================================================================== */
+
+static bool meta_is(sqlite3 *db, const char *key)
 {
-  return f->driver == f->n ? "SELECT article FROM temp.fs_all"
-                           : f->f[f->driver].set.p;
+  sqlite3_stmt *st;
+  bool yes = false;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = ?1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return false;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  yes = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return yes;
 }
 
-/* " AND test" for every filter but the driver. */
-static void add_tests(sb *sql, const filt *f)
+static int64_t max_id(sqlite3 *db)
 {
-  if (f->driver == f->n) return; /* the intersection satisfies them all */
-  for (int i = 0; i < f->n; i++)
-    if (i != f->driver) {
-      sb_str(sql, " AND ");
-      sb_str(sql, f->f[i].test.p);
+  sqlite3_stmt *st;
+  int64_t m = 0;
+  if (sqlite3_prepare_v2(db, "SELECT max(id) FROM articles", -1, &st,
+                         NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) m = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return m;
+}
+
+static void print_row(sqlite3_stmt *st, bool text)
+{
+  if (text) {
+    const unsigned char *d = sqlite3_column_text(st, 2);
+    const unsigned char *t = sqlite3_column_text(st, 3);
+    printf("%s  %s  [%s]\n", d ? (const char *)d : "----------",
+           t ? (const char *)t : "(no title)",
+           (const char *)sqlite3_column_text(st, 1));
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+      const unsigned char *sn = sqlite3_column_text(st, 7);
+      fputs("    ", stdout);
+      for (; sn && *sn; sn++) putchar(*sn == '\n' ? ' ' : *sn);
+      putchar('\n');
     }
-}
-
-static void free_filters(filt *f)
-{
-  for (int i = 0; i < f->n; i++) {
-    free(f->f[i].set.p);
-    free(f->f[i].test.p);
+  } else {
+    fputc('{', stdout);
+    put_field(stdout, "id", st, 1, false);
+    put_field(stdout, "article", st, 0, true);
+    put_field(stdout, "date", st, 2, true);
+    put_field(stdout, "title", st, 3, true);
+    put_field(stdout, "url", st, 4, true);
+    put_field(stdout, "source", st, 5, true);
+    put_field(stdout, "score", st, 6, true);
+    put_field(stdout, "snippet", st, 7, true);
+    fputs("}\n", stdout);
   }
 }
 
@@ -489,17 +691,20 @@ int cmd_search(int argc, char **argv)
   store *s = NULL;
   sqlite3 *db;
   filt f;
+  lens L;
   sb sql = {0}, fq = {0};
   sqlite3_stmt *st = NULL;
   const char *query = NULL, *dbpath;
   char err[512], to_excl[64];
-  bool text;
+  bool text, ranked = false;
   int rc, status = CLI_EXIT_OK;
   long shown = 0;
+  int64_t max, lo = 0, hi = 0, nset = 0;
 
   memset(&o, 0, sizeof o);
   memset(&q, 0, sizeof q);
   memset(&f, 0, sizeof f);
+  memset(&L, 0, sizeof L);
   q.limit = 20;
   q.mode = -1;
   for (int i = 0; i < argc; i++)
@@ -541,38 +746,48 @@ int cmd_search(int argc, char **argv)
              "filters are slow until 'dateline index %s --resume' ends",
              dbpath);
   if (q.to) snprintf(to_excl, sizeof to_excl, "%s~", q.to);
-  if (build_filters(db, &q, &f) < 0) goto sqlfail;
-  if (f.empty) goto done;
-  rc = plan(db, &f, q.from, q.to ? to_excl : NULL);
-  if (rc == SQLITE_OK && !f.empty)
-    rc = plan_intersection(db, &f, q.from, q.to ? to_excl : NULL);
-  if (rc != SQLITE_OK) goto sqlfail;
-  if (f.empty) goto done;
+  max = max_id(db);
+  if (max < 0) goto sqlfail;
+  f.facets = use_facets() && meta_is(db, "facets");
+  if (q.person || q.org || q.place || q.country || q.theme || q.from ||
+      q.to || q.quote_by) {
+    rc = build_filters(db, &q, q.to ? to_excl : NULL, &f, max);
+    if (rc != SQLITE_OK) goto sqlfail;
+    if (f.empty) goto done;
+    lo = set_end(&f.acc, 1);
+    hi = set_end(&f.acc, -1);
+    nset = set_count(&f.acc);
+    rc = sqlite3_create_function(db, "dl_in", 1, SQLITE_UTF8, &f.acc, fn_in,
+                                 NULL, NULL);
+    if (rc != SQLITE_OK) goto sqlfail;
+  }
+  if (query && f.facets) {
+    L.n = (size_t)(max / LEN_CHUNK) + 1;
+    L.chunk = calloc(L.n, sizeof *L.chunk);
+    if (!L.chunk) goto sqlfail;
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT tokens FROM fts_lengths WHERE chunk = ?1",
+                            -1, &L.get, NULL);
+    if (rc != SQLITE_OK) goto sqlfail;
+    ranked = rank_register(db, &L);
+  }
 
 retry:
   sql.n = 0;
   if (sql.p) sql.p[0] = 0;
   if (query) {
     /* Rank first, then snippets for the top rows only: snippet() reads
-    ** and tokenizes an article's text, bm25() does not, and SQLite would
-    ** otherwise compute both for every match before sorting. */
-    sb_str(&sql, "WITH top AS MATERIALIZED (SELECT articles_fts.rowid AS id,"
-                 " -bm25(articles_fts, 4.0, 1.0) AS score ");
-    /* FTS5 drives, always: one cursor over the query's doclists. Driving
-    ** by the filter set instead (a rowid seek per article) makes bm25()
-    ** recount the terms' document frequencies on every seek (a new
-    ** cursor each time): 2 ms per article at 1M articles. The set is a
-    ** membership test; '+' keeps it away from FTS5's own rowid handling,
-    ** which would turn it back into seeks. */
-    sb_str(&sql, "FROM articles_fts JOIN articles a ON a.id ="
-                 " articles_fts.rowid WHERE articles_fts MATCH :query");
-    if (f.driver >= 0) {
-      sb_str(&sql, " AND +articles_fts.rowid IN (");
-      sb_str(&sql, driver_set(&f));
-      sb_str(&sql, ")");
-    }
-    add_tests(&sql, &f);
-    sb_str(&sql, " ORDER BY score DESC LIMIT :limit) SELECT a.id,"
+    ** and tokenizes an article's text, the rank does not. FTS5 drives
+    ** (one cursor over the query's doclists, from the set's first id to
+    ** its last); the filter set is one function call per match. */
+    sb_str(&sql, "WITH top AS MATERIALIZED (SELECT rowid AS id, ");
+    sb_str(&sql, ranked ? "dl_rank(articles_fts, 4.0, 1.0)"
+                        : "-bm25(articles_fts, 4.0, 1.0)");
+    sb_str(&sql, " AS score FROM articles_fts WHERE articles_fts MATCH"
+                 " :query");
+    if (f.n)
+      sb_str(&sql, " AND rowid >= :lo AND rowid <= :hi AND dl_in(rowid)");
+    sb_str(&sql, " ORDER BY score DESC, rowid LIMIT :limit) SELECT a.id,"
                  " coalesce(a.ext_id, a.doc_key), a.date, a.title, a.url,"
                  " a.source, top.score, snippet(articles_fts, -1, :hl1, :hl2,"
                  " '...', 24) FROM top CROSS JOIN articles_fts ON"
@@ -582,63 +797,54 @@ retry:
   } else {
     sb_str(&sql, "SELECT a.id, coalesce(a.ext_id, a.doc_key), a.date,"
                  " a.title, a.url, a.source, NULL,"
-                 " substr(a.text, 1, 200) || :hl1 || :hl2 ");
-    if (f.driver >= 0) {
-      sb_str(&sql, "FROM (");
-      sb_str(&sql, driver_set(&f));
-      sb_str(&sql, ") fs CROSS JOIN articles a ON a.id = fs.article"
-                   " WHERE 1");
-    } else {
-      sb_str(&sql, "FROM articles a WHERE 1");
+                 " substr(a.text, 1, 200) || :hl1 || :hl2 FROM articles a");
+    if (f.n && small_set(nset, q.limit, max)) {
+      /* A few articles: fetch them by id, sort them by date. */
+      int64_t k = 0;
+      sb_str(&sql, " WHERE a.id IN (");
+      for (int64_t id = lo; id <= hi; id++)
+        if (set_has(&f.acc, id)) {
+          if (k++) sb_str(&sql, ",");
+          sb_i64(&sql, id);
+        }
+      sb_str(&sql, ")");
+    } else if (f.n) {
+      /* Many: walk articles(date) newest first, keep the set's. */
+      sb_str(&sql, " WHERE dl_in(a.id)");
+      if (q.from) sb_str(&sql, " AND a.date >= :from");
+      if (q.to) sb_str(&sql, " AND a.date < :to");
     }
-    add_tests(&sql, &f);
     sb_str(&sql, " ORDER BY a.date DESC, a.id DESC LIMIT :limit");
   }
   if (sql.oom) goto sqlfail;
   if (getenv("DATELINE_SEARCH_SQL")) fprintf(stderr, "%s\n", sql.p);
   rc = sqlite3_prepare_v2(db, sql.p, -1, &st, NULL);
   if (rc != SQLITE_OK) goto sqlfail;
-  if (query) {
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl1"),
-                      text ? "\033[1m" : "<b>", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl2"),
-                      text ? "\033[0m" : "</b>", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":query"),
-                      fq.n ? fq.p : query, -1, SQLITE_STATIC);
-  } else {
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl1"), "", -1,
+  {
+    int i;
+    const char *hl1 = query ? (text ? "\033[1m" : "<b>") : "";
+    const char *hl2 = query ? (text ? "\033[0m" : "</b>") : "";
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl1"), hl1, -1,
                       SQLITE_STATIC);
-    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl2"), "", -1,
+    sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":hl2"), hl2, -1,
                       SQLITE_STATIC);
+    if (query)
+      sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":query"),
+                        fq.n ? fq.p : query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+                       q.limit);
+    if ((i = sqlite3_bind_parameter_index(st, ":lo"))) 
+      sqlite3_bind_int64(st, i, lo);
+    if ((i = sqlite3_bind_parameter_index(st, ":hi")))
+      sqlite3_bind_int64(st, i, hi);
+    if ((i = sqlite3_bind_parameter_index(st, ":from")))
+      sqlite3_bind_text(st, i, q.from, -1, SQLITE_STATIC);
+    if ((i = sqlite3_bind_parameter_index(st, ":to")))
+      sqlite3_bind_text(st, i, to_excl, -1, SQLITE_STATIC);
   }
-  sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), q.limit);
-  bind_named(st, &f, q.from, q.to ? to_excl : NULL);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     shown++;
-    if (text) {
-      const unsigned char *d = sqlite3_column_text(st, 2);
-      const unsigned char *t = sqlite3_column_text(st, 3);
-      printf("%s  %s  [%s]\n", d ? (const char *)d : "----------",
-             t ? (const char *)t : "(no title)",
-             (const char *)sqlite3_column_text(st, 1));
-      if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-        const unsigned char *sn = sqlite3_column_text(st, 7);
-        fputs("    ", stdout);
-        for (; sn && *sn; sn++) putchar(*sn == '\n' ? ' ' : *sn);
-        putchar('\n');
-      }
-    } else {
-      fputc('{', stdout);
-      put_field(stdout, "id", st, 1, false);
-      put_field(stdout, "article", st, 0, true);
-      put_field(stdout, "date", st, 2, true);
-      put_field(stdout, "title", st, 3, true);
-      put_field(stdout, "url", st, 4, true);
-      put_field(stdout, "source", st, 5, true);
-      put_field(stdout, "score", st, 6, true);
-      put_field(stdout, "snippet", st, 7, true);
-      fputs("}\n", stdout);
-    }
+    print_row(st, text);
   }
   if (rc != SQLITE_DONE) {
     const char *m = sqlite3_errmsg(db);
@@ -662,7 +868,11 @@ done:
   sqlite3_finalize(st);
   free(sql.p);
   free(fq.p);
-  free_filters(&f);
+  free(f.acc.w);
+  sqlite3_finalize(L.get);
+  for (size_t i = 0; i < L.n; i++)
+    if (L.chunk[i] != L.none) free(L.chunk[i]);
+  free(L.chunk);
   store_close(s);
   return status;
 }

@@ -18,6 +18,7 @@
 ** the articles, so --resume knows exactly where to go on.
 */
 #include "store.h"
+#include "store_facets.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,14 @@ static const char schema_sql[] =
     "  code TEXT, message TEXT);\n"
     "CREATE TABLE IF NOT EXISTS progress(\n"
     "  file TEXT PRIMARY KEY, offset INTEGER NOT NULL,\n"
-    "  line INTEGER NOT NULL);\n";
+    "  line INTEGER NOT NULL);\n"
+    /* Derived lookup data for `search` (see store_facets.h). */
+    "CREATE TABLE IF NOT EXISTS facets(\n"
+    "  kind TEXT NOT NULL, value TEXT NOT NULL, chunk INTEGER NOT NULL,\n"
+    "  n INTEGER NOT NULL, ids BLOB NOT NULL,\n"
+    "  PRIMARY KEY(kind, value, chunk)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS fts_lengths(\n"
+    "  chunk INTEGER PRIMARY KEY, tokens BLOB NOT NULL);\n";
 
 /* Secondary indexes: built with the tables for a store that already holds
 ** articles, deferred to the end of the run for a bulk load into an empty
@@ -98,7 +106,10 @@ static const char schema_sql[] =
 ** per article; meta 'indexes' is 'pending' until then). */
 static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS articles_date ON articles(date);\n"
-    "CREATE INDEX IF NOT EXISTS entities_last ON entities(last);\n"
+    /* (last, type, name): --person/--org resolve names from the index
+    ** alone (a store made before it has entities_last(last) instead). */
+    "DROP INDEX IF EXISTS entities_last;\n"
+    "CREATE INDEX IF NOT EXISTS entities_name ON entities(last, type, name);\n"
     "CREATE INDEX IF NOT EXISTS article_entities_entity\n"
     "  ON article_entities(entity, article);\n"
     "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, article)\n"
@@ -115,6 +126,7 @@ static const char index_sql[] =
 static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS articles_date;"
     "DROP INDEX IF EXISTS entities_last;"
+    "DROP INDEX IF EXISTS entities_name;"
     "DROP INDEX IF EXISTS article_entities_entity;"
     "DROP INDEX IF EXISTS quotes_speaker;"
     "DROP INDEX IF EXISTS places_country;"
@@ -126,7 +138,8 @@ static const char drop_index_sql[] =
 enum {
   Q_ARTICLE, Q_FTS, Q_ENTITY, Q_ART_ENT, Q_ROLE,
   Q_QUOTE, Q_DATE, Q_PLACE, Q_EVENT, Q_THEME, Q_STORY, Q_ERROR,
-  Q_HAS_KEY, Q_GET_PROGRESS, Q_SET_PROGRESS, Q_BEGIN, Q_COMMIT, Q_N
+  Q_HAS_KEY, Q_GET_PROGRESS, Q_SET_PROGRESS, Q_BEGIN, Q_COMMIT,
+  Q_FACET_GET, Q_FACET_PUT, Q_DOCSIZE, Q_LEN_GET, Q_LEN_PUT, Q_N
 };
 
 static const char *const q_sql[Q_N] = {
@@ -168,6 +181,13 @@ static const char *const q_sql[Q_N] = {
     " ON CONFLICT(file) DO UPDATE SET offset = ?2, line = ?3",
     "BEGIN",
     "COMMIT",
+    "SELECT ids FROM facets WHERE kind = ? AND value = ? AND chunk = ?",
+    "INSERT OR REPLACE INTO facets(kind, value, chunk, n, ids)"
+    " VALUES(?,?,?,?,?)",
+    "SELECT id, sz FROM articles_fts_docsize WHERE id BETWEEN ? AND ?"
+    " ORDER BY id",
+    "SELECT tokens FROM fts_lengths WHERE chunk = ?",
+    "INSERT OR REPLACE INTO fts_lengths(chunk, tokens) VALUES(?,?)",
 };
 
 /* The entity dictionary: (type, name) -> id, open addressing. */
@@ -190,6 +210,15 @@ struct store {
   /* Per-record map of local entity ids ("e3") to dictionary ids. */
   struct lent { const char *id; uint32_t len; int64_t gid; } *lents;
   size_t lent_cap;
+  /* Facets and token counts of the batch, written by store_commit(). */
+  struct fpend { const char *v; uint32_t voff, vlen; int kind; int64_t id; }
+      *fp;
+  size_t fp_n, fp_cap;
+  char *fv;          /* their values, back to back */
+  size_t fv_n, fv_cap;
+  int64_t len_lo, len_hi; /* articles of the batch (0, -1: none) */
+  uint64_t *bm;      /* FACET_CHUNK bits of scratch */
+  unsigned char *blob;
 };
 
 sqlite3 *store_db(store *s) { return s->db; }
@@ -343,6 +372,272 @@ static void ent_clear(store *s)
 }
 
 /* ====================================================================
+** Facets and token counts (store_facets.h): collected per batch, merged
+** into their chunks by store_commit(), inside the batch's transaction.
+** ==================================================================== */
+
+#define STORE_STR2(x) #x
+#define STORE_STR(x) STORE_STR2(x)
+
+static int step_reset(sqlite3_stmt *st);
+
+static bool facet_add(store *s, int kind, const sj_val *v, size_t max,
+                      int64_t id)
+{
+  size_t n;
+  if (!v || v->type != SJ_STR) return true;
+  n = v->count < max ? v->count : max;
+  if (s->fp_n == s->fp_cap) {
+    size_t ncap = s->fp_cap ? s->fp_cap * 2 : 4096;
+    void *nb = realloc(s->fp, ncap * sizeof *s->fp);
+    if (!nb) return false;
+    s->fp = nb;
+    s->fp_cap = ncap;
+  }
+  if (s->fv_n + n > s->fv_cap) {
+    size_t ncap = (s->fv_n + n) * 2 + 4096;
+    char *nb = realloc(s->fv, ncap);
+    if (!nb) return false;
+    s->fv = nb;
+    s->fv_cap = ncap;
+  }
+  memcpy(s->fv + s->fv_n, v->str, n);
+  s->fp[s->fp_n].v = NULL;
+  s->fp[s->fp_n].voff = (uint32_t)s->fv_n;
+  s->fp[s->fp_n].vlen = (uint32_t)n;
+  s->fp[s->fp_n].kind = kind;
+  s->fp[s->fp_n].id = id;
+  s->fp_n++;
+  s->fv_n += n;
+  return true;
+}
+
+static void len_add(store *s, int64_t id)
+{
+  if (s->len_hi < s->len_lo) {
+    s->len_lo = s->len_hi = id;
+  } else {
+    if (id < s->len_lo) s->len_lo = id;
+    if (id > s->len_hi) s->len_hi = id;
+  }
+}
+
+static int fp_cmp(const void *a, const void *b)
+{
+  const struct fpend *x = a, *y = b;
+  int c;
+  if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+  c = memcmp(x->v, y->v, x->vlen < y->vlen ? x->vlen : y->vlen);
+  if (c) return c;
+  if (x->vlen != y->vlen) return x->vlen < y->vlen ? -1 : 1;
+  if (x->id >> FACET_CHUNK_BITS != y->id >> FACET_CHUNK_BITS)
+    return x->id < y->id ? -1 : 1;
+  return 0;
+}
+
+static bool scratch(store *s)
+{
+  if (!s->bm) s->bm = malloc(FACET_BITMAP_BYTES);
+  if (!s->blob) s->blob = malloc(LEN_CHUNK * 4 > FACET_BITMAP_BYTES
+                                     ? LEN_CHUNK * 4
+                                     : FACET_BITMAP_BYTES);
+  return s->bm && s->blob;
+}
+
+/* Merges the batch's facets into their containers. */
+static int flush_facets(store *s)
+{
+  int rc;
+  if (!s->fp_n) return SQLITE_OK;
+  if (!scratch(s)) return SQLITE_NOMEM;
+  for (size_t i = 0; i < s->fp_n; i++) s->fp[i].v = s->fv + s->fp[i].voff;
+  qsort(s->fp, s->fp_n, sizeof *s->fp, fp_cmp);
+  for (size_t i = 0, j; i < s->fp_n; i = j) {
+    const struct fpend *g = &s->fp[i];
+    const char *kind = facet_kinds[g->kind];
+    int64_t chunk = g->id >> FACET_CHUNK_BITS;
+    sqlite3_stmt *st = s->q[Q_FACET_GET];
+    unsigned n = 0, len = 0;
+    memset(s->bm, 0, FACET_BITMAP_BYTES);
+    for (j = i; j < s->fp_n && fp_cmp(g, &s->fp[j]) == 0; j++) {
+      unsigned lo = (unsigned)(s->fp[j].id & (FACET_CHUNK - 1));
+      s->bm[lo >> 6] |= (uint64_t)1 << (lo & 63);
+    }
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, g->v, (int)g->vlen, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, chunk);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+      facet_or(s->bm, sqlite3_column_blob(st, 0),
+               sqlite3_column_bytes(st, 0));
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+    for (unsigned w = 0; w < FACET_CHUNK / 64; w++)
+      n += (unsigned)__builtin_popcountll(s->bm[w]);
+    if (n <= FACET_ARRAY_MAX) {
+      for (unsigned w = 0; w < FACET_CHUNK / 64; w++)
+        for (uint64_t b = s->bm[w]; b; b &= b - 1) {
+          unsigned v = w * 64 + (unsigned)__builtin_ctzll(b);
+          s->blob[len++] = (unsigned char)(v & 0xff);
+          s->blob[len++] = (unsigned char)(v >> 8);
+        }
+    } else {
+      for (unsigned w = 0; w < FACET_CHUNK / 64; w++)
+        for (unsigned k = 0; k < 8; k++)
+          s->blob[len++] = (unsigned char)(s->bm[w] >> (8 * k));
+    }
+    st = s->q[Q_FACET_PUT];
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, g->v, (int)g->vlen, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, chunk);
+    sqlite3_bind_int64(st, 4, n);
+    sqlite3_bind_blob(st, 5, s->blob, (int)len, SQLITE_STATIC);
+    rc = step_reset(st);
+    if (rc != SQLITE_OK) return rc;
+  }
+  s->fp_n = s->fv_n = 0;
+  return SQLITE_OK;
+}
+
+/* Sum of the varints of an articles_fts_docsize.sz blob (SQLite varints:
+** big-endian groups of 7 bits). */
+static uint32_t docsize_total(const unsigned char *p, int n)
+{
+  uint64_t tot = 0;
+  int i = 0;
+  while (i < n) {
+    uint64_t v = 0;
+    int k = 0;
+    while (i < n && k < 8 && (p[i] & 0x80)) {
+      v = v << 7 | (p[i] & 0x7f);
+      i++;
+      k++;
+    }
+    if (i < n) v = k == 8 ? v << 8 | p[i++] : v << 7 | p[i++];
+    tot += v;
+  }
+  return tot > UINT32_MAX ? UINT32_MAX : (uint32_t)tot;
+}
+
+static int len_chunk(store *s, int64_t chunk, bool save)
+{
+  sqlite3_stmt *st = s->q[save ? Q_LEN_PUT : Q_LEN_GET];
+  int rc;
+  sqlite3_bind_int64(st, 1, chunk);
+  if (save) {
+    sqlite3_bind_blob(st, 2, s->blob, LEN_CHUNK * 4, SQLITE_STATIC);
+    return step_reset(st);
+  }
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == LEN_CHUNK * 4)
+    memcpy(s->blob, sqlite3_column_blob(st, 0), LEN_CHUNK * 4);
+  else
+    memset(s->blob, 0, LEN_CHUNK * 4);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Copies the FTS token counts of the batch's articles into fts_lengths. */
+static int flush_lengths(store *s)
+{
+  sqlite3_stmt *st = s->q[Q_DOCSIZE];
+  int64_t cur = -1;
+  int rc;
+  if (s->len_hi < s->len_lo) return SQLITE_OK;
+  if (!scratch(s)) return SQLITE_NOMEM;
+  sqlite3_bind_int64(st, 1, s->len_lo);
+  sqlite3_bind_int64(st, 2, s->len_hi);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    uint32_t t = docsize_total(sqlite3_column_blob(st, 1),
+                               sqlite3_column_bytes(st, 1));
+    unsigned char *w;
+    if (id < 0) continue;
+    if (id / LEN_CHUNK != cur) {
+      if (cur >= 0 && (rc = len_chunk(s, cur, true)) != SQLITE_OK) break;
+      cur = id / LEN_CHUNK;
+      if ((rc = len_chunk(s, cur, false)) != SQLITE_OK) break;
+    }
+    w = s->blob + (id % LEN_CHUNK) * 4;
+    w[0] = (unsigned char)t;
+    w[1] = (unsigned char)(t >> 8);
+    w[2] = (unsigned char)(t >> 16);
+    w[3] = (unsigned char)(t >> 24);
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE && cur >= 0) rc = len_chunk(s, cur, true);
+  if (rc != SQLITE_DONE && rc != SQLITE_OK) return rc;
+  s->len_lo = 0;
+  s->len_hi = -1;
+  return SQLITE_OK;
+}
+
+static void derived_clear(store *s)
+{
+  s->fp_n = s->fv_n = 0;
+  s->len_lo = 0;
+  s->len_hi = -1;
+}
+
+/* A store written before facets existed gets them now (one pass over
+** articles, places and themes); meta 'facets' then says they are there. */
+static int facets_backfill(store *s)
+{
+  static const char *const src[] = {
+      "SELECT id, substr(date, 1, 10), focus_country FROM articles",
+      "SELECT article, NULL, country FROM places WHERE country IS NOT NULL",
+      "SELECT article, NULL, theme FROM themes"};
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT 1 FROM meta WHERE key = 'facets'", -1,
+                              &st, NULL);
+  bool have;
+  if (rc != SQLITE_OK) return rc;
+  have = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  if (have) return SQLITE_OK;
+  rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (int k = 0; k < 3 && rc == SQLITE_OK; k++) {
+    rc = sqlite3_prepare_v2(s->db, src[k], -1, &st, NULL);
+    if (rc != SQLITE_OK) break;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      int64_t id = sqlite3_column_int64(st, 0);
+      for (int c = 1; c <= 2; c++) {
+        sj_val v;
+        if (sqlite3_column_type(st, c) != SQLITE_TEXT) continue;
+        memset(&v, 0, sizeof v);
+        v.type = SJ_STR;
+        v.str = (const char *)sqlite3_column_text(st, c);
+        v.count = (uint32_t)sqlite3_column_bytes(st, c);
+        if (!facet_add(s, c == 1 ? FACET_DAY
+                          : k == 2 ? FACET_THEME : FACET_COUNTRY,
+                       &v, c == 1 ? 10 : v.count, id)) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+      }
+      if (rc == SQLITE_NOMEM) break;
+      if (k == 0) len_add(s, id);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  if (rc == SQLITE_OK) rc = flush_facets(s);
+  if (rc == SQLITE_OK) rc = flush_lengths(s);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(s->db,
+                      "INSERT OR REPLACE INTO meta VALUES('facets', 1);"
+                      "INSERT OR REPLACE INTO meta VALUES('schema_version', "
+                      STORE_STR(STORE_SCHEMA_VERSION) ");"
+                      "COMMIT",
+                      NULL, NULL, NULL);
+  if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  derived_clear(s);
+  return rc;
+}
+
+/* ====================================================================
 ** Open and close
 ** ==================================================================== */
 
@@ -357,6 +652,7 @@ store *store_open(const char *path, bool create, bool write, char *err,
     snprintf(err, errcap, "out of memory");
     return NULL;
   }
+  s->len_hi = -1;
   if (create) flags |= SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(path, &s->db, flags, NULL);
   if (rc != SQLITE_OK) goto fail;
@@ -378,7 +674,8 @@ store *store_open(const char *path, bool create, bool write, char *err,
     if (rc == SQLITE_OK)
       rc = sqlite3_exec(s->db,
                         "INSERT OR IGNORE INTO meta VALUES"
-                        "('schema_version', 1);",
+                        "('schema_version', "
+                        STORE_STR(STORE_SCHEMA_VERSION) ");",
                         NULL, NULL, &msg);
     if (rc == SQLITE_OK) {
       /* Bulk load: an empty store, or one whose indexes a killed bulk
@@ -414,9 +711,17 @@ store *store_open(const char *path, bool create, bool write, char *err,
     }
     rc = ent_load(s);
     if (rc != SQLITE_OK) goto fail;
+    rc = facets_backfill(s);
+    if (rc != SQLITE_OK) goto fail;
   } else {
     sqlite3_stmt *st;
-    rc = sqlite3_exec(s->db, "PRAGMA cache_size=-65536", NULL, NULL, &msg);
+    /* Readers map the file (up to SQLite's compile-time cap, 2 GB in
+    ** Debian's build): a fresh `search` process then reads pages from
+    ** the OS cache without a copy each. */
+    rc = sqlite3_exec(s->db,
+                      "PRAGMA cache_size=-65536;"
+                      "PRAGMA mmap_size=1099511627776;",
+                      NULL, NULL, &msg);
     if (rc != SQLITE_OK) goto fail;
     rc = sqlite3_prepare_v2(s->db,
                             "SELECT value FROM meta WHERE key="
@@ -484,6 +789,10 @@ void store_close(store *s)
   ent_clear(s);
   free(s->lents);
   free(s->sbuf);
+  free(s->fp);
+  free(s->fv);
+  free(s->bm);
+  free(s->blob);
   free(s);
 }
 
@@ -496,12 +805,19 @@ static int step_reset(sqlite3_stmt *st)
 
 int store_begin(store *s) { return step_reset(s->q[Q_BEGIN]); }
 
-int store_commit(store *s) { return step_reset(s->q[Q_COMMIT]); }
+int store_commit(store *s)
+{
+  int rc = flush_facets(s);
+  if (rc == SQLITE_OK) rc = flush_lengths(s);
+  if (rc == SQLITE_OK) rc = step_reset(s->q[Q_COMMIT]);
+  return rc;
+}
 
 void store_rollback(store *s)
 {
   if (!sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  derived_clear(s);
   /* Entities inserted by the batch are gone: reload the dictionary. */
   ent_clear(s);
   ent_load(s);
@@ -939,6 +1255,11 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
   bind_val(st, 14, sj_get(d, r, "dup_of"));
   STEP(st);
   art = sqlite3_last_insert_rowid(s->db);
+  len_add(s, art);
+  if (!facet_add(s, FACET_DAY, sj_get(d, r, "date"), 10, art) ||
+      !facet_add(s, FACET_COUNTRY, str_or_member(d, focus, "country"),
+                 UINT32_MAX, art))
+    return SQLITE_NOMEM;
 
   st = s->q[Q_FTS];
   sqlite3_bind_int64(st, 1, art);
@@ -1035,6 +1356,9 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
     bind_gid(st, 3, local_gid(s, nl, sj_get(d, x, "entity")));
     for (int i = 0; i < 10; i++) bind_val(st, 4 + i, sj_get(d, x, cols[i]));
     STEP(st);
+    if (!facet_add(s, FACET_COUNTRY, sj_get(d, x, "country"), UINT32_MAX,
+                   art))
+      return SQLITE_NOMEM;
   }
 
   st = s->q[Q_EVENT];
@@ -1061,6 +1385,10 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
   for (const sj_val *x = sj_child(d, sj_get(d, r, "themes")); x;
        x = sj_next(d, x)) {
     sqlite3_bind_int64(st, 1, art);
+    if (!facet_add(s, FACET_THEME, x->type == SJ_STR ? x
+                                                     : sj_get(d, x, "theme"),
+                   UINT32_MAX, art))
+      return SQLITE_NOMEM;
     if (x->type == SJ_STR) {
       bind_val(st, 2, x);
       sqlite3_bind_null(st, 3);
