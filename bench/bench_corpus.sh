@@ -19,6 +19,8 @@
 #   4. dedup of BENCH_DEDUP_N (default 1000000) synthetic documents (20%
 #      copies with a new header or footer), the dedup command alone on a
 #      .zst file written beforehand: wall, CPU, peak RSS.
+#   5. stories: pairwise and B-cubed precision/recall on the event-labelled
+#      Reuters set (bench/eval_stories.py), next to two baselines.
 #
 # Environment: DATELINE_SHARED (default ../shared), BENCH_CORPUS_MB,
 # BENCH_STREAM_N, BENCH_DEDUP_N (0 skips a part), BENCH_TMP (work folder,
@@ -154,3 +156,8 @@ if [ "$DN" != 0 ]; then
     "$(echo "$(field big 4) / 1024" | bc -l)" "$load" \
     "$(grep -c '"dup_of":"' "$W/big.out")"
 fi
+
+# ---- 5. stories against the event-labelled Reuters set ---------------------
+echo
+echo "## 5. stories on bench/data/stories-gold.tsv (tune = 2 March 1987, test = 3 March)"
+python3 "$ROOT/bench/eval_stories.py" --shared "$SHARED" --build "$ROOT/$BUILD"
