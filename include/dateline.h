@@ -493,7 +493,7 @@ DL_API double dl_minhash_jaccard(const uint32_t *a, const uint32_t *b,
 typedef struct dl_stories dl_stories;
 
 typedef struct dl_stories_options {
-  double threshold;   /* join a story at or above; 0: 0.35 */
+  double threshold;   /* join a story at or above; 0: 0.30 */
   double window_days; /* 0: 3 */
   const dl_allocator *alloc; /* NULL: libc */
 } dl_stories_options;

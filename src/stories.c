@@ -36,7 +36,7 @@
 
 #define NGROUP 4
 #define DF_BITS 20
-#define DEFAULT_THRESHOLD 0.35
+#define DEFAULT_THRESHOLD 0.30
 #define DEFAULT_WINDOW 3.0
 
 static const unsigned group_cap[NGROUP] = {32, 8, 8, 48};
@@ -196,10 +196,13 @@ static double similarity(const dl_stories *st, const struct story *s)
   for (int g = 0; g < NGROUP; g++) {
     double ns;
     bool core = g == DL_STORY_ENTITY || g == DL_STORY_WORD;
-    /* Entities and words count whenever the article has them (a story
-    ** without them is no match); places and dates only when both sides
-    ** have them (absent geo output is not evidence against). */
-    if (!st->a[g].n || (!core && !s->g[g].n)) continue;
+    /* Entities always count (an article that names no one and nothing
+    ** only joins a story on near-identical words: tables of results
+    ** share their template words), words whenever the article has them
+    ** (a story without them is no match); places and dates only when both
+    ** sides have them (absent geo output is not evidence against). */
+    if ((!st->a[g].n && g != DL_STORY_ENTITY) || (!core && !s->g[g].n))
+      continue;
     den += group_weight[g];
     ns = norm(&s->g[g]);
     if (ns <= 0) continue;

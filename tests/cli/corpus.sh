@@ -176,4 +176,17 @@ check "stories over raw articles (annotated first): one story" \
   sh -c "[ $rc = 0 ] && [ \$(grep -c '\"story\":{\"id\":\"s1\"' '$TMP/raw.out') = 2 ]"
 "$DL" stories --threshold 0 "$TMP/st.jsonl" > /dev/null 2>&1; rc=$?
 check "stories --threshold 0: usage error" [ $rc = 2 ]
+# Entities of type LOC are places, not evidence of one event; an
+# organisation's initials match its acronym.
+cat > "$TMP/acr.jsonl" <<'EOF'
+{"id":"j1","date":"1987-03-02","title":"Japan February trade surplus jumps","entities":[{"name":"Japan","type":"LOC","salience":1},{"name":"Finance Ministry","type":"ORG","salience":0.5}],"places":[{"name":"Japan","confidence":1}],"dates":[]}
+{"id":"j2","date":"1987-03-02","title":"Japan corporate profits drop trimmed","entities":[{"name":"Japan","type":"LOC","salience":1},{"name":"Wako Research Institute","type":"ORG","salience":0.9}],"places":[{"name":"Japan","confidence":1}],"dates":[]}
+{"id":"i1","date":"1987-03-02","title":"Coffee quota talks continue","entities":[{"name":"International Coffee Organization","type":"ORG","salience":1},{"name":"Brazil","type":"LOC","salience":0.4}],"places":[{"name":"Brazil","confidence":1}],"dates":[]}
+{"id":"i2","date":"1987-03-02","title":"Delegation plans to leave coffee quota talks","entities":[{"name":"ICO","type":"ORG","salience":1},{"name":"London","type":"LOC","salience":0.5}],"places":[{"name":"London","confidence":1}],"dates":[]}
+EOF
+"$DL" stories --brief "$TMP/acr.jsonl" > "$TMP/acr.out" 2>/dev/null
+asid() { grep "\"id\":\"$1\"" "$TMP/acr.out" | grep -o '"story":{"id":"s[0-9]*"' ; }
+check "stories: a shared country alone does not make one story" [ "$(asid j1)" != "$(asid j2)" ]
+check "stories: 'International Coffee Organization' and 'ICO' (its initials) join" \
+  [ "$(asid i1)" = "$(asid i2)" ]
 finish

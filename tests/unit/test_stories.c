@@ -3,7 +3,8 @@
 ** interleaved in time are told apart, articles of one event join one
 ** story whatever their order, an event returning after the window is a
 ** new story, absent places do not split a story, labels name the top
-** entities, place and first date.
+** entities, place and first date; articles that name no entity (tables
+** of results) do not group on their template words.
 */
 #include "dateline.h"
 #include "t.h"
@@ -177,7 +178,31 @@ static void t_undated_and_empty(void)
   dl_stories_destroy(NULL);
 }
 
+static void t_no_entities(void)
+{
+  static const art tables[] = {
+      {17155, {NULL}, NULL, NULL, "oper shr revs avg stop shop cos jan"},
+      {17155, {NULL}, NULL, NULL, "oper shr revs avg warwick insurance mgrs inc"},
+      {17155, {NULL}, NULL, NULL, "oper shr revs avg ktron international qtr inc"},
+  };
+  dl_stories *st;
+  dl_story_item it;
+  dl_story_match m;
+  T_EQ_INT(dl_stories_create(NULL, &st, NULL), DL_OK);
+  for (size_t i = 0; i < 3; i++) {
+    build(&tables[i], &it);
+    T_EQ_INT(dl_stories_add(st, &it, &m, NULL), DL_OK);
+    T_EQ_INT(m.is_new, 1); /* half the words shared, but no one named */
+  }
+  /* The same table again (a repeat): identical words still join. */
+  build(&tables[2], &it);
+  T_EQ_INT(dl_stories_add(st, &it, &m, NULL), DL_OK);
+  T_EQ_INT(m.is_new, 0);
+  dl_stories_destroy(st);
+}
+
 static const t_case cases[] = {
+    {"no_entities", t_no_entities},
     {"grouping", t_grouping},
     {"window_and_threshold", t_window_and_threshold},
     {"undated_and_empty", t_undated_and_empty},

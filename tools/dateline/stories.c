@@ -117,6 +117,10 @@ static bool words(st_run *r, const char *s, size_t max, double w)
       r->words[r->wlen + k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
     if (is_stop(r->words + r->wlen, l)) continue;
+    /* A crude plural fold: "quotas" and "quota", "talks" and "talk". */
+    if (l >= 5 && r->words[r->wlen + l - 1] == 's' &&
+        r->words[r->wlen + l - 2] != 's')
+      l--;
     if (!feat(r, DL_STORY_WORD, r->words + r->wlen, l, w)) return false;
     r->wlen += l;
     n++;
@@ -148,6 +152,33 @@ static const char *jstr(json_t *o, const char *k)
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The initials of a name of 2-6 capitalised words ("International Coffee
+** Organization" -> "ICO"), as a second key for the entity: the acronym
+** is how the later paragraphs and other articles name it. */
+static bool acronym(st_run *r, const char *name, double w)
+{
+  char ini[8];
+  size_t n = 0;
+  const char *p = name;
+  while (*p) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    if (*p >= 'A' && *p <= 'Z') {
+      if (n == 6) return true;
+      ini[n++] = *p;
+    } else if (!(strncmp(p, "of ", 3) == 0 || strncmp(p, "for ", 4) == 0 ||
+                 strncmp(p, "and ", 4) == 0 || strncmp(p, "the ", 4) == 0)) {
+      return true;
+    }
+    while (*p && *p != ' ') p++;
+  }
+  if (n < 2 || r->wlen + n > r->wcap) return true;
+  memcpy(r->words + r->wlen, ini, n);
+  if (!feat(r, DL_STORY_ENTITY, r->words + r->wlen, n, w)) return false;
+  r->wlen += n;
+  return true;
+}
+
 /* Features of a record (annotate's output shape). */
 static bool features(st_run *r, json_t *rec, dl_story_item *it)
 {
@@ -160,10 +191,16 @@ static bool features(st_run *r, json_t *rec, dl_story_item *it)
   it->has_day = parse_day(jstr(rec, "date"), &it->day);
   json_array_foreach(json_object_get(rec, "entities"), i, e)
   {
-    const char *name = jstr(e, "name");
+    const char *name = jstr(e, "name"), *type = jstr(e, "type");
     json_t *sal = json_object_get(e, "salience");
     double w = json_is_number(sal) ? json_number_value(sal) : 0.5;
+    /* Places are their own group: a shared country is no evidence of one
+    ** event ("Japan" trade figures and "Japan" unemployment). */
+    if (type && strcmp(type, "LOC") == 0) continue;
     if (name && !feat(r, DL_STORY_ENTITY, name, strlen(name), w + 0.05))
+      return false;
+    if (name && type && strcmp(type, "PER") != 0 &&
+        !acronym(r, name, (w + 0.05) / 2))
       return false;
   }
   json_array_foreach(json_object_get(rec, "places"), i, e)
