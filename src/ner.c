@@ -686,6 +686,9 @@ void dl__ner_ws_destroy(struct dl__ner_ws *ws)
   dl__free(ws->al, ws->cw_mru);
   dl__free(ws->al, ws->acc);
   dl__free(ws->al, ws->wh);
+  dl__free(ws->al, ws->dwh);
+  dl__free(ws->al, ws->dacc);
+  dl__free(ws->al, ws->skept);
   dl__free(ws->al, ws);
 }
 
@@ -749,13 +752,42 @@ static void emissions(const struct dl__ner *m, const struct dl__ner_ws *ws,
   }
 }
 
+/* Room to keep the first pass's sums of a document (n tokens, n_sents
+** sentences, n <= DL__NER_KEEP_MAX) for the second pass; false when
+** out of memory. */
+static bool keep_reserve(struct dl__ner_ws *ws, size_t n, size_t n_sents)
+{
+  if (n > ws->dacc_cap) {
+    size_t cap = ws->dacc_cap ? ws->dacc_cap : 1024;
+    int32_t *p;
+    while (cap < n) cap *= 2;
+    p = dl__malloc(ws->al, cap * sizeof(int32_t[DL__NER_ROW]));
+    if (!p) return false;
+    dl__free(ws->al, ws->dacc);
+    ws->dacc = p;
+    ws->dacc_cap = cap;
+  }
+  if (n_sents > ws->skept_cap) {
+    size_t cap = ws->skept_cap ? ws->skept_cap : 256;
+    uint8_t *p;
+    while (cap < n_sents) cap *= 2;
+    if (cap > SIZE_MAX / 2) return false;
+    p = dl__malloc(ws->al, cap);
+    if (!p) return false;
+    dl__free(ws->al, ws->skept);
+    ws->skept = p;
+    ws->skept_cap = cap;
+  }
+  return true;
+}
+
 dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
                           const dl__ner_tok *toks, size_t n,
                           const size_t *sent_end, size_t n_sents,
                           uint8_t *tags, float *margin, dl_error *err)
 {
   size_t b = 0;
-  bool two = (m->flags & DL__NER_MF_TWO_PASS) != 0;
+  bool two = (m->flags & DL__NER_MF_TWO_PASS) != 0, keep;
   if (!dl__ner_fast_doc_build(ws, m, toks, n, sent_end, n_sents))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   if (two && n > ws->dcap) {
@@ -779,17 +811,26 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
     ws->dflags = f;
     ws->dcap = cap;
   }
+  /* Documents longer than DL__NER_KEEP_MAX tokens recompute instead. */
+  keep = two && ws->dwh_ok &&
+         n <= (ws->keep_max ? ws->keep_max : DL__NER_KEEP_MAX);
+  if (keep && !keep_reserve(ws, n, n_sents))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   /* First pass: local and document-flag features. */
   for (size_t s = 0; s < n_sents; s++) {
     size_t e = sent_end[s], len;
     if (e < b || e > n)
       return dl__fail(err, DL_ERR_INVALID, 0, "bad sentence end %zu", e);
     len = e - b;
+    if (keep) ws->skept[s] = 0;
     if (len) {
       if (!dl__ner_ws_reserve(ws, len))
         return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-      int fast = dl__ner_sent_emit(ws, m, toks + b, len, NULL);
+      int fast = dl__ner_sent_emit(ws, m, toks + b, len, NULL,
+                                   ws->dwh_ok ? ws->dwh + b : NULL,
+                                   keep ? ws->dacc + b * DL__NER_ROW : NULL);
       if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+      if (keep && fast == 0) ws->skept[s] = 1;
       if (fast != 0) {
         dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);
         emissions(m, ws, len);
@@ -816,7 +857,13 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
                                     tags + b, len)) {
       /* 0: emissions ready, 1: row by row, 2: no label feature differs
       ** (the first pass's tags stand). */
-      int fast = dl__ner_sent_emit(ws, m, toks + b, len, tags + b);
+      int fast = keep && ws->skept[s]
+                     ? dl__ner_sent_relabel(ws, m, ws->dacc + b * DL__NER_ROW,
+                                            ws->dlow + b, ws->dflags + b,
+                                            tags + b, len)
+                     : dl__ner_sent_emit(ws, m, toks + b, len, tags + b,
+                                         ws->dwh_ok ? ws->dwh + b : NULL,
+                                         NULL);
       if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
       if (fast == 1) {
         dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);

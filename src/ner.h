@@ -162,7 +162,22 @@ struct dl__ner_ws {
   size_t acc_cap; /* rows of acc; wh holds as many */
   int32_t bos[2][DL__NER_ROW], eos[2][DL__NER_ROW]; /* [0]: +-1, [1]: +-2 */
   bool cw_off;
+  /* Per document token: the word hashes (computed once by
+  ** dl__ner_fast_doc_build, read again by the first pass; dwh_ok when
+  ** valid), and, for documents of at most DL__NER_KEEP_MAX tokens, the
+  ** first pass's int32 emission sums of the sentences it tagged on the
+  ** fast path (skept[s] set), so that the second pass only adds the
+  ** label rows instead of recomputing every feature. */
+  uint64_t *dwh;
+  size_t dwh_cap;
+  bool dwh_ok;
+  int32_t *dacc;    /* tokens x DL__NER_ROW */
+  size_t dacc_cap;  /* tokens */
+  uint8_t *skept;   /* per sentence */
+  size_t skept_cap;
+  size_t keep_max;  /* 0: DL__NER_KEEP_MAX (tests lower it) */
 };
+#define DL__NER_KEEP_MAX 65536 /* tokens: 4 MB of kept sums at most */
 
 /* ner_feat.c */
 uint64_t dl__ner_low_hash(const char *p, size_t n);
@@ -218,7 +233,10 @@ unsigned dl__ner_label_rows(uint64_t others, uint32_t flags, unsigned bits,
 ** computes the emission scores of one sentence into ws->em, with the
 ** document label features of the second pass when own (the first pass's
 ** tags) is given; ws->ti then holds the flags and lower forms that
-** dl__ner_sent_count / dl__ner_sent_keep read. Output identical to
+** dl__ner_sent_count / dl__ner_sent_keep read. wh: the tokens' word
+** hashes if known (ws->dwh), else NULL; keep: where to copy the n int32
+** emission sums (rows of DL__NER_ROW) when the sentence was done, or
+** NULL. Output identical to
 ** dl__ner_sent_feats (+ dl__ner_sent_label_feats) and the row-by-row
 ** emission sum: the same integer weights, summed in another order.
 ** Returns 0 when the sentence was done, 1 when it must take the
@@ -229,7 +247,18 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
                             const dl__ner_tok *toks, size_t n,
                             const size_t *sent_end, size_t n_sents);
 int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
-                      const dl__ner_tok *toks, size_t n, const uint8_t *own);
+                      const dl__ner_tok *toks, size_t n, const uint8_t *own,
+                      const uint64_t *wh, int32_t *keep);
+/* The second pass of a sentence whose first-pass sums (before label
+** features) were kept by dl__ner_sent_emit (keep): those sums plus the
+** label rows of each token (its lower form and flags as kept by
+** dl__ner_sent_keep, its first-pass tag own) into ws->em. Returns 0 when
+** the emissions are ready, 2 when no label feature differs (the first
+** pass's tags stand): the same as dl__ner_sent_emit with own. */
+int dl__ner_sent_relabel(struct dl__ner_ws *ws, const struct dl__ner *m,
+                         const int32_t *kept, const uint64_t *low,
+                         const uint32_t *flags, const uint8_t *own,
+                         size_t n);
 
 /* Set bits of x (SWAR; no popcnt instruction assumed). */
 static inline uint32_t dl__ner_popcount64(uint64_t x)

@@ -1007,21 +1007,32 @@ static bool acc_reserve(struct dl__ner_ws *ws, size_t rows)
   return true;
 }
 
+/* Emission scores from int32 sums: O is the baseline of every row. */
+static void to_em(float *em, const int32_t *acc, size_t n, float scale)
+{
+  for (size_t i = 0; i < n; i++) {
+    const int32_t *a = acc + i * DL__NER_ROW;
+    float *e = em + i * DL__NER_NT;
+    e[0] = 0;
+    for (int t = 0; t < DL__NER_ROW; t++) e[t + 1] = (float)a[t] * scale;
+  }
+}
+
 /* The set of a word hash (two ways: slots 2 * set and 2 * set + 1). */
 static inline size_t cw_set(uint64_t word)
 {
   return (size_t)((word ^ (word >> 32)) & (DL__NER_CW_SLOTS / 2 - 1));
 }
 
-/* Word hashes of toks[0..n) into ws->wh, with the cache sets they will
-** read prefetched (ws->wh must hold n). */
-static void cw_hash_all(struct dl__ner_ws *ws, const dl__ner_tok *toks,
-                        size_t n)
+/* Word hashes of toks[0..n) into wh, with the cache sets they will read
+** prefetched. */
+static void cw_hash_all(uint64_t *wh, const uint64_t *cw_key,
+                        const dl__ner_tok *toks, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     uint64_t w = dl__ner_word_hash(toks[i].p, toks[i].len);
-    ws->wh[i] = w;
-    __builtin_prefetch(&ws->cw_key[2 * cw_set(w)]);
+    wh[i] = w;
+    __builtin_prefetch(&cw_key[2 * cw_set(w)]);
   }
 }
 
@@ -1065,8 +1076,20 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
   struct dl__ner_cw tmp;
   size_t b = 0;
   int ready = cw_ready(ws, m);
+  ws->dwh_ok = false;
   if (ready < 0) return false;
   if (!ready) return dl__ner_doc_build(ws, toks, n, sent_end, n_sents);
+  if (n > ws->dwh_cap) {
+    size_t cap = ws->dwh_cap ? ws->dwh_cap : 1024, nb;
+    uint64_t *h;
+    while (cap < n) cap *= 2;
+    if (!dl__mul_ok(cap, sizeof *h, &nb)) return false;
+    h = dl__malloc(ws->al, nb);
+    if (!h) return false;
+    dl__free(ws->al, ws->dwh);
+    ws->dwh = h;
+    ws->dwh_cap = cap;
+  }
   if (!dt->cap && !doc_grow(ws)) return false;
   if (dt->used) {
     memset(dt->keys, 0, dt->cap * sizeof *dt->keys);
@@ -1078,9 +1101,10 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
     len = e - b;
     if (!dl__ner_ws_reserve(ws, len ? len : 1) || !acc_reserve(ws, len + 4))
       return false;
-    cw_hash_all(ws, toks + b, len);
+    cw_hash_all(ws->dwh + b, ws->cw_key, toks + b, len);
     for (size_t i = 0; i < len; i++) {
-      const struct dl__ner_cw *c = cw_get(ws, m, &toks[b + i], ws->wh[i], &tmp);
+      const struct dl__ner_cw *c =
+          cw_get(ws, m, &toks[b + i], ws->dwh[b + i], &tmp);
       ws->ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
       ws->ti[i].low = c->low;
     }
@@ -1094,6 +1118,7 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
     }
     b = e;
   }
+  ws->dwh_ok = b == n;
   return true;
 }
 
@@ -1142,7 +1167,8 @@ static void gaz_match_fast(const struct dl__ner_lex *lx,
 
 
 int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
-                      const dl__ner_tok *toks, size_t n, const uint8_t *own)
+                      const dl__ner_tok *toks, size_t n, const uint8_t *own,
+                      const uint64_t *wh, int32_t *keep)
 {
   struct dl__ner_tinfo *ti = ws->ti;
   const struct dl__ner_lex *lx = &m->lex;
@@ -1157,9 +1183,15 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
   if (!acc_reserve(ws, n + 4)) return -1;
   acc = ws->acc;
   memset(acc, 0, (n + 4) * DL__NER_ROW * sizeof *acc);
-  cw_hash_all(ws, toks, n);
+  if (wh) {
+    for (size_t i = 0; i < n; i++)
+      __builtin_prefetch(&ws->cw_key[2 * cw_set(wh[i])]);
+  } else {
+    cw_hash_all(ws->wh, ws->cw_key, toks, n);
+    wh = ws->wh;
+  }
   for (size_t i = 0; i < n; i++) {
-    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], ws->wh[i], &tmp);
+    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], wh[i], &tmp);
     int32_t *a = acc + (i + 2) * DL__NER_ROW;
     ti[i].word = c->word;
     ti[i].low = c->low;
@@ -1257,11 +1289,46 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     for (unsigned q = 0; q < ws->nf[i]; q++)
       add_sum16(a, m->w + (size_t)r[q] * DL__NER_ROW);
   }
+  if (keep) memcpy(keep, acc + 2 * DL__NER_ROW, n * sizeof(int32_t[DL__NER_ROW]));
+  to_em(ws->em, acc + 2 * DL__NER_ROW, n, m->scale);
+  return 0;
+}
+
+int dl__ner_sent_relabel(struct dl__ner_ws *ws, const struct dl__ner *m,
+                         const int32_t *kept, const uint64_t *low,
+                         const uint32_t *flags, const uint8_t *own,
+                         size_t n)
+{
+  unsigned sh = 64 - m->bits;
+  bool differ = false;
+  int32_t *acc;
+  if (!n) return 2;
+  if (!acc_reserve(ws, n)) return -1;
+  acc = ws->acc;
+  /* The label rows of each token, as in dl__ner_sent_emit with own. */
   for (size_t i = 0; i < n; i++) {
-    const int32_t *a = acc + (i + 2) * DL__NER_ROW;
-    float *e = ws->em + i * DL__NER_NT;
-    e[0] = 0;
-    for (int t = 0; t < DL__NER_ROW; t++) e[t + 1] = (float)a[t] * m->scale;
+    uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    unsigned nr = 0;
+    uint64_t c;
+    int ty = dl__ner_tag_type(own[i]);
+    int maj = others_of(ws, low[i], flags[i], ty, &c);
+    if (maj >= 0 && (flags[i] & NF_LETTER)) {
+      uint32_t rows[DL__NER_LBLF];
+      unsigned nl = dl__ner_label_rows(c, flags[i], m->bits, rows);
+      if (maj != ty + 1) differ = true;
+      for (unsigned q = 0; q < nl; q++)
+        defer_feat(m, (uint64_t)rows[q] << sh, sh, r, &nr);
+    }
+    ws->nf[i] = (uint8_t)nr;
   }
+  if (!differ) return 2;
+  memcpy(acc, kept, n * sizeof(int32_t[DL__NER_ROW]));
+  for (size_t i = 0; i < n; i++) {
+    int32_t *a = acc + i * DL__NER_ROW;
+    const uint32_t *r = ws->rows + i * DL__NER_MAXF;
+    for (unsigned q = 0; q < ws->nf[i]; q++)
+      add_sum16(a, m->w + (size_t)r[q] * DL__NER_ROW);
+  }
+  to_em(ws->em, acc, n, m->scale);
   return 0;
 }

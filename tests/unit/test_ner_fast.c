@@ -63,24 +63,30 @@ static size_t split(char *text, dl__ner_tok *toks, size_t *ends,
 }
 
 /* Tags text with the fast path and without it (twice each, so that the
-** second run has a warm cache), and compares tags and margins. */
+** second run has a warm cache), and compares tags and margins; also the
+** fast path without the first pass's sums kept for the second pass (as
+** for a document longer than DL__NER_KEEP_MAX tokens). */
 static int same_both_ways(const char *src)
 {
   size_t len = strlen(src), n, ns;
   char *text = malloc(len + 1);
   dl__ner_tok *toks = malloc((len + 1) * sizeof *toks);
   size_t *ends = malloc((len + 2) * sizeof *ends);
-  uint8_t *tf = malloc(len + 1), *ts = malloc(len + 1);
+  uint8_t *tf = malloc(len + 1), *ts = malloc(len + 1), *tk = malloc(len + 1);
   float *mf = malloc((len + 1) * sizeof *mf), *ms = malloc((len + 1) * sizeof *ms);
+  float *mk = malloc((len + 1) * sizeof *mk);
   struct dl__ner_ws *fast = dl__ner_ws_new(NULL), *slow = dl__ner_ws_new(NULL);
+  struct dl__ner_ws *nokeep = dl__ner_ws_new(NULL);
   dl_error err;
   int ok = 1;
   memcpy(text, src, len + 1);
   n = split(text, toks, ends, &ns);
   slow->cw_off = true;
+  nokeep->keep_max = 1;
   for (int round = 0; round < 2 && ok; round++) {
     if (dl__ner_tag_doc(model->ner, fast, toks, n, ends, ns, tf, mf, &err) ||
-        dl__ner_tag_doc(model->ner, slow, toks, n, ends, ns, ts, ms, &err)) {
+        dl__ner_tag_doc(model->ner, slow, toks, n, ends, ns, ts, ms, &err) ||
+        dl__ner_tag_doc(model->ner, nokeep, toks, n, ends, ns, tk, mk, &err)) {
       ok = 0;
       break;
     }
@@ -94,15 +100,19 @@ static int same_both_ways(const char *src)
         }
       ok = 0;
     }
+    if (memcmp(tk, ts, n) != 0 || memcmp(mk, ms, n * sizeof *mk) != 0) ok = 0;
   }
   if (!fast->cw) ok = 0; /* the fast path really ran */
   dl__ner_ws_destroy(fast);
   dl__ner_ws_destroy(slow);
+  dl__ner_ws_destroy(nokeep);
   free(text);
   free(toks);
   free(ends);
   free(tf);
   free(ts);
+  free(tk);
+  free(mk);
   free(mf);
   free(ms);
   return ok;
