@@ -2,20 +2,23 @@
 ** keywords.c -- the keywords stage: the document's key phrases, ranked.
 **
 ** TextRank (Mihalcea & Tarau 2004) over stems, with corpus IDF:
-**  1. The content words (no stop words, no numbers, no adverbs in -ly)
-**     of each sentence, the first DL__KW_MAX_WORDS of the document, are
-**     the graph's vertices (one per stem); two stems within
-**     DL__KW_WINDOW words of each other in a sentence share an edge.
-**  2. PageRank (damping 0.85, from the degree vector, until the L1
-**     change is below 1e-3, at most 30 rounds) over the edges (repeated
-**     co-occurrences merged into one weighted edge) gives a
-**     centrality per stem, multiplied by the stem's IDF in the news
-**     corpora (keywords_idf.c), so that words every story uses ("year",
-**     "people") sink below the story's own.
-**  3. Candidates are noun-phrase-like runs: maximal runs of content words
-**     inside a sentence and outside names, at most KW_MAX_LEN words, plus
-**     every entity (all its mentions, written with its canonical name).
-**     Equal stem sequences are one candidate, counted, with their spans.
+**  1. The content words (no stop words, numbers or adverbs in -ly) that
+**     may be nouns or adjectives (the word-class lexicon of the model,
+**     models/wordclass.tsv; every content word without it), the first
+**     DL__KW_MAX_WORDS of the document, are the graph's words; their
+**     stems are its vertices; two stems within DL__KW_WINDOW such words
+**     of each other in a sentence share an edge (repeats merged into one
+**     weighted edge).
+**  2. PageRank (damping 0.85, from the degree vector, Gauss-Seidel rounds
+**     over a compressed adjacency until the L1 change is below KW_TOL, at
+**     most 30) gives a centrality per stem, multiplied by the stem's IDF
+**     in the news corpora (keywords_idf.c), so that words every story
+**     uses ("year", "people") sink below the story's own.
+**  3. Candidates are noun phrases, adjective* noun+ (at most KW_MAX_LEN
+**     words, inside a sentence, outside names; a word that may be a noun
+**     counts as one), plus every entity (all its mentions, written with
+**     its canonical name). Equal stem sequences are one candidate,
+**     counted, with their spans.
 **  4. A candidate scores the sum of its stems' scores over sqrt(length),
 **     times (1 + log count), times 1.5 for a name; a candidate whose
 **     stems all belong to a better one taken already is dropped. The
@@ -224,8 +227,11 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__told *TL = d->told;
   const struct dl__words *W;
   struct kw_state k;
-  uint32_t *seq = NULL; /* content words: token index */
-  size_t n_seq = 0, seq_cap = 0;
+  uint32_t *seq = NULL; /* the graph's words: vertex */
+  size_t n_seq = 0, seq_cap = 0, last_tok = 0;
+  uint32_t *vid = NULL;   /* stem -> vertex, UINT32_MAX: not in the graph */
+  uint32_t *vstem = NULL; /* vertex -> stem */
+  size_t n_v = 0, vstem_cap = 0;
   struct edge *edges = NULL;
   size_t n_edges = 0, edges_cap = 0;
   uint32_t *eslot = NULL; /* open addressing over edges: index + 1 */
@@ -245,20 +251,33 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   TL->keywords_ran = true;
   if (!W->n_stems) return DL_OK;
 
-  /* 1. Content words and the co-occurrence edges (per sentence). */
+  /* 1. The graph's words (content words that may be nouns or adjectives:
+  ** TextRank's syntactic filter) and their co-occurrence edges, per
+  ** sentence. Vertices are the stems of those words, numbered as met. */
+  vid = dl__calloc(al, W->n_stems, sizeof *vid);
+  if (!vid) goto oom;
+  memset(vid, 0xff, W->n_stems * sizeof *vid);
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t first = n_seq;
     for (size_t ti = s->tok_start; ti < s->tok_end && n_seq < DL__KW_MAX_WORDS;
          ti++) {
-      uint32_t f = W->tform[ti];
-      if (f == UINT32_MAX || !kw_word(d, ti, &W->forms[f])) continue;
+      uint32_t f = W->tform[ti], v;
+      if (f == UINT32_MAX || !kw_word(d, ti, &W->forms[f]) ||
+          !(W->forms[f].flags & (DL__W_NOUN | DL__W_ADJ)))
+        continue;
+      v = vid[W->forms[f].stem];
+      if (v == UINT32_MAX) {
+        if (!DL__PUSH(al, vstem, n_v, vstem_cap)) goto oom;
+        vstem[n_v] = W->forms[f].stem;
+        v = vid[W->forms[f].stem] = (uint32_t)n_v++;
+      }
       if (!DL__PUSH(al, seq, n_seq, seq_cap)) goto oom;
-      seq[n_seq++] = (uint32_t)ti;
+      seq[n_seq++] = v;
+      last_tok = ti;
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
            p--) {
-        uint32_t u = W->forms[W->tform[seq[p - 1]]].stem;
-        uint32_t v = W->forms[f].stem;
+        uint32_t u = seq[p - 1];
         if (u == v) continue;
         if (!edge_add(al, &edges, &n_edges, &edges_cap, &eslot, &ecap, u, v))
           goto oom;
@@ -266,14 +285,15 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
   }
 
-  /* 2. PageRank over the stems, times IDF. The merged edges become a
-  ** compressed adjacency (each stem's neighbours and weights in one run),
-  ** so a round pulls each stem's sum in a register instead of scattering
-  ** two read-modify-writes per edge. */
-  deg = dl__calloc(al, W->n_stems, sizeof *deg);
-  pr = dl__calloc(al, W->n_stems, sizeof *pr);
-  nx = dl__calloc(al, W->n_stems, sizeof *nx);
-  adj_at = dl__calloc(al, W->n_stems + 1, sizeof *adj_at);
+  /* 2. PageRank over the vertices, times IDF. The merged edges become a
+  ** compressed adjacency (each vertex's neighbours and weights in one
+  ** run): a round pulls each vertex's sum in a register, and updates it
+  ** in place (Gauss-Seidel), which converges in about half the rounds of
+  ** the Jacobi iteration, to the same fixed point. */
+  deg = dl__calloc(al, n_v + 1, sizeof *deg);
+  pr = dl__calloc(al, n_v + 1, sizeof *pr);
+  nx = dl__calloc(al, n_v + 1, sizeof *nx);
+  adj_at = dl__calloc(al, n_v + 2, sizeof *adj_at);
   adj = dl__calloc(al, 2 * n_edges + 1, sizeof *adj);
   if (!deg || !pr || !nx || !adj_at || !adj) goto oom;
   for (size_t e = 0; e < n_edges; e++) {
@@ -282,7 +302,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     adj_at[edges[e].u + 1]++;
     adj_at[edges[e].v + 1]++;
   }
-  for (size_t i = 0; i < W->n_stems; i++) adj_at[i + 1] += adj_at[i];
+  for (size_t i = 0; i < n_v; i++) adj_at[i + 1] += adj_at[i];
   for (size_t e = 0; e < n_edges; e++) {
     uint32_t u = edges[e].u, v = edges[e].v;
     adj[adj_at[u]].to = v;
@@ -291,43 +311,44 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     adj[adj_at[v]++].w = (float)edges[e].w;
   }
   /* adj_at[i] is now the end of i's run, the start of i + 1's. */
-  for (size_t i = W->n_stems; i > 0; i--) adj_at[i] = adj_at[i - 1];
+  for (size_t i = n_v; i > 0; i--) adj_at[i] = adj_at[i - 1];
   adj_at[0] = 0;
-  {
-    double n = (double)W->n_stems, total = 0;
+  if (n_v) {
+    double n = (double)n_v, total = 0;
     int r;
     /* Start from the degree distribution (teleport mixed in): on an
     ** undirected graph it is PageRank's fixed point without damping, so
-    ** the rounds start near the answer and stop sooner than from the
-    ** uniform vector. */
-    for (size_t i = 0; i < W->n_stems; i++) total += deg[i];
-    for (size_t i = 0; i < W->n_stems; i++)
+    ** the rounds start near the answer. */
+    for (size_t i = 0; i < n_v; i++) total += deg[i];
+    for (size_t i = 0; i < n_v; i++)
       pr[i] = total > 0 ? (1.0 - DAMPING) / n + DAMPING * deg[i] / total
                         : 1.0 / n;
-    /* deg[] becomes 1/deg: one division per stem, not per edge. */
-    for (size_t i = 0; i < W->n_stems; i++)
+    /* deg[] becomes 1/deg: one division per vertex, not per edge. */
+    for (size_t i = 0; i < n_v; i++)
       if (deg[i] > 0) deg[i] = 1.0 / deg[i];
+    for (size_t i = 0; i < n_v; i++) nx[i] = pr[i] * deg[i];
     for (r = 0; r < ROUNDS && n_edges; r++) {
-      double dangling = 0, change = 0;
-      for (size_t i = 0; i < W->n_stems; i++) {
+      double dangling = 0, change = 0, base;
+      for (size_t i = 0; i < n_v; i++)
         if (deg[i] == 0) dangling += pr[i];
-        nx[i] = pr[i] * deg[i]; /* what i gives each neighbour */
-      }
-      for (size_t i = 0; i < W->n_stems; i++) {
+      base = (1.0 - DAMPING) / n + DAMPING * dangling / n;
+      for (size_t i = 0; i < n_v; i++) {
         double acc = 0, v;
         for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
           acc += (double)adj[x].w * nx[adj[x].to];
-        v = (1.0 - DAMPING) / n + DAMPING * (acc + dangling / n);
+        v = base + DAMPING * acc;
         change += fabs(v - pr[i]);
-        pr[i] = v; /* nx holds the last round: still Jacobi rounds */
+        pr[i] = v;
+        nx[i] = v * deg[i]; /* what i gives each neighbour, from now */
       }
       if (change < KW_TOL) break;
     }
-    for (size_t i = 0; i < W->n_stems; i++)
-      pr[i] *= (double)W->stems[i].idf;
+    for (size_t i = 0; i < n_v; i++)
+      pr[i] *= (double)W->stems[vstem[i]].idf;
   }
 
-  /* 3. Candidates: runs of content words outside names, and names. */
+  /* 3. Candidates: noun phrases outside names (adjective* noun+, at most
+  ** KW_MAX_LEN words), and names. */
   {
     dl__buf *b = &a->told_ws->tmp[2];
     b->len = 0;
@@ -343,26 +364,32 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         in_name[ti] = 1;
     }
   }
-  for (size_t si = 0; si < d->n_sentences; si++) {
+  for (size_t si = 0; si < d->n_sentences && n_seq; si++) {
     const dl__sentence *s = &d->sentences[si];
     uint32_t run[KW_MAX_LEN];
+    uint8_t cls[KW_MAX_LEN]; /* 1 adjective only, 2 may be a noun */
     size_t n = 0, rs = 0;
-    if (s->tok_start >= (seq && n_seq ? seq[n_seq - 1] + 1 : 0)) break;
+    if (s->tok_start > last_tok) break;
     for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
       uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
-      bool ok = f != UINT32_MAX && !in_name[ti] &&
-                kw_word(d, ti, &W->forms[f]);
-      if (ok && n < KW_MAX_LEN) {
-        if (!n) rs = ti;
-        run[n++] = W->forms[f].stem;
-        continue;
+      uint8_t c = 0;
+      if (f != UINT32_MAX && !in_name[ti] && kw_word(d, ti, &W->forms[f]))
+        c = (W->forms[f].flags & DL__W_NOUN)  ? 2
+            : (W->forms[f].flags & DL__W_ADJ) ? 1
+                                              : 0;
+      /* A phrase ends at a word of no class, at an adjective after its
+      ** noun ("fighter jets [] last week"), and at KW_MAX_LEN words. */
+      if (n && (!c || (c == 1 && cls[n - 1] == 2) || n == KW_MAX_LEN)) {
+        size_t m = n;
+        while (m && cls[m - 1] != 2) m--; /* it ends with its noun */
+        if (m && !add(&k, run, m, false, UINT32_MAX, d->tokens[rs].start,
+                      d->tokens[rs + m - 1].end))
+          goto oom;
+        n = 0;
       }
-      if (n && !add(&k, run, n, false, UINT32_MAX, d->tokens[rs].start,
-                    d->tokens[rs + n - 1].end))
-        goto oom;
-      n = 0;
-      if (ok) {
-        rs = ti;
+      if (c) {
+        if (!n) rs = ti;
+        cls[n] = c;
         run[n++] = W->forms[f].stem;
       }
     }
@@ -374,7 +401,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
       continue;
     if (mn->tok_end <= mn->tok_start || mn->tok_end > d->n_tokens) continue;
-    if (n_seq && mn->tok_start > seq[n_seq - 1]) continue;
+    if (n_seq && mn->tok_start > last_tok) continue;
     for (size_t ti = mn->tok_start; ti < mn->tok_end && n < KW_MAX_LEN; ti++) {
       uint32_t f = W->tform[ti];
       if (f == UINT32_MAX || (W->forms[f].flags & DL__W_STOP)) continue;
@@ -392,7 +419,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   for (size_t i = 0; i < k.n; i++) {
     struct cand *c = &k.c[i];
     double sum = 0;
-    for (size_t j = 0; j < c->n; j++) sum += pr[c->stem[j]];
+    for (size_t j = 0; j < c->n; j++)
+      if (vid[c->stem[j]] != UINT32_MAX) sum += pr[vid[c->stem[j]]];
     c->score = sum / sqrt((double)c->n) * (1.0 + log((double)c->count));
     if (c->name) c->score *= 1.5;
     order[i] = c;
@@ -467,6 +495,8 @@ done:
   dl__free(al, pr);
   dl__free(al, nx);
   dl__free(al, adj_at);
+  dl__free(al, vid);
+  dl__free(al, vstem);
   dl__free(al, adj);
   dl__free(al, order);
   return rc;

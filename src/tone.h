@@ -66,7 +66,15 @@ enum {
   DL__W_ACTIVE = 1u << 4, /* activity word */
   DL__W_BUT = 1u << 5,    /* "but" */
   DL__W_LEX = 1u << 6,    /* in the sentiment lexicon */
-  DL__W_LY = 1u << 7      /* over 4 bytes, ends in -ly (an adverb) */
+  DL__W_LY = 1u << 7,     /* over 4 bytes, ends in -ly (an adverb) */
+  DL__W_NOUN = 1u << 8,   /* may head a noun phrase (word-class lexicon) */
+  DL__W_ADJ = 1u << 9     /* may be an adjective (word-class lexicon) */
+};
+
+/* Word classes of the lexicon (tone_wordclass.c, models/wordclass.tsv). */
+enum {
+  DL__WC_NOUN = 1u << 0, DL__WC_PROPN = 1u << 1, DL__WC_ADJ = 1u << 2,
+  DL__WC_VERB = 1u << 3, DL__WC_ADV = 1u << 4, DL__WC_FUNC = 1u << 5
 };
 
 /* Words VADER's rules name (dl__form.special). */
@@ -193,6 +201,7 @@ struct dl__wrec {
 };
 struct dl__told_ws {
   const dl_allocator *al;
+  const struct dl__wordclass *wc; /* the model's, or NULL */
   struct sb_stemmer *stemmer;
   /* The cache (persistent between documents). */
   struct dl__cform *cf;
@@ -234,6 +243,9 @@ void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
 /* Interns a stem in the cache: its cache id, or UINT32_MAX when out of
 ** memory. */
 uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);
+/* The classes (DL__WC_*) of a lower-cased, NUL-ended form; 0 when the
+** lexicon does not list it (an open-class noun) or wc is NULL. */
+uint32_t dl__wordclass_get(const struct dl__wordclass *wc, const char *s);
 /* The idf of a stem string from the corpus table. */
 float dl__told_idf(const char *s);
 bool dl__told_is_stop(const char *s, size_t n);

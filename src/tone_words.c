@@ -152,6 +152,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
   if (!ws) goto oom;
   a->told_ws = ws;
   ws->al = a->al;
+  ws->wc = a->m->wordclass;
   dl__buf_init(&ws->fold, a->al);
   dl__arena_init(&ws->strings, a->al);
   dl__arena_init(&ws->cache, a->al);
@@ -301,6 +302,21 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
     f->flags |= DL__W_STOP;
   if (strcmp(f->s, "but") == 0) f->flags |= DL__W_BUT;
   if (n > 4 && memcmp(f->s + n - 2, "ly", 2) == 0) f->flags |= DL__W_LY;
+  /* Word class: without the lexicon every word may head a noun phrase
+  ** (no filter); a form the lexicon does not list is an open-class
+  ** noun. */
+  if (!ws->wc) {
+    f->flags |= DL__W_NOUN;
+  } else {
+    uint32_t wc = dl__wordclass_get(ws->wc, f->s);
+    /* An unlisted form in -ed is a verb's past ("assassinated",
+    ** "pleaded"), rarely a noun. */
+    if (!wc && n > 4 && memcmp(f->s + n - 2, "ed", 2) == 0 &&
+        f->s[n - 3] != 'e')
+      wc = DL__WC_VERB;
+    if (!wc || (wc & (DL__WC_NOUN | DL__WC_PROPN))) f->flags |= DL__W_NOUN;
+    if (wc & DL__WC_ADJ) f->flags |= DL__W_ADJ;
+  }
   for (size_t i = 0; i < DL__COUNTOF(specials); i++)
     if (strcmp(f->s, specials[i].w) == 0) f->special = specials[i].sp;
   st = dl__told_stem(ws, f->s, n, &sn);

@@ -66,6 +66,14 @@ if [ "${TOLD:-0}" = 1 ]; then
   python3 tools/gen/gen_themes.py
   SHARED_DATA=$SHARED/data tools/gen/gen_idf.sh
 fi
+# models/wordclass.tsv (the keywords' word classes) from UD English EWT's
+# training split in $SHARED/data/syntax; committed, rebuilt when TOLD=1 or
+# missing.
+if [ "${TOLD:-0}" = 1 ] || [ ! -f models/wordclass.tsv ]; then
+  python3 tools/gen/gen_wordclass.py \
+    "$SHARED/data/syntax/ud-english-ewt/en_ewt-ud-train.conllu" \
+    > models/wordclass.tsv
+fi
 # ---- end told ------------------------------------------------------------
 
 # ---- NER tagger (models/ner.dlm) -----------------------------------------

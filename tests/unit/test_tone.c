@@ -259,6 +259,69 @@ static void t_summary_option(void)
   dl_model_destroy(m);
 }
 
+/* Keywords are noun phrases and names: with a word-class lexicon in the
+** model folder, verbs and adverbs are never keywords and a phrase ends
+** with its noun. The lexicon is written here, so the case does not depend
+** on models/. */
+static bool write_file(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "wb");
+  if (!f) return false;
+  fputs(text, f);
+  return fclose(f) == 0;
+}
+
+static void t_keywords_class(void)
+{
+  char dir[] = "/tmp/dl_told_testXXXXXX", path[64];
+  dl_model *m = NULL;
+  dl_annotator *an = NULL;
+  dl_doc *d = NULL;
+  dl_input in;
+  dl_error err;
+  const char *text =
+      "The new minister announced sweeping new taxes on Monday.\n\n"
+      "The minister quickly announced a new budget for the ministry.\n\n"
+      "Critics announced protests against the new taxes and the budget.\n\n"
+      "The minister quickly defended the new budget and the taxes.\n";
+  bool minister = false;
+  if (!mkdtemp(dir)) return;
+  snprintf(path, sizeof path, "%s/wordclass.tsv", dir);
+  T_OK(write_file(path, "# test lexicon\nannounced\tV\ndefended\tV\n"
+                        "new\tA\nquickly\tR\nsweeping\tAV\n"));
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_OK);
+  T_OK(strstr(dl_model_resources(m), "wordclass") != NULL);
+  T_OK(dl_annotator_create(m, &an, NULL) == DL_OK);
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = strlen(text);
+  T_OK(dl_annotate(an, &in, DL_FIELD_KEYWORDS, &d, NULL) == DL_OK);
+  T_OK(d && d->told && d->told->keywords.n > 0);
+  for (size_t i = 0; d && i < d->told->keywords.n; i++) {
+    const char *kw = d->told->keywords.kw[i].text;
+    size_t n = strlen(kw);
+    T_OK(!strstr(kw, "announced") && !strstr(kw, "quickly") &&
+         !strstr(kw, "defended"));
+    /* "new" and "sweeping" only qualify a noun: never a phrase's end. */
+    T_OK(!(n >= 3 && strcmp(kw + n - 3, "new") == 0));
+    T_OK(!(n >= 8 && strcmp(kw + n - 8, "sweeping") == 0));
+    if (strstr(kw, "minister")) minister = true;
+  }
+  T_OK(minister);
+  dl_doc_destroy(d);
+  dl_annotator_destroy(an);
+  dl_model_destroy(m);
+  /* A malformed lexicon is an error naming the file and line. */
+  T_OK(write_file(path, "new\tA\nquickly\tQ\n"));
+  m = NULL;
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_ERR_FORMAT);
+  T_OK(m == NULL && strstr(err.msg, "wordclass.tsv:2"));
+  T_OK(write_file(path, "quickly\tR\nnew\tA\n"));
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_ERR_FORMAT);
+  remove(path);
+  remove(dir);
+}
+
 /* ====================================================================
 ** The Karlov article
 ** ==================================================================== */
@@ -415,6 +478,7 @@ static const t_case cases[] = {
     {"themes_context", t_themes_context},
     {"summary_order", t_summary_order},
     {"summary_option", t_summary_option},
+    {"keywords_class", t_keywords_class},
     {"karlov", t_karlov},
     {"no_words", t_no_words},
     {"long_sentence", t_long_sentence},

@@ -1,0 +1,170 @@
+/*
+** tone_wordclass.c -- the word-class lexicon (models/wordclass.tsv) that
+** the keywords stage filters key phrases with: noun phrases and names, not
+** verbs or adverbs.
+**
+** The file (tools/gen/gen_wordclass.py, from UD English EWT's training
+** split) has one lower-cased word form a line, a tab, and the letters of
+** the classes it is used in: N noun, P proper noun, A adjective, V verb, R
+** adverb, F function word. Lines starting with '#' are comments. A form
+** the file does not list is an open-class noun. Loaded with the model
+** (optional: without it every content word may be a keyword, as before);
+** looked up once per new form of an annotator's words cache
+** (tone_words.c), never per token.
+*/
+#include "tone.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#define WC_FILE "wordclass.tsv"
+
+struct wc_entry {
+  uint32_t off; /* into blob, NUL-ended */
+  uint32_t cls; /* DL__WC_* */
+};
+
+struct dl__wordclass {
+  char *blob; /* the file, its tabs and newlines made NULs */
+  struct wc_entry *e;
+  size_t n;
+};
+
+static uint32_t class_bits(const char *s, bool *ok)
+{
+  uint32_t c = 0;
+  *ok = *s != 0;
+  for (; *s; s++) {
+    switch (*s) {
+    case 'N': c |= DL__WC_NOUN; break;
+    case 'P': c |= DL__WC_PROPN; break;
+    case 'A': c |= DL__WC_ADJ; break;
+    case 'V': c |= DL__WC_VERB; break;
+    case 'R': c |= DL__WC_ADV; break;
+    case 'F': c |= DL__WC_FUNC; break;
+    default: *ok = false; break;
+    }
+  }
+  return c;
+}
+
+void dl__wordclass_free(dl_model *m)
+{
+  if (!m->wordclass) return;
+  dl__free(m->al, m->wordclass->blob);
+  dl__free(m->al, m->wordclass->e);
+  dl__free(m->al, m->wordclass);
+  m->wordclass = NULL;
+}
+
+dl_status dl__wordclass_load_dir(dl_model *m, const char *dir, dl_error *err)
+{
+  char path[4096];
+  FILE *f;
+  long sz;
+  size_t len, n_lines = 0, line = 0;
+  struct dl__wordclass *wc;
+  dl_status rc = DL_OK;
+  if (!dir) return DL_OK;
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, WC_FILE) >=
+      sizeof path)
+    return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
+  f = fopen(path, "rb");
+  if (!f) {
+    if (errno == ENOENT) return DL_OK; /* absent: no class filter */
+    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
+  }
+  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
+  }
+  if ((unsigned long)sz > (UINT32_C(1) << 26)) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: lexicon too big", path);
+  }
+  len = (size_t)sz;
+  wc = dl__calloc(m->al, 1, sizeof *wc);
+  if (wc) wc->blob = dl__malloc(m->al, len + 1);
+  if (!wc || !wc->blob) {
+    fclose(f);
+    if (wc) dl__free(m->al, wc);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  if (fread(wc->blob, 1, len, f) != len) {
+    fclose(f);
+    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
+    goto fail;
+  }
+  fclose(f);
+  wc->blob[len] = 0;
+  for (size_t i = 0; i < len; i++) n_lines += wc->blob[i] == '\n';
+  wc->e = dl__calloc(m->al, n_lines + 1, sizeof *wc->e);
+  if (!wc->e) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto fail;
+  }
+  for (size_t i = 0; i < len;) {
+    size_t eol = i, tab;
+    bool ok;
+    line++;
+    while (eol < len && wc->blob[eol] != '\n') eol++;
+    if (eol > i && wc->blob[i] != '#') {
+      for (tab = i; tab < eol && wc->blob[tab] != '\t'; tab++) {}
+      if (tab == i || tab == eol || tab - i > DL__TOLD_MAX_FORM) {
+        rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                      "%s:%zu: want a word, a tab and its classes", path,
+                      line);
+        goto fail;
+      }
+      wc->blob[tab] = 0;
+      wc->blob[eol < len ? eol : len] = 0;
+      wc->e[wc->n].off = (uint32_t)i;
+      wc->e[wc->n].cls = class_bits(wc->blob + tab + 1, &ok);
+      if (!ok) {
+        rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                      "%s:%zu: classes are letters of NPAVRF", path, line);
+        goto fail;
+      }
+      wc->n++;
+    }
+    i = eol + 1;
+  }
+  /* The generator writes the forms sorted bytewise, without repeats: the
+  ** look-up is a binary search. */
+  for (size_t i = 1; i < wc->n; i++)
+    if (strcmp(wc->blob + wc->e[i - 1].off, wc->blob + wc->e[i].off) >= 0) {
+      rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                    "%s: \"%s\" is out of order (want the forms sorted "
+                    "bytewise, each once)",
+                    path, wc->blob + wc->e[i].off);
+      goto fail;
+    }
+  m->wordclass = wc;
+  {
+    size_t l = strlen(m->resources);
+    snprintf(m->resources + l, sizeof m->resources - l, "%swordclass",
+             l ? "," : "");
+  }
+  return DL_OK;
+fail:
+  dl__free(m->al, wc->blob);
+  dl__free(m->al, wc->e);
+  dl__free(m->al, wc);
+  return rc;
+}
+
+uint32_t dl__wordclass_get(const struct dl__wordclass *wc, const char *s)
+{
+  size_t lo = 0, hi;
+  if (!wc) return 0;
+  hi = wc->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(s, wc->blob + wc->e[mid].off);
+    if (c == 0) return wc->e[mid].cls;
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return 0;
+}
