@@ -32,6 +32,7 @@
 ** Nothing here allocates outside the workspace; every failure is NOMEM.
 */
 #include "entity.h"
+#include "entity_lex.h"
 #include "roles.h"
 
 #include <stdio.h>
@@ -144,9 +145,19 @@ static uint32_t poss_len(const dl_doc *d, uint32_t s, uint32_t e)
   return 0;
 }
 
-static void cw_fill(const dl_doc *d, struct cw *w, uint32_t s, uint32_t e,
-                    bool sep)
+/* The role lexicon entry of key[0..n) through the model's hash table
+** (entity_lex.h), the same answer as dl__roles_lookup. */
+static const struct dl__role_entry *role_find(const struct dl__lex *lex,
+                                              const char *key, size_t n)
 {
+  const struct dl__strslot *sl = dl__strtab_find(&lex->roles, key, n);
+  return sl ? dl__roles_at(sl->val) : NULL;
+}
+
+static void cw_fill(const struct dl__ews *ws, struct cw *w, uint32_t s,
+                    uint32_t e, bool sep)
+{
+  const dl_doc *d = ws->d;
   uint32_t pe = e, pl;
   size_t n = 0;
   w->s = s;
@@ -155,8 +166,20 @@ static void cw_fill(const dl_doc *d, struct cw *w, uint32_t s, uint32_t e,
   w->nl = 0;
   w->fl = 0;
   w->poss = 0;
-  w->cap = !sep && dl__ent_word_cap(d, s, e);
-  if (sep) return;
+  if (sep) {
+    w->cap = 0;
+    return;
+  }
+  {
+    /* dl__ent_word_cap, with ASCII letters and digits answered here. */
+    unsigned char c = (unsigned char)d->view[s];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      w->cap = 0;
+    else if (c >= 'A' && c <= 'Z')
+      w->cap = 1;
+    else
+      w->cap = dl__ent_word_cap(d, s, e);
+  }
   pl = poss_len(d, s, e);
   if (pl) {
     w->poss = 1;
@@ -169,12 +192,19 @@ static void cw_fill(const dl_doc *d, struct cw *w, uint32_t s, uint32_t e,
     w->n[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
   }
   w->nl = (uint8_t)n;
-  if (n) w->fl = dl__roles_flags(w->n, n);
+  if (n) {
+    const struct dl__role_entry *r = role_find(ws->lex, w->n, n);
+    w->fl = r ? r->flags : 0;
+  }
 }
 
-/* The word that ends at or before p, not before lo. */
-static bool prev_cw(const dl_doc *d, uint32_t p, uint32_t lo, struct cw *w)
+/* The word that ends at or before p, not before lo: the definition, a
+** scan code point by code point. The word index below answers the same
+** questions without the scan; this stays for the cases it leaves. */
+static bool prev_cw_scan(const struct dl__ews *ws, uint32_t p, uint32_t lo,
+                         struct cw *w)
 {
+  const dl_doc *d = ws->d;
   size_t i = p, j, k;
   int32_t cp = 0;
   uint32_t end;
@@ -188,7 +218,7 @@ static bool prev_cw(const dl_doc *d, uint32_t p, uint32_t lo, struct cw *w)
   j = cp_back(d, i);
   if (j < lo) return false;
   if (is_sep(cp)) {
-    cw_fill(d, w, (uint32_t)j, (uint32_t)i, true);
+    cw_fill(ws, w, (uint32_t)j, (uint32_t)i, true);
     return true;
   }
   end = (uint32_t)i;
@@ -199,13 +229,15 @@ static bool prev_cw(const dl_doc *d, uint32_t p, uint32_t lo, struct cw *w)
     if (is_space(cp) || is_sep(cp)) break;
     i = j;
   }
-  cw_fill(d, w, (uint32_t)i, end, false);
+  cw_fill(ws, w, (uint32_t)i, end, false);
   return true;
 }
 
-/* The word that starts at or after p, ending before hi. */
-static bool next_cw(const dl_doc *d, uint32_t p, uint32_t hi, struct cw *w)
+/* The word that starts at or after p, ending before hi (the definition). */
+static bool next_cw_scan(const struct dl__ews *ws, uint32_t p, uint32_t hi,
+                         struct cw *w)
 {
+  const dl_doc *d = ws->d;
   size_t i = p, k;
   int32_t cp = 0;
   uint32_t start;
@@ -216,7 +248,7 @@ static bool next_cw(const dl_doc *d, uint32_t p, uint32_t hi, struct cw *w)
   }
   if (i >= hi) return false;
   if (is_sep(cp)) {
-    cw_fill(d, w, (uint32_t)i, (uint32_t)DL__MIN(i + k, hi), true);
+    cw_fill(ws, w, (uint32_t)i, (uint32_t)DL__MIN(i + k, hi), true);
     return true;
   }
   start = (uint32_t)i;
@@ -225,15 +257,208 @@ static bool next_cw(const dl_doc *d, uint32_t p, uint32_t hi, struct cw *w)
     if (is_space(cp) || is_sep(cp)) break;
     i += k;
   }
-  cw_fill(d, w, start, (uint32_t)DL__MIN(i, hi), false);
+  cw_fill(ws, w, start, (uint32_t)DL__MIN(i, hi), false);
   return true;
+}
+
+/* ====================================================================
+** The word index
+**
+** The context scans ask for the word before or after a position hundreds
+** of times per document, mostly the same words again (every mention looks
+** at its neighbours, every nominal at the words after "the"). So the view
+** is cut into words once -- the same cut the scans make: runs of
+** non-space code points, each separator code point a word of its own --
+** and each byte maps to its word (or, in a gap, to the next word). A word
+** asked for whole, within the bounds, comes from the index, its cw
+** (lower-cased form, lexicon flags) filled on first use and then reused.
+** Anything else -- a word cut by lo/hi, a position inside a word or a
+** code point, a view that does not decode -- goes to the scan above, so
+** the answers are the scan's in every case.
+** ==================================================================== */
+
+#define GAP 0x80000000u /* wix.at[]: a space byte; low bits: next word */
+
+struct dl__wix {
+  uint32_t *at;   /* per byte of the view (+1): word index or GAP|next */
+  uint32_t *ws_;  /* word starts */
+  uint32_t *we;   /* word ends */
+  uint8_t *sep;   /* separator word */
+  uint8_t *done;  /* cw[k] filled */
+  struct cw *cw;
+  size_t n;
+};
+
+/* Character classes of ASCII bytes for the index: 1 space, 2 separator
+** (is_space and is_sep on ASCII). */
+static const unsigned char ascii_class[128] = {
+    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1,
+    [','] = 2, [';'] = 2, [':'] = 2, ['!'] = 2, ['?'] = 2, ['('] = 2,
+    [')'] = 2, ['['] = 2, [']'] = 2, ['{'] = 2, ['}'] = 2, ['/'] = 2,
+    ['|'] = 2, ['"'] = 2, [DL__BAD_BYTE] = 2};
+
+static void wix_free(const dl_allocator *al, struct dl__wix *x)
+{
+  if (!x) return;
+  dl__free(al, x->at);
+  dl__free(al, x->ws_);
+  dl__free(al, x->we);
+  dl__free(al, x->sep);
+  dl__free(al, x->done);
+  dl__free(al, x->cw);
+  dl__free(al, x);
+}
+
+/* Builds ws->wix; false on NOMEM. A view that does not decode as UTF-8
+** leaves ws->wix NULL (every scan then runs as the definition). */
+static bool wix_build(struct dl__ews *ws)
+{
+  const dl_doc *d = ws->d;
+  const unsigned char *u = (const unsigned char *)d->view;
+  size_t len = d->len, i = 0, n = 0, cap = len / 2 + 2;
+  struct dl__wix *x = dl__calloc(ws->al, 1, sizeof *x);
+  if (!x) return false;
+  /* Words are at most one per two bytes (a word and a gap) + 1. */
+  x->at = dl__malloc(ws->al, (len + 1) * sizeof *x->at);
+  x->ws_ = dl__malloc(ws->al, cap * sizeof *x->ws_);
+  x->we = dl__malloc(ws->al, cap * sizeof *x->we);
+  x->sep = dl__malloc(ws->al, cap);
+  if (!x->at || !x->ws_ || !x->we || !x->sep) goto nomem;
+  while (i < len) {
+    unsigned char c = u[i];
+    int cls;
+    size_t k = 1;
+    if (c < 0x80) {
+      cls = ascii_class[c];
+    } else {
+      int32_t cp;
+      k = dl__utf8_decode(u, len, i, &cp);
+      if (!k) { /* not UTF-8: no index */
+        wix_free(ws->al, x);
+        return true;
+      }
+      cls = is_space(cp) ? 1 : is_sep(cp) ? 2 : 0;
+    }
+    if (cls == 1) {
+      for (size_t b = 0; b < k; b++) x->at[i + b] = GAP | (uint32_t)n;
+      i += k;
+      continue;
+    }
+    if (n + 1 >= cap) goto nomem; /* cannot happen: cap > len / 2 */
+    x->ws_[n] = (uint32_t)i;
+    x->sep[n] = cls == 2;
+    if (cls == 2) {
+      for (size_t b = 0; b < k; b++) x->at[i + b] = (uint32_t)n;
+      i += k;
+    } else {
+      for (;;) {
+        for (size_t b = 0; b < k; b++) x->at[i + b] = (uint32_t)n;
+        i += k;
+        if (i >= len) break;
+        c = u[i];
+        k = 1;
+        if (c < 0x80) {
+          if (ascii_class[c]) break;
+        } else {
+          int32_t cp;
+          k = dl__utf8_decode(u, len, i, &cp);
+          if (!k) {
+            wix_free(ws->al, x);
+            return true;
+          }
+          if (is_space(cp) || is_sep(cp)) break;
+        }
+      }
+    }
+    x->we[n] = (uint32_t)i;
+    n++;
+  }
+  x->at[len] = GAP | (uint32_t)n;
+  x->n = n;
+  x->done = dl__calloc(ws->al, n + 1, 1);
+  x->cw = dl__malloc(ws->al, (n + 1) * sizeof *x->cw);
+  if (!x->done || !x->cw) goto nomem;
+  ws->wix = x;
+  return true;
+nomem:
+  wix_free(ws->al, x);
+  return false;
+}
+
+static void wix_get(const struct dl__ews *ws, size_t k, struct cw *w)
+{
+  struct dl__wix *x = ws->wix;
+  if (!x->done[k]) {
+    cw_fill(ws, &x->cw[k], x->ws_[k], x->we[k], x->sep[k] != 0);
+    x->done[k] = 1;
+  }
+  *w = x->cw[k];
+}
+
+/* A continuation byte: p is inside a code point. */
+static bool mid_cp(const dl_doc *d, uint32_t p)
+{
+  return p < d->len && ((unsigned char)d->view[p] & 0xC0) == 0x80;
+}
+
+/* The word that ends at or before p, not before lo. */
+static bool prev_cw(const struct dl__ews *ws, uint32_t p, uint32_t lo,
+                    struct cw *w)
+{
+  const struct dl__wix *x = ws->wix;
+  uint32_t a, k, end;
+  if (p <= lo) return false;
+  if (!x || p > ws->d->len || mid_cp(ws->d, p))
+    return prev_cw_scan(ws, p, lo, w);
+  a = x->at[p - 1];
+  if (a & GAP) {
+    k = a & ~GAP;
+    if (k == 0) return false; /* only spaces back to the start */
+    k--;
+    end = x->we[k];
+  } else {
+    k = a;
+    end = p;
+  }
+  if (end <= lo) return false;
+  if (end == x->we[k] && x->ws_[k] >= lo) {
+    wix_get(ws, k, w);
+    return true;
+  }
+  return prev_cw_scan(ws, p, lo, w);
+}
+
+/* The word that starts at or after p, ending before hi. */
+static bool next_cw(const struct dl__ews *ws, uint32_t p, uint32_t hi,
+                    struct cw *w)
+{
+  const struct dl__wix *x = ws->wix;
+  uint32_t a, k, i;
+  if (p >= hi) return false;
+  if (!x || p > ws->d->len || mid_cp(ws->d, p))
+    return next_cw_scan(ws, p, hi, w);
+  a = x->at[p];
+  if (a & GAP) {
+    k = a & ~GAP;
+    if (k >= x->n) return false; /* only spaces to the end */
+    i = x->ws_[k];
+  } else {
+    k = a;
+    i = p;
+  }
+  if (i >= hi) return false;
+  if (i == x->ws_[k] && x->we[k] <= hi) {
+    wix_get(ws, k, w);
+    return true;
+  }
+  return next_cw_scan(ws, p, hi, w);
 }
 
 /* Longest title (lexicon entry with any flag in `need`) made of words
 ** w[i..i+k), k <= 4, in text order. Returns k (0: none) and the entry's
 ** index + 1 in *head. */
-static size_t title_at(const struct cw *w, size_t n, size_t i, unsigned need,
-                       uint16_t *head)
+static size_t title_at(const struct dl__lex *lex, const struct cw *w,
+                       size_t n, size_t i, unsigned need, uint16_t *head)
 {
   char key[200];
   for (size_t k = DL__MIN((size_t)4, n - i); k >= 1; k--) {
@@ -249,7 +474,8 @@ static size_t title_at(const struct cw *w, size_t n, size_t i, unsigned need,
       }
     }
     if (!ok) continue;
-    e = dl__roles_lookup(key, len);
+    e = k == 1 ? (w[i].fl ? role_find(lex, key, len) : NULL)
+               : role_find(lex, key, len);
     if (e && (e->flags & need)) {
       *head = (uint16_t)(e - dl__roles_at(0) + 1);
       return k;
@@ -260,14 +486,14 @@ static size_t title_at(const struct cw *w, size_t n, size_t i, unsigned need,
 
 /* Same, for a title that ends at w[i] when w[] runs backwards (w[0] is
 ** nearest): the words w[i+k-1] .. w[i] in text order. */
-static size_t title_ending(const struct cw *w, size_t n, size_t i,
-                           unsigned need, uint16_t *head)
+static size_t title_ending(const struct dl__lex *lex, const struct cw *w,
+                           size_t n, size_t i, unsigned need, uint16_t *head)
 {
   struct cw fw[4];
   memset(fw, 0, sizeof fw);
   for (size_t k = DL__MIN((size_t)4, n - i); k >= 1; k--) {
     for (size_t j = 0; j < k; j++) fw[j] = w[i + k - 1 - j];
-    if (title_at(fw, k, 0, need, head) == k) return k;
+    if (title_at(lex, fw, k, 0, need, head) == k) return k;
   }
   return 0;
 }
@@ -470,12 +696,12 @@ static void metonymy(struct dl__ews *ws)
     struct cw w;
     if ((m->flags & DL__EM_DROP) || m->type != DL__ENT_LOC) continue;
     sent_bounds(d, m->s, &lo, &hi);
-    if (!prev_cw(d, m->s, lo, &w) || w.sep || w.nl != 3 ||
+    if (!prev_cw(ws, m->s, lo, &w) || w.sep || w.nl != 3 ||
         memcmp(w.n, "the", 3) != 0)
       continue;
     p = m->e;
     for (int k = 0; k < 3; k++) {
-      if (!next_cw(d, p, hi, &w) || w.sep) break;
+      if (!next_cw(ws, p, hi, &w) || w.sep) break;
       if (cw_is(&w, verbs, DL__COUNTOF(verbs))) {
         m->type = DL__ENT_ORG;
         break;
@@ -490,10 +716,10 @@ static void metonymy(struct dl__ews *ws)
 ** 2. Facilities
 ** ==================================================================== */
 
-static bool last_word_fac(const dl_doc *d, uint32_t s, uint32_t e)
+static bool last_word_fac(struct dl__ews *ws, uint32_t s, uint32_t e)
 {
   struct cw w;
-  return prev_cw(d, e, s, &w) && !w.sep && (w.fl & DL__ROLE_FAC) && w.cap;
+  return prev_cw(ws, e, s, &w) && !w.sep && (w.fl & DL__ROLE_FAC) && w.cap;
 }
 
 static void facilities(struct dl__ews *ws)
@@ -506,16 +732,16 @@ static void facilities(struct dl__ews *ws)
     if (m->flags & DL__EM_DROP) continue;
     sent_bounds(d, m->s, &lo, &hi);
     /* "Christ the Saviour" + "Cathedral": take the head word. */
-    if (!last_word_fac(d, m->s, m->e) && next_cw(d, m->e, hi, &w) &&
+    if (!last_word_fac(ws, m->s, m->e) && next_cw(ws, m->e, hi, &w) &&
         !w.sep && w.cap && (w.fl & DL__ROLE_FAC) &&
         mention_at(ws, w.s) == DL__NONE32) {
       m->e = w.e;
       while (m->e > w.s && d->view[m->e - 1] == '.') m->e--;
     }
-    if (!last_word_fac(d, m->s, m->e)) continue;
+    if (!last_word_fac(ws, m->s, m->e)) continue;
     /* "Christ the" + "Saviour Cathedral": take "X the". */
-    if (prev_cw(d, m->s, lo, &w) && w.nl == 3 && memcmp(w.n, "the", 3) == 0 &&
-        !w.cap && prev_cw(d, w.s, lo, &w2) && !w2.sep && w2.cap &&
+    if (prev_cw(ws, m->s, lo, &w) && w.nl == 3 && memcmp(w.n, "the", 3) == 0 &&
+        !w.cap && prev_cw(ws, w.s, lo, &w2) && !w2.sep && w2.cap &&
         !(w2.fl & DL__ROLE_STOP) && !w2.poss) {
       uint32_t j = mention_at(ws, w2.s);
       if (j != DL__NONE32) {
@@ -538,10 +764,10 @@ static void facilities(struct dl__ews *ws)
 ** MISC "Russian" + PER "Orthodox Church". A mention whose last word is an
 ** organization head (Church, Ministry, Party: roles.c) is an ORG when it
 ** was tagged PER, and absorbs a MISC mention right before it. */
-static bool last_word_org(const dl_doc *d, uint32_t s, uint32_t e)
+static bool last_word_org(struct dl__ews *ws, uint32_t s, uint32_t e)
 {
   struct cw w;
-  return prev_cw(d, e, s, &w) && !w.sep && (w.fl & DL__ROLE_ORG) && w.cap &&
+  return prev_cw(ws, e, s, &w) && !w.sep && (w.fl & DL__ROLE_ORG) && w.cap &&
          w.s > s;
 }
 
@@ -554,7 +780,7 @@ static void organizations(struct dl__ews *ws)
     if (m->flags & DL__EM_DROP) continue;
     if ((m->type == DL__ENT_PER || m->type == DL__ENT_MISC ||
          m->type == DL__ENT_ORG) &&
-        last_word_org(d, m->s, m->e)) {
+        last_word_org(ws, m->s, m->e)) {
       m->type = DL__ENT_ORG;
       if (prev != SIZE_MAX && ws->m[prev].type == DL__ENT_MISC) {
         bool gap = true;
@@ -580,10 +806,10 @@ static void extend_person(struct dl__ews *ws, struct dl__emen *m)
   struct cw w, f, b;
   uint32_t lo, hi;
   size_t n;
-  if (!next_cw(d, m->s, m->e, &f) || (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD)))
+  if (!next_cw(ws, m->s, m->e, &f) || (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD)))
     return;
   sent_bounds(d, m->s, &lo, &hi);
-  if (!prev_cw(d, m->s, lo, &w) || w.sep || !w.cap || w.poss || w.nl < 2 ||
+  if (!prev_cw(ws, m->s, lo, &w) || w.sep || !w.cap || w.poss || w.nl < 2 ||
       (w.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP |
                DL__ROLE_ARTICLE | DL__ROLE_ORG | DL__ROLE_FAC)))
     return;
@@ -595,7 +821,7 @@ static void extend_person(struct dl__ews *ws, struct dl__emen *m)
   for (uint32_t i = w.s; i < w.e; i++) /* not ALL CAPS (headlines) */
     if (d->view[i] >= 'A' && d->view[i] <= 'Z' && i > w.s) return;
   if (mention_at(ws, w.s) != DL__NONE32) return;
-  if (!prev_cw(d, w.s, lo, &b)) return; /* sentence-initial */
+  if (!prev_cw(ws, w.s, lo, &b)) return; /* sentence-initial */
   if (b.sep && d->view[b.s] != ',') return;
   m->s = w.s;
 }
@@ -620,11 +846,11 @@ static void extend_person_right(struct dl__ews *ws, struct dl__emen *m)
   const dl_doc *d = ws->d;
   struct cw f, w, x;
   uint32_t lo, hi;
-  if (!next_cw(d, m->s, m->e, &f) || f.e < m->e || f.sep || f.poss ||
+  if (!next_cw(ws, m->s, m->e, &f) || f.e < m->e || f.sep || f.poss ||
       (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP)))
     return; /* not a single word */
   sent_bounds(d, m->s, &lo, &hi);
-  if (!next_cw(d, m->e, hi, &w) || w.s != m->e + 1 || w.sep || !w.cap ||
+  if (!next_cw(ws, m->e, hi, &w) || w.s != m->e + 1 || w.sep || !w.cap ||
       w.nl < 2)
     return;
   if ((w.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_ORG | DL__ROLE_FAC |
@@ -636,7 +862,7 @@ static void extend_person_right(struct dl__ews *ws, struct dl__emen *m)
   if (mention_at(ws, w.s) != DL__NONE32) return;
   /* The word after must not be capitalized too (a run of capitals is a
   ** title or a headline, not a name we can complete). */
-  if (next_cw(d, w.e, hi, &x) && !x.sep && x.cap && !x.poss) return;
+  if (next_cw(ws, w.e, hi, &x) && !x.sep && x.cap && !x.poss) return;
   m->e = w.e;
   if (w.poss) {
     m->e -= poss_len(d, w.s, w.e);
@@ -680,8 +906,9 @@ static bool keeps_period(const struct cw *w)
   return false;
 }
 
-static void trim_edges(const dl_doc *d, struct dl__emen *m)
+static void trim_edges(struct dl__ews *ws, struct dl__emen *m)
 {
+  const dl_doc *d = ws->d;
   size_t k;
   struct cw w;
   while (m->s < m->e && lead_punct(cp_at(d, m->s, &k))) m->s += (uint32_t)k;
@@ -700,7 +927,7 @@ static void trim_edges(const dl_doc *d, struct dl__emen *m)
       continue;
     }
     if (m->e > m->s && d->view[m->e - 1] == '.' &&
-        prev_cw(d, m->e, m->s, &w) && w.nl >= 2 &&
+        prev_cw(ws, m->e, m->s, &w) && w.nl >= 2 &&
         !memchr(w.n, '.', w.nl) && !keeps_period(&w)) {
       m->e--;
       continue;
@@ -755,12 +982,13 @@ static bool poss_after(const dl_doc *d, uint32_t e)
   return false;
 }
 
-static void strip_possessive(const dl_doc *d, struct dl__emen *m)
+static void strip_possessive(struct dl__ews *ws, struct dl__emen *m)
 {
+  const dl_doc *d = ws->d;
   for (int round = 0; round < 2; round++) {
     struct cw w;
     uint32_t pl;
-    if (!prev_cw(d, m->e, m->s, &w)) return;
+    if (!prev_cw(ws, m->e, m->s, &w)) return;
     /* A separate token: "'s", "’s", "'" or "s" after a split quote. */
     if (((w.e - w.s == 2 && d->view[w.s] == '\'') ||
          (w.e - w.s == 4 && memcmp(d->view + w.s, "\xE2\x80\x99", 3) == 0)) &&
@@ -777,32 +1005,31 @@ static void strip_possessive(const dl_doc *d, struct dl__emen *m)
     } else {
       break;
     }
-    trim_edges(d, m);
+    trim_edges(ws, m);
   }
   if (poss_after(d, m->e)) m->flags |= DL__MEN_POSSESSIVE;
 }
 
-static void strip_the(const dl_doc *d, struct dl__emen *m)
+static void strip_the(struct dl__ews *ws, struct dl__emen *m)
 {
   struct cw w, w2;
-  if (next_cw(d, m->s, m->e, &w) && w.nl == 3 && memcmp(w.n, "the", 3) == 0 &&
-      next_cw(d, w.e, m->e, &w2))
+  if (next_cw(ws, m->s, m->e, &w) && w.nl == 3 && memcmp(w.n, "the", 3) == 0 &&
+      next_cw(ws, w.e, m->e, &w2))
     m->s = w2.s;
 }
 
 /* Splits a leading title off a PER mention. Returns false on NOMEM. */
 static bool split_title(struct dl__ews *ws, uint32_t mi)
 {
-  const dl_doc *d = ws->d;
   struct dl__emen *m = &ws->m[mi];
   struct cw w[MAXW];
   size_t n = 0, j = 0, last = 0, caps = 0;
   uint16_t head = 0, h;
   uint32_t p = m->s;
-  while (n < MAXW && next_cw(d, p, m->e, &w[n])) p = w[n++].e;
+  while (n < MAXW && next_cw(ws, p, m->e, &w[n])) p = w[n++].e;
   if (!n) return true;
   while (j < n) {
-    size_t k = title_at(w, n, j, DL__ROLE_PREFIX, &h);
+    size_t k = title_at(ws->lex, w, n, j, DL__ROLE_PREFIX, &h);
     if (k) {
       j += k;
       last = j;
@@ -855,11 +1082,11 @@ static bool ellipsis(struct dl__ews *ws)
     if (m->flags & (DL__EM_DROP | DL__EM_TITLE_ONLY)) continue;
     sent_bounds(d, m->s, &lo, &hi);
     /* The whole "North and South Korea" tagged as one mention. */
-    if (next_cw(d, m->s, m->e, &x) && (x.fl & DL__ROLE_COMPASS) && x.cap &&
-        next_cw(d, x.e, m->e, &c) &&
+    if (next_cw(ws, m->s, m->e, &x) && (x.fl & DL__ROLE_COMPASS) && x.cap &&
+        next_cw(ws, x.e, m->e, &c) &&
         ((c.nl == 3 && memcmp(c.n, "and", 3) == 0) ||
          (c.nl == 2 && memcmp(c.n, "or", 2) == 0)) &&
-        next_cw(d, c.e, m->e, &y) && (y.fl & DL__ROLE_COMPASS) && y.cap &&
+        next_cw(ws, c.e, m->e, &y) && (y.fl & DL__ROLE_COMPASS) && y.cap &&
         y.e < m->e) {
       uint32_t rest = y.e, form;
       if (!dl__ews_push_mention(ws, x.s, x.e, m->type, 0, DL__NONE32))
@@ -877,14 +1104,14 @@ static bool ellipsis(struct dl__ews *ws)
       continue;
     }
     /* "North" (tagged or not) + "and" + the mention "South Korea". */
-    if (!next_cw(d, m->s, m->e, &y) || !(y.fl & DL__ROLE_COMPASS) || !y.cap ||
+    if (!next_cw(ws, m->s, m->e, &y) || !(y.fl & DL__ROLE_COMPASS) || !y.cap ||
         y.e >= m->e)
       continue;
-    if (!prev_cw(d, m->s, lo, &c) ||
+    if (!prev_cw(ws, m->s, lo, &c) ||
         !((c.nl == 3 && memcmp(c.n, "and", 3) == 0) ||
           (c.nl == 2 && memcmp(c.n, "or", 2) == 0)))
       continue;
-    if (!prev_cw(d, c.s, lo, &a) || !(a.fl & DL__ROLE_COMPASS) || !a.cap)
+    if (!prev_cw(ws, c.s, lo, &a) || !(a.fl & DL__ROLE_COMPASS) || !a.cap)
       continue;
     {
       uint32_t j = mention_at(ws, a.s), form;
@@ -929,17 +1156,16 @@ static bool in_per(const struct dl__ews *ws, const struct cw *w, uint32_t mi)
 static uint32_t role_before(struct dl__ews *ws, uint32_t mi, uint32_t p,
                             uint32_t lo, bool has_role, uint16_t *head)
 {
-  const dl_doc *d = ws->d;
   struct cw w[MAXW];
   size_t n = 0, i = 0, caps = 0;
   uint32_t q = p, start = p;
   *head = 0;
-  while (n < MAXW && prev_cw(d, q, lo, &w[n]) && !w[n].sep &&
+  while (n < MAXW && prev_cw(ws, q, lo, &w[n]) && !w[n].sep &&
          !in_per(ws, &w[n], mi))
     q = w[n++].s;
   if (!n) return p;
   if (!has_role) {
-    size_t k = title_ending(w, n, 0, DL__ROLE_PREFIX, head);
+    size_t k = title_ending(ws->lex, w, n, 0, DL__ROLE_PREFIX, head);
     if (!k) return p;
     /* A lower-case role noun needs a name right after it that is not
     ** sentence-initial-looking: "cleric Fethullah Gulen" yes. */
@@ -948,7 +1174,7 @@ static uint32_t role_before(struct dl__ews *ws, uint32_t mi, uint32_t p,
   }
   while (i < n) {
     uint16_t h;
-    size_t k = title_ending(w, n, i, DL__ROLE_PREFIX, &h);
+    size_t k = title_ending(ws->lex, w, n, i, DL__ROLE_PREFIX, &h);
     if (k) {
       i += k;
       start = w[i - 1].s;
@@ -975,13 +1201,14 @@ static uint32_t role_before(struct dl__ews *ws, uint32_t mi, uint32_t p,
 /* Is w[i..n) (text order) an appositive role: [article|possessive]
 ** (modifier|Cap)* title ... ? Returns the index of its first word, or n
 ** when it is not one. */
-static size_t appos_phrase(const struct cw *w, size_t n, uint16_t *head)
+static size_t appos_phrase(const struct dl__lex *lex, const struct cw *w,
+                           size_t n, uint16_t *head)
 {
   size_t i = 0, mods = 0;
   if (i < n && (w[i].fl & DL__ROLE_ARTICLE)) i++;
   size_t first = i;
   while (i < n && mods < 6) {
-    size_t k = title_at(w, n, i, DL__ROLE_APPOS, head);
+    size_t k = title_at(lex, w, n, i, DL__ROLE_APPOS, head);
     if (k) return first;
     if (w[i].sep || !w[i].nl) return n;
     if ((w[i].fl & DL__ROLE_MOD) ||
@@ -1003,10 +1230,10 @@ static bool appos_before(struct dl__ews *ws, uint32_t mi, uint32_t p,
   struct cw w[MAXW], fw[MAXW];
   size_t n = 0;
   uint32_t q;
-  if (!prev_cw(d, p, lo, &w[0]) || !w[0].sep || d->view[w[0].s] != ',')
+  if (!prev_cw(ws, p, lo, &w[0]) || !w[0].sep || d->view[w[0].s] != ',')
     return true;
   q = w[0].s;
-  while (n < MAXW && prev_cw(d, q, lo, &w[n]) && !w[n].sep &&
+  while (n < MAXW && prev_cw(ws, q, lo, &w[n]) && !w[n].sep &&
          !in_per(ws, &w[n], mi))
     q = w[n++].s;
   for (size_t i = 0; i < n; i++) {
@@ -1014,7 +1241,7 @@ static bool appos_before(struct dl__ews *ws, uint32_t mi, uint32_t p,
     size_t first, m = i + 1;
     if (!(w[i].fl & DL__ROLE_ARTICLE)) continue;
     for (size_t j = 0; j < m; j++) fw[j] = w[i - j];
-    first = appos_phrase(fw, m, &head);
+    first = appos_phrase(ws->lex, fw, m, &head);
     if (first < m)
       return dl__ews_push_role(ws, mi, fw[first].s, fw[m - 1].e, head);
     if (i + 1 >= n || !(w[i + 1].fl & DL__ROLE_PREP)) break;
@@ -1032,15 +1259,15 @@ static bool appos_after(struct dl__ews *ws, uint32_t mi, uint32_t hi)
   uint16_t head = 0;
   uint32_t q;
   if (m->flags & DL__MEN_POSSESSIVE) return true;
-  if (!next_cw(d, m->e, hi, &c) || !c.sep || d->view[c.s] != ',')
+  if (!next_cw(ws, m->e, hi, &c) || !c.sep || d->view[c.s] != ',')
     return true;
   q = c.e;
-  while (n < MAXW && next_cw(d, q, hi, &w[n])) {
+  while (n < MAXW && next_cw(ws, q, hi, &w[n])) {
     if (w[n].sep) break;
     q = w[n++].e;
   }
   if (!n) return true;
-  first = appos_phrase(w, n, &head);
+  first = appos_phrase(ws->lex, w, n, &head);
   if (first >= n) return true;
   /* "the Church, Patriarch Kirill, led": a name, not a role. */
   for (size_t k = 0; k < n; k++)
@@ -1085,7 +1312,7 @@ static bool roles(struct dl__ews *ws)
           /* The role ends where the name starts: trim the space. */
           struct cw lw;
           struct dl__erole *r = &ws->r[m->role];
-          if (prev_cw(d, p, start, &lw)) r->e = lw.e;
+          if (prev_cw(ws, p, start, &lw)) r->e = lw.e;
         }
         p = start;
       }
@@ -1095,9 +1322,9 @@ static bool roles(struct dl__ews *ws)
       if (m->role != DL__NONE32 && ws->r[m->role].s < p) p = ws->r[m->role].s;
     }
     /* Subject position: nothing but an article before it. */
-    if (!prev_cw(d, p, lo, &w) ||
-        ((w.fl & DL__ROLE_ARTICLE) && !prev_cw(d, w.s, lo, &w)) ||
-        (w.sep && d->view[w.s] == '"' && !prev_cw(d, w.s, lo, &w)))
+    if (!prev_cw(ws, p, lo, &w) ||
+        ((w.fl & DL__ROLE_ARTICLE) && !prev_cw(ws, w.s, lo, &w)) ||
+        (w.sep && d->view[w.s] == '"' && !prev_cw(ws, w.s, lo, &w)))
       m->flags |= DL__EM_SUBJECT;
   }
   return true;
@@ -1144,10 +1371,10 @@ bool dl__ent_scan_nominals(struct dl__ews *ws, dl__nominal_fn fn, void *ctx)
     hi = d->tokens[t].sent < d->n_sentences
              ? d->sentences[d->tokens[t].sent].end
              : (uint32_t)d->len;
-    while (n < DL__COUNTOF(w) && next_cw(d, q, hi, &w[n]) && !w[n].sep)
+    while (n < DL__COUNTOF(w) && next_cw(ws, q, hi, &w[n]) && !w[n].sep)
       q = w[n++].e;
     while (i < n && i < 2) {
-      k = title_at(w, n, i, DL__ROLE_NOMINAL, &head);
+      k = title_at(ws->lex, w, n, i, DL__ROLE_NOMINAL, &head);
       if (k) break;
       if (!(w[i].fl & DL__ROLE_MOD) || (w[i].fl & DL__ROLE_STOP)) break;
       i++;
@@ -1196,6 +1423,7 @@ static void ews_free(struct dl__ews *ws)
   dl__buf_free(&ws->str);
   dl__buf_free(&ws->keys);
   dl__buf_free(&ws->tmp);
+  wix_free(ws->al, ws->wix);
 }
 
 dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
@@ -1205,6 +1433,7 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
   memset(&ws, 0, sizeof ws);
   ws.al = a->al;
   ws.d = d;
+  ws.lex = a->m->lex;
   dl__buf_init(&ws.str, a->al);
   dl__buf_init(&ws.keys, a->al);
   dl__buf_init(&ws.tmp, a->al);
@@ -1213,17 +1442,18 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
   d->n_entities = 0;
   if (!d->n_mentions) goto done;
   if (!collect(&ws)) goto nomem;
+  if (!wix_build(&ws)) goto nomem;
   facilities(&ws);
   organizations(&ws);
   metonymy(&ws);
   for (size_t i = 0; i < ws.n; i++) {
     struct dl__emen *m = &ws.m[i];
     if (m->flags & DL__EM_DROP) continue;
-    trim_edges(d, m);
+    trim_edges(&ws, m);
     balance(d, m);
-    trim_edges(d, m);
-    strip_possessive(d, m);
-    strip_the(d, m);
+    trim_edges(&ws, m);
+    strip_possessive(&ws, m);
+    strip_the(&ws, m);
     if (m->s >= m->e || !has_alnum(d, m->s, m->e)) {
       m->flags |= DL__EM_DROP;
       continue;
@@ -1235,7 +1465,7 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (m->type == DL__ENT_PER && !split_title(&ws, (uint32_t)i)) goto nomem;
     m = &ws.m[i];
     if (m->type != DL__ENT_PER && m->type != DL__ENT_FAC &&
-        last_word_fac(d, m->s, m->e))
+        last_word_fac(&ws, m->s, m->e))
       m->type = DL__ENT_FAC;
     if (m->s >= m->e) m->flags |= DL__EM_DROP;
   }

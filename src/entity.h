@@ -52,9 +52,14 @@ struct dl__hmap {
   size_t cap, n;
 };
 
+struct dl__lex;
+struct dl__wix; /* entity.c: the word index of the view */
+
 struct dl__ews {
   const dl_allocator *al;
   dl_doc *d;
+  const struct dl__lex *lex; /* the model's hashed word lists */
+  struct dl__wix *wix;       /* NULL: none (no mentions, or not UTF-8) */
   struct dl__emen *m;
   size_t n, cap;
   struct dl__erole *r;

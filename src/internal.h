@@ -408,6 +408,7 @@ struct dl__wordclass; /* tone_wordclass.c */
 struct dl__place;  /* geo.h */
 struct dl__ner;    /* ner.c */
 struct dl__ner_ws; /* ner.c */
+struct dl__lex;    /* entity_lex.h */
 
 struct dl_model {
   const dl_allocator *al;
@@ -418,6 +419,7 @@ struct dl_model {
   struct dl__ner *ner;             /* models/ner.dlm, optional */
   struct dl__geo *geo;             /* models/geo.bin, optional */
   struct dl__wordclass *wordclass; /* models/wordclass.tsv, optional */
+  struct dl__lex *lex; /* entity_lex.c: hashed entity/quote word lists */
 };
 
 /* ====================================================================

@@ -15,6 +15,7 @@
 ** stage computes on the view is an offset into the input.
 */
 #include "internal.h"
+#include "entity_lex.h"
 #include "html.h"
 #include "tone.h"
 
@@ -79,6 +80,10 @@ static dl_status model_new(const dl_options *opt, dl_model **out,
   if (!m->opt.max_sentence_tokens)
     m->opt.max_sentence_tokens = DL_DEFAULT_MAX_SENTENCE_TOKENS;
   dl__abbrev_load_builtin(&m->abbrev);
+  if (!dl__lex_build(m->al, &m->lex)) {
+    dl__free(m->al, m);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
   dl__html_init();
   snprintf(m->resources, sizeof m->resources, "abbrev");
   *out = m;
@@ -128,6 +133,7 @@ DL_API void dl_model_destroy(dl_model *m)
   dl__ner_free(m);
   dl__geo_free(m);
   dl__wordclass_free(m);
+  dl__lex_free(m->al, m->lex);
   dl__free(m->al, m);
 }
 

@@ -74,6 +74,7 @@
 */
 #include "quote.h"
 #include "abbrev.h"
+#include "entity_lex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,8 @@ struct ctx {
   uint32_t *in_quote;  /* token -> region index, or NONE */
   uint8_t *cue_used;   /* token used as a cue */
   char *sex;           /* per mention: 'M', 'F', or 0 */
+  uint32_t *tw;        /* per token: its DL__QW_* classes and cue, looked
+                       ** up once (entity_lex.h); see token_words() */
   struct region *reg;
   size_t nreg, capreg;
   dl__quote *q;
@@ -161,12 +164,6 @@ static bool tis(const struct ctx *c, uint32_t i, const char *w)
   return k == n;
 }
 
-static bool tin(const struct ctx *c, uint32_t i, const char *const *list)
-{
-  for (; *list; list++)
-    if (tis(c, i, *list)) return true;
-  return false;
-}
 
 static bool tword(const struct ctx *c, uint32_t i)
 {
@@ -238,6 +235,100 @@ static const char *const OBJ_PRON[] = {
     "me", "him", "her", "us", "them", "you", "reporters", "journalists",
     "supporters", "lawmakers", "viewers", "listeners", "the", NULL};
 
+static const char *const NOUN_DETS[] = {"the", "a", "an", "his", "her",
+                                         "their", "its", "this", "our",
+                                         NULL};
+
+/* Is token i one of list's words (as tis)? The lists above are answered
+** by the token's class bits, looked up once per token (token_words). */
+static inline bool tin(const struct ctx *c, uint32_t i,
+                       const char *const *list)
+{
+  uint32_t bit = list == DETS        ? DL__QW_DETS
+                 : list == STOPS     ? DL__QW_STOPS
+                 : list == AUX       ? DL__QW_AUX
+                 : list == SUBJ_PRON ? DL__QW_SUBJ_PRON
+                 : list == OBJ_PRON  ? DL__QW_OBJ_PRON
+                 : list == NOUN_DETS ? DL__QW_NOUN_DETS
+                                     : 0;
+  if (bit) return (c->tw[i] & bit) != 0;
+  for (; *list; list++)
+    if (tis(c, i, *list)) return true;
+  return false;
+}
+
+/* Is token i a speaker noun (dl__quote_noun_find of the token)? */
+static inline bool tnoun(const struct ctx *c, uint32_t i)
+{
+  return (c->tw[i] & DL__QW_NOUN) != 0;
+}
+
+/* Adds the word lists to the model's quote-word table (entity_lex.c). */
+bool dl__quote_words_add(struct dl__strtab *t)
+{
+  static const struct {
+    const char *const *list;
+    uint32_t bit;
+  } lists[] = {{DETS, DL__QW_DETS},           {STOPS, DL__QW_STOPS},
+               {AUX, DL__QW_AUX},             {SUBJ_PRON, DL__QW_SUBJ_PRON},
+               {OBJ_PRON, DL__QW_OBJ_PRON},   {NOUN_DETS, DL__QW_NOUN_DETS}};
+  for (size_t k = 0; k < DL__COUNTOF(lists); k++)
+    for (const char *const *w = lists[k].list; *w; w++)
+      if (!dl__strtab_add(t, *w, strlen(*w), lists[k].bit)) return false;
+  for (size_t i = 0; i < dl__quote_cue_count; i++) {
+    const char *f = dl__quote_cues[i].form;
+    if (!dl__strtab_add(t, f, strlen(f), (uint32_t)(i + 1)
+                                             << DL__QW_CUE_SHIFT))
+      return false;
+  }
+  for (size_t i = 0; i < dl__quote_noun_count; i++) {
+    const char *f = dl__quote_nouns[i];
+    if (!dl__strtab_add(t, f, strlen(f), DL__QW_NOUN)) return false;
+  }
+  return true;
+}
+
+/* The classes of every token, one table look-up each. The key is the
+** token lower-cased (ASCII) with U+2019 read as an apostrophe, as tis()
+** compares; cues and nouns count only for all-ASCII tokens, as
+** dl__quote_cue_find and dl__quote_noun_find read them. */
+static void token_words(struct ctx *c, const struct dl__lex *lex)
+{
+  enum { KEYMAX = 32 };
+  for (uint32_t i = 0; i < c->nt; i++) {
+    const unsigned char *u = (const unsigned char *)tp(c, i);
+    size_t n = tl(c, i), k = 0, j = 0;
+    char key[KEYMAX];
+    bool ascii = true, ok = true;
+    const struct dl__strslot *sl;
+    uint32_t v;
+    c->tw[i] = 0;
+    if (n == 0 || n >= 3 * KEYMAX) continue;
+    while (j < n && ok) {
+      unsigned char ch = u[j];
+      if (k >= KEYMAX - 1) {
+        ok = false;
+      } else if (ch < 0x80) {
+        key[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+        j++;
+      } else if (n - j >= 3 && u[j] == 0xE2 && u[j + 1] == 0x80 &&
+                 u[j + 2] == 0x99) {
+        key[k++] = '\'';
+        j += 3;
+        ascii = false;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok || !lex || !(sl = dl__strtab_find(&lex->qwords, key, k)))
+      continue;
+    v = sl->val;
+    if (!ascii || n >= KEYMAX)
+      v &= ~(DL__QW_NOUN | (0xFFFFu << DL__QW_CUE_SHIFT));
+    c->tw[i] = v;
+  }
+}
+
 /* A lower-case adverb (-ly) or an auxiliary. */
 static bool is_aux(const struct ctx *c, uint32_t i)
 {
@@ -247,10 +338,6 @@ static bool is_aux(const struct ctx *c, uint32_t i)
   return n > 4 && tlower(c, i) && s[n - 2] == 'l' && s[n - 1] == 'y';
 }
 
-/* The cue verb at token i (lower case), or NULL. */
-static const char *const NOUN_DETS[] = {"the", "a", "an", "his", "her",
-                                         "their", "its", "this", "our",
-                                         NULL};
 
 /* The cue verb at token i (lower case), or NULL. After a determiner the
 ** word is a noun ("the note says", "a report"). */
@@ -258,7 +345,9 @@ static const struct dl__quote_cue *cue_at(const struct ctx *c, uint32_t i)
 {
   if (!tword(c, i) || !tlower(c, i)) return NULL;
   if (i > 0 && tin(c, i - 1, NOUN_DETS)) return NULL;
-  return dl__quote_cue_find(tp(c, i), tl(c, i));
+  return c->tw[i] >> DL__QW_CUE_SHIFT
+             ? &dl__quote_cues[(c->tw[i] >> DL__QW_CUE_SHIFT) - 1]
+             : NULL;
 }
 
 /* "according to" starting at i. */
@@ -282,7 +371,7 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
   uint32_t s = j, k, n = 0;
   bool head_ok;
   if (!tword(c, j) || tin(c, j, STOPS) || tin(c, j, DETS)) return NONE;
-  head_ok = dl__quote_noun_find(tp(c, j), tl(c, j)) ||
+  head_ok = tnoun(c, j) ||
             (tcap(c, j) && (!(c->t[j].flags & DL__TOK_SENT_START) ||
                             !dl__is_starter(tp(c, j), tl(c, j))));
   if (!head_ok) {
@@ -314,7 +403,7 @@ static uint32_t np_left(const struct ctx *c, uint32_t j, uint32_t lo)
       break;
     }
     if ((tis(c, p, "of") || tis(c, p, "for")) && p > lo &&
-        dl__quote_noun_find(tp(c, p - 1), tl(c, p - 1))) {
+        tnoun(c, p - 1)) {
       s = p;
       continue;
     }
@@ -375,7 +464,7 @@ static bool speaker_left(const struct ctx *c, uint32_t e, uint32_t lo,
         if (tpunct(c, p, ',')) {
           if (p > lo && (c->men_end[p - 1] != NONE ||
                          (tcap(c, p - 1) && tword(c, p - 1)) ||
-                         (dl__quote_noun_find(tp(c, p - 1), tl(c, p - 1)) &&
+                         (tnoun(c, p - 1) &&
                           np_left(c, p - 1, lo) != NONE))) {
             /* "Sanders, who ..., said"; "The mayor, who ..., said". */
             j = p - 1;
@@ -465,7 +554,7 @@ static bool speaker_right(const struct ctx *c, uint32_t s, uint32_t hi,
     if (!tword(c, i)) break;
     if (tin(c, i, STOPS) && !(i == s && tin(c, i, DETS))) {
       if ((tis(c, i, "of") || tis(c, i, "for")) && i > s &&
-          dl__quote_noun_find(tp(c, i - 1), tl(c, i - 1))) {
+          tnoun(c, i - 1)) {
         i++;
         continue;
       }
@@ -923,8 +1012,8 @@ static bool subject_of(const struct ctx *c, uint32_t ts, uint32_t te,
       k = m;
       continue;
     }
-    if (dl__quote_noun_find(tp(c, k), tl(c, k)) && np_left(c, k, i) == i &&
-        (k + 1 >= te || !dl__quote_noun_find(tp(c, k + 1), tl(c, k + 1)))) {
+    if (tnoun(c, k) && np_left(c, k, i) == i &&
+        (k + 1 >= te || !tnoun(c, k + 1))) {
       /* "Another source familiar with ...". */
       sp->s = i;
       sp->e = k + 1;
@@ -1014,7 +1103,7 @@ static void widen_title(const struct ctx *c, struct speaker *sp, uint32_t lo)
     } else if (tword(c, p) &&
                (tcap(c, p) || (c->t[p].flags & DL__TOK_ABBREV))) {
       sp->s = p;
-    } else if (tword(c, p) && dl__quote_noun_find(tp(c, p), tl(c, p))) {
+    } else if (tword(c, p) && tnoun(c, p)) {
       uint32_t s2 = np_left(c, p, lo);
       if (s2 == NONE) break;
       sp->s = s2;
@@ -1245,7 +1334,7 @@ static bool cue_after(const struct ctx *c, uint32_t e, uint32_t hi,
         if (sp->s > s + 1 && tpunct(c, sp->s - 1, ',') && e > 0 &&
             c->t[e - 1].sent == c->t[p].sent &&
             (sp->ment != NONE || sp->pron != NONE ||
-             dl__quote_noun_find(tp(c, sp->e - 1), tl(c, sp->e - 1))) &&
+             tnoun(c, sp->e - 1)) &&
             (p + 1 >= hi || tpunct(c, p + 1, ',') ||
              clause_end(c, p + 1, hi) == p + 1 || short_tail(c, p + 1, hi)) &&
             !(p + 2 < hi && tpunct(c, p + 1, ',') &&
@@ -2032,7 +2121,6 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t bytes, prev = NONE;
   uint32_t ri = 0;
   dl_status rc = DL_OK;
-  (void)a;
   memset(&c, 0, sizeof c);
   c.d = d;
   c.t = d->tokens;
@@ -2041,12 +2129,13 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
   d->n_quotes = 0;
   if (!c.nt || !d->n_sentences) return DL_OK;
   /* One block: three uint32 maps, the cue marks, the mention sexes. */
-  bytes = (size_t)c.nt * (3 * sizeof(uint32_t) + 1) + d->n_mentions + 8;
+  bytes = (size_t)c.nt * (4 * sizeof(uint32_t) + 1) + d->n_mentions + 8;
   c.men_end = dl__malloc(d->al, bytes);
   if (!c.men_end) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   c.men_start = c.men_end + c.nt;
   c.in_quote = c.men_start + c.nt;
-  c.cue_used = (uint8_t *)(c.in_quote + c.nt);
+  c.tw = c.in_quote + c.nt;
+  c.cue_used = (uint8_t *)(c.tw + c.nt);
   c.sex = (char *)(c.cue_used + c.nt);
   for (uint32_t i = 0; i < c.nt; i++)
     c.men_end[i] = c.men_start[i] = c.in_quote[i] = NONE;
@@ -2058,6 +2147,7 @@ dl_status dl__quote_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (c.men_start[m->tok_start] == NONE)
       c.men_start[m->tok_start] = (uint32_t)i;
   }
+  token_words(&c, a->m->lex);
   mention_sexes(&c);
   if (!find_regions(&c)) c.oom = true;
   for (uint32_t si = 0; si < d->n_sentences && !c.oom; si++) {
