@@ -345,12 +345,14 @@ eq "kill -9, then --resume: all 3000 articles once" \
   "$(q "$TMP/kill.db" 'select count(*), count(distinct ext_id) from articles')" "3000|3000"
 eq "kill -9, then --resume: integrity" "$(q "$TMP/kill.db" 'pragma integrity_check')" ok
 eq "kill -9, then --resume: indexes built" "$(q "$TMP/kill.db" \
-  "select count(*) from sqlite_master where type = 'index' and sql is not null")" 9
+  "select count(*) from sqlite_master where type = 'index' and sql is not null")" 10
 eq "kill -9, then --resume: FTS consistent" "$(q "$TMP/kill.db" \
   "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
 eq "kill -9, then --resume: FTS finds all" "$(q "$TMP/kill.db" \
   "select count(*) from articles_fts where articles_fts match 'mourners'")" 3000
 check "kill -9, then --resume: facets match the tables" facets_ok "$TMP/kill.db"
+eq "kill -9, then --resume: one entity row per (name, type)" "$(q "$TMP/kill.db" \
+  "select count(*) from (select 1 from entities group by name, type having count(*) > 1)")" 0
 eq "kill -9, then --resume: ranking from fts_lengths = bm25()" \
   "$("$DL" search "$TMP/kill.db" mourners --json --limit 3000 | md5sum)" \
   "$(DATELINE_SEARCH_NO_FACETS=1 "$DL" search "$TMP/kill.db" mourners --json --limit 3000 | md5sum)"

@@ -40,9 +40,12 @@ static const char schema_sql[] =
     "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(\n"
     "  title, text, content='articles', content_rowid='id',\n"
     "  tokenize='unicode61 remove_diacritics 2');\n"
+    /* Unique (name, type): the writer's dictionary makes it so, and the
+    ** unique index entities_key checks it (built at the end of a bulk
+    ** load; stores of schema 1 have a UNIQUE constraint instead). */
     "CREATE TABLE IF NOT EXISTS entities(\n"
     "  id INTEGER PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL,\n"
-    "  last TEXT NOT NULL, UNIQUE(name, type));\n"
+    "  last TEXT NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS article_entities(\n"
     "  article INTEGER NOT NULL, local_id TEXT NOT NULL,\n"
     "  entity INTEGER NOT NULL, salience REAL, mentions INTEGER,\n"
@@ -123,10 +126,33 @@ static const char index_sql[] =
     "CREATE INDEX IF NOT EXISTS articles_focus ON articles(focus_country)\n"
     "  WHERE focus_country IS NOT NULL;\n";
 
+/* entities(name, type) is unique: an index, unless the table has the
+** UNIQUE constraint of schema 1. */
+static int make_indexes(sqlite3 *db, char **msg)
+{
+  int rc = sqlite3_exec(db, index_sql, NULL, NULL, msg);
+  sqlite3_stmt *st;
+  bool old = false;
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_prepare_v2(db,
+                          "SELECT 1 FROM sqlite_master WHERE name ="
+                          " 'sqlite_autoindex_entities_1'",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  old = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return old ? SQLITE_OK
+             : sqlite3_exec(db,
+                            "CREATE UNIQUE INDEX IF NOT EXISTS entities_key"
+                            " ON entities(name, type)",
+                            NULL, NULL, msg);
+}
+
 static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS articles_date;"
     "DROP INDEX IF EXISTS entities_last;"
     "DROP INDEX IF EXISTS entities_name;"
+    "DROP INDEX IF EXISTS entities_key;"
     "DROP INDEX IF EXISTS article_entities_entity;"
     "DROP INDEX IF EXISTS quotes_speaker;"
     "DROP INDEX IF EXISTS places_country;"
@@ -700,7 +726,7 @@ store *store_open(const char *path, bool create, bool write, char *err,
                           "('indexes', 'pending');",
                           NULL, NULL, &msg);
     } else if (rc == SQLITE_OK) {
-      rc = sqlite3_exec(s->db, index_sql, NULL, NULL, &msg);
+      rc = make_indexes(s->db, &msg);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg);
     if (rc != SQLITE_OK) goto fail;
@@ -748,7 +774,7 @@ int store_finish(store *s)
   int rc;
   if (!s->bulk) return SQLITE_OK;
   rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, index_sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = make_indexes(s->db, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(s->db,
                       "INSERT OR REPLACE INTO meta VALUES('indexes', 'ready');"
