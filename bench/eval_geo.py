@@ -204,13 +204,27 @@ class GeoBin:
                 return []
             if sh == h:
                 return [self.entry(self.struct.unpack_from("<I", self.b, self.off_p + 4 * j)[0]
-                                   & ((1 << 30) - 1)) for j in range(first, first + count)]
+                                   & ((1 << 29) - 1)) for j in range(first, first + count)]
             i = (i + 1) & (self.n_slot - 1)
 
 
 CATS = ("hit", "missing: name not in gazetteer", "missing: name in gazetteer, place not",
         "wrong candidate chosen (right one in gazetteer)", "country point offset",
-        "division point offset")
+        "division point offset", "longer span: a part of it names the place",
+        "region/continent/ocean point offset")
+
+
+def sub_near(gb, name, lat, lon):
+    """A run of words inside name (not all of it) with a gazetteer entry
+    within 161 km of (lat, lon): "Dubai World Cup" -> Dubai."""
+    import re
+    w = re.findall(r"[\w'&.-]+", name)
+    for n in range(len(w) - 1, 0, -1):
+        for i in range(0, len(w) - n + 1):
+            for x in gb.cands(" ".join(w[i:i + n])):
+                if km(lat, lon, x["lat"], x["lon"]) <= 161:
+                    return True
+    return False
 
 
 def error_table(docs, results, gb, samples=0):
@@ -234,6 +248,11 @@ def error_table(docs, results, gb, samples=0):
                 elif r["lat"] is not None and r["feature"] in ("ADM1", "ADM2") \
                         and r["country"] == t["country"]:
                     c = 5
+                elif r["lat"] is not None and r["feature"] in ("CONT", "RGN", "OCN", "SEA") \
+                        and not near:
+                    c = 7
+                elif sub_near(gb, t["name"], t["lat"], t["lon"]):
+                    c = 6
                 elif not cs:
                     c = 1
                 else:

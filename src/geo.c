@@ -72,7 +72,7 @@ static dl_status check_image(struct dl__geo *g, const char *path,
   off_p = rd32(b + 40);
   off_c = rd32(b + 44);
   off_pool = rd32(b + 48);
-  if (n_ent >= (UINT32_C(1) << 30) || !n_slot || (n_slot & (n_slot - 1)) ||
+  if (n_ent >= (UINT32_C(1) << 29) || !n_slot || (n_slot & (n_slot - 1)) ||
       (off_e | off_s | off_c | off_pool) % 8 || off_p % 4)
     return bad(err, path, "header");
   if ((uint64_t)off_e + (uint64_t)n_ent * sizeof(struct dl__geo_ent) >
@@ -313,7 +313,7 @@ uint32_t dl__geo_hint_after(const struct dl__geo *g, const char *text,
 ** Resolution
 ** ==================================================================== */
 
-static float prior(const struct dl__geo *g, uint32_t ei)
+float dl__geo_prior(const struct dl__geo *g, uint32_t ei)
 {
   const struct dl__geo_ent *e = &g->ent[ei];
   const char *feat;
@@ -372,19 +372,23 @@ static double near_km(const struct dl__geo_ent *a, const struct dl__geo_ent *b)
   return 6371.0 * sqrt(x * x + y * y);
 }
 
-static bool usable(const struct dl__geo_grp *gr, uint32_t p)
+static bool usable(const struct dl__geo *g, const struct dl__geo_grp *gr,
+                   uint32_t p)
 {
   if (gr->demonym_only && !(p & DL__GEO_P_DEMONYM)) return false;
+  if (gr->mixed_case && (p & DL__GEO_P_ACRONYM)) return false;
+  if (gr->town_only && g->ent[DL__GEO_P_ENTRY(p)].kind != DL__GEO_CITY)
+    return false;
   return true;
 }
 
 static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
-                   uint32_t p, const struct ctx *cx, bool own)
+                   uint32_t p, const struct ctx *cx, bool own, bool cname_list)
 {
   uint32_t ei = DL__GEO_P_ENTRY(p);
   const struct dl__geo_ent *e = &g->ent[ei];
-  float s = prior(g, ei);
-  if (gr->hint != DL__GEO_NONE) {
+  float s = dl__geo_prior(g, ei);
+  if (gr->hint != DL__GEO_NONE && !cname_list) {
     const struct dl__geo_ent *h = &g->ent[gr->hint];
     if (e->country == h->country && e->kind == DL__GEO_CITY &&
         (h->kind != DL__GEO_ADMIN1 || e->admin1 == h->admin1))
@@ -458,7 +462,7 @@ static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
   bool any = false;
   uint32_t n = DL__MIN(gr->cand_n, (uint32_t)DL__GEO_MAX_CANDS);
   float sc[DL__GEO_MAX_CANDS];
-  bool cname;
+  bool cname, clist;
   if (gr->fixed != DL__GEO_NONE) {
     gr->best = gr->fixed;
     gr->best_flags = 0;
@@ -466,16 +470,20 @@ static void pick(const struct dl__geo *g, struct dl__geo_grp *gr,
     return;
   }
   cname = country_name(g, gr);
+  /* "in Russia, U.S. officials said": a country's name followed by a
+  ** country is a list, not "China, Maine". */
+  clist = cname && gr->hint != DL__GEO_NONE &&
+          g->ent[gr->hint].kind == DL__GEO_COUNTRY;
   for (uint32_t i = 0; i < n; i++) {
     uint32_t p = g->post[gr->cand_first + i];
     const struct dl__geo_ent *e = &g->ent[DL__GEO_P_ENTRY(p)];
-    bool ok = usable(gr, p);
+    bool ok = usable(g, gr, p);
     if (ok && cname && e->kind == DL__GEO_CITY &&
         e->population < GEO_COUNTRY_TOWN_MIN_POP &&
-        (gr->hint == DL__GEO_NONE ||
+        (gr->hint == DL__GEO_NONE || clist ||
          g->ent[gr->hint].country != e->country))
       ok = false;
-    sc[i] = ok ? score(g, gr, p, cx, own) : -1e9f;
+    sc[i] = ok ? score(g, gr, p, cx, own, clist) : -1e9f;
     if (sc[i] > best) {
       best = sc[i];
       bp = p;
@@ -546,7 +554,10 @@ dl_status dl__geo_resolve(const struct dl__geo *g, struct dl__geo_grp *gr,
   ** taken out of the country weights (own = true). */
   for (size_t i = 0; i < n; i++) {
     pick(g, &gr[i], &cx, true);
-    if (gr[i].best != DL__GEO_NONE) gr[i].conf *= src_factor(gr[i].src);
+    if (gr[i].best != DL__GEO_NONE) {
+      gr[i].conf *= src_factor(gr[i].src);
+      if (gr[i].partial) gr[i].conf *= 0.5f;
+    }
   }
   return DL_OK;
 }

@@ -23,10 +23,13 @@ enum {
 };
 
 /* Posting flags: the name is a demonym/adjective of the entry ("Turkish"),
-** or another name of it ("the U.S."). The low 30 bits are the entry. */
+** or another name of it ("the U.S."). The low 29 bits are the entry. */
 #define DL__GEO_P_DEMONYM (UINT32_C(1) << 31)
 #define DL__GEO_P_ALIAS (UINT32_C(1) << 30)
-#define DL__GEO_P_ENTRY(p) ((p) & ((UINT32_C(1) << 30) - 1))
+/* The name is an acronym in capitals ("LA", "L.A.", "UAE"): it names the
+** entry only when the text is in capitals too ("La." is not LA). */
+#define DL__GEO_P_ACRONYM (UINT32_C(1) << 29)
+#define DL__GEO_P_ENTRY(p) ((p) & ((UINT32_C(1) << 29) - 1))
 
 /* One entry, as stored in the file (little-endian, 40 bytes). */
 struct dl__geo_ent {
@@ -82,6 +85,10 @@ static inline const char *dl__geo_str(const struct dl__geo *g, uint32_t off)
   return g->pool + off;
 }
 
+/* The prior of an entry: countries 9.5, regions 8.5, divisions 6.8, towns
+** log10(population + 1) adjusted by feature code. */
+float dl__geo_prior(const struct dl__geo *g, uint32_t ei);
+
 /* Toponym sources: how much a group is worth as evidence. */
 enum {
   DL__GEO_SRC_NER = 0,   /* a LOC/GPE entity */
@@ -101,6 +108,9 @@ struct dl__geo_grp {
   float weight;          /* mentions */
   uint8_t src;           /* DL__GEO_SRC_* */
   bool demonym_only;     /* accept only demonym postings */
+  bool mixed_case;       /* a span has a lower-case letter: no acronyms */
+  bool town_only;        /* "Quebec City": only towns */
+  bool partial;          /* resolved by a part of the span (geocode) */
   uint32_t hint;         /* "Paris, Texas": the entry after the comma */
   uint32_t cand_first, cand_n;
   uint32_t best;         /* chosen entry, DL__GEO_NONE if unresolved */

@@ -124,10 +124,21 @@ static struct dl__geo_grp *group(struct gws *w, const char *key, size_t kl,
   return g;
 }
 
+/* Is text[s..e) in capitals ("LA", "L.A.", not "La.")? */
+static bool all_caps(const char *text, uint32_t s, uint32_t e)
+{
+  for (uint32_t i = s; i < e; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 'a' && c <= 'z') return false;
+  }
+  return true;
+}
+
 static bool add_span(struct gws *w, struct dl__geo_grp *g, uint32_t s,
                      uint32_t e, float weight)
 {
   size_t k = w->nsp;
+  if (!all_caps(w->d->view, s, e)) g->mixed_case = true;
   if (!push_span(w, s, e)) return false;
   g->weight += weight;
   if (w->nsp == k) return true; /* capped */
@@ -175,6 +186,12 @@ static bool has_postings(const struct dl__geo *g, const char *key, size_t kl,
 static const char *const generic_tail[] = {
     " county", " parish", " city", " province", " state", " region",
     " district", " governorate", " oblast", " prefecture", " borough"};
+
+static bool ends_with(const char *key, size_t kl, const char *tail)
+{
+  size_t tl = strlen(tail);
+  return kl > tl && memcmp(key + kl - tl, tail, tl) == 0;
+}
 
 static size_t strip_key(char *key, size_t kl)
 {
@@ -255,6 +272,7 @@ static dl_status from_entities(struct gws *w, dl_error *err)
     size_t kl, plen = 0;
     uint32_t first, count;
     bool demonym = en->type == DL__ENT_MISC || en->type == DL__ENT_NORP;
+    bool town = false; /* "Quebec City": the town, not the province */
     uint8_t src = demonym ? DL__GEO_SRC_DEMONYM : DL__GEO_SRC_NER;
     struct dl__geo_grp *g;
     bool oom = false;
@@ -274,6 +292,7 @@ static dl_status from_entities(struct gws *w, dl_error *err)
           continue;
       } else {
         size_t k2;
+        town = ends_with(key, kl, " city");
         while ((k2 = strip_key(key, kl)) != 0) {
           kl = k2;
           if (has_postings(w->g, key, kl, false, &first, &count)) break;
@@ -285,6 +304,7 @@ static dl_status from_entities(struct gws *w, dl_error *err)
     if (oom) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     if (!g) return DL_OK;
     g->demonym_only = demonym;
+    g->town_only = town;
     g->cand_first = first;
     g->cand_n = count;
     for (uint32_t k = 0; k < en->n_mentions; k++) {
@@ -786,6 +806,65 @@ void dl__geo_json(const dl_doc *d, dl__jw *w, unsigned flags)
 ** dl_geocode(): given spans, no entities
 ** ==================================================================== */
 
+/* Words that are no place by themselves inside a longer name. */
+static const char *const part_stop[] = {
+    "the", "of", "and", "for", "in", "at", "on", "de", "la", "le", "new",
+    "old", "north", "south", "east", "west", "northern", "southern",
+    "eastern", "western", "central", "upper", "lower", "great", "greater",
+    "st", "saint", "city", "county", "state", "university", "college",
+    "school", "hospital", "airport", "street", "road", "park", "lake",
+    "river", "center", "centre", "national", "international", "office",
+    "council", "church", "court", "district", "valley", "bay", "island",
+    "mount", "port", "fort", "beach", "village", "town", "station"};
+
+static bool is_part_stop(const char *w, size_t n)
+{
+  for (size_t i = 0; i < DL__COUNTOF(part_stop); i++)
+    if (strlen(part_stop[i]) == n && memcmp(part_stop[i], w, n) == 0)
+      return true;
+  return false;
+}
+
+/* The best run of words inside key[0..kl) (not all of it) that is in the
+** gazetteer: the one whose best entry has the highest prior (a country
+** before a division before the biggest town), the longer on a tie. */
+static bool best_part(const struct dl__geo *g, const char *key, size_t kl,
+                      uint32_t *first, uint32_t *count)
+{
+  size_t ws[16], we[16], nw = 0, i = 0;
+  float best = -1e9f;
+  size_t bl = 0;
+  while (i < kl && nw < 16) {
+    while (i < kl && key[i] == ' ') i++;
+    if (i >= kl) break;
+    ws[nw] = i;
+    while (i < kl && key[i] != ' ') i++;
+    we[nw++] = i;
+  }
+  if (nw < 2) return false;
+  for (size_t n = nw - 1; n >= 1; n--) {
+    for (size_t a = 0; a + n <= nw; a++) {
+      size_t s = ws[a], e = we[a + n - 1];
+      uint32_t f, c;
+      float sc = -1e9f;
+      if (e - s < 3) continue;
+      if (n == 1 && is_part_stop(key + s, e - s)) continue;
+      if (!dl__geo_lookup(g, key + s, e - s, &f, &c) || !c) continue;
+      for (uint32_t k = 0; k < c && k < 8; k++) {
+        float p = dl__geo_prior(g, DL__GEO_P_ENTRY(g->post[f + k]));
+        if (p > sc) sc = p;
+      }
+      if (sc > best || (sc == best && e - s > bl)) {
+        best = sc;
+        bl = e - s;
+        *first = f;
+        *count = c;
+      }
+    }
+  }
+  return best > -1e8f;
+}
+
 DL_API dl_status dl_geocode(dl_annotator *a, const char *text, size_t len,
                             const dl_span *spans, size_t n, dl_place *out,
                             dl_error *err)
@@ -818,36 +897,50 @@ DL_API dl_status dl_geocode(dl_annotator *a, const char *text, size_t len,
     goto done;
   }
   memset(tab, 0xFF, tcap * sizeof *tab);
-  /* One group per key: one sense per document. */
+  /* One group per span text (its key): one sense per document. */
   for (size_t i = 0; i < n; i++) {
-    char key[DL__GEO_KEY_MAX];
+    char key[DL__GEO_KEY_MAX], id[DL__GEO_KEY_MAX];
     size_t kl = dl__geo_key(text + spans[i].start,
                             spans[i].end - spans[i].start, key);
+    size_t il = kl;
     uint32_t first = 0, count = 0;
     size_t h, k2;
+    bool town = false, part = false, mixed;
     gof[i] = DL__GEO_NONE;
     if (kl < 2) continue;
+    memcpy(id, key, kl + 1);
     if (!dl__geo_lookup(g, key, kl, &first, &count)) {
+      town = ends_with(key, kl, " city");
       while ((k2 = strip_key(key, kl)) != 0) {
         kl = k2;
         if (dl__geo_lookup(g, key, kl, &first, &count)) break;
       }
+      if (!count) town = false;
       /* "Turkey's": the possessive belongs to the sentence. */
       if (!count && kl > 2 && key[kl - 1] == 's' && key[kl - 2] == ' ') {
         kl -= 2;
         key[kl] = 0;
         dl__geo_lookup(g, key, kl, &first, &count);
       }
+      /* "Dubai World Cup", "University of California": a span given as
+      ** a place whose whole is no name resolves by its best part. */
+      if (!count) part = best_part(g, id, il, &first, &count);
       if (!count) continue;
     }
-    h = (size_t)khash(key, kl) & (tcap - 1);
+    /* "LA" and "La." are not one name: capitals are part of the group. */
+    mixed = !all_caps(text, (uint32_t)spans[i].start, (uint32_t)spans[i].end);
+    h = (size_t)khash(id, il) & (tcap - 1);
     while (tab[h] != DL__GEO_NONE &&
-           !(gr[tab[h]].klen == kl && memcmp(gr[tab[h]].key, key, kl) == 0))
+           !(gr[tab[h]].klen == il && gr[tab[h]].mixed_case == mixed &&
+             memcmp(gr[tab[h]].key, id, il) == 0))
       h = (h + 1) & (tcap - 1);
     if (tab[h] == DL__GEO_NONE) {
       struct dl__geo_grp *x = &gr[ng];
-      memcpy(x->key, key, kl + 1);
-      x->klen = (uint32_t)kl;
+      memcpy(x->key, id, il + 1);
+      x->klen = (uint32_t)il;
+      x->town_only = town;
+      x->partial = part;
+      x->mixed_case = mixed;
       x->ent = DL__GEO_NONE;
       x->src = DL__GEO_SRC_GIVEN;
       x->hint = DL__GEO_NONE;

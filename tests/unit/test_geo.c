@@ -277,6 +277,83 @@ static void t_bad_file(void)
   remove(dir);
 }
 
+/* Resolves the spans of text given as NUL-separated words (each the first
+** occurrence of the word in text) with dl_geocode(). */
+static bool geocode(const char *text, const char *const *words, size_t n,
+                    dl_place *out)
+{
+  dl_span sp[8];
+  dl_error err;
+  for (size_t i = 0; i < n && i < 8; i++) {
+    const char *p = strstr(text, words[i]);
+    if (!p) return false;
+    sp[i].start = (size_t)(p - text);
+    sp[i].end = sp[i].start + strlen(words[i]);
+  }
+  return dl_geocode(annot, text, strlen(text), sp, n, out, &err) == DL_OK;
+}
+
+/* "La." is Louisiana's AP abbreviation, never LA (Los Angeles), which is
+** an acronym matched only in capitals; "L.A." is. */
+static void t_acronym_case(void)
+{
+  static const char text[] = "Police in La. and in L.A. said.";
+  static const char *const w[] = {"La.", "L.A."};
+  dl_place out[2];
+  T_OK(setup());
+  if (absent) return;
+  T_OK(geocode(text, w, 2, out));
+  T_OK(!out[0].name || strcmp(out[0].name, "Los Angeles") != 0);
+  T_OK(out[1].name != NULL);
+  if (out[1].name) T_EQ_STR(out[1].name, "Los Angeles");
+}
+
+/* "Quebec City" is the town, not the province. */
+static void t_x_city(void)
+{
+  static const char text[] = "The summit opened in Quebec City on Friday.";
+  static const char *const w[] = {"Quebec City"};
+  dl_place out[1];
+  T_OK(setup());
+  if (absent) return;
+  T_OK(geocode(text, w, 1, out));
+  T_OK(out[0].feature && strncmp(out[0].feature, "PPL", 3) == 0);
+  T_EQ_STR(out[0].country ? out[0].country : "", "CA");
+}
+
+/* "in Russia, U.S. officials said": a country followed by a country is a
+** list, not "China, Maine". */
+static void t_country_list(void)
+{
+  static const char text[] =
+      "His reports on dealings in Russia, U.S. officials said, were "
+      "credible.";
+  static const char *const w[] = {"Russia", "U.S."};
+  dl_place out[2];
+  T_OK(setup());
+  if (absent) return;
+  T_OK(geocode(text, w, 2, out));
+  T_EQ_STR(out[0].country ? out[0].country : "", "RU");
+  T_EQ_STR(out[0].feature ? out[0].feature : "", "PCLI");
+}
+
+/* A span given as a place whose whole is no name resolves by its best
+** part, with a lower confidence; a span with no known part stays
+** unresolved. */
+static void t_part(void)
+{
+  static const char text[] =
+      "The Dubai World Cup and the Zqxwv Fnord were both mentioned.";
+  static const char *const w[] = {"Dubai World Cup", "Zqxwv Fnord"};
+  dl_place out[2];
+  T_OK(setup());
+  if (absent) return;
+  T_OK(geocode(text, w, 2, out));
+  T_EQ_STR(out[0].country ? out[0].country : "", "AE");
+  T_OK(out[0].confidence > 0 && out[0].confidence < 0.6);
+  T_OK(out[1].name == NULL);
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -290,6 +367,10 @@ static const t_case cases[] = {{"key", t_key},
                                {"paris_texas", t_paris_texas},
                                {"georgia", t_georgia},
                                {"capital_region", t_capital_region},
+                               {"acronym_case", t_acronym_case},
+                               {"x_city", t_x_city},
+                               {"country_list", t_country_list},
+                               {"part", t_part},
                                {"bad_one_letter", t_bad_one_letter},
                                {"bad_coordinates", t_bad_coordinates},
                                {"bad_many_names", t_bad_many_names},

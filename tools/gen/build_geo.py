@@ -21,6 +21,7 @@ import unicodedata
 KIND_CITY, KIND_COUNTRY, KIND_ADMIN1, KIND_REGION = 0, 1, 2, 3
 P_DEMONYM = 1 << 31
 P_ALIAS = 1 << 30
+P_ACRONYM = 1 << 29  # "LA", "L.A.": only for a span in capitals ("La." is not LA)
 NONE32 = 0xFFFFFFFF
 
 
@@ -280,8 +281,17 @@ def main():
         k = key(phrase)
         if not k:
             return
+        letters = phrase.replace(".", "")
+        if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper() \
+                and not flags & P_DEMONYM:
+            flags |= P_ACRONYM
         d = names.setdefault(k, {})
-        d[ei] = d.get(ei, flags) & flags if ei in d else flags
+        if ei in d:
+            # Any name that is not an acronym clears the flag ("US" and
+            # "U.S."): the flags kept are those every spelling has.
+            d[ei] = d[ei] & flags
+        else:
+            d[ei] = flags
 
     # ---- countries -------------------------------------------------------
     wc = json.load(open(os.path.join(args.npm, "node_modules", "world-countries",
@@ -462,6 +472,8 @@ def main():
             return 1e10
         return e["pop"]
 
+    if len(entries) >= 1 << 29:
+        sys.exit("too many entries")
     keys = sorted(names)
     postings = []
     slots_n = 1
