@@ -17,7 +17,8 @@
 # data/gaz/places.tsv), themes, events and stories in SPEC.md's shapes so
 # that every table is loaded. Reported: wall time and CPU time (the
 # machine is shared: CPU-seconds say what the code costs, wall what this
-# run got), the store's size, and for each of five filtered searches the
+# run got), the store's size, and for each of nine searches (filters alone
+# and combined, with and without words, an unfiltered common word) the
 # median of 5 runs of the whole `dateline search` process (startup, open,
 # query, output), after one warm-up run.
 set -euo pipefail
@@ -79,21 +80,30 @@ person=$(sq "select e.name from entities e join article_entities ae on ae.entity
 org=$(sq "select e.name from entities e join article_entities ae on ae.entity = e.id where e.type = 'ORG' and ae.article < 2000 group by e.id order by count(*) desc limit 1 offset 5")
 echo "== dateline search: median of 5 runs of the whole process (after a warm-up)"
 echo "   wall ms, CPU ms (user+sys), results, query"
-ms() { # ARGS...: "wall cpu" medians (ms) of 5 runs after a warm-up
-  "$DL" search "$db" "$@" --json >/dev/null
-  for i in 1 2 3 4 5; do
-    /usr/bin/time -f '%e %U %S' -o "$WORK/stime.txt" \
-      "$DL" search "$db" "$@" --json >"$WORK/search.out"
-    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$WORK/stime.txt"
-  done >"$WORK/ms.txt"
-  echo "$(cut -d' ' -f1 "$WORK/ms.txt" | sort -n | sed -n 3p)" \
-    "$(cut -d' ' -f2 "$WORK/ms.txt" | sort -n | sed -n 3p)"
+ms() { # ARGS...: "wall cpu" medians (ms, 0.1 ms resolution) of 5 runs after a warm-up
+  python3 - "$DL" "$db" "$WORK/search.out" "$@" <<'EOF'
+import resource, subprocess, sys, time
+dl, db, out, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cmd = [dl, "search", db] + args + ["--json"]
+subprocess.run(cmd, stdout=subprocess.DEVNULL)
+wall, cpu = [], []
+for i in range(5):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(out, "wb") as f:
+        subprocess.run(cmd, stdout=f)
+    t1 = time.perf_counter()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall.append((t1 - t0) * 1000)
+    cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
+print("%.1f %.1f" % (sorted(wall)[2], sorted(cpu)[2]))
+EOF
 }
 run() { # LABEL ARGS...
   local label=$1 t
   shift
   t=$(ms "$@")
-  printf '   %5s ms %5s ms  %3s  %s\n' ${t% *} ${t#* } "$(wc -l <"$WORK/search.out")" "$label"
+  printf '   %7s ms %7s ms  %3s  %s\n' ${t% *} ${t#* } "$(wc -l <"$WORK/search.out")" "$label"
 }
 run "economy --person '$person'" economy --person "$person"
 run "minister --org '$org' --from 2015-06-01 --to 2015-12-31" minister --org "$org" --from 2015-06-01 --to 2015-12-31
@@ -101,4 +111,7 @@ run "election --theme ELECTION --country GB" election --theme ELECTION --country
 run "'\"interest rates\"' --from 2016-03-01 --to 2016-03-31" '"interest rates"' --from 2016-03-01 --to 2016-03-31
 run "--quote-by '$person' (no query)" --quote-by "$person"
 run "government (no filter, top 20 of all matches)" government
+run "--theme ELECTION --country GB (no query)" --theme ELECTION --country GB
+run "minister --place London --from 2016-01-01" minister --place London --from 2016-01-01
+run "--from 2015-01-01 --to 2015-01-31 (no query)" --from 2015-01-01 --to 2015-01-31
 [ "${KEEP:-0}" = 1 ] || rm -f "$db" "$db-wal" "$db-shm"
