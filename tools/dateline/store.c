@@ -692,6 +692,10 @@ store *store_open(const char *path, bool create, bool write, char *err,
                       "PRAGMA synchronous=NORMAL;"
                       "PRAGMA cache_size=-262144;"
                       "PRAGMA temp_store=MEMORY;"
+                      /* CREATE INDEX at the end of a bulk load sorts with
+                      ** a helper thread: 4.5 s instead of 5.9 s wall for
+                      ** article_entities at 100k articles, same CPU. */
+                      "PRAGMA threads=2;"
                       "PRAGMA wal_autocheckpoint=16384;",
                       NULL, NULL, &msg);
     if (rc != SQLITE_OK) goto fail;
