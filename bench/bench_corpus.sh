@@ -81,19 +81,13 @@ if [ "$MB" != 0 ]; then
   printf 'speed-up 2 threads / 1 thread (wall): %.2fx; outputs byte-identical: %s\n' \
     "$(echo "$(field t1 1) / $(field t2 1)" | bc -l)" "$same"
   # On a shared machine wall times move with the load; the CPU time of
-  # each thread does not. The bound for an idle 2-core machine: all the
-  # work over the busiest thread (the reader/writer main thread is small).
-  "$DL" annotate --threads 2 -o /dev/null "$W/news.jsonl" &
-  pid=$!
-  ticks=""
-  while [ -e /proc/$pid/task ]; do
-    s=$(cat /proc/$pid/task/*/stat 2>/dev/null | awk '{printf "%d ", $14 + $15}')
-    [ -n "$s" ] && ticks=$s
-    sleep 0.1
-  done
-  wait $pid
-  echo "$ticks" | awk '{ for (i = 1; i <= NF; i++) { s += $i; if ($i > m) m = $i }
-    printf "CPU ticks per thread (main, workers): %s-> work / busiest thread = %.2fx (idle 2-core bound)\n", $0, s / m }'
+  # each thread does not. DATELINE_THREAD_STATS=1 prints each thread's CPU
+  # clock, the workers' idle time and the bound for idle cores: all the
+  # work over the busiest thread, and Amdahl with the reader as serial.
+  DATELINE_THREAD_STATS=1 "$DL" annotate --threads 1 -o /dev/null "$W/news.jsonl" 2>&1 |
+    grep '^threads:'
+  DATELINE_THREAD_STATS=1 "$DL" annotate --threads 2 -o /dev/null "$W/news.jsonl" 2>&1 |
+    grep '^threads:'
   rm -f "$W/t1.out" "$W/t2.out" "$W/news_all.jsonl"
 fi
 

@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct run {
@@ -125,12 +126,12 @@ static void jsonl_line(run *r, const char *line, size_t len,
   cli_jsonl_free(&l);
 }
 
-static void run_jsonl(run *r, FILE *f, const char *file)
+static void run_jsonl(run *r, FILE *f, const char *file,
+                      unsigned long lineno)
 {
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
-  unsigned long lineno = 0;
   while (!r->write_failed && (n = getline(&line, &cap, f)) != -1) {
     lineno++;
     jsonl_line(r, line, (size_t)n, lineno, file);
@@ -142,18 +143,31 @@ static void run_jsonl(run *r, FILE *f, const char *file)
 /* --- Parallel annotation (--threads N > 1) -------------------------------
 ** The main thread reads (one JSONL line or one text file per job) and
 ** writes; N workers, each with its own dl_annotator over the shared
-** read-only model, turn jobs into output. Jobs sit in a ring of 4*N
-** slots: the reader blocks on a full ring by writing out its oldest slot,
-** so memory is bounded by the ring, and slots are written strictly in
-** input order, making the output byte-identical to --threads 1. A slot's
-** result is its output line (record or error record) and, for a failure,
-** the warning the writer prints on stderr. */
+** read-only model, turn jobs into output: the JSON parsing of the input
+** line, the annotation and the record's JSON all happen in the workers.
+** Jobs sit in a ring of RING_PER_THREAD*N slots: on a full ring the
+** reader writes out finished slots, a batch at a time (par_flush), so
+** memory is bounded by the ring, and slots are written strictly in input
+** order, making the output byte-identical to --threads 1. A slot's result
+** is its output line (record or error record) and, for a failure, the
+** warning the writer prints on stderr. DATELINE_THREAD_STATS=1 prints
+** each thread's CPU time, the workers' idle time and the speed-up bound
+** they imply (docs/INTERNALS-corpus.md). */
+
+/* Slots per worker. With 4 the reader often waited on one long article
+** (or on a worker the OS had descheduled) while the other worker, having
+** finished every later slot, sat idle: 0.8-1.4 s of a 4-5 s run on this
+** shared machine; with 32 the idle time is under 0.01 s. Memory stays
+** bounded: 32 input lines and records per worker. */
+#define RING_PER_THREAD 32
 
 typedef enum { JOB_LINE, JOB_TEXT, JOB_ERR, JOB_HTML } job_kind;
 
 typedef struct slot {
   job_kind kind;
-  char *buf;            /* owned input: the JSONL line or the whole text */
+  char *buf;            /* owned input: a whole text (or a first line) */
+  char *lbuf;           /* the slot's own JSONL line buffer, reused */
+  size_t lcap;
   size_t len;
   unsigned long line;   /* line number (0 for a text file) */
   const char *file;     /* name for warnings (borrowed, outlives the run) */
@@ -175,12 +189,33 @@ typedef struct par {
   int n;
   pthread_t *th;
   dl_annotator **an;
+  double blocked; /* main: seconds waiting for finished jobs */
+  unsigned long long waiting; /* 1 + the slot the writer sleeps on, or 0 */
 } par;
 
+/* Per-worker counters of DATELINE_THREAD_STATS (the worker writes them,
+** the main thread reads them after pthread_join). */
 typedef struct worker_arg {
   par *p;
   dl_annotator *a;
+  double cpu;     /* thread CPU seconds, at exit */
+  double idle;    /* seconds waiting for a job before the input ended */
+  unsigned long long jobs;
 } worker_arg;
+
+static double wall_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double thread_cpu(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static void slot_fail(slot *s, const char *id, const dl_error *e)
 {
@@ -217,7 +252,8 @@ static void slot_work(const run *r, dl_annotator *a, slot *s)
 {
   if (s->kind == JOB_LINE) {
     cli_jsonl l;
-    bool ok = cli_jsonl_parse(s->buf, s->len, r->o.date, &l);
+    bool ok = cli_jsonl_parse(s->buf ? s->buf : s->lbuf, s->len, r->o.date,
+                              &l);
     if (already_done(r, l.id))
       s->skip = true;
     else if (ok)
@@ -252,56 +288,111 @@ static void *worker_main(void *arg)
   pthread_mutex_lock(&p->mu);
   for (;;) {
     slot *s;
-    while (p->claim == p->tail && !p->stop)
-      pthread_cond_wait(&p->work, &p->mu);
+    unsigned long long seq;
+    if (p->claim == p->tail && !p->stop) {
+      double t0 = wall_now();
+      while (p->claim == p->tail && !p->stop)
+        pthread_cond_wait(&p->work, &p->mu);
+      if (!p->stop) w->idle += wall_now() - t0;
+    }
     if (p->claim == p->tail) break; /* stopping, nothing left */
-    s = &p->ring[p->claim % p->cap];
-    p->claim++;
+    seq = p->claim++;
+    s = &p->ring[seq % p->cap];
     pthread_mutex_unlock(&p->mu);
     slot_work(p->r, w->a, s);
+    w->jobs++;
     pthread_mutex_lock(&p->mu);
     s->done = true;
-    pthread_cond_broadcast(&p->done);
+    /* Wake the writer only for the slot it waits on. */
+    if (p->waiting == seq + 1) pthread_cond_signal(&p->done);
   }
   pthread_mutex_unlock(&p->mu);
+  w->cpu = thread_cpu();
   return NULL;
 }
 
-/* Writes out the oldest slot, waiting for it. Main thread only. */
-static void par_emit_one(par *p)
+/* Writes out the finished slots at the head of the ring, in order; main
+** thread only. It first waits until a batch -- a quarter of the ring, or
+** all that is queued if less -- is done, sleeping on the last unfinished
+** slot of the batch: one wake-up per batch rather than one per document
+** (each costs a futex wait, a wake and two context switches on the thread
+** that feeds the workers). Then every finished slot from the head is
+** written outside the lock. */
+static void par_flush(par *p)
 {
-  slot *s = &p->ring[p->head % p->cap];
+  unsigned long long want, i, ready;
   pthread_mutex_lock(&p->mu);
-  while (!s->done) pthread_cond_wait(&p->done, &p->mu);
+  want = p->head + (p->cap + 3) / 4;
+  if (want > p->tail) want = p->tail;
+  for (;;) {
+    unsigned long long last;
+    for (i = p->head; i < want && p->ring[i % p->cap].done; i++) {
+    }
+    if (i == want) break;
+    for (last = want - 1; p->ring[last % p->cap].done; last--) {
+    }
+    {
+      double t0 = wall_now();
+      p->waiting = last + 1;
+      while (!p->ring[last % p->cap].done)
+        pthread_cond_wait(&p->done, &p->mu);
+      p->waiting = 0;
+      p->blocked += wall_now() - t0;
+    }
+  }
+  for (ready = want; ready < p->tail && p->ring[ready % p->cap].done;
+       ready++) {
+  }
   pthread_mutex_unlock(&p->mu);
-  if (s->out) emit(p->r, s->out, s->outn);
-  if (s->skip) p->r->skipped++;
-  dl_free(s->out);
-  s->out = NULL;
-  if (s->failed && !p->r->write_failed) {
-    cli_warn(s->file, s->line, "%s",
-             s->err.msg[0] ? s->err.msg : dl_strerror(s->err.code));
-    p->r->status = CLI_EXIT_DATA;
+  for (i = p->head; i < ready; i++) {
+    slot *s = &p->ring[i % p->cap];
+    if (s->out) emit(p->r, s->out, s->outn);
+    if (s->skip) p->r->skipped++;
+    dl_free(s->out);
+    s->out = NULL;
+    if (s->failed && !p->r->write_failed) {
+      cli_warn(s->file, s->line, "%s",
+               s->err.msg[0] ? s->err.msg : dl_strerror(s->err.code));
+      p->r->status = CLI_EXIT_DATA;
+    }
   }
   pthread_mutex_lock(&p->mu);
-  p->head++;
+  p->head = ready;
   pthread_mutex_unlock(&p->mu);
 }
 
 static void par_drain(par *p)
 {
-  while (p->head < p->tail) par_emit_one(p);
+  while (p->head < p->tail) par_flush(p);
 }
 
-/* Queues a job; takes ownership of buf (may be NULL). */
-static void par_submit(par *p, job_kind kind, char *buf, size_t len,
-                       unsigned long line, const char *file, const char *id,
-                       const dl_error *err)
+/* The slot at the tail, for the reader to fill (finished slots are
+** written out first when the ring is full). A line buffer grown past
+** 1 MiB by a huge line is dropped rather than kept. */
+static slot *par_slot(par *p)
 {
   slot *s;
-  if (p->tail - p->head == p->cap) par_emit_one(p);
+  if (p->tail - p->head == p->cap) par_flush(p);
   s = &p->ring[p->tail % p->cap];
+  if (s->lcap > ((size_t)1 << 20)) {
+    free(s->lbuf);
+    s->lbuf = NULL;
+    s->lcap = 0;
+  }
+  return s;
+}
+
+/* Queues slot s (from par_slot) as a job; takes ownership of buf (may be
+** NULL); the slot's line buffer is kept. */
+static void par_queue(par *p, slot *s, job_kind kind, char *buf, size_t len,
+                      unsigned long line, const char *file, const char *id,
+                      const dl_error *err)
+{
+  char *lbuf = s->lbuf;
+  size_t lcap = s->lcap;
   memset(s, 0, sizeof *s);
+  s->lbuf = lbuf;
+  s->lcap = lcap;
   s->kind = kind;
   s->buf = buf;
   s->len = len;
@@ -315,19 +406,27 @@ static void par_submit(par *p, job_kind kind, char *buf, size_t len,
   pthread_mutex_unlock(&p->mu);
 }
 
-static void run_jsonl_par(run *r, FILE *f, const char *file)
+static void par_submit(par *p, job_kind kind, char *buf, size_t len,
+                       unsigned long line, const char *file, const char *id,
+                       const dl_error *err)
 {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  unsigned long lineno = 0;
-  while (!r->write_failed && (n = getline(&line, &cap, f)) != -1) {
-    lineno++;
-    par_submit(r->par, JOB_LINE, line, (size_t)n, lineno, file, NULL, NULL);
-    line = NULL; /* the slot owns it now; getline allocates afresh */
-    cap = 0;
+  par_queue(p, par_slot(p), kind, buf, len, line, file, id, err);
+}
+
+/* JSONL lines after line `lineno` of f, read straight into the slots'
+** own buffers: once they have grown, reading a line allocates nothing
+** (getline() into a fresh buffer reallocated five times for a 2 kB line,
+** and the worker's free() of it took the reader's malloc arena lock). */
+static void run_jsonl_par(run *r, FILE *f, const char *file,
+                          unsigned long lineno)
+{
+  par *p = r->par;
+  while (!r->write_failed) {
+    slot *s = par_slot(p);
+    ssize_t n = getline(&s->lbuf, &s->lcap, f);
+    if (n == -1) break;
+    par_queue(p, s, JOB_LINE, NULL, (size_t)n, ++lineno, file, NULL, NULL);
   }
-  free(line);
 }
 
 static worker_arg *par_start(run *r, int n, dl_error *err)
@@ -337,7 +436,7 @@ static worker_arg *par_start(run *r, int n, dl_error *err)
   if (!p) goto oom;
   p->r = r;
   p->n = 0;
-  p->cap = 4 * (size_t)n;
+  p->cap = RING_PER_THREAD * (size_t)n;
   p->ring = calloc(p->cap, sizeof *p->ring);
   p->th = calloc((size_t)n, sizeof *p->th);
   wa = calloc((size_t)n, sizeof *wa);
@@ -369,6 +468,29 @@ oom:
   return NULL;
 }
 
+/* DATELINE_THREAD_STATS=1: where the CPU time went, per thread (thread
+** CPU clocks: unaffected by other processes on the machine), and the bound
+** it implies for the wall-time speed-up on as many idle cores as threads:
+** all the CPU work over the busiest thread's, and over total / workers. */
+static void thread_stats(const par *p, const worker_arg *wa)
+{
+  double main_cpu = thread_cpu(), total = main_cpu, busiest = main_cpu;
+  fprintf(stderr, "threads: main %.3f s CPU (read, write), %.3f s waiting "
+                  "for finished jobs\n", main_cpu, p->blocked);
+  for (int i = 0; i < p->n; i++) {
+    fprintf(stderr, "threads: worker %d %.3f s CPU, %llu jobs, %.3f s idle "
+                    "before the input ended\n",
+            i + 1, wa[i].cpu, wa[i].jobs, wa[i].idle);
+    total += wa[i].cpu;
+    if (wa[i].cpu > busiest) busiest = wa[i].cpu;
+  }
+  fprintf(stderr, "threads: total %.3f s CPU; serial share (main) %.1f%%; "
+                  "bound on %d cores: work / busiest thread %.2fx, "
+                  "Amdahl with main serial %.2fx\n",
+          total, 100 * main_cpu / total, p->n, total / busiest,
+          total / (main_cpu + (total - main_cpu) / p->n));
+}
+
 static void par_stop(run *r, worker_arg *wa)
 {
   par *p = r->par;
@@ -377,10 +499,10 @@ static void par_stop(run *r, worker_arg *wa)
   p->stop = true;
   pthread_cond_broadcast(&p->work);
   pthread_mutex_unlock(&p->mu);
-  for (int i = 0; i < p->n; i++) {
-    pthread_join(p->th[i], NULL);
-    dl_annotator_destroy(wa[i].a);
-  }
+  for (int i = 0; i < p->n; i++) pthread_join(p->th[i], NULL);
+  if (getenv("DATELINE_THREAD_STATS")) thread_stats(p, wa);
+  for (int i = 0; i < p->n; i++) dl_annotator_destroy(wa[i].a);
+  for (size_t i = 0; i < p->cap; i++) free(p->ring[i].lbuf);
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->work);
   pthread_cond_destroy(&p->done);
@@ -405,9 +527,9 @@ static void stream_failed(run *r, const cli_stream *st, const char *name,
 static void jsonl_stream(run *r, cli_stream *st, const char *name)
 {
   if (r->par)
-    run_jsonl_par(r, st->f, name);
+    run_jsonl_par(r, st->f, name, 0);
   else
-    run_jsonl(r, st->f, name);
+    run_jsonl(r, st->f, name, 0);
   stream_failed(r, st, name, 0);
 }
 
@@ -493,25 +615,11 @@ static void run_file(run *r, const cli_input *inp)
         jsonl_line(r, first, (size_t)fn, 1, name);
       }
       /* The rest: line numbers go on from 2. */
-      {
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t n;
-        unsigned long lineno = 1;
-        while (!r->write_failed && (n = getline(&line, &cap, st.f)) != -1) {
-          lineno++;
-          if (r->par) {
-            par_submit(r->par, JOB_LINE, line, (size_t)n, lineno, name, NULL,
-                       NULL);
-            line = NULL;
-            cap = 0;
-          } else {
-            jsonl_line(r, line, (size_t)n, lineno, name);
-          }
-        }
-        free(line);
-        stream_failed(r, &st, name, 0);
-      }
+      if (r->par)
+        run_jsonl_par(r, st.f, name, 1);
+      else
+        run_jsonl(r, st.f, name, 1);
+      stream_failed(r, &st, name, 0);
       free(first);
       goto done;
     }
@@ -572,6 +680,7 @@ static bool open_output(run *r)
 {
   if (!r->out_path) {
     r->out = stdout;
+    cli_output_buffer(r->out);
     return true;
   }
   if (r->resume) {
@@ -587,6 +696,7 @@ static bool open_output(run *r)
     cli_warn(r->out_path, 0, "%s", strerror(errno));
     return false;
   }
+  cli_output_buffer(r->out);
   return true;
 }
 
@@ -676,6 +786,8 @@ int cmd_annotate(int argc, char **argv)
     par_stop(&r, wa);
   } else {
     run_inputs(&r);
+    if (getenv("DATELINE_THREAD_STATS"))
+      fprintf(stderr, "threads: one thread %.3f s CPU\n", thread_cpu());
   }
   cli_progress_end(&r.prog, r.docs, r.base);
   if (!cli_output_close(r.out, r.out_path, r.write_failed))

@@ -75,6 +75,7 @@ int cli_corpus_open(cli_corpus *c)
     if (c->resume)
       return cli_usage("--resume needs -o FILE (the output to resume)");
     c->out = stdout;
+    cli_output_buffer(c->out);
     return 0;
   }
   if (c->resume) {
@@ -91,6 +92,7 @@ int cli_corpus_open(cli_corpus *c)
     c->old = NULL;
     return CLI_EXIT_DATA;
   }
+  cli_output_buffer(c->out);
   return 0;
 }
 

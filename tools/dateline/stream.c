@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -459,6 +460,11 @@ bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
     return false;
   }
   return true;
+}
+
+void cli_output_buffer(FILE *out)
+{
+  if (out && !isatty(fileno(out))) setvbuf(out, NULL, _IOFBF, (size_t)1 << 20);
 }
 
 bool cli_output_close(FILE *out, const char *path, bool write_failed)
