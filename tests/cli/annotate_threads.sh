@@ -71,4 +71,30 @@ grep '"text"' "$TMP/in.jsonl" > "$TMP/good.jsonl"
 run g4 --threads 4 "$TMP/good.jsonl"
 check "all-valid jsonl --threads 4: exit 0, one line each" \
   sh -c "[ \$(cat '$TMP/g4.rc') = 0 ] && [ \$(wc -l < '$TMP/g4.out') = \$(wc -l < '$TMP/good.jsonl') ]"
+
+# Slots keep their line buffer from one line to the next: short lines
+# after long ones, a line over 1 MiB (its buffer is dropped after), and
+# more lines than the ring holds (64 slots for 2 threads) -- still
+# byte-identical, one record per line, in order.
+awk 'BEGIN {
+  for (i = 1; i <= 150; i++) {
+    n = (i % 7 == 0) ? 400 : (i == 75 ? 32000 : 1)
+    printf "{\"id\":\"L%d\",\"text\":\"", i
+    for (k = 0; k < n; k++) printf "Maria Lopez met officials in Paris. "
+    printf "\"}\n"
+  }
+}' > "$TMP/lens.jsonl"
+check "long-line input: one line is over 1 MiB" \
+  sh -c "[ \$(awk '{ if (length(\$0) > m) m = length(\$0) } END { print m }' '$TMP/lens.jsonl') -gt 1048576 ]"
+"$DL" annotate --fields id,entities --threads 1 "$TMP/lens.jsonl" > "$TMP/lens1.out"
+DATELINE_THREAD_STATS=1 "$DL" annotate --fields id,entities --threads 2 "$TMP/lens.jsonl" > "$TMP/lens2.out" 2> "$TMP/lens2.err"
+check "lines of mixed lengths (one > 1 MiB), 150 lines on 64 slots: byte-identical" \
+  sh -c "cmp -s '$TMP/lens1.out' '$TMP/lens2.out' && [ \$(wc -l < '$TMP/lens2.out') = 150 ] && \
+         sed -n 150p '$TMP/lens2.out' | grep -q '\"id\":\"L150\"'"
+check "DATELINE_THREAD_STATS: per-thread CPU, jobs summing to the lines, a bound" \
+  sh -c "grep -q '^threads: main [0-9.]* s CPU' '$TMP/lens2.err' && \
+         [ \$(grep -o '[0-9]* jobs' '$TMP/lens2.err' | awk '{ s += \$1 } END { print s }') = 150 ] && \
+         grep -q 'work / busiest thread [0-9.]*x' '$TMP/lens2.err'"
+"$DL" annotate --fields id --threads 2 "$TMP/lens.jsonl" > /dev/null 2> "$TMP/nostats.err"
+check "no DATELINE_THREAD_STATS: nothing on stderr" [ ! -s "$TMP/nostats.err" ]
 finish
