@@ -200,6 +200,7 @@ typedef struct worker_arg {
   dl_annotator *a;
   double cpu;     /* thread CPU seconds, at exit */
   double idle;    /* seconds waiting for a job before the input ended */
+  double runq;    /* seconds runnable but waiting for a CPU (Linux), or -1 */
   unsigned long long jobs;
 } worker_arg;
 
@@ -208,6 +209,18 @@ static double wall_now(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Seconds this thread spent runnable but not running -- waiting for a CPU
+** that other processes held (/proc/thread-self/schedstat, field 2); -1 when
+** the kernel does not say. */
+static double thread_runq(void)
+{
+  FILE *f = fopen("/proc/thread-self/schedstat", "r");
+  unsigned long long ran, wait;
+  int n = f ? fscanf(f, "%llu %llu", &ran, &wait) : 0;
+  if (f) fclose(f);
+  return n == 2 ? (double)wait * 1e-9 : -1;
 }
 
 static double thread_cpu(void)
@@ -308,6 +321,7 @@ static void *worker_main(void *arg)
   }
   pthread_mutex_unlock(&p->mu);
   w->cpu = thread_cpu();
+  w->runq = thread_runq();
   return NULL;
 }
 
@@ -476,11 +490,12 @@ static void thread_stats(const par *p, const worker_arg *wa)
 {
   double main_cpu = thread_cpu(), total = main_cpu, busiest = main_cpu;
   fprintf(stderr, "threads: main %.3f s CPU (read, write), %.3f s waiting "
-                  "for finished jobs\n", main_cpu, p->blocked);
+                  "for finished jobs, %.3f s waiting for a CPU\n",
+          main_cpu, p->blocked, thread_runq());
   for (int i = 0; i < p->n; i++) {
     fprintf(stderr, "threads: worker %d %.3f s CPU, %llu jobs, %.3f s idle "
-                    "before the input ended\n",
-            i + 1, wa[i].cpu, wa[i].jobs, wa[i].idle);
+                    "before the input ended, %.3f s waiting for a CPU\n",
+            i + 1, wa[i].cpu, wa[i].jobs, wa[i].idle, wa[i].runq);
     total += wa[i].cpu;
     if (wa[i].cpu > busiest) busiest = wa[i].cpu;
   }
@@ -787,7 +802,8 @@ int cmd_annotate(int argc, char **argv)
   } else {
     run_inputs(&r);
     if (getenv("DATELINE_THREAD_STATS"))
-      fprintf(stderr, "threads: one thread %.3f s CPU\n", thread_cpu());
+      fprintf(stderr, "threads: one thread %.3f s CPU, %.3f s waiting for "
+                      "a CPU\n", thread_cpu(), thread_runq());
   }
   cli_progress_end(&r.prog, r.docs, r.base);
   if (!cli_output_close(r.out, r.out_path, r.write_failed))
