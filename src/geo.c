@@ -321,7 +321,12 @@ float dl__geo_prior(const struct dl__geo *g, uint32_t ei)
   switch (e->kind) {
   case DL__GEO_COUNTRY: return 9.5f;
   case DL__GEO_REGION: return 8.5f;
-  case DL__GEO_ADMIN1: return 6.8f;
+  case DL__GEO_ADMIN1:
+    /* Second-level divisions ("Cook County"): the population of their
+    ** towns tells same-named ones apart. */
+    if (e->population)
+      return 6.8f + 0.1f * (float)log10((double)e->population + 1.0);
+    return 6.8f;
   default: break;
   }
   s = (float)log10((double)e->population + 1.0);
@@ -382,6 +387,15 @@ static bool usable(const struct dl__geo *g, const struct dl__geo_grp *gr,
   return true;
 }
 
+/* A town or a second-level division: placed by its division and its
+** neighbours. */
+static bool local(const struct dl__geo *g, const struct dl__geo_ent *e)
+{
+  return e->kind == DL__GEO_CITY ||
+         (e->kind == DL__GEO_ADMIN1 &&
+          strcmp(dl__geo_str(g, e->feature), "ADM2") == 0);
+}
+
 static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
                    uint32_t p, const struct ctx *cx, bool own, bool cname_list)
 {
@@ -390,7 +404,7 @@ static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
   float s = dl__geo_prior(g, ei);
   if (gr->hint != DL__GEO_NONE && !cname_list) {
     const struct dl__geo_ent *h = &g->ent[gr->hint];
-    if (e->country == h->country && e->kind == DL__GEO_CITY &&
+    if (e->country == h->country && local(g, e) &&
         (h->kind != DL__GEO_ADMIN1 || e->admin1 == h->admin1))
       s += h->kind == DL__GEO_ADMIN1 ? 8.0f : 6.0f;
     else if (ei != gr->hint)
@@ -404,7 +418,7 @@ static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
       w -= gr->weight;
     if (w > 0) s += 3.5f * w / cx->cmax;
   }
-  if (cx && e->kind == DL__GEO_CITY) {
+  if (cx && local(g, e)) {
     for (size_t i = 0; i < cx->n_adm; i++) {
       const struct dl__geo_ent *a = &g->ent[cx->adm[i]];
       if (own && cx->adm[i] == gr->best) continue; /* its own vote */

@@ -354,6 +354,24 @@ static void t_part(void)
   T_OK(out[1].name == NULL);
 }
 
+/* "Metcalfe County" is the Kentucky county (not a town named Metcalfe),
+** "Cook County" near Chicago is Illinois'. */
+static void t_county(void)
+{
+  static const char text[] =
+      "Flooding closed roads in Metcalfe County. In Chicago, Cook County "
+      "officials met.";
+  static const char *const w[] = {"Metcalfe County", "Chicago",
+                                  "Cook County"};
+  dl_place out[3];
+  T_OK(setup());
+  if (absent) return;
+  T_OK(geocode(text, w, 3, out));
+  T_EQ_STR(out[0].feature ? out[0].feature : "", "ADM2");
+  T_EQ_STR(out[0].admin1 ? out[0].admin1 : "", "KY");
+  T_EQ_STR(out[2].admin1 ? out[2].admin1 : "", "IL");
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -371,6 +389,7 @@ static const t_case cases[] = {{"key", t_key},
                                {"x_city", t_x_city},
                                {"country_list", t_country_list},
                                {"part", t_part},
+                               {"county", t_county},
                                {"bad_one_letter", t_bad_one_letter},
                                {"bad_coordinates", t_bad_coordinates},
                                {"bad_many_names", t_bad_many_names},

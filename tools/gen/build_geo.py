@@ -217,6 +217,93 @@ def set_division_points(path, entries, cidx):
     print("division points from %s: %d" % (os.path.basename(path), n), file=sys.stderr)
 
 
+ALT_MIN_POP = int(os.environ.get("GEO_ALT_MIN_POP", "15000"))
+
+
+def alt_ok(a):
+    """An alternate name worth a key: Latin letters (with spaces, hyphens,
+    apostrophes), four or more of them, every word capitalized; no codes,
+    no URLs."""
+    if len(a) < 4 or len(a) > 40:
+        return False
+    for ch in a:
+        if not (ch.isalpha() or ch in " -'’"):
+            return False
+        if ch.isalpha() and not ("LATIN" in unicodedata.name(ch, "")):
+            return False
+    words = a.replace("-", " ").split()
+    if not all(w[0].isupper() for w in words if w.lower() not in ("de", "del", "la", "al", "el", "of", "on", "upon", "an", "der", "am", "sur")):
+        return False
+    if a.isupper():
+        return False
+    return True
+
+
+def topo_rings(topo, arcs_idx):
+    """TopoJSON: the rings (lists of lon, lat) of a polygon's arc lists."""
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    cache = topo.setdefault("_abs", {})
+
+    def arc(i):
+        if i not in cache:
+            x = y = 0
+            pts = []
+            for dx, dy in topo["arcs"][i]:
+                x += dx
+                y += dy
+                pts.append((x * sx + tx, y * sy + ty))
+            cache[i] = pts
+        return cache[i]
+
+    rings = []
+    for ring in arcs_idx:
+        pts = []
+        for a in ring:
+            seg = arc(a) if a >= 0 else arc(~a)[::-1]
+            pts.extend(seg if not pts else seg[1:])
+        rings.append(pts)
+    return rings
+
+
+def ring_centroid(ring):
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        c = x0 * y1 - x1 * y0
+        a += c
+        cx += (x0 + x1) * c
+        cy += (y0 + y1) * c
+    if abs(a) < 1e-12:
+        return 0.0, ring[0][1], ring[0][0]
+    return abs(a) / 2, cy / (3 * a), cx / (3 * a)
+
+
+def us_counties(npm):
+    """US counties (Census Bureau cartographic boundaries via npm us-atlas,
+    public domain data): (name, state name, lat, lon) at the area centroid
+    of each county's largest polygon. Independent cities (FIPS county code
+    510 and up, GeoNames towns already) are left out."""
+    path = os.path.join(npm, "node_modules", "us-atlas", "counties-10m.json")
+    topo = json.load(open(path, encoding="utf-8"))
+    states = {g["id"]: g["properties"]["name"]
+              for g in topo["objects"]["states"]["geometries"]}
+    out = []
+    for g in topo["objects"]["counties"]["geometries"]:
+        fips = g.get("id", "")
+        if len(fips) != 5 or int(fips[2:]) >= 510 or fips[:2] not in states:
+            continue
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        best = None
+        for poly in polys:
+            r = ring_centroid(topo_rings(topo, poly[:1])[0])
+            if best is None or r[0] > best[0]:
+                best = r
+        if best:
+            out.append((g["properties"]["name"], states[fips[:2]], best[1], best[2],
+                        fips[2:]))
+    return out
+
+
 def iter_places(which, gaz, npm):
     """Populated places: name, ascii name, geonameid, country, feature code,
     admin1 code, population, lat, lon, alternate names (list).
@@ -233,13 +320,13 @@ def iter_places(which, gaz, npm):
                 if len(r) < 15 or r[6] != "P":
                     continue
                 yield (r[1], r[2] if r[2] != r[1] else "", r[0], r[8], r[7], r[10],
-                       r[14] or "0", r[4], r[5], r[3].split(",") if r[3] else [])
+                       r[14] or "0", r[4], r[5], r[3].split(",") if r[3] else [], r[11])
         return
     with open(os.path.join(gaz, "places.tsv"), encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
-            yield tuple(line.rstrip("\n").split("\t")) + ([],)
+            yield tuple(line.rstrip("\n").split("\t")) + ([], "")
 
 
 def main():
@@ -253,6 +340,8 @@ def main():
                     help="TSV of build_geo_dump.js csc-cities (division names)")
     ap.add_argument("--csc-states", default="",
                     help="TSV of build_geo_dump.js csc-states (division points)")
+    ap.add_argument("--us-counties", action="store_true",
+                    help="US counties from npm us-atlas (Census Bureau)")
     ap.add_argument("--country-point", default="geonames",
                     choices=("geonames", "polygon", "latlng"),
                     help="geonames: GeoNames' own country points (countryInfo "
@@ -349,7 +438,9 @@ def main():
     # ---- populated places -------------------------------------------------
     gid_entry = {}
     admin_pts = {}
-    for name, ascii_, gid, cc, feat, adm, pop, lat, lon, alts in \
+    alt_names = []
+    adm2_pop = {}
+    for name, ascii_, gid, cc, feat, adm, pop, lat, lon, alts, adm2 in \
             iter_places(args.places, args.gaz, args.npm):
         if True:
             if cc not in cidx:
@@ -362,7 +453,21 @@ def main():
             add_name(name, ei)
             if ascii_:
                 add_name(ascii_, ei)
+            if int(pop or 0) >= ALT_MIN_POP or feat in ("PPLC", "PPLA"):
+                for a in alts:
+                    if alt_ok(a):
+                        alt_names.append((a, ei))
             admin_pts.setdefault((cc, adm), []).append((float(lat), float(lon), int(pop or 0)))
+            if adm2:
+                adm2_pop[(cc, adm, adm2)] = adm2_pop.get((cc, adm, adm2), 0) + int(pop or 0)
+
+    # GeoNames' alternate names of the bigger towns ("Douma" for Dūmā,
+    # "Kiev"): Latin-script names only, as aliases, and never a key that
+    # a place already has as its own name.
+    own = set(names)
+    for a, ei in alt_names:
+        if key(a) not in own:
+            add_name(a, ei, P_ALIAS)
 
     # capitals
     for row in read_tsv(os.path.join(args.gaz, "capital.tsv")):
@@ -458,6 +563,32 @@ def main():
         add_divisions(args.csc_cities, entries, names, cidx, admin_pts, add_name, drops)
     if args.csc_states:
         set_division_points(args.csc_states, entries, cidx)
+    if args.us_counties:
+        # "Suffolk County", "Orleans Parish": a second-level division under
+        # its full name only (a bare "Suffolk" stays the towns'), within its
+        # state (the admin1 code of the state's entry).
+        st = {}
+        for j, e in enumerate(entries):
+            if e["kind"] == KIND_ADMIN1 and e["feature"] == "ADM1" and \
+                    e["country"] == cidx["US"]:
+                st.setdefault(key(e["name"]), e["admin1"])
+        n = 0
+        for name, state, lat, lon, cfips in us_counties(args.npm):
+            code = st.get(key(state))
+            if not code:
+                continue
+            # its towns' population (GeoNames admin2 codes of the US are
+            # the county FIPS codes): the prior among same-named counties
+            cpop = adm2_pop.get(("US", code, cfips), 0)
+            full = name + (" Parish" if state == "Louisiana" else
+                           "" if state == "Alaska" else " County")
+            ei = len(entries)
+            entries.append(dict(gid=0, lat=lat, lon=lon, pop=cpop, name=full,
+                                admin1=code, country=cidx["US"], kind=KIND_ADMIN1,
+                                feature="ADM2", extra=""))
+            add_name(full, ei)
+            n += 1
+        print("US counties: %d" % n, file=sys.stderr)
     for k in drops:
         names.pop(k, None)
 
@@ -469,7 +600,7 @@ def main():
         if e["kind"] == KIND_REGION:
             return 1e11
         if e["kind"] == KIND_ADMIN1:
-            return 1e10
+            return 1e10 + e["pop"]
         return e["pop"]
 
     if len(entries) >= 1 << 29:
