@@ -251,6 +251,7 @@ facets_ok() { # DB
   [ "$want" = "$got" ] || { echo "facets: want $want, got $got" >&2; return 1; }
 }
 check "facets: counts match the tables" facets_ok "$TMP/s.db"
+check "facets: merged into existing chunks by a later run (not a bulk load)" facets_ok "$TMP/unread.db"
 # A store without facets (an older one) gets them at the next index run.
 cp "$TMP/s.db" "$TMP/bf.db"
 q "$TMP/bf.db" "delete from facets; delete from fts_lengths; delete from meta where key = 'facets'"
