@@ -12,10 +12,11 @@
 ** the set's size), entities and place names from their indexes.
 **
 ** With words, FTS5 walks the query's doclists once, between the filter
-** set's first and last ids, and the set is a function call per match
-** (dl_in); only the matches that pass are ranked, by dl_rank(): bm25() to
-** the bit, reading document lengths from `fts_lengths` (one blob per
-** 4,096 articles) instead of one articles_fts_docsize row per match.
+** set's first and last ids; dl_topk() skips the matches outside the set
+** (a bit test), ranks the others (bm25() to the bit, reading document
+** lengths from `fts_lengths`, one blob per 4,096 articles, instead of one
+** articles_fts_docsize row per match) into a heap of the best --limit, and
+** a second query writes those with their snippets.
 ** Without words, a small set is looked up by id and sorted by date; a
 ** large one is the filter of a newest-first walk of articles(date).
 ** Output: one JSON object per line, or a readable list on a terminal
@@ -504,12 +505,68 @@ static int build_filters(sqlite3 *db, const sq *q, const char *to, filt *f,
 ** document length from fts_lengths.
 ** ==================================================================== */
 
+/* The best k (score, id) of a query: a heap whose root is the worst
+** kept, in the order of ORDER BY score DESC, id. */
+typedef struct top_hit {
+  double score;
+  int64_t id;
+} top_hit;
+
 typedef struct lens {
   sqlite3_stmt *get;
   uint32_t **chunk; /* NULL: not loaded; `none`: absent */
   size_t n;
   uint32_t none[1];
+  top_hit *top;         /* dl_topk's heap */
+  long k, ntop;
+  const struct idset *set; /* dl_topk ranks only these (NULL: all) */
 } lens;
+
+/* a ranks before b. */
+static bool hit_before(const top_hit *a, const top_hit *b)
+{
+  return a->score > b->score || (a->score == b->score && a->id < b->id);
+}
+
+static void top_sift(top_hit *h, long n, long i)
+{
+  for (;;) {
+    long l = 2 * i + 1, r = l + 1, w = i;
+    top_hit t;
+    if (l < n && hit_before(&h[w], &h[l])) w = l;
+    if (r < n && hit_before(&h[w], &h[r])) w = r;
+    if (w == i) return;
+    t = h[i];
+    h[i] = h[w];
+    h[w] = t;
+    i = w;
+  }
+}
+
+static void top_add(lens *L, double score, int64_t id)
+{
+  top_hit x;
+  x.score = score;
+  x.id = id;
+  if (L->ntop < L->k) {
+    long i = L->ntop++;
+    L->top[i] = x;
+    while (i > 0 && hit_before(&L->top[(i - 1) / 2], &L->top[i])) {
+      top_hit t = L->top[i];
+      L->top[i] = L->top[(i - 1) / 2];
+      L->top[(i - 1) / 2] = t;
+      i = (i - 1) / 2;
+    }
+  } else if (L->k > 0 && hit_before(&x, &L->top[0])) {
+    L->top[0] = x;
+    top_sift(L->top, L->ntop, 0);
+  }
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+  return hit_before(a, b) ? -1 : hit_before(b, a) ? 1 : 0;
+}
 
 static bool doc_len(lens *L, int64_t id, double *out)
 {
@@ -552,8 +609,11 @@ static int count_hit(const Fts5ExtensionApi *api, Fts5Context *fts,
   return SQLITE_OK;
 }
 
-static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
-                    sqlite3_context *ctx, int nval, sqlite3_value **val)
+/* The score of the current row into *out; false after setting an error
+** on ctx. */
+static bool rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
+                     sqlite3_context *ctx, int nval, sqlite3_value **val,
+                     double *out)
 {
   const double k1 = 1.2, b = 0.75;
   lens *L = api->xUserData(fts);
@@ -567,7 +627,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
     d = sqlite3_malloc64(sizeof *d + (size_t)np * sizeof(double));
     if (!d) {
       sqlite3_result_error_nomem(ctx);
-      return;
+      return false;
     }
     d->nphrase = np;
     rc = api->xRowCount(fts, &nrow);
@@ -584,7 +644,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
     else sqlite3_free(d);
     if (rc != SQLITE_OK) {
       sqlite3_result_error_code(ctx, rc);
-      return;
+      return false;
     }
   }
   if (!doc_len(L, api->xRowid(fts), &dl)) {
@@ -592,7 +652,7 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = api->xColumnSize(fts, -1, &n);
     if (rc != SQLITE_OK) {
       sqlite3_result_error_code(ctx, rc);
-      return;
+      return false;
     }
     dl = (double)n;
   }
@@ -603,15 +663,44 @@ static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
     rc = api->xPhraseFirst(fts, i, &it, &col, &off);
     if (rc != SQLITE_OK) {
       sqlite3_result_error_code(ctx, rc);
-      return;
+      return false;
     }
     for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
       f += col < nval ? sqlite3_value_double(val[col]) : 1.0;
     score += d->idf[i] * (f * (k1 + 1.0)) /
              (f + k1 * (1 - b + b * dl / d->avgdl));
   }
-  sqlite3_result_double(ctx, score);
+  *out = score;
+  return true;
 }
+
+static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
+                    sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  double score;
+  if (rank_row(api, fts, ctx, nval, val, &score))
+    sqlite3_result_double(ctx, score);
+}
+
+/* dl_topk(articles_fts, weights...): ranks the row into the heap of the
+** best k and returns 0, so that the query returns no rows: no sorter, no
+** result row per match. */
+static void fn_topk(const Fts5ExtensionApi *api, Fts5Context *fts,
+                    sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  lens *L = api->xUserData(fts);
+  int64_t id = api->xRowid(fts);
+  double score;
+  if (L->set && !set_has(L->set, id)) {
+    sqlite3_result_int(ctx, 0);
+    return;
+  }
+  if (rank_row(api, fts, ctx, nval, val, &score)) {
+    top_add(L, score, id);
+    sqlite3_result_int(ctx, 0);
+  }
+}
+
 
 /* Registers dl_rank on db; false when FTS5's API is not available. */
 static bool rank_register(sqlite3 *db, lens *L)
@@ -623,8 +712,44 @@ static bool rank_register(sqlite3 *db, lens *L)
   sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
   sqlite3_step(st);
   sqlite3_finalize(st);
-  return api && api->xCreateFunction(api, "dl_rank", L, fn_rank, NULL) ==
-                    SQLITE_OK;
+  return api &&
+         api->xCreateFunction(api, "dl_rank", L, fn_rank, NULL) ==
+             SQLITE_OK &&
+         api->xCreateFunction(api, "dl_topk", L, fn_topk, NULL) == SQLITE_OK;
+}
+
+/* The first pass of a ranked search: the best `limit` matches of fts_q
+** (within [lo, hi] and the set, when there is one) into L->top, sorted. */
+static int top_pass(sqlite3 *db, lens *L, const idset *set,
+                    const char *fts_q, int64_t lo, int64_t hi, long limit)
+{
+  sqlite3_stmt *st;
+  const char *sql =
+      set ? "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
+            " AND rowid >= ?2 AND rowid <= ?3 AND dl_topk(articles_fts,"
+            " 4.0, 1.0)"
+          : "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
+            " AND dl_topk(articles_fts, 4.0, 1.0)";
+  int rc;
+  top_hit *nt = realloc(L->top, (size_t)limit * sizeof *nt);
+  if (!nt) return SQLITE_NOMEM;
+  L->top = nt;
+  L->k = limit;
+  L->ntop = 0;
+  L->set = set;
+  if (getenv("DATELINE_SEARCH_SQL")) fprintf(stderr, "rank: %s\n", sql);
+  rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_text(st, 1, fts_q, -1, SQLITE_STATIC);
+  if (set) {
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
+  }
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+  qsort(L->top, (size_t)L->ntop, sizeof *L->top, hit_cmp);
+  return SQLITE_OK;
 }
 
 /* ====================================================================
@@ -775,25 +900,39 @@ int cmd_search(int argc, char **argv)
 retry:
   sql.n = 0;
   if (sql.p) sql.p[0] = 0;
-  if (query) {
-    /* Rank first, then snippets for the top rows only: snippet() reads
-    ** and tokenizes an article's text, the rank does not. FTS5 drives
-    ** (one cursor over the query's doclists, from the set's first id to
-    ** its last); the filter set is one function call per match. */
-    sb_str(&sql, "WITH top AS MATERIALIZED (SELECT rowid AS id, ");
-    sb_str(&sql, ranked ? "dl_rank(articles_fts, 4.0, 1.0)"
-                        : "-bm25(articles_fts, 4.0, 1.0)");
-    sb_str(&sql, " AS score FROM articles_fts WHERE articles_fts MATCH"
-                 " :query");
+  if (query && ranked) {
+    /* Rank first, then snippets for the top rows only (snippet() reads
+    ** and tokenizes an article's text). FTS5 drives: one cursor over the
+    ** query's doclists, from the set's first id to its last; dl_topk()
+    ** skips the matches outside the set, ranks the others into a heap of
+    ** the best `limit` and returns no row. */
+    rc = top_pass(db, &L, f.n ? &f.acc : NULL, fq.n ? fq.p : query, lo, hi,
+                  q.limit);
+    if (rc != SQLITE_OK) goto failed;
+    if (L.ntop == 0) goto done;
+    sb_str(&sql, "WITH top(id, score) AS (VALUES ");
+    for (long i = 0; i < L.ntop; i++) {
+      char num[64];
+      snprintf(num, sizeof num, "%s(%lld, %.17g)", i ? ", " : "",
+               (long long)L.top[i].id, L.top[i].score);
+      sb_str(&sql, num);
+    }
+    sb_str(&sql, ")");
+  } else if (query) {
+    sb_str(&sql, "WITH top AS MATERIALIZED (SELECT rowid AS id,"
+                 " -bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts"
+                 " WHERE articles_fts MATCH :query");
     if (f.n)
       sb_str(&sql, " AND rowid >= :lo AND rowid <= :hi AND dl_in(rowid)");
-    sb_str(&sql, " ORDER BY score DESC, rowid LIMIT :limit) SELECT a.id,"
-                 " coalesce(a.ext_id, a.doc_key), a.date, a.title, a.url,"
-                 " a.source, top.score, snippet(articles_fts, -1, :hl1, :hl2,"
-                 " '...', 24) FROM top CROSS JOIN articles_fts ON"
-                 " articles_fts.rowid = top.id JOIN articles a ON a.id ="
-                 " top.id WHERE articles_fts MATCH :query ORDER BY top.score"
-                 " DESC, a.id");
+    sb_str(&sql, " ORDER BY score DESC, rowid LIMIT :limit)");
+  }
+  if (query) {
+    sb_str(&sql, " SELECT a.id, coalesce(a.ext_id, a.doc_key), a.date,"
+                 " a.title, a.url, a.source, top.score, snippet(articles_fts,"
+                 " -1, :hl1, :hl2, '...', 24) FROM top CROSS JOIN"
+                 " articles_fts ON articles_fts.rowid = top.id JOIN articles"
+                 " a ON a.id = top.id WHERE articles_fts MATCH :query ORDER"
+                 " BY top.score DESC, a.id");
   } else {
     sb_str(&sql, "SELECT a.id, coalesce(a.ext_id, a.doc_key), a.date,"
                  " a.title, a.url, a.source, NULL,"
@@ -846,7 +985,8 @@ retry:
     shown++;
     print_row(st, text);
   }
-  if (rc != SQLITE_DONE) {
+failed:
+  if (rc != SQLITE_DONE && rc != SQLITE_OK) {
     const char *m = sqlite3_errmsg(db);
     if (query && !fq.n && shown == 0 &&
         (strstr(m, "syntax error") || strstr(m, "no such column") ||
@@ -873,6 +1013,7 @@ done:
   for (size_t i = 0; i < L.n; i++)
     if (L.chunk[i] != L.none) free(L.chunk[i]);
   free(L.chunk);
+  free(L.top);
   store_close(s);
   return status;
 }
