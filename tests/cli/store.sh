@@ -208,7 +208,7 @@ eq "search: --org and --place together" "$(wc -l <"$TMP/s8.out" | tr -d ' ')" \
      and exists (select 1 from article_entities ae join entities e on e.id = ae.entity where ae.article = a.id and e.name = 'Moscow')")"
 
 # Every plan gives the same results, scores included: sets from the facets
-# table or from SQL over the tables, ranking by dl_rank (lengths from
+# table or from SQL over the tables, ranking by dl_topk (lengths from
 # fts_lengths) or by FTS5's bm25(), a small set looked up by id or a large
 # one filtering the walk of articles(date).
 plans_agree() {
@@ -226,7 +226,7 @@ check "search plans agree: word + country" plans_agree funeral --country RU --pe
 check "search plans agree: theme x country (facets)" plans_agree --theme FUNERAL --country ru
 check "search plans agree: word + theme" plans_agree mourners --theme XFUNERAL
 check "search plans agree: word + country + dates" plans_agree funeral --country UA --from 2016-12-22 --to 2017-03-04
-check "search plans agree: ranking only (dl_rank = bm25)" plans_agree mourners
+check "search plans agree: ranking only (dl_topk = bm25)" plans_agree mourners
 check "search plans agree: phrase ranking" plans_agree '"more crowds"'
 eq "search: --theme finds its articles" \
   "$("$DL" search "$TMP/s.db" --theme XFUNERAL --json --limit 100 | wc -l | tr -d ' ')" 18

@@ -500,9 +500,9 @@ static int build_filters(sqlite3 *db, const sq *q, const char *to, filt *f,
 }
 
 /* ====================================================================
-** Ranking: dl_rank(articles_fts, weight...) is bm25() (k1 1.2, b 0.75,
-** the same IDF and average length), negated (higher is better), with the
-** document length from fts_lengths.
+** Ranking: the score of dl_topk(articles_fts, weight...) is bm25() (k1
+** 1.2, b 0.75, the same IDF and average length), negated (higher is
+** better), with the document length from fts_lengths.
 ** ==================================================================== */
 
 /* The best k (score, id) of a query: a heap whose root is the worst
@@ -674,14 +674,6 @@ static bool rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
   return true;
 }
 
-static void fn_rank(const Fts5ExtensionApi *api, Fts5Context *fts,
-                    sqlite3_context *ctx, int nval, sqlite3_value **val)
-{
-  double score;
-  if (rank_row(api, fts, ctx, nval, val, &score))
-    sqlite3_result_double(ctx, score);
-}
-
 /* dl_topk(articles_fts, weights...): ranks the row into the heap of the
 ** best k and returns 0, so that the query returns no rows: no sorter, no
 ** result row per match. */
@@ -702,7 +694,7 @@ static void fn_topk(const Fts5ExtensionApi *api, Fts5Context *fts,
 }
 
 
-/* Registers dl_rank on db; false when FTS5's API is not available. */
+/* Registers dl_topk on db; false when FTS5's API is not available. */
 static bool rank_register(sqlite3 *db, lens *L)
 {
   fts5_api *api = NULL;
@@ -713,8 +705,6 @@ static bool rank_register(sqlite3 *db, lens *L)
   sqlite3_step(st);
   sqlite3_finalize(st);
   return api &&
-         api->xCreateFunction(api, "dl_rank", L, fn_rank, NULL) ==
-             SQLITE_OK &&
          api->xCreateFunction(api, "dl_topk", L, fn_topk, NULL) == SQLITE_OK;
 }
 
