@@ -5,6 +5,7 @@ labelled by event; 2 March = tune half, 3 March = test half).
 
   python3 bench/eval_stories.py [--shared DIR] [--build DIR]
       [--split tune|test|both] [--threshold T] [--window D] [--tune]
+      [--errors] [--title-j J]
 
 Builds each half's input from ../shared/data/news/reuters21578 (JSONL in
 date order: id reut-NEWID, date from <DATE>, title, text = BODY), annotates
