@@ -33,8 +33,12 @@
 #define KW_MAX_LEN 4
 #define KW_MAX_SPANS 20
 #define DAMPING 0.85
+#ifndef ROUNDS
 #define ROUNDS 30
-#define KW_TOL 1e-3
+#endif
+#ifndef KW_TOL
+#define KW_TOL 3e-4
+#endif
 
 struct cand {
   uint32_t stem[KW_MAX_LEN];
@@ -141,7 +145,7 @@ struct edge {
 /* One entry of a stem's adjacency run. */
 struct nbr {
   uint32_t to;
-  float w; /* a count: exact in a float */
+  double w;
 };
 
 static uint32_t edge_hash(uint32_t u, uint32_t v)
@@ -222,40 +226,125 @@ static void heap_down(struct cand **h, size_t n, size_t i)
   }
 }
 
+/* The stage's arrays, kept in the annotator between documents (their
+** capacities only: every document starts them empty). */
+struct dl__kw_ws {
+  struct kw_state k;
+  uint32_t *seq, *vid, *vstem, *eslot, *adj_at;
+  size_t seq_cap, vid_cap, vstem_cap, ecap, adj_at_cap;
+  struct edge *edges;
+  size_t edges_cap;
+  double *deg, *pr;
+  size_t deg_cap, pr_cap;
+  struct nbr *adj;
+  size_t adj_cap;
+  struct cand **order;
+  size_t order_cap;
+};
+
+void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
+{
+  if (!x) return;
+  dl__free(al, x->k.c);
+  dl__free(al, x->k.occ);
+  dl__free(al, x->k.slot);
+  dl__free(al, x->seq);
+  dl__free(al, x->vid);
+  dl__free(al, x->vstem);
+  dl__free(al, x->eslot);
+  dl__free(al, x->adj_at);
+  dl__free(al, x->edges);
+  dl__free(al, x->deg);
+  dl__free(al, x->pr);
+  dl__free(al, x->adj);
+  dl__free(al, x->order);
+  dl__free(al, x);
+}
+
+/* Room for n elements in *p (contents not kept). */
+static bool room(const dl_allocator *al, void **p, size_t *cap, size_t n,
+                 size_t elem)
+{
+  size_t bytes;
+  void *np;
+  if (n <= *cap) return true;
+  if (n < 2 * *cap) n = 2 * *cap;
+  if (!dl__mul_ok(n, elem, &bytes)) return false;
+  np = dl__malloc(al, bytes);
+  if (!np) return false;
+  dl__free(al, *p);
+  *p = np;
+  *cap = n;
+  return true;
+}
+#define ROOM(al, arr, cap, n) room((al), (void **)&(arr), &(cap), (n), sizeof *(arr))
+
+/* An open-addressing table emptied for a new document that will hold
+** about `want` keys: cleared, or dropped (to grow again) when an earlier,
+** longer document left it much larger than this one needs. */
+static void slots_reset(const dl_allocator *al, uint32_t **slot, size_t *cap,
+                        size_t want)
+{
+  if (*cap > 1024 && *cap > 8 * want) {
+    dl__free(al, *slot);
+    *slot = NULL;
+    *cap = 0;
+  } else if (*cap) {
+    memset(*slot, 0, *cap * sizeof **slot);
+  }
+}
+
 dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   struct dl__told *TL = d->told;
   const struct dl__words *W;
+  struct dl__kw_ws *X;
   struct kw_state k;
-  uint32_t *seq = NULL; /* the graph's words: vertex */
-  size_t n_seq = 0, seq_cap = 0, last_tok = 0;
-  uint32_t *vid = NULL;   /* stem -> vertex, UINT32_MAX: not in the graph */
-  uint32_t *vstem = NULL; /* vertex -> stem */
-  size_t n_v = 0, vstem_cap = 0;
-  struct edge *edges = NULL;
-  size_t n_edges = 0, edges_cap = 0;
-  uint32_t *eslot = NULL; /* open addressing over edges: index + 1 */
-  size_t ecap = 0;
-  double *deg = NULL, *pr = NULL, *nx = NULL;
-  uint32_t *adj_at = NULL; /* stem -> its first entry in adj */
-  struct nbr *adj = NULL;
-  struct cand **order = NULL;
+  uint32_t *seq; /* the graph's words: vertex */
+  size_t n_seq = 0, last_tok = 0;
+  uint32_t *vid;   /* stem -> vertex, UINT32_MAX: not in the graph */
+  uint32_t *vstem; /* vertex -> stem */
+  size_t n_v = 0;
+  struct edge *edges;
+  size_t n_edges = 0;
+  uint32_t *eslot; /* open addressing over edges: index + 1 */
+  double *deg, *pr;
+  uint32_t *adj_at; /* vertex -> its first entry in adj */
+  struct nbr *adj;
+  struct cand **order;
   uint8_t *in_name;
   dl_status rc = DL_OK;
   const dl_allocator *al = a->al;
+  struct dl__told_ws *ws = a->told_ws;
 
   if (!TL || !TL->words_ran) return DL_OK;
   W = &TL->words;
-  memset(&k, 0, sizeof k);
-  k.al = al;
   TL->keywords_ran = true;
-  if (!W->n_stems) return DL_OK;
+  if (!W->n_stems || !ws) return DL_OK;
+  if (!ws->kw && !(ws->kw = dl__calloc(al, 1, sizeof *ws->kw)))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  X = ws->kw;
+  k = X->k;
+  k.al = al;
+  k.n = k.n_occ = 0;
+  slots_reset(al, &k.slot, &k.scap, W->n_forms + d->n_entities);
+  slots_reset(al, &X->eslot, &X->ecap,
+              DL__KW_WINDOW * DL__MIN(W->n_forms, (size_t)DL__KW_MAX_WORDS));
+  seq = X->seq;
+  vid = X->vid;
+  vstem = X->vstem;
+  edges = X->edges;
+  eslot = X->eslot;
+  deg = X->deg;
+  pr = X->pr;
+  adj_at = X->adj_at;
+  adj = X->adj;
+  order = X->order;
 
   /* 1. The graph's words (content words that may be nouns or adjectives:
   ** TextRank's syntactic filter) and their co-occurrence edges, per
   ** sentence. Vertices are the stems of those words, numbered as met. */
-  vid = dl__calloc(al, W->n_stems, sizeof *vid);
-  if (!vid) goto oom;
+  if (!ROOM(al, vid, X->vid_cap, W->n_stems)) goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
@@ -268,34 +357,42 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         continue;
       v = vid[W->forms[f].stem];
       if (v == UINT32_MAX) {
-        if (!DL__PUSH(al, vstem, n_v, vstem_cap)) goto oom;
+        if (!DL__PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
         vstem[n_v] = W->forms[f].stem;
         v = vid[W->forms[f].stem] = (uint32_t)n_v++;
       }
-      if (!DL__PUSH(al, seq, n_seq, seq_cap)) goto oom;
+      if (!DL__PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
       seq[n_seq++] = v;
       last_tok = ti;
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
            p--) {
         uint32_t u = seq[p - 1];
         if (u == v) continue;
-        if (!edge_add(al, &edges, &n_edges, &edges_cap, &eslot, &ecap, u, v))
+        if (!edge_add(al, &edges, &n_edges, &X->edges_cap, &eslot, &X->ecap, u, v))
           goto oom;
       }
     }
   }
 
-  /* 2. PageRank over the vertices, times IDF. The merged edges become a
-  ** compressed adjacency (each vertex's neighbours and weights in one
-  ** run): a round pulls each vertex's sum in a register, and updates it
-  ** in place (Gauss-Seidel), which converges in about half the rounds of
-  ** the Jacobi iteration, to the same fixed point. */
-  deg = dl__calloc(al, n_v + 1, sizeof *deg);
-  pr = dl__calloc(al, n_v + 1, sizeof *pr);
-  nx = dl__calloc(al, n_v + 1, sizeof *nx);
-  adj_at = dl__calloc(al, n_v + 2, sizeof *adj_at);
-  adj = dl__calloc(al, 2 * n_edges + 1, sizeof *adj);
-  if (!deg || !pr || !nx || !adj_at || !adj) goto oom;
+  /* 2. PageRank over the vertices, times IDF. PageRank with damping d
+  ** on this undirected weighted graph is the solution of
+  **     (I - d A D^-1) x = (1 - d)/n 1
+  ** (A the weights, D the weighted degrees; a vertex without an edge
+  ** only gives its rank back uniformly, which scales x and changes no
+  ** normalized score). With x = D^1/2 y the system is symmetric positive
+  ** definite, (I - d D^-1/2 A D^-1/2) y = D^-1/2 b, its eigenvalues in
+  ** [1 - d, 1 + d]: conjugate gradients reach a relative residual of
+  ** KW_TOL in a dozen or so matrix products, where the power iteration
+  ** needs 30 rounds for a rougher answer. The edges become a compressed
+  ** adjacency with the symmetric weights w / sqrt(D_u D_v); b = 1, since
+  ** only the ratios of the scores matter. */
+  if (!ROOM(al, deg, X->deg_cap, n_v + 1) ||
+      !ROOM(al, pr, X->pr_cap, 5 * (n_v + 1)) ||
+      !ROOM(al, adj_at, X->adj_at_cap, n_v + 2) ||
+      !ROOM(al, adj, X->adj_cap, 2 * n_edges + 1))
+    goto oom;
+  memset(deg, 0, (n_v + 1) * sizeof *deg);
+  memset(adj_at, 0, (n_v + 2) * sizeof *adj_at);
   for (size_t e = 0; e < n_edges; e++) {
     deg[edges[e].u] += edges[e].w;
     deg[edges[e].v] += edges[e].w;
@@ -303,48 +400,65 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     adj_at[edges[e].v + 1]++;
   }
   for (size_t i = 0; i < n_v; i++) adj_at[i + 1] += adj_at[i];
+  for (size_t i = 0; i < n_v; i++) deg[i] = sqrt(deg[i]); /* D^1/2 */
   for (size_t e = 0; e < n_edges; e++) {
     uint32_t u = edges[e].u, v = edges[e].v;
+    double w = edges[e].w / (deg[u] * deg[v]);
     adj[adj_at[u]].to = v;
-    adj[adj_at[u]++].w = (float)edges[e].w;
+    adj[adj_at[u]++].w = w;
     adj[adj_at[v]].to = u;
-    adj[adj_at[v]++].w = (float)edges[e].w;
+    adj[adj_at[v]++].w = w;
   }
   /* adj_at[i] is now the end of i's run, the start of i + 1's. */
   for (size_t i = n_v; i > 0; i--) adj_at[i] = adj_at[i - 1];
   adj_at[0] = 0;
   if (n_v) {
-    double n = (double)n_v, total = 0;
-    int r;
-    /* Start from the degree distribution (teleport mixed in): on an
-    ** undirected graph it is PageRank's fixed point without damping, so
-    ** the rounds start near the answer. */
-    for (size_t i = 0; i < n_v; i++) total += deg[i];
-    for (size_t i = 0; i < n_v; i++)
-      pr[i] = total > 0 ? (1.0 - DAMPING) / n + DAMPING * deg[i] / total
-                        : 1.0 / n;
-    /* deg[] becomes 1/deg: one division per vertex, not per edge. */
-    for (size_t i = 0; i < n_v; i++)
-      if (deg[i] > 0) deg[i] = 1.0 / deg[i];
-    for (size_t i = 0; i < n_v; i++) nx[i] = pr[i] * deg[i];
-    for (r = 0; r < ROUNDS && n_edges; r++) {
-      double dangling = 0, change = 0, base;
-      for (size_t i = 0; i < n_v; i++)
-        if (deg[i] == 0) dangling += pr[i];
-      base = (1.0 - DAMPING) / n + DAMPING * dangling / n;
+    double *y = pr + (n_v + 1), *r = y + (n_v + 1), *p = r + (n_v + 1),
+           *q = p + (n_v + 1);
+    double total = 0, rr = 0, bb = 0;
+    int it;
+    for (size_t i = 0; i < n_v; i++) total += deg[i] * deg[i];
+    /* Start from the degree distribution (PageRank's fixed point without
+    ** damping, teleport mixed in) for b = 1. */
+    for (size_t i = 0; i < n_v; i++) {
+      double x0 = 1.0 + (total > 0 ? DAMPING / (1.0 - DAMPING) *
+                                         (double)n_v * deg[i] * deg[i] / total
+                                   : 0);
+      y[i] = deg[i] > 0 ? x0 / deg[i] : 1.0;
+    }
+    /* r = D^-1/2 b - S y, p = r. */
+    for (size_t i = 0; i < n_v; i++) {
+      double acc = 0, bi = deg[i] > 0 ? 1.0 / deg[i] : 1.0;
+      for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
+        acc += adj[x].w * y[adj[x].to];
+      r[i] = bi - (y[i] - DAMPING * acc);
+      p[i] = r[i];
+      rr += r[i] * r[i];
+      bb += bi * bi;
+    }
+    for (it = 0; it < ROUNDS && rr > KW_TOL * KW_TOL * bb; it++) {
+      double pq = 0, rr2 = 0, alpha, beta;
       for (size_t i = 0; i < n_v; i++) {
-        double acc = 0, v;
+        double acc = 0;
         for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
-          acc += (double)adj[x].w * nx[adj[x].to];
-        v = base + DAMPING * acc;
-        change += fabs(v - pr[i]);
-        pr[i] = v;
-        nx[i] = v * deg[i]; /* what i gives each neighbour, from now */
+          acc += adj[x].w * p[adj[x].to];
+        q[i] = p[i] - DAMPING * acc;
+        pq += p[i] * q[i];
       }
-      if (change < KW_TOL) break;
+      if (!(pq > 0)) break;
+      alpha = rr / pq;
+      for (size_t i = 0; i < n_v; i++) {
+        y[i] += alpha * p[i];
+        r[i] -= alpha * q[i];
+        rr2 += r[i] * r[i];
+      }
+      beta = rr2 / rr;
+      rr = rr2;
+      for (size_t i = 0; i < n_v; i++) p[i] = r[i] + beta * p[i];
     }
     for (size_t i = 0; i < n_v; i++)
-      pr[i] *= (double)W->stems[vstem[i]].idf;
+      pr[i] = (deg[i] > 0 ? y[i] * deg[i] : 1.0) *
+              (double)W->stems[vstem[i]].idf;
   }
 
   /* 3. Candidates: noun phrases outside names (adjective* noun+, at most
@@ -414,8 +528,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
 
   /* 4. Scores, dropping single words inside a better phrase. */
-  order = dl__calloc(al, k.n ? k.n : 1, sizeof *order);
-  if (!order) goto oom;
+  if (!ROOM(al, order, X->order_cap, k.n + 1)) goto oom;
   for (size_t i = 0; i < k.n; i++) {
     struct cand *c = &k.c[i];
     double sum = 0;
@@ -485,20 +598,18 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
 oom:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 done:
-  dl__free(al, k.c);
-  dl__free(al, k.occ);
-  dl__free(al, k.slot);
-  dl__free(al, seq);
-  dl__free(al, edges);
-  dl__free(al, eslot);
-  dl__free(al, deg);
-  dl__free(al, pr);
-  dl__free(al, nx);
-  dl__free(al, adj_at);
-  dl__free(al, vid);
-  dl__free(al, vstem);
-  dl__free(al, adj);
-  dl__free(al, order);
+  /* Back to the workspace: the arrays keep their room. */
+  X->k = k;
+  X->seq = seq;
+  X->vid = vid;
+  X->vstem = vstem;
+  X->edges = edges;
+  X->eslot = eslot;
+  X->deg = deg;
+  X->pr = pr;
+  X->adj_at = adj_at;
+  X->adj = adj;
+  X->order = order;
   return rc;
 }
 

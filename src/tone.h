@@ -196,8 +196,10 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags);
 ** on first use and kept between documents. */
 struct sb_stemmer;
 struct dl__theme_index;
-struct dl__wrec {
-  uint32_t tok, off, len, h; /* token, folded text in ws->fold, its hash */
+struct dl__kw_ws;
+struct dl__dform {
+  uint32_t off, len, h, count; /* folded text in ws->fold, its hash, the
+                               ** tokens of this form in the document */
 };
 struct dl__told_ws {
   const dl_allocator *al;
@@ -219,17 +221,16 @@ struct dl__told_ws {
   uint64_t *dslot; /* as cf_slot */
   size_t dscap;
   struct dl__form *forms;
-  uint32_t *fofs; /* per document form: its first text in ws->fold */
-  size_t n_forms, forms_cap, fofs_cap;
+  struct dl__dform *df; /* per document form: text, hash, count */
+  size_t n_forms, forms_cap, df_cap;
   struct dl__stem *stems;
   size_t n_stems, stems_cap;
   dl__buf fold;            /* the document's folded words, end to end */
-  struct dl__wrec *wrec;   /* the document's word tokens */
-  size_t wrec_cap;
   dl__arena strings; /* activity and theme stems: few allocations */
   char **act;        /* activity stems, sorted */
   size_t n_act;
   struct dl__theme_index *themes; /* themes.c, built on first use */
+  struct dl__kw_ws *kw;           /* keywords.c's arrays */
   dl__buf tmp[4];                 /* scratch of the stages */
 };
 
@@ -240,6 +241,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
 const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
                           size_t *out_len);
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
+void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x);
 /* Interns a stem in the cache: its cache id, or UINT32_MAX when out of
 ** memory. */
 uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);

@@ -114,13 +114,13 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->cs_slot);
   dl__arena_free(&ws->cache);
   dl__free(ws->al, ws->forms);
-  dl__free(ws->al, ws->fofs);
+  dl__free(ws->al, ws->df);
   dl__free(ws->al, ws->stems);
   dl__free(ws->al, ws->dslot);
   dl__buf_free(&ws->fold);
-  dl__free(ws->al, ws->wrec);
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
+  dl__kw_ws_free(ws->al, ws->kw);
   dl__arena_free(&ws->strings);
   for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++) dl__buf_free(&ws->tmp[i]);
   dl__free(ws->al, ws);
@@ -347,19 +347,18 @@ static void cache_reset(struct dl__told_ws *ws)
   ws->themes = NULL;
 }
 
-/* The document's form id of cache form c (its stem too), made on first
-** use in this document; off is its text in ws->fold. No text is copied:
-** the document's forms and stems hold ids, flags and numbers only. */
-static uint32_t doc_form(struct dl__told_ws *ws, uint32_t c, uint32_t off)
+/* Fills the document's form x from cache form c, and numbers its stem on
+** first use in this document. No text is copied: the document's forms and
+** stems hold ids, flags and numbers only. */
+static bool doc_form(struct dl__told_ws *ws, uint32_t x, uint32_t c)
 {
   struct dl__cform *cf = &ws->cf[c];
   struct dl__cstem *cs = &ws->cs[cf->cstem];
-  struct dl__form *f;
-  if (cf->stamp == ws->stamp) return cf->doc_id;
+  struct dl__form *f = &ws->forms[x];
   if (cs->stamp != ws->stamp) {
     struct dl__stem *st;
     if (!DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
-      return UINT32_MAX;
+      return false;
     st = &ws->stems[ws->n_stems];
     st->len = cs->len;
     st->count = 0;
@@ -368,20 +367,14 @@ static uint32_t doc_form(struct dl__told_ws *ws, uint32_t c, uint32_t off)
     cs->stamp = ws->stamp;
     cs->doc_id = (uint32_t)ws->n_stems++;
   }
-  if (!DL__PUSH(ws->al, ws->forms, ws->n_forms, ws->forms_cap) ||
-      !DL__PUSH(ws->al, ws->fofs, ws->n_forms, ws->fofs_cap))
-    return UINT32_MAX;
-  f = &ws->forms[ws->n_forms];
-  ws->fofs[ws->n_forms] = off;
   f->len = cf->len;
   f->stem = cs->doc_id;
   f->valence = cf->valence;
   f->boost = cf->boost;
   f->flags = cf->flags;
   f->special = cf->special;
-  cf->stamp = ws->stamp;
-  cf->doc_id = (uint32_t)ws->n_forms++;
-  return cf->doc_id;
+  ws->stems[f->stem].count += ws->df[x].count;
+  return true;
 }
 
 /* Appends the folded token text to ws->fold: ASCII by hand, the rest
@@ -420,18 +413,56 @@ static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
   return true;
 }
 
-/* Prefetch distances, in word tokens, of the cache's slots, entries, and
-** the entries' strings and stems. */
+/* Prefetch distances, in distinct forms of the document, of the cache's
+** slots, entries, and the entries' strings and stems. */
 #define PF_SLOT 8
 #define PF_ENTRY 4
 #define PF_STEM 2
+
+/* The cache form of the document's form k (x its folded text), looked up
+** or made; UINT32_MAX when out of memory. */
+static uint32_t cache_form(struct dl__told_ws *ws, const struct dl__dform *x)
+{
+  const char *fs = ws->fold.p + x->off;
+  size_t j;
+  uint32_t c;
+  if ((ws->n_cf + 1) * 2 > ws->cf_scap &&
+      !table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
+                  sizeof *ws->cf))
+    return UINT32_MAX;
+  j = x->h & (ws->cf_scap - 1);
+  while (ws->cf_slot[j]) {
+    if (SLOT_H(ws->cf_slot[j]) == x->h) {
+      const struct dl__cform *f = &ws->cf[SLOT_ID(ws->cf_slot[j])];
+      if (f->len == x->len && memcmp(f->s, fs, x->len) == 0)
+        return SLOT_ID(ws->cf_slot[j]);
+    }
+    j = (j + 1) & (ws->cf_scap - 1);
+  }
+  if ((c = new_cform(ws, fs, x->len)) == UINT32_MAX) return UINT32_MAX;
+  ws->cf_slot[j] = SLOT(x->h, c);
+  return c;
+}
+
+/* The cache entry of a hash, for prefetching: the first slot with that
+** hash (a false hit only wastes a prefetch), or NULL. */
+static const struct dl__cform *cache_peek(const struct dl__told_ws *ws,
+                                          uint32_t h)
+{
+  size_t m = ws->cf_scap - 1, j = h & m;
+  while (ws->cf_slot[j]) {
+    if (SLOT_H(ws->cf_slot[j]) == h) return &ws->cf[SLOT_ID(ws->cf_slot[j])];
+    j = (j + 1) & m;
+  }
+  return NULL;
+}
 
 dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   dl_status rc = DL_OK;
   struct dl__told_ws *ws = dl__told_ws_get(a, err, &rc);
   struct dl__words *W;
-  size_t n_rec;
+  size_t n_words = 0;
   if (!ws) return rc;
   if (!d->told) {
     d->told = dl__arena_alloc(&d->arena, sizeof *d->told);
@@ -452,47 +483,14 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   W->tform = dl__arena_alloc(
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
-  /* Pass 1: fold and hash every word token into ws->fold and ws->wrec.
-  ** Pass 2 then knows the hashes ahead and prefetches the cache's slot
-  ** and entry of the words a few tokens on: the cache outgrows the CPU
-  ** caches, and its misses were most of this stage's time. */
-  ws->fold.len = 0;
-  n_rec = 0;
-  if (ws->wrec_cap < d->n_tokens) {
-    struct dl__wrec *nw;
-    size_t bytes;
-    if (!dl__mul_ok(d->n_tokens, sizeof *nw, &bytes)) goto oom;
-    nw = dl__realloc(ws->al, ws->wrec, ws->wrec_cap * sizeof *nw, bytes);
-    if (!nw) goto oom;
-    ws->wrec = nw;
-    ws->wrec_cap = d->n_tokens;
-  }
-  for (size_t i = 0; i < d->n_tokens; i++) {
-    const dl__token *t = &d->tokens[i];
-    size_t off = ws->fold.len, n;
-    struct dl__wrec *r;
-    W->tform[i] = UINT32_MAX;
-    if (!(t->flags & DL__TOK_WORD) ||
-        (t->flags & (DL__TOK_URL | DL__TOK_EMAIL)))
-      continue;
-    if (!fold(ws, d->view + t->start, t->end - t->start)) goto oom;
-    n = ws->fold.len - off;
-    if (n == 0 || n > DL__TOLD_MAX_FORM || off > UINT32_MAX) {
-      ws->fold.len = off;
-      continue;
-    }
-    r = &ws->wrec[n_rec++]; /* wrec_cap >= n_tokens */
-    r->tok = (uint32_t)i;
-    r->off = (uint32_t)off;
-    r->len = (uint32_t)n;
-    r->h = hash_bytes(ws->fold.p + off, n);
-  }
-  /* The document's table, sized to its words (at most n_rec forms, load
+  for (size_t i = 0; i < d->n_tokens; i++)
+    if ((d->tokens[i].flags & DL__TOK_WORD)) n_words++;
+  /* The document's table, sized to its words (at most n_words forms, load
   ** <= 1/2) and cleared: a short article after a long one does not clear
   ** the long one's table. */
   {
     size_t want = 64;
-    while (want < 2 * (n_rec + 1)) want *= 2;
+    while (want < 2 * (n_words + 1)) want *= 2;
     if (ws->dscap < want || ws->dscap > 4 * want) {
       dl__free(ws->al, ws->dslot);
       ws->dscap = 0;
@@ -503,85 +501,85 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       memset(ws->dslot, 0, ws->dscap * sizeof *ws->dslot);
     }
   }
-  for (size_t k = 0; k < n_rec; k++) {
-    const struct dl__wrec *r = &ws->wrec[k];
-    const char *fs = ws->fold.p + r->off;
-    size_t n = r->len, j, dj;
-    uint32_t c = UINT32_MAX, id, h = r->h;
-#if defined(__GNUC__)
-    if (ws->cf_scap) {
-      size_t m = ws->cf_scap - 1;
-      if (k + PF_SLOT < n_rec)
-        __builtin_prefetch(&ws->cf_slot[ws->wrec[k + PF_SLOT].h & m]);
-      if (k + PF_ENTRY < n_rec) {
-        uint32_t h2 = ws->wrec[k + PF_ENTRY].h;
-        size_t j2 = h2 & m;
-        while (ws->cf_slot[j2]) {
-          if (SLOT_H(ws->cf_slot[j2]) == h2) {
-            __builtin_prefetch(&ws->cf[SLOT_ID(ws->cf_slot[j2])]);
-            break;
-          }
-          j2 = (j2 + 1) & m;
-        }
-      }
-      if (k + PF_STEM < n_rec) {
-        /* The entry is in the CPU cache by now: its string and stem. */
-        uint32_t h2 = ws->wrec[k + PF_STEM].h;
-        size_t j2 = h2 & m;
-        while (ws->cf_slot[j2]) {
-          if (SLOT_H(ws->cf_slot[j2]) == h2) {
-            const struct dl__cform *f2 = &ws->cf[SLOT_ID(ws->cf_slot[j2])];
-            __builtin_prefetch(f2->s);
-            __builtin_prefetch(&ws->cs[f2->cstem]);
-            break;
-          }
-          j2 = (j2 + 1) & m;
-        }
-      }
+  /* Pass 1: fold and hash every word token, and find its form in the
+  ** document's own table (small: it stays in the CPU cache), numbering
+  ** the document's forms in order of first use. Only a form's first
+  ** occurrence keeps its folded text. */
+  ws->fold.len = 0;
+  for (size_t i = 0; i < d->n_tokens; i++) {
+    const dl__token *t = &d->tokens[i];
+    size_t off = ws->fold.len, n, dj;
+    uint32_t h, id = UINT32_MAX;
+    W->tform[i] = UINT32_MAX;
+    if (!(t->flags & DL__TOK_WORD) ||
+        (t->flags & (DL__TOK_URL | DL__TOK_EMAIL)))
+      continue;
+    if (!fold(ws, d->view + t->start, t->end - t->start)) goto oom;
+    n = ws->fold.len - off;
+    if (n == 0 || n > DL__TOLD_MAX_FORM || off > UINT32_MAX) {
+      ws->fold.len = off;
+      continue;
     }
-#endif
-    /* The document's own table first (sized above: it never grows). */
+    h = hash_bytes(ws->fold.p + off, n);
     dj = h & (ws->dscap - 1);
-    id = UINT32_MAX;
     while (ws->dslot[dj]) {
       if (SLOT_H(ws->dslot[dj]) == h) {
-        uint32_t x = SLOT_ID(ws->dslot[dj]);
-        if (ws->forms[x].len == n &&
-            memcmp(ws->fold.p + ws->fofs[x], fs, n) == 0) {
-          id = x;
+        const struct dl__dform *x = &ws->df[SLOT_ID(ws->dslot[dj])];
+        if (x->len == n && memcmp(ws->fold.p + x->off, ws->fold.p + off, n) == 0) {
+          id = SLOT_ID(ws->dslot[dj]);
           break;
         }
       }
       dj = (dj + 1) & (ws->dscap - 1);
     }
     if (id != UINT32_MAX) {
-      W->tform[r->tok] = id;
-      ws->stems[ws->forms[id].stem].count++;
-      continue;
+      ws->fold.len = off;
+    } else {
+      if (!DL__PUSH(ws->al, ws->df, ws->n_forms, ws->df_cap)) goto oom;
+      id = (uint32_t)ws->n_forms++;
+      ws->df[id].off = (uint32_t)off;
+      ws->df[id].len = (uint32_t)n;
+      ws->df[id].h = h;
+      ws->df[id].count = 0;
+      ws->dslot[dj] = SLOT(h, id);
     }
-    if ((ws->n_cf + 1) * 2 > ws->cf_scap &&
-        !table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
-                    sizeof *ws->cf))
-      goto oom;
-    j = h & (ws->cf_scap - 1);
-    while (ws->cf_slot[j]) {
-      if (SLOT_H(ws->cf_slot[j]) == h) {
-        const struct dl__cform *f = &ws->cf[SLOT_ID(ws->cf_slot[j])];
-        if (f->len == n && memcmp(f->s, fs, n) == 0) {
-          c = SLOT_ID(ws->cf_slot[j]);
-          break;
-        }
+    ws->df[id].count++;
+    W->tform[i] = id;
+  }
+  /* Pass 2: each distinct form's cache entry (its look-ups and stem), in
+  ** order of first use. The cache outgrows the CPU caches and its misses
+  ** were most of this stage's time; knowing the forms ahead, the slots,
+  ** entries, strings and stems of the forms a few on are prefetched. */
+  if (ws->forms_cap < ws->n_forms) {
+    struct dl__form *nf;
+    size_t bytes;
+    if (!dl__mul_ok(ws->n_forms, sizeof *nf, &bytes)) goto oom;
+    nf = dl__realloc(ws->al, ws->forms, ws->forms_cap * sizeof *nf, bytes);
+    if (!nf) goto oom;
+    ws->forms = nf;
+    ws->forms_cap = ws->n_forms;
+  }
+  for (size_t k = 0; k < ws->n_forms; k++) {
+    uint32_t c;
+#if defined(__GNUC__)
+    if (ws->cf_scap) {
+      const struct dl__cform *f2;
+      if (k + PF_SLOT < ws->n_forms)
+        __builtin_prefetch(
+            &ws->cf_slot[ws->df[k + PF_SLOT].h & (ws->cf_scap - 1)]);
+      if (k + PF_ENTRY < ws->n_forms &&
+          (f2 = cache_peek(ws, ws->df[k + PF_ENTRY].h)))
+        __builtin_prefetch(f2);
+      if (k + PF_STEM < ws->n_forms &&
+          (f2 = cache_peek(ws, ws->df[k + PF_STEM].h))) {
+        /* The entry is in the CPU cache by now: its string and stem. */
+        __builtin_prefetch(f2->s);
+        __builtin_prefetch(&ws->cs[f2->cstem]);
       }
-      j = (j + 1) & (ws->cf_scap - 1);
     }
-    if (c == UINT32_MAX) {
-      if ((c = new_cform(ws, fs, n)) == UINT32_MAX) goto oom;
-      ws->cf_slot[j] = SLOT(h, c);
-    }
-    if ((id = doc_form(ws, c, r->off)) == UINT32_MAX) goto oom;
-    ws->dslot[dj] = SLOT(h, id);
-    W->tform[r->tok] = id;
-    ws->stems[ws->forms[id].stem].count++;
+#endif
+    if ((c = cache_form(ws, &ws->df[k])) == UINT32_MAX) goto oom;
+    if (!doc_form(ws, (uint32_t)k, c)) goto oom;
   }
   W->n_forms = ws->n_forms;
   W->n_stems = ws->n_stems;
