@@ -681,7 +681,7 @@ void dl__ner_ws_destroy(struct dl__ner_ws *ws)
   dl__free(ws->al, ws->dflags);
   dl__free(ws->al, ws->doc.keys);
   dl__free(ws->al, ws->doc.vals);
-  dl__free(ws->al, ws->cw);
+  dl__free(ws->al, ws->cw_raw);
   dl__free(ws->al, ws->cw_key);
   dl__free(ws->al, ws->cw_mru);
   dl__free(ws->al, ws->acc);

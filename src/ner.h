@@ -61,6 +61,7 @@ struct dl__ner_tinfo {
   uint32_t docf;           /* document-level flags */
   uint32_t gaz1;           /* fast path: first gazetteer step's slot value,
                               DL__NER_GAZ1_NONE when absent */
+  uint32_t ss_row;         /* fast path: the T_SSSTART row */
 };
 #define DL__NER_GAZ1_NONE 0xFFFFFFFFu
 
@@ -75,12 +76,19 @@ struct dl__ner_tinfo {
 enum { DL__NER_CW_SELF, DL__NER_CW_L1, DL__NER_CW_R1, DL__NER_CW_L2,
        DL__NER_CW_R2, DL__NER_CW_NSUM };
 struct dl__ner_cw {
-  int32_t sum[DL__NER_CW_NSUM][DL__NER_ROW];
-  uint64_t word, low, sshape; /* word 0: empty slot */
-  uint32_t flags, clus, clus_len, gaz1;
-  uint32_t len;
+  /* First cache line: what the document pass, the lookup and the context
+  ** features read; then the five sums. 384 bytes, 64-byte aligned. */
+  _Alignas(64) uint64_t low, sshape;
+  uint32_t clus, gaz1;
+  uint32_t ss_row[2]; /* T_SSSTART row (DL__NER_NOROW: none), not at / at
+                         a sentence start */
+  uint16_t flags;
+  uint8_t clus_len;
+  uint8_t len; /* 0: longer than DL__NER_CW_MAXLEN (not cached) */
   unsigned char bytes[DL__NER_CW_MAXLEN];
+  int32_t sum[DL__NER_CW_NSUM][DL__NER_ROW];
 };
+#define DL__NER_NOROW 0xFFFFFFFFu /* a feature without weights */
 
 /* Document-level table: lower-form hash -> flags seen in the document. */
 struct dl__ner_docval {
@@ -153,7 +161,8 @@ struct dl__ner_ws {
   /* Fast path (dl__ner_sent_emit): the word cache, the model it holds
   ** sums for, per-sentence int32 accumulators (n + 4 rows), the
   ** sentence-boundary sums; cw_off forces the row-by-row path (tests). */
-  struct dl__ner_cw *cw;
+  struct dl__ner_cw *cw; /* 64-byte aligned inside cw_raw */
+  void *cw_raw;
   uint64_t *cw_key;  /* per slot: the entry's word hash (0: empty) */
   uint8_t *cw_mru;   /* per set: the way used last */
   const struct dl__ner *cw_model;
@@ -161,6 +170,10 @@ struct dl__ner_ws {
   uint64_t *wh;   /* per token of the sentence: word hash */
   size_t acc_cap; /* rows of acc; wh holds as many */
   int32_t bos[2][DL__NER_ROW], eos[2][DL__NER_ROW]; /* [0]: +-1, [1]: +-2 */
+  /* The rows of the document-flag features T_DOC, T_DOCM1, T_DOCP1 for
+  ** every value they can take on the fast path: index docf & 7, NF_CAP
+  ** and NF_ALLCAPS << 3, NF_SSTART (bit 5); DL__NER_NOROW: none. */
+  uint32_t doc_row[3][64];
   bool cw_off;
   /* Per document token: the word hashes (computed once by
   ** dl__ner_fast_doc_build, read again by the first pass; dwh_ok when

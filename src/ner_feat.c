@@ -752,9 +752,11 @@ bool dl__ner_needs_second(struct dl__ner_ws *ws, const uint64_t *low,
 {
   for (size_t i = 0; i < n; i++) {
     uint64_t c;
-    int ty = dl__ner_tag_type(own[i]);
-    int maj = others_of(ws, low[i], flags[i], ty, &c);
-    if (maj >= 0 && maj != ty + 1 && (flags[i] & NF_LETTER)) return true;
+    int ty, maj;
+    if (!(flags[i] & NF_LETTER)) continue;
+    ty = dl__ner_tag_type(own[i]);
+    maj = others_of(ws, low[i], flags[i], ty, &c);
+    if (maj >= 0 && maj != ty + 1) return true;
   }
   return false;
 }
@@ -831,6 +833,23 @@ static inline void defer_feat(const struct dl__ner *m, uint64_t h,
   r[(*nr)++] = (uint32_t)((size_t)(p - m->w) / DL__NER_ROW);
 }
 
+/* The weight row index of feature hash h, or DL__NER_NOROW. */
+static inline uint32_t row_of(const struct dl__ner *m, uint64_t h,
+                              unsigned sh)
+{
+  const int16_t *p = wrow(m, h, sh);
+  return p ? (uint32_t)((size_t)(p - m->w) / DL__NER_ROW) : DL__NER_NOROW;
+}
+
+/* defer_feat for a row index known in advance. */
+static inline void defer_row(const struct dl__ner *m, uint32_t row,
+                             uint32_t *r, unsigned *nr)
+{
+  if (row == DL__NER_NOROW) return;
+  __builtin_prefetch(m->w + (size_t)row * DL__NER_ROW);
+  r[(*nr)++] = row;
+}
+
 static inline void add_sum16(int32_t *restrict acc,
                              const int16_t *restrict p)
 {
@@ -890,18 +909,23 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
                                      8);
   cluster_of(lx, &ti, false);
   memset(e->sum, 0, sizeof e->sum);
-  e->word = word;
   e->low = ti.low;
   e->sshape = ti.sshape;
-  e->flags = ti.flags;
+  e->flags = (uint16_t)ti.flags;
   e->clus = ti.clus;
-  e->clus_len = ti.clus_len;
+  e->clus_len = (uint8_t)ti.clus_len;
   e->gaz1 = DL__NER_GAZ1_NONE;
+  /* T_SSSTART's two values on the fast path (no caps sentence there) */
+  {
+    uint32_t cf = ti.flags & (NF_CAP | NF_ALLCAPS);
+    e->ss_row[0] = row_of(m, fh2(T_SSSTART, ti.sshape, cf), sh);
+    e->ss_row[1] = row_of(m, fh2(T_SSSTART, ti.sshape, cf | NF_SSTART), sh);
+  }
   if (lx->gaz) {
     const unsigned char *gs = dl__ner_slot_find(lx->gaz, lx->gaz_mask, gk);
     if (gs) e->gaz1 = dl__ner_rd32(gs + 4);
   }
-  e->len = (uint32_t)(t->len <= DL__NER_CW_MAXLEN ? t->len : 0);
+  e->len = (uint8_t)(t->len <= DL__NER_CW_MAXLEN ? t->len : 0);
   if (t->len <= DL__NER_CW_MAXLEN) memcpy(e->bytes, t->p, t->len);
   /* The token's own features, in dl__ner_sent_feats's order. */
   s = e->sum[DL__NER_CW_SELF];
@@ -949,16 +973,18 @@ static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
   unsigned sh = 64 - m->bits;
   if (ws->cw_off) return 0;
   if (!ws->cw) {
-    struct dl__ner_cw *cw = dl__malloc(ws->al, DL__NER_CW_SLOTS * sizeof *cw);
+    unsigned char *raw =
+        dl__malloc(ws->al, DL__NER_CW_SLOTS * sizeof(struct dl__ner_cw) + 64);
     uint64_t *key = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *key);
     uint8_t *mru = dl__calloc(ws->al, DL__NER_CW_SLOTS / 2, 1);
-    if (!cw || !key || !mru) {
-      dl__free(ws->al, cw);
+    if (!raw || !key || !mru) {
+      dl__free(ws->al, raw);
       dl__free(ws->al, key);
       dl__free(ws->al, mru);
       return -1;
     }
-    ws->cw = cw;
+    ws->cw_raw = raw;
+    ws->cw = (struct dl__ner_cw *)(void *)(raw + ((64 - ((uintptr_t)raw & 63)) & 63));
     ws->cw_key = key;
     ws->cw_mru = mru;
     ws->cw_model = NULL;
@@ -975,6 +1001,12 @@ static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
     add_feat(m, fh(T_SSP1, EOS_HASH), sh, ws->eos[0]);
     add_feat(m, fh(T_LOWP2, EOS_HASH), sh, ws->eos[1]);
     add_feat(m, fh(T_SSP2, EOS_HASH), sh, ws->eos[1]);
+    for (unsigned x = 0; x < 64; x++) {
+      uint64_t d = x & 7u, cf = ((x >> 3) & 3u) | (x & NF_SSTART);
+      ws->doc_row[0][x] = row_of(m, fh2(T_DOC, d, cf), sh);
+      ws->doc_row[1][x] = row_of(m, fh2(T_DOCM1, d, cf), sh);
+      ws->doc_row[2][x] = row_of(m, fh2(T_DOCP1, d, cf), sh);
+    }
     ws->cw_model = m;
   }
   return 1;
@@ -1036,6 +1068,13 @@ static void cw_hash_all(uint64_t *wh, const uint64_t *cw_key,
   }
 }
 
+static inline bool bytes_eq(const unsigned char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != (unsigned char)b[i]) return false;
+  return true;
+}
+
 /* The cache entry of token t (word: its word hash); a word too long for
 ** the cache is computed into *tmp. A miss replaces the way not used last
 ** in its set. */
@@ -1054,7 +1093,7 @@ static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
   for (w = 0; w < 2; w++) {
     e = &ws->cw[2 * set + w];
     if (ws->cw_key[2 * set + w] == word && e->len == t->len &&
-        memcmp(e->bytes, t->p, t->len) == 0) {
+        bytes_eq(e->bytes, t->p, t->len)) {
       ws->cw_mru[set] = (uint8_t)w;
       return e;
     }
@@ -1193,8 +1232,8 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
   for (size_t i = 0; i < n; i++) {
     const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], wh[i], &tmp);
     int32_t *a = acc + (i + 2) * DL__NER_ROW;
-    ti[i].word = c->word;
     ti[i].low = c->low;
+    ti[i].ss_row = c->ss_row[i == 0];
     ti[i].sshape = c->sshape;
     ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
     ti[i].clus = c->clus;
@@ -1243,7 +1282,7 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     defer_feat(m, fh2(T_BIGL, lm1, t->low), sh, r, &nr);
     defer_feat(m, fh2(T_BIGR, t->low, lp1), sh, r, &nr);
     defer_feat(m, fh2(T_SS3, fh2(0, sm1, t->sshape), sp1), sh, r, &nr);
-    defer_feat(m, fh2(T_SSSTART, t->sshape, cflags), sh, r, &nr);
+    defer_row(m, t->ss_row, r, &nr); /* T_SSSTART */
     defer_feat(m, fh2(T_LOWM1_SS, lm1, t->sshape), sh, r, &nr);
     defer_feat(m, fh2(T_SS_LOWP1, t->sshape, lp1), sh, r, &nr);
     /* the set bits of t->gaz, lowest first, while k is under the cap */
@@ -1262,18 +1301,22 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     if (i + 1 < n && ti[i + 1].gaz)
       defer_feat(m, fh(T_GAZP1, ti[i + 1].gaz), sh, r, &nr);
     if (fl & NF_LETTER) {
-      defer_feat(m, fh2(T_DOC, t->docf & 7u, cflags), sh, r, &nr);
-      if (i > 0)
-        defer_feat(m, fh2(T_DOCM1, ti[i - 1].docf & 7u, cflags), sh, r, &nr);
+      /* T_DOC, T_DOCM1, T_DOCP1 from the table (cflags has no
+      ** NF_CAPSSENT on the fast path) */
+      unsigned cx = ((fl & (NF_CAP | NF_ALLCAPS)) << 3) | (fl & NF_SSTART);
+      defer_row(m, ws->doc_row[0][cx | (t->docf & 7u)], r, &nr);
+      if (i > 0) defer_row(m, ws->doc_row[1][cx | (ti[i - 1].docf & 7u)], r, &nr);
       if (i + 1 < n)
-        defer_feat(m, fh2(T_DOCP1, ti[i + 1].docf & 7u, cflags), sh, r, &nr);
+        defer_row(m, ws->doc_row[2][cx | (ti[i + 1].docf & 7u)], r, &nr);
     }
     if (own) {
       uint64_t c;
       uint32_t rows[DL__NER_LBLF];
       int ty = dl__ner_tag_type(own[i]);
-      int maj = others_of(ws, t->low, t->flags, ty, &c);
-      if (maj >= 0 && (t->flags & NF_LETTER)) {
+      int maj = t->flags & NF_LETTER
+                    ? others_of(ws, t->low, t->flags, ty, &c)
+                    : -1;
+      if (maj >= 0) {
         unsigned nl = dl__ner_label_rows(c, t->flags, m->bits, rows);
         if (maj != ty + 1) differ = true;
         for (unsigned q = 0; q < nl; q++)
@@ -1311,8 +1354,9 @@ int dl__ner_sent_relabel(struct dl__ner_ws *ws, const struct dl__ner *m,
     unsigned nr = 0;
     uint64_t c;
     int ty = dl__ner_tag_type(own[i]);
-    int maj = others_of(ws, low[i], flags[i], ty, &c);
-    if (maj >= 0 && (flags[i] & NF_LETTER)) {
+    int maj = flags[i] & NF_LETTER ? others_of(ws, low[i], flags[i], ty, &c)
+                                   : -1;
+    if (maj >= 0) {
       uint32_t rows[DL__NER_LBLF];
       unsigned nl = dl__ner_label_rows(c, flags[i], m->bits, rows);
       if (maj != ty + 1) differ = true;
