@@ -51,6 +51,8 @@ struct cw {
   uint8_t sep;   /* a separator (punctuation) word */
   uint8_t poss;  /* ended in 's / ' */
   uint8_t cap;   /* capitalized or caseless */
+  uint8_t mw;    /* DL__LEX_ROLE_MW: lengths of entries n starts */
+  uint16_t ent;  /* lexicon index + 1 of n, 0: none */
   unsigned fl;   /* lexicon flags of n */
 };
 
@@ -150,8 +152,10 @@ static uint32_t poss_len(const dl_doc *d, uint32_t s, uint32_t e)
 static const struct dl__role_entry *role_find(const struct dl__lex *lex,
                                               const char *key, size_t n)
 {
-  const struct dl__strslot *sl = dl__strtab_find(&lex->roles, key, n);
-  return sl ? dl__roles_at(sl->val) : NULL;
+  uint32_t v;
+  if (!dl__strtab_find(&lex->roles, key, n, &v) || !DL__LEX_ROLE_INDEX(v))
+    return NULL;
+  return dl__roles_at(DL__LEX_ROLE_INDEX(v) - 1);
 }
 
 static void cw_fill(const struct dl__ews *ws, struct cw *w, uint32_t s,
@@ -166,6 +170,8 @@ static void cw_fill(const struct dl__ews *ws, struct cw *w, uint32_t s,
   w->nl = 0;
   w->fl = 0;
   w->poss = 0;
+  w->mw = 0;
+  w->ent = 0;
   if (sep) {
     w->cap = 0;
     return;
@@ -193,8 +199,12 @@ static void cw_fill(const struct dl__ews *ws, struct cw *w, uint32_t s,
   }
   w->nl = (uint8_t)n;
   if (n) {
-    const struct dl__role_entry *r = role_find(ws->lex, w->n, n);
-    w->fl = r ? r->flags : 0;
+    uint32_t v;
+    if (dl__strtab_find(&ws->lex->roles, w->n, n, &v)) {
+      w->ent = (uint16_t)DL__LEX_ROLE_INDEX(v);
+      w->mw = (uint8_t)DL__LEX_ROLE_MW(v);
+      if (w->ent) w->fl = dl__roles_at(w->ent - 1u)->flags;
+    }
   }
 }
 
@@ -317,68 +327,58 @@ static bool wix_build(struct dl__ews *ws)
   const unsigned char *u = (const unsigned char *)d->view;
   size_t len = d->len, i = 0, n = 0, cap = len / 2 + 2;
   struct dl__wix *x = dl__calloc(ws->al, 1, sizeof *x);
+  uint32_t *at;
   if (!x) return false;
   /* Words are at most one per two bytes (a word and a gap) + 1. */
-  x->at = dl__malloc(ws->al, (len + 1) * sizeof *x->at);
+  x->at = at = dl__malloc(ws->al, (len + 1) * sizeof *x->at);
   x->ws_ = dl__malloc(ws->al, cap * sizeof *x->ws_);
   x->we = dl__malloc(ws->al, cap * sizeof *x->we);
   x->sep = dl__malloc(ws->al, cap);
-  if (!x->at || !x->ws_ || !x->we || !x->sep) goto nomem;
+  if (!at || !x->ws_ || !x->we || !x->sep) goto nomem;
   while (i < len) {
-    unsigned char c = u[i];
+    size_t st = i, k = 1;
     int cls;
-    size_t k = 1;
-    if (c < 0x80) {
-      cls = ascii_class[c];
+    int32_t cp;
+    if (u[i] < 0x80) {
+      cls = ascii_class[u[i]];
     } else {
-      int32_t cp;
       k = dl__utf8_decode(u, len, i, &cp);
-      if (!k) { /* not UTF-8: no index */
-        wix_free(ws->al, x);
-        return true;
-      }
+      if (!k) goto no_index;
       cls = is_space(cp) ? 1 : is_sep(cp) ? 2 : 0;
     }
     if (cls == 1) {
-      for (size_t b = 0; b < k; b++) x->at[i + b] = GAP | (uint32_t)n;
+      for (size_t b = 0; b < k; b++) at[i + b] = GAP | (uint32_t)n;
       i += k;
       continue;
     }
     if (n + 1 >= cap) goto nomem; /* cannot happen: cap > len / 2 */
-    x->ws_[n] = (uint32_t)i;
     x->sep[n] = cls == 2;
-    if (cls == 2) {
-      for (size_t b = 0; b < k; b++) x->at[i + b] = (uint32_t)n;
-      i += k;
-    } else {
+    i += k;
+    if (cls == 0) {
+      /* The rest of the word: ASCII bytes by table, others decoded. */
       for (;;) {
-        for (size_t b = 0; b < k; b++) x->at[i + b] = (uint32_t)n;
+        while (i < len && u[i] < 0x80 && !ascii_class[u[i]]) i++;
+        if (i >= len || u[i] < 0x80) break;
+        k = dl__utf8_decode(u, len, i, &cp);
+        if (!k) goto no_index;
+        if (is_space(cp) || is_sep(cp)) break;
         i += k;
-        if (i >= len) break;
-        c = u[i];
-        k = 1;
-        if (c < 0x80) {
-          if (ascii_class[c]) break;
-        } else {
-          int32_t cp;
-          k = dl__utf8_decode(u, len, i, &cp);
-          if (!k) {
-            wix_free(ws->al, x);
-            return true;
-          }
-          if (is_space(cp) || is_sep(cp)) break;
-        }
       }
     }
+    for (size_t b = st; b < i; b++) at[b] = (uint32_t)n;
+    x->ws_[n] = (uint32_t)st;
     x->we[n] = (uint32_t)i;
     n++;
   }
-  x->at[len] = GAP | (uint32_t)n;
+  at[len] = GAP | (uint32_t)n;
   x->n = n;
   x->done = dl__calloc(ws->al, n + 1, 1);
   x->cw = dl__malloc(ws->al, (n + 1) * sizeof *x->cw);
   if (!x->done || !x->cw) goto nomem;
   ws->wix = x;
+  return true;
+no_index: /* not UTF-8: every scan runs as the definition */
+  wix_free(ws->al, x);
   return true;
 nomem:
   wix_free(ws->al, x);
@@ -425,7 +425,20 @@ static bool prev_cw(const struct dl__ews *ws, uint32_t p, uint32_t lo,
     wix_get(ws, k, w);
     return true;
   }
-  return prev_cw_scan(ws, p, lo, w);
+  if (x->sep[k]) return prev_cw_scan(ws, p, lo, w);
+  /* Part of a word: up to p (inside it), or from lo (inside it): the
+  ** code point before end must start at or after lo, and the word then
+  ** starts at the first code point boundary from lo on. */
+  {
+    uint32_t start = x->ws_[k];
+    if (start < lo) {
+      if (cp_back(ws->d, end) < lo) return false;
+      start = lo;
+      while (start < end && mid_cp(ws->d, start)) start++;
+    }
+    cw_fill(ws, w, start, end, false);
+    return true;
+  }
 }
 
 /* The word that starts at or after p, ending before hi. */
@@ -451,7 +464,10 @@ static bool next_cw(const struct dl__ews *ws, uint32_t p, uint32_t hi,
     wix_get(ws, k, w);
     return true;
   }
-  return next_cw_scan(ws, p, hi, w);
+  if (i != x->ws_[k] && x->sep[k]) return next_cw_scan(ws, p, hi, w);
+  /* Part of a word: from p (inside it) or up to hi (inside it). */
+  cw_fill(ws, w, i, DL__MIN(x->we[k], hi), x->sep[k] != 0);
+  return true;
 }
 
 /* Longest title (lexicon entry with any flag in `need`) made of words
@@ -465,6 +481,18 @@ static size_t title_at(const struct dl__lex *lex, const struct cw *w,
     size_t len = 0;
     bool ok = true;
     const struct dl__role_entry *e;
+    /* A key of k >= 2 words is an entry only if its first word starts
+    ** entries of k words; of one word, w[i]'s own entry. */
+    if (k >= 2 && !(w[i].mw & (1u << (k - 2)))) continue;
+    if (k == 1) {
+      if (!w[i].nl || w[i].sep || !w[i].ent) continue;
+      e = dl__roles_at(w[i].ent - 1u);
+      if (e->flags & need) {
+        *head = w[i].ent;
+        return 1;
+      }
+      continue;
+    }
     for (size_t j = i; j < i + k && ok; j++) {
       if (!w[j].nl || w[j].sep || (j < i + k - 1 && w[j].poss)) ok = false;
       else {
@@ -474,8 +502,7 @@ static size_t title_at(const struct dl__lex *lex, const struct cw *w,
       }
     }
     if (!ok) continue;
-    e = k == 1 ? (w[i].fl ? role_find(lex, key, len) : NULL)
-               : role_find(lex, key, len);
+    e = role_find(lex, key, len);
     if (e && (e->flags & need)) {
       *head = (uint16_t)(e - dl__roles_at(0) + 1);
       return k;
@@ -542,14 +569,39 @@ bool dl__ews_push_mention(struct dl__ews *ws, uint32_t s, uint32_t e,
   return true;
 }
 
+/* ASCII bytes dl__ent_display copies as they are: not a space, not the
+** replaced-byte placeholder (written as U+FFFD). */
+static inline bool display_plain(unsigned char c)
+{
+  return c < 0x80 && c != DL__BAD_BYTE && !is_space(c);
+}
+
 bool dl__ent_display(const dl_doc *d, dl__buf *b, uint32_t s, uint32_t e)
 {
+  const unsigned char *u = (const unsigned char *)d->view;
   size_t i = s, k, base = b->len;
   bool space = false;
   while (i < e) {
-    int32_t cp = cp_at(d, i, &k);
+    int32_t cp;
     char enc[4];
     size_t n;
+    if (u[i] < 0x80 && u[i] != DL__BAD_BYTE) {
+      /* ASCII: a space sets the flag, a run of other bytes is copied
+      ** (the only ASCII quotes, ' and ", map to themselves). */
+      size_t j = i;
+      if (is_space(u[i])) {
+        space = true;
+        i++;
+        continue;
+      }
+      while (j < e && display_plain(u[j])) j++;
+      if (space && b->len > base && !dl__buf_append(b, " ", 1)) return false;
+      space = false;
+      if (!dl__buf_append(b, d->view + i, j - i)) return false;
+      i = j;
+      continue;
+    }
+    cp = cp_at(d, i, &k);
     if (i + k > e) k = e - i;
     if (dl__is_space(cp)) {
       space = true;
@@ -624,12 +676,22 @@ static bool collect(struct dl__ews *ws)
 }
 
 /* The sentence bounds around byte p (whole text when there are none). */
-static void sent_bounds(const dl_doc *d, uint32_t p, uint32_t *lo,
+static void sent_bounds(struct dl__ews *ws, uint32_t p, uint32_t *lo,
                         uint32_t *hi)
 {
-  size_t a = 0, b = d->n_sentences;
+  const dl_doc *d = ws->d;
+  size_t a = 0, b = d->n_sentences, h = ws->sent_hint;
   *lo = 0;
   *hi = (uint32_t)d->len;
+  /* Mentions come mostly in text order, many to a sentence: the sentence
+  ** found last is tried first. It is the answer of the search below when
+  ** it holds p and the sentence before it ends at or before p. */
+  if (h < b && d->sentences[h].start <= p && p < d->sentences[h].end &&
+      (h == 0 || d->sentences[h - 1].end <= p)) {
+    *lo = d->sentences[h].start;
+    *hi = d->sentences[h].end;
+    return;
+  }
   while (a < b) { /* first sentence with end > p */
     size_t mid = a + (b - a) / 2;
     if (d->sentences[mid].end <= p)
@@ -640,6 +702,7 @@ static void sent_bounds(const dl_doc *d, uint32_t p, uint32_t *lo,
   if (a < d->n_sentences && d->sentences[a].start <= p) {
     *lo = d->sentences[a].start;
     *hi = d->sentences[a].end;
+    ws->sent_hint = a;
   }
 }
 
@@ -689,13 +752,12 @@ static void metonymy(struct dl__ews *ws)
   static const char *const skip[] = {
       "however", "has", "have", "had", "also", "again", "previously",
       "already", "quickly", "later", "earlier", "has", "would", "will"};
-  const dl_doc *d = ws->d;
   for (size_t i = 0; i < ws->n; i++) {
     struct dl__emen *m = &ws->m[i];
     uint32_t lo, hi, p;
     struct cw w;
     if ((m->flags & DL__EM_DROP) || m->type != DL__ENT_LOC) continue;
-    sent_bounds(d, m->s, &lo, &hi);
+    sent_bounds(ws, m->s, &lo, &hi);
     if (!prev_cw(ws, m->s, lo, &w) || w.sep || w.nl != 3 ||
         memcmp(w.n, "the", 3) != 0)
       continue;
@@ -730,7 +792,7 @@ static void facilities(struct dl__ews *ws)
     uint32_t lo, hi;
     struct cw w, w2;
     if (m->flags & DL__EM_DROP) continue;
-    sent_bounds(d, m->s, &lo, &hi);
+    sent_bounds(ws, m->s, &lo, &hi);
     /* "Christ the Saviour" + "Cathedral": take the head word. */
     if (!last_word_fac(ws, m->s, m->e) && next_cw(ws, m->e, hi, &w) &&
         !w.sep && w.cap && (w.fl & DL__ROLE_FAC) &&
@@ -808,7 +870,7 @@ static void extend_person(struct dl__ews *ws, struct dl__emen *m)
   size_t n;
   if (!next_cw(ws, m->s, m->e, &f) || (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD)))
     return;
-  sent_bounds(d, m->s, &lo, &hi);
+  sent_bounds(ws, m->s, &lo, &hi);
   if (!prev_cw(ws, m->s, lo, &w) || w.sep || !w.cap || w.poss || w.nl < 2 ||
       (w.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP |
                DL__ROLE_ARTICLE | DL__ROLE_ORG | DL__ROLE_FAC)))
@@ -849,7 +911,7 @@ static void extend_person_right(struct dl__ews *ws, struct dl__emen *m)
   if (!next_cw(ws, m->s, m->e, &f) || f.e < m->e || f.sep || f.poss ||
       (f.fl & (DL__ROLE_TITLE | DL__ROLE_MOD | DL__ROLE_STOP)))
     return; /* not a single word */
-  sent_bounds(d, m->s, &lo, &hi);
+  sent_bounds(ws, m->s, &lo, &hi);
   if (!next_cw(ws, m->e, hi, &w) || w.s != m->e + 1 || w.sep || !w.cap ||
       w.nl < 2)
     return;
@@ -1080,7 +1142,7 @@ static bool ellipsis(struct dl__ews *ws)
     struct cw a, c, x, y;
     uint32_t lo, hi;
     if (m->flags & (DL__EM_DROP | DL__EM_TITLE_ONLY)) continue;
-    sent_bounds(d, m->s, &lo, &hi);
+    sent_bounds(ws, m->s, &lo, &hi);
     /* The whole "North and South Korea" tagged as one mention. */
     if (next_cw(ws, m->s, m->e, &x) && (x.fl & DL__ROLE_COMPASS) && x.cap &&
         next_cw(ws, x.e, m->e, &c) &&
@@ -1298,7 +1360,7 @@ static bool roles(struct dl__ews *ws)
     struct cw w;
     bool has_role;
     if (m->flags & (DL__EM_DROP | DL__EM_NEW)) continue;
-    sent_bounds(d, m->s, &lo, &hi);
+    sent_bounds(ws, m->s, &lo, &hi);
     has_role = m->role != DL__NONE32;
     p = has_role ? ws->r[m->role].s : m->s;
     if (m->type == DL__ENT_PER && !(m->flags & DL__EM_TITLE_ONLY)) {

@@ -60,6 +60,7 @@ struct dl__ews {
   dl_doc *d;
   const struct dl__lex *lex; /* the model's hashed word lists */
   struct dl__wix *wix;       /* NULL: none (no mentions, or not UTF-8) */
+  size_t sent_hint;          /* sent_bounds: the sentence found last */
   struct dl__emen *m;
   size_t n, cap;
   struct dl__erole *r;

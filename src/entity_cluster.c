@@ -106,6 +106,23 @@ static uint64_t fnv(const char *s, size_t n)
   return h;
 }
 
+/* dl__casefold, with all-ASCII text (nearly every name) lower-cased here:
+** the same bytes, without utf8proc's per-code-point call. */
+static bool casefold(dl__buf *out, const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  char *p;
+  for (size_t i = 0; i < n; i++)
+    if (u[i] >= 0x80) return dl__casefold(out, s, n);
+  if (!dl__buf_reserve(out, n)) return false;
+  p = out->p + out->len;
+  for (size_t i = 0; i < n; i++)
+    p[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+  out->len += n;
+  out->p[out->len] = 0;
+  return true;
+}
+
 static bool hm_grow(struct cl *c, struct dl__hmap *m)
 {
   size_t ncap = m->cap ? m->cap * 2 : 64;
@@ -201,7 +218,7 @@ static bool make_forms(struct cl *c)
     if (m->flags & DL__EM_TITLE_ONLY) {
       if (!dl__buf_append(&ws->tmp, "\2", 1)) return false;
     }
-    if (!dl__casefold(&ws->tmp, ws->str.p + m->form, m->form_len))
+    if (!casefold(&ws->tmp, ws->str.p + m->form, m->form_len))
       return false;
     slot = hm_find(c, &c->forms, ws->tmp.p, ws->tmp.len, true, &oom);
     if (oom) return false;
@@ -766,17 +783,33 @@ static int cmp_emen(const void *a, const void *b)
   return x->e < y->e ? -1 : x->e > y->e;
 }
 
+/* The tokens [ts, te) of bytes [s, e). The mentions come in text order,
+** so the search for the first token goes on from where the previous one
+** ended (cur), and starts over only when s goes back. */
+struct tcur {
+  uint32_t s;
+  size_t a;
+};
+
 static void tok_range(const dl_doc *d, uint32_t s, uint32_t e, uint32_t *ts,
-                      uint32_t *te)
+                      uint32_t *te, struct tcur *cur)
 {
   size_t a = 0, b = d->n_tokens;
-  while (a < b) { /* first token with end > s */
-    size_t mid = a + (b - a) / 2;
-    if (d->tokens[mid].end <= s)
-      a = mid + 1;
-    else
-      b = mid;
+  if (s >= cur->s) {
+    /* Every token before cur->a ends at or before cur->s <= s. */
+    a = cur->a;
+    while (a < b && d->tokens[a].end <= s) a++;
+  } else {
+    while (a < b) { /* first token with end > s */
+      size_t mid = a + (b - a) / 2;
+      if (d->tokens[mid].end <= s)
+        a = mid + 1;
+      else
+        b = mid;
+    }
   }
+  cur->s = s;
+  cur->a = a;
   *ts = (uint32_t)a;
   b = a;
   while (b < d->n_tokens && d->tokens[b].start < e) b++;
@@ -846,11 +879,12 @@ static bool build(struct cl *c)
     /* The steps before keep mentions apart; should one overlap the one
     ** before it anyway, the layer's invariant wins: it goes. */
     uint32_t end = 0;
+    struct tcur cur = {0, 0};
     for (size_t i = 0; i < ws->n; i++) {
       struct dl__emen *m = &ws->m[i];
       if ((m->flags & DL__EM_DROP) || m->ent == DL__NONE32) continue;
       uint32_t ts, te;
-      tok_range(d, m->s, m->e, &ts, &te);
+      tok_range(d, m->s, m->e, &ts, &te, &cur);
       if (m->s < end || m->s >= m->e || ts >= te) {
         m->flags |= DL__EM_DROP; /* overlapping, or over no token */
         continue;
@@ -933,7 +967,7 @@ static bool build(struct cl *c)
       if (!e->name) goto done;
       if (title.len) {
         ws->tmp.len = 0;
-        if (!dl__casefold(&ws->tmp, e->name, b->form_len)) goto done;
+        if (!casefold(&ws->tmp, e->name, b->form_len)) goto done;
         if (ws->tmp.len &&
             contains(title.p, title.len, ws->tmp.p, ws->tmp.len))
           lead[k] = 1;
@@ -944,6 +978,7 @@ static bool build(struct cl *c)
   /* Pass 2: the mention layer, the entities' mention lists and roles. */
   {
     size_t j = 0;
+    struct tcur cur = {0, 0};
     for (size_t i = 0; i < ws->n; i++) {
       const struct dl__emen *m = &ws->m[i];
       dl__mention *o;
@@ -955,7 +990,7 @@ static bool build(struct cl *c)
       o = &out[j];
       o->start = m->s;
       o->end = m->e;
-      tok_range(d, m->s, m->e, &o->tok_start, &o->tok_end);
+      tok_range(d, m->s, m->e, &o->tok_start, &o->tok_end, &cur);
       o->type = (m->flags & DL__MEN_NOMINAL) ? e->type : m->type;
       o->flags = (uint8_t)(m->flags & 0xFF);
       o->entity = k;

@@ -17,16 +17,14 @@
 
 #include "internal.h"
 
-/* A slot: key (static storage, not copied), its length and a value. */
-struct dl__strslot {
-  const char *key; /* NULL: empty slot */
-  uint32_t len;
-  uint32_t val;
-};
-
+/* Slots are 8 bytes, (tag << 32) | value, 0 when empty: a probe reads
+** one small array (the roles table is 8 KB, the quote words 16 KB) and
+** touches a key only when the 32-bit tag matches, so the look-ups of
+** words that are in no list -- most of them -- stay in the cache. */
 struct dl__strtab {
-  struct dl__strslot *slot;
-  uint32_t mask; /* capacity - 1 (a power of two) */
+  uint64_t *slot;
+  const char **key; /* per slot: the key (static storage, NUL-ended) */
+  uint32_t mask;    /* capacity - 1 (a power of two) */
 };
 
 /* Quote word classes (the value bits of dl__lex.qwords), see quote.c. */
@@ -41,33 +39,87 @@ enum {
   DL__QW_CUE_SHIFT = 16     /* bits 16..31: cue index + 1, 0: no cue */
 };
 
+/* Values of dl__lex.roles: the entry's index + 1 (0: the key is only the
+** first word of longer entries) and a bit per length of the entries that
+** start with the key as their first word (2, 3, 4, 5+ words). */
+#define DL__LEX_ROLE_INDEX(v) ((v) & 0xFFFFu)
+#define DL__LEX_ROLE_MW(v) (((v) >> 16) & 0xFu)
+
 struct dl__lex {
-  struct dl__strtab roles;  /* roles.c lexicon: val = index */
+  struct dl__strtab roles;  /* roles.c lexicon (DL__LEX_ROLE_*) */
+  char *firsts;             /* the first words of multi-word entries */
   struct dl__strtab qwords; /* quote words: val = DL__QW_* | cue */
 };
 
-/* FNV-1a: keys are a few bytes long, so a byte loop is as fast as any. */
+/* The hash of a short key: whole 8- or 4-byte loads (the first and the
+** last, overlapping, so every byte counts) and one multiply-xorshift mix;
+** a byte-at-a-time hash (FNV) is a chain of dependent multiplies, which
+** profiled as most of a look-up. */
+static inline uint64_t dl__strtab_rd64(const char *p)
+{
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+static inline uint64_t dl__strtab_rd32(const char *p)
+{
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
 static inline uint64_t dl__strtab_hash(const char *s, size_t n)
 {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
+  const uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xC2B2AE3D27D4EB4Full;
+  uint64_t a, b, h;
+  if (n >= 8) {
+    a = dl__strtab_rd64(s);
+    b = dl__strtab_rd64(s + n - 8);
+    for (size_t i = 8; i + 8 < n; i += 8)
+      a = (a ^ dl__strtab_rd64(s + i)) * k1 + (a >> 29);
+  } else if (n >= 4) {
+    a = dl__strtab_rd32(s);
+    b = dl__strtab_rd32(s + n - 4);
+  } else if (n > 0) {
+    a = (uint64_t)(unsigned char)s[0] |
+        (uint64_t)(unsigned char)s[n / 2] << 8 |
+        (uint64_t)(unsigned char)s[n - 1] << 16;
+    b = 0;
+  } else {
+    a = b = 0;
   }
+  h = (a ^ (uint64_t)n << 56) * k1 ^ (b + n) * k2;
+  h ^= h >> 32;
+  h *= k1;
   return h ^ (h >> 29);
 }
 
-/* The slot holding key[0..n), or NULL. */
-static inline const struct dl__strslot *
-dl__strtab_find(const struct dl__strtab *t, const char *key, size_t n)
+/* Is the NUL-ended k equal to s[0..n)? (Never reads past k's NUL.) */
+static inline bool dl__strtab_key_eq(const char *k, const char *s, size_t n)
 {
-  uint32_t j;
-  if (!t->slot) return NULL;
-  j = (uint32_t)dl__strtab_hash(key, n) & t->mask;
+  for (size_t i = 0; i < n; i++)
+    if (k[i] != s[i] || !k[i]) return false;
+  return k[n] == 0;
+}
+
+/* The value of key[0..n) in *val; false when absent. */
+static inline bool dl__strtab_find(const struct dl__strtab *t,
+                                   const char *key, size_t n, uint32_t *val)
+{
+  uint64_t h;
+  uint32_t j, tag;
+  if (!t->slot) return false;
+  h = dl__strtab_hash(key, n);
+  j = (uint32_t)h & t->mask;
+  tag = (uint32_t)(h >> 32) | 1u;
   for (;;) {
-    const struct dl__strslot *s = &t->slot[j];
-    if (!s->key) return NULL;
-    if (s->len == n && memcmp(s->key, key, n) == 0) return s;
+    uint64_t s = t->slot[j];
+    if (!s) return false;
+    if ((uint32_t)(s >> 32) == tag && dl__strtab_key_eq(t->key[j], key, n)) {
+      *val = (uint32_t)s;
+      return true;
+    }
     j = (j + 1) & t->mask;
   }
 }

@@ -300,7 +300,6 @@ static void token_words(struct ctx *c, const struct dl__lex *lex)
     size_t n = tl(c, i), k = 0, j = 0;
     char key[KEYMAX];
     bool ascii = true, ok = true;
-    const struct dl__strslot *sl;
     uint32_t v;
     c->tw[i] = 0;
     if (n == 0 || n >= 3 * KEYMAX) continue;
@@ -320,9 +319,7 @@ static void token_words(struct ctx *c, const struct dl__lex *lex)
         ok = false;
       }
     }
-    if (!ok || !lex || !(sl = dl__strtab_find(&lex->qwords, key, k)))
-      continue;
-    v = sl->val;
+    if (!ok || !lex || !dl__strtab_find(&lex->qwords, key, k, &v)) continue;
     if (!ascii || n >= KEYMAX)
       v &= ~(DL__QW_NOUN | (0xFFFFu << DL__QW_CUE_SHIFT));
     c->tw[i] = v;
