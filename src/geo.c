@@ -162,6 +162,17 @@ dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err)
   fclose(f);
   rc = check_image(g, path, err);
   if (rc) goto fail;
+  g->filter = dl__calloc(m->al, (size_t)1 << (DL__GEO_FILTER_BITS - 6),
+                         sizeof *g->filter);
+  if (!g->filter) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto fail;
+  }
+  for (uint32_t i = 0; i < g->n_slot; i++) {
+    uint64_t h = g->slot[i].hash;
+    uint32_t b = (uint32_t)(h >> 40) & ((UINT32_C(1) << DL__GEO_FILTER_BITS) - 1);
+    if (h) g->filter[b >> 6] |= UINT64_C(1) << (b & 63);
+  }
   m->geo = g;
   {
     size_t l = strlen(m->resources);
@@ -178,6 +189,7 @@ fail:
 void dl__geo_free(dl_model *m)
 {
   if (!m->geo) return;
+  dl__free(m->al, m->geo->filter);
   dl__free(m->al, m->geo->raw);
   dl__free(m->al, m->geo);
   m->geo = NULL;
@@ -253,6 +265,10 @@ bool dl__geo_lookup(const struct dl__geo *g, const char *key, size_t klen,
   *first = *count = 0;
   if (!g || !klen) return false;
   h = fnv64(key, klen);
+  if (g->filter) {
+    uint32_t b = (uint32_t)(h >> 40) & ((UINT32_C(1) << DL__GEO_FILTER_BITS) - 1);
+    if (!(g->filter[b >> 6] & (UINT64_C(1) << (b & 63)))) return false;
+  }
   i = (uint32_t)h & (g->n_slot - 1);
   for (uint32_t probes = 0; probes < g->n_slot; probes++) {
     const struct dl__geo_slot *s = &g->slot[i];
@@ -316,7 +332,6 @@ uint32_t dl__geo_hint_after(const struct dl__geo *g, const char *text,
 float dl__geo_prior(const struct dl__geo *g, uint32_t ei)
 {
   const struct dl__geo_ent *e = &g->ent[ei];
-  const char *feat;
   float s;
   switch (e->kind) {
   case DL__GEO_COUNTRY: return 9.5f;
@@ -330,18 +345,14 @@ float dl__geo_prior(const struct dl__geo *g, uint32_t ei)
   default: break;
   }
   s = (float)log10((double)e->population + 1.0);
-  feat = dl__geo_str(g, e->feature);
-  if (strcmp(feat, "PPLC") == 0)
-    s += 1.5f;
-  else if (strcmp(feat, "PPLA") == 0)
-    s += 0.8f;
-  else if (strcmp(feat, "PPLA2") == 0)
-    s += 0.3f;
-  else if (strcmp(feat, "AIRP") == 0)
-    s = 4.5f; /* an airport: as a town of 30,000 */
-  else if (strcmp(feat, "PPLX") == 0 || strcmp(feat, "PPLL") == 0 ||
-           strcmp(feat, "PPLH") == 0 || strcmp(feat, "PPLQ") == 0)
-    s -= 1.0f;
+  switch (e->flags) {
+  case DL__GEO_F_PPLC: s += 1.5f; break;
+  case DL__GEO_F_PPLA: s += 0.8f; break;
+  case DL__GEO_F_PPLA2: s += 0.3f; break;
+  case DL__GEO_F_AIRP: s = 4.5f; break; /* as a town of 30,000 */
+  case DL__GEO_F_MINOR: s -= 1.0f; break;
+  default: break;
+  }
   return s;
 }
 
@@ -365,6 +376,7 @@ struct ctx {
 /* Anchors for the nearness bonus: at most this many, and only towns. */
 #define GEO_MAX_ANCHORS 48
 #define GEO_NEAR_KM 150.0
+#define GEO_NEAR_LAT 136000L /* 150 km in degrees of latitude x 1e5 */
 
 /* Equirectangular distance in km: enough to tell 150 km from 1,500. */
 static double near_km(const struct dl__geo_ent *a, const struct dl__geo_ent *b)
@@ -393,9 +405,9 @@ static bool usable(const struct dl__geo *g, const struct dl__geo_grp *gr,
 ** neighbours. */
 static bool local(const struct dl__geo *g, const struct dl__geo_ent *e)
 {
+  (void)g;
   return e->kind == DL__GEO_CITY ||
-         (e->kind == DL__GEO_ADMIN1 &&
-          strcmp(dl__geo_str(g, e->feature), "ADM2") == 0);
+         (e->kind == DL__GEO_ADMIN1 && e->flags == DL__GEO_F_ADM2);
 }
 
 static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
@@ -441,7 +453,11 @@ static float score(const struct dl__geo *g, const struct dl__geo_grp *gr,
         for (uint32_t k = 0; k < m; k++) {
           const struct dl__geo_ent *c =
               &g->ent[DL__GEO_P_ENTRY(g->post[o->cand_first + k])];
-          if (c->kind == DL__GEO_CITY && near_km(c, e) < GEO_NEAR_KM) {
+          /* 150 km is 1.35 degrees of latitude: most pairs are told
+          ** apart without a cosine. */
+          if (c->kind == DL__GEO_CITY &&
+              labs((long)c->lat - (long)e->lat) < GEO_NEAR_LAT &&
+              near_km(c, e) < GEO_NEAR_KM) {
             hits++;
             break;
           }

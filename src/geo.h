@@ -39,8 +39,20 @@ struct dl__geo_ent {
   uint32_t name, admin1, feature, extra; /* pool offsets ("" is 0) */
   uint16_t country;   /* index into the country table, 0xFFFF: none */
   uint8_t kind;       /* DL__GEO_CITY, _COUNTRY, _ADMIN1 or _REGION */
-  uint8_t flags;
+  uint8_t flags;      /* feature class (DL__GEO_F_*), set by the builder */
   uint32_t reserved;
+};
+
+/* Feature classes (the entry's flags byte): what the prior needs of the
+** feature code without comparing strings. */
+enum {
+  DL__GEO_F_OTHER = 0,
+  DL__GEO_F_PPLC = 1,  /* capital */
+  DL__GEO_F_PPLA = 2,  /* seat of a first-level division */
+  DL__GEO_F_PPLA2 = 3, /* seat of a second-level division */
+  DL__GEO_F_MINOR = 4, /* PPLX, PPLL, PPLH, PPLQ: sections, localities... */
+  DL__GEO_F_AIRP = 5,  /* airport */
+  DL__GEO_F_ADM2 = 6   /* second-level division */
 };
 
 struct dl__geo_slot {
@@ -68,7 +80,12 @@ struct dl__geo {
   uint32_t n_ctry;
   const char *pool;
   uint32_t pool_len;
+  /* One bit per key hash (low bits), built at load: most lookups are of
+  ** words that are no place, and this 128 KB filter answers them without
+  ** touching the slot table. */
+  uint64_t *filter;
 };
+#define DL__GEO_FILTER_BITS 20
 
 /* dl__geo_load_dir() (internal.h) loads dir/geo.bin into m->geo; an
 ** absent file is DL_OK and no gazetteer. */

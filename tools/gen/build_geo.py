@@ -722,12 +722,14 @@ def main():
         slots[i] = (h, first, len(items))
 
     # ---- write -------------------------------------------------------------
+    fclass = {"PPLC": 1, "PPLA": 2, "PPLA2": 3, "PPLX": 4, "PPLL": 4, "PPLH": 4,
+              "PPLQ": 4, "AIRP": 5, "ADM2": 6}  # src/geo.h DL__GEO_F_*
     ent_b = bytearray()
     for e in entries:
         ent_b += struct.pack("<IiiIIIIIHBB", e["gid"], round(e["lat"] * 1e5),
                              round(e["lon"] * 1e5), e["pop"], s(e["name"]),
                              s(e["admin1"]), s(e["feature"]), s(e["extra"]),
-                             e["country"], e["kind"], 0)
+                             e["country"], e["kind"], fclass.get(e["feature"], 0))
         ent_b += b"\0" * 4
     for r in country_rows:
         s(r[0]), s(r[1])
