@@ -142,12 +142,6 @@ struct edge {
   double w;
 };
 
-/* One entry of a stem's adjacency run. */
-struct nbr {
-  uint32_t to;
-  double w;
-};
-
 static uint32_t edge_hash(uint32_t u, uint32_t v)
 {
   return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
@@ -226,6 +220,60 @@ static void heap_down(struct cand **h, size_t n, size_t i)
   }
 }
 
+/* PageRank (damping 0.85) of an undirected weighted graph, up to a
+** factor, by conjugate gradients (see step 2 of dl__keywords_run):
+** at/adj its compressed adjacency with weights w / sqrt(D_u D_v), sd[i]
+** = sqrt(D_i) (0 for a vertex without an edge), x the n results, tmp 4n
+** doubles. Stops at a relative residual of tol or after rounds products. */
+void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
+                       const double *sd, double *x, double *tmp, double tol,
+                       int rounds)
+{
+  double *y = tmp, *r = y + n, *p = r + n, *q = p + n;
+  double total = 0, rr = 0, bb = 0;
+  int it;
+  for (size_t i = 0; i < n; i++) total += sd[i] * sd[i];
+  /* Start from the degree distribution (PageRank's fixed point without
+  ** damping, teleport mixed in) for b = 1. */
+  for (size_t i = 0; i < n; i++) {
+    double x0 = 1.0 + (total > 0 ? DAMPING / (1.0 - DAMPING) * (double)n *
+                                       sd[i] * sd[i] / total
+                                 : 0);
+    y[i] = sd[i] > 0 ? x0 / sd[i] : 1.0;
+  }
+  /* r = D^-1/2 b - S y, p = r. */
+  for (size_t i = 0; i < n; i++) {
+    double acc = 0, bi = sd[i] > 0 ? 1.0 / sd[i] : 1.0;
+    for (uint32_t k = at[i]; k < at[i + 1]; k++)
+      acc += adj[k].w * y[adj[k].to];
+    r[i] = bi - (y[i] - DAMPING * acc);
+    p[i] = r[i];
+    rr += r[i] * r[i];
+    bb += bi * bi;
+  }
+  for (it = 0; it < rounds && rr > tol * tol * bb; it++) {
+    double pq = 0, rr2 = 0, alpha, beta;
+    for (size_t i = 0; i < n; i++) {
+      double acc = 0;
+      for (uint32_t k = at[i]; k < at[i + 1]; k++)
+        acc += adj[k].w * p[adj[k].to];
+      q[i] = p[i] - DAMPING * acc;
+      pq += p[i] * q[i];
+    }
+    if (!(pq > 0)) break;
+    alpha = rr / pq;
+    for (size_t i = 0; i < n; i++) {
+      y[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+      rr2 += r[i] * r[i];
+    }
+    beta = rr2 / rr;
+    rr = rr2;
+    for (size_t i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
+  }
+  for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? y[i] * sd[i] : 1.0;
+}
+
 /* The stage's arrays, kept in the annotator between documents (their
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
@@ -236,7 +284,7 @@ struct dl__kw_ws {
   size_t edges_cap;
   double *deg, *pr;
   size_t deg_cap, pr_cap;
-  struct nbr *adj;
+  struct dl__nbr *adj;
   size_t adj_cap;
   struct cand **order;
   size_t order_cap;
@@ -310,7 +358,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *eslot; /* open addressing over edges: index + 1 */
   double *deg, *pr;
   uint32_t *adj_at; /* vertex -> its first entry in adj */
-  struct nbr *adj;
+  struct dl__nbr *adj;
   struct cand **order;
   uint8_t *in_name;
   dl_status rc = DL_OK;
@@ -413,52 +461,10 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   for (size_t i = n_v; i > 0; i--) adj_at[i] = adj_at[i - 1];
   adj_at[0] = 0;
   if (n_v) {
-    double *y = pr + (n_v + 1), *r = y + (n_v + 1), *p = r + (n_v + 1),
-           *q = p + (n_v + 1);
-    double total = 0, rr = 0, bb = 0;
-    int it;
-    for (size_t i = 0; i < n_v; i++) total += deg[i] * deg[i];
-    /* Start from the degree distribution (PageRank's fixed point without
-    ** damping, teleport mixed in) for b = 1. */
-    for (size_t i = 0; i < n_v; i++) {
-      double x0 = 1.0 + (total > 0 ? DAMPING / (1.0 - DAMPING) *
-                                         (double)n_v * deg[i] * deg[i] / total
-                                   : 0);
-      y[i] = deg[i] > 0 ? x0 / deg[i] : 1.0;
-    }
-    /* r = D^-1/2 b - S y, p = r. */
-    for (size_t i = 0; i < n_v; i++) {
-      double acc = 0, bi = deg[i] > 0 ? 1.0 / deg[i] : 1.0;
-      for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
-        acc += adj[x].w * y[adj[x].to];
-      r[i] = bi - (y[i] - DAMPING * acc);
-      p[i] = r[i];
-      rr += r[i] * r[i];
-      bb += bi * bi;
-    }
-    for (it = 0; it < ROUNDS && rr > KW_TOL * KW_TOL * bb; it++) {
-      double pq = 0, rr2 = 0, alpha, beta;
-      for (size_t i = 0; i < n_v; i++) {
-        double acc = 0;
-        for (uint32_t x = adj_at[i]; x < adj_at[i + 1]; x++)
-          acc += adj[x].w * p[adj[x].to];
-        q[i] = p[i] - DAMPING * acc;
-        pq += p[i] * q[i];
-      }
-      if (!(pq > 0)) break;
-      alpha = rr / pq;
-      for (size_t i = 0; i < n_v; i++) {
-        y[i] += alpha * p[i];
-        r[i] -= alpha * q[i];
-        rr2 += r[i] * r[i];
-      }
-      beta = rr2 / rr;
-      rr = rr2;
-      for (size_t i = 0; i < n_v; i++) p[i] = r[i] + beta * p[i];
-    }
+    dl__told_pagerank(n_v, adj_at, adj, deg, pr, pr + (n_v + 1), KW_TOL,
+                      ROUNDS);
     for (size_t i = 0; i < n_v; i++)
-      pr[i] = (deg[i] > 0 ? y[i] * deg[i] : 1.0) *
-              (double)W->stems[vstem[i]].idf;
+      pr[i] *= (double)W->stems[vstem[i]].idf;
   }
 
   /* 3. Candidates: noun phrases outside names (adjective* noun+, at most

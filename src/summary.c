@@ -29,7 +29,8 @@
 #define MIN_TERMS 3
 #define REDUNDANT 0.55
 #define DAMPING 0.85
-#define ROUNDS 30
+#define ROUNDS 50
+#define SUM_TOL 1e-6
 #define W_CENTRAL 1.0
 #define W_POSITION 1.0
 #define W_ENTITY 0.5
@@ -114,7 +115,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct sent *S = NULL, **order = NULL;
   struct term *terms = NULL;
   struct edge *edges = NULL;
-  double *deg = NULL, *pr = NULL, *nx = NULL, *ent_sal = NULL;
+  double *deg = NULL, *pr = NULL, *ent_sal = NULL;
   uint32_t *seen = NULL, *out = NULL;
   size_t nS = 0, n_terms = 0, terms_cap = 0, n_edges = 0, edges_cap = 0;
   size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
@@ -200,8 +201,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   /* 3. The windowed graph and PageRank. */
   deg = dl__calloc(al, nS, sizeof *deg);
   pr = dl__calloc(al, nS, sizeof *pr);
-  nx = dl__calloc(al, nS, sizeof *nx);
-  if (!deg || !pr || !nx) goto oom;
+  if (!deg || !pr) goto oom;
   {
     /* Dot products from an inverted index: each stem's postings (the
     ** candidates holding it, ascending), pairs within the window. Only
@@ -263,27 +263,39 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     dl__free(al, dot);
     if (!ok) goto oom;
   }
-  for (size_t i = 0; i < nS; i++) pr[i] = 1.0 / (double)nS;
-  for (size_t i = 0; i < nS; i++)
-    if (deg[i] > 0) deg[i] = 1.0 / deg[i]; /* one division per node */
-  for (int r = 0; r < ROUNDS; r++) {
-    double dangling = 0, change = 0;
-    for (size_t i = 0; i < nS; i++) {
-      nx[i] = 0;
-      if (deg[i] == 0) dangling += pr[i];
+  {
+    /* PageRank of the similarity graph (undirected): solved by conjugate
+    ** gradients over a compressed adjacency (dl__told_pagerank,
+    ** keywords.c), to the fixed point rather than 30 power rounds. */
+    uint32_t *at = dl__calloc(al, nS + 2, sizeof *at);
+    struct dl__nbr *adj = dl__calloc(al, 2 * n_edges + 1, sizeof *adj);
+    double *tmp = dl__calloc(al, 4 * nS, sizeof *tmp);
+    if (!at || !adj || !tmp) {
+      dl__free(al, at);
+      dl__free(al, adj);
+      dl__free(al, tmp);
+      goto oom;
     }
     for (size_t e = 0; e < n_edges; e++) {
-      const struct edge *E = &edges[e];
-      nx[E->b] += pr[E->a] * E->w * deg[E->a];
-      nx[E->a] += pr[E->b] * E->w * deg[E->b];
+      at[edges[e].a + 1]++;
+      at[edges[e].b + 1]++;
     }
-    for (size_t i = 0; i < nS; i++) {
-      double v = (1.0 - DAMPING) / (double)nS +
-                 DAMPING * (nx[i] + dangling / (double)nS);
-      change += fabs(v - pr[i]);
-      pr[i] = v;
+    for (size_t i = 0; i < nS; i++) at[i + 1] += at[i];
+    for (size_t i = 0; i < nS; i++) deg[i] = sqrt(deg[i]);
+    for (size_t e = 0; e < n_edges; e++) {
+      uint32_t u = edges[e].a, v = edges[e].b;
+      double w = (double)edges[e].w / (deg[u] * deg[v]);
+      adj[at[u]].to = v;
+      adj[at[u]++].w = w;
+      adj[at[v]].to = u;
+      adj[at[v]++].w = w;
     }
-    if (change < 1e-6) break;
+    for (size_t i = nS; i > 0; i--) at[i] = at[i - 1];
+    at[0] = 0;
+    dl__told_pagerank(nS, at, adj, deg, pr, tmp, SUM_TOL, ROUNDS);
+    dl__free(al, at);
+    dl__free(al, adj);
+    dl__free(al, tmp);
   }
 
   /* 4. Priors. */
@@ -337,7 +349,6 @@ done:
   dl__free(al, edges);
   dl__free(al, deg);
   dl__free(al, pr);
-  dl__free(al, nx);
   dl__free(al, ent_sal);
   dl__free(al, seen);
   dl__free(al, out);

@@ -175,16 +175,23 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
     sflag = (uint8_t *)(last_end + nt);
   }
   for (size_t s = 0; s < W->n_stems; s++) {
-    /* Looked up once per annotator (cached on the cache's stem). */
-    struct dl__cstem *cs = &ws->cs[W->stems[s].cstem];
-    if (cs->pat_n == UINT32_MAX) {
-      size_t lo = lower_bound(x, cs->s), hi = lo;
-      while (hi < x->n && strcmp(x->p[hi].stem[0], cs->s) == 0) hi++;
-      cs->pat_lo = (uint32_t)lo;
-      cs->pat_n = (uint32_t)(hi - lo);
+    /* Looked up once per annotator (cached on the cache's stem, and
+    ** copied to the document's stem by the words layer). */
+    const struct dl__stem *ds = &W->stems[s];
+    if (ds->pat_n == UINT32_MAX) {
+      struct dl__cstem *cs = &ws->cs[ds->cstem];
+      if (cs->pat_n == UINT32_MAX) {
+        size_t lo = lower_bound(x, cs->s), hi = lo;
+        while (hi < x->n && strcmp(x->p[hi].stem[0], cs->s) == 0) hi++;
+        cs->pat_lo = (uint32_t)lo;
+        cs->pat_n = (uint32_t)(hi - lo);
+      }
+      range[2 * s] = cs->pat_lo;
+      range[2 * s + 1] = cs->pat_n;
+    } else {
+      range[2 * s] = ds->pat_lo;
+      range[2 * s + 1] = ds->pat_n;
     }
-    range[2 * s] = cs->pat_lo;
-    range[2 * s + 1] = cs->pat_n;
   }
   memset(last_end, 0, nt * sizeof *last_end);
   memset(sflag, 0, nt);

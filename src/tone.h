@@ -99,6 +99,8 @@ struct dl__stem {
   uint32_t count; /* tokens with this stem in the document */
   float idf;      /* from the corpus table, or the unseen-stem default */
   uint32_t cstem; /* the workspace cache's stem id (during annotation) */
+  uint32_t pat_lo, pat_n; /* the cache stem's theme patterns (copied, so
+                          ** themes.c reads no cache entry) */
 };
 
 /* The workspace's cache of every form and stem seen by the annotator, so
@@ -248,6 +250,14 @@ uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);
 /* The classes (DL__WC_*) of a lower-cased, NUL-ended form; 0 when the
 ** lexicon does not list it (an open-class noun) or wc is NULL. */
 uint32_t dl__wordclass_get(const struct dl__wordclass *wc, const char *s);
+/* One entry of a vertex's adjacency run (keywords.c, summary.c). */
+struct dl__nbr {
+  uint32_t to;
+  double w;
+};
+void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
+                       const double *sd, double *x, double *tmp, double tol,
+                       int rounds);
 /* The idf of a stem string from the corpus table. */
 float dl__told_idf(const char *s);
 bool dl__told_is_stop(const char *s, size_t n);

@@ -364,6 +364,8 @@ static bool doc_form(struct dl__told_ws *ws, uint32_t x, uint32_t c)
     st->count = 0;
     st->idf = cs->idf;
     st->cstem = cf->cstem;
+    st->pat_lo = cs->pat_lo;
+    st->pat_n = cs->pat_n;
     cs->stamp = ws->stamp;
     cs->doc_id = (uint32_t)ws->n_stems++;
   }
