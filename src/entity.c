@@ -1433,6 +1433,13 @@ bool dl__ent_scan_nominals(struct dl__ews *ws, dl__nominal_fn fn, void *ctx)
     hi = d->tokens[t].sent < d->n_sentences
              ? d->sentences[d->tokens[t].sent].end
              : (uint32_t)d->len;
+    /* A first word with no lexicon entry, entry prefix or modifier flag
+    ** starts no title: title_at finds nothing at 0 and the loop below
+    ** stops there. Most "the"s end here, before five more words. */
+    if (!next_cw(ws, q, hi, &w[0]) || w[0].sep ||
+        (!w[0].fl && !w[0].mw && !w[0].ent))
+      continue;
+    q = w[n++].e;
     while (n < DL__COUNTOF(w) && next_cw(ws, q, hi, &w[n]) && !w[n].sep)
       q = w[n++].e;
     while (i < n && i < 2) {

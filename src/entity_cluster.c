@@ -81,7 +81,10 @@ struct cl {
   size_t nc, ccap;
   uint32_t *order;
   uint32_t *lists, *loff, *lastamb;
-  uint32_t *holders; /* HOLD per lexicon entry + count */
+  uint32_t *holders; /* HOLD per lexicon entry + count, valid if hused */
+  uint8_t *hused;    /* per lexicon entry: its holders list is in use */
+  uint16_t *hlist;   /* the entries in use, nh of them */
+  size_t nh;
   uint32_t *lastpos;
   size_t sweep;      /* next mention of the nominal sweep */
   uint32_t subj_ent;  /* last PER subject seen by the sweep */
@@ -616,10 +619,14 @@ static uint32_t sent_of(const dl_doc *d, uint32_t p)
   return (uint32_t)a;
 }
 
+/* The holders lists are set up on first use: a document names a handful
+** of titles out of the lexicon's hundreds, so clearing every list per
+** document cost more than all the look-ups. */
 static uint32_t pick_holder(struct cl *c, uint16_t head)
 {
   const uint32_t *h = c->holders + (size_t)head * (HOLD + 1);
   uint32_t best = DL__NONE32;
+  if (!c->hused[head]) return DL__NONE32;
   for (uint32_t k = 0; k < h[0]; k++) {
     uint32_t e = h[1 + k];
     if (best == DL__NONE32 || (c->lastpos[e] != DL__NONE32 &&
@@ -634,6 +641,11 @@ static void holder_add(struct cl *c, uint16_t head, uint32_t e)
 {
   uint32_t *h = c->holders + (size_t)head * (HOLD + 1);
   uint32_t worst = 0;
+  if (!c->hused[head]) {
+    c->hused[head] = 1;
+    c->hlist[c->nh++] = head;
+    h[0] = 0;
+  }
   for (uint32_t k = 0; k < h[0]; k++) {
     if (h[1 + k] == e) return;
     if (c->lastpos[h[1 + k]] < c->lastpos[h[1 + worst]]) worst = k;
@@ -691,8 +703,8 @@ static bool overlaps(const struct cl *c, uint32_t s, uint32_t e)
 /* Does entity ent hold a title other than head? */
 static bool holds_other(const struct cl *c, uint32_t ent, uint16_t head)
 {
-  size_t nlex = dl__roles_count() + 1;
-  for (size_t h = 1; h < nlex; h++) {
+  for (size_t i = 0; i < c->nh; i++) {
+    size_t h = c->hlist[i];
     const uint32_t *l = c->holders + h * (HOLD + 1);
     if (h == head) continue;
     for (uint32_t k = 0; k < l[0]; k++)
@@ -736,11 +748,16 @@ static bool nominals(struct cl *c)
 {
   struct dl__ews *ws = c->ws;
   size_t nlex = dl__roles_count() + 1;
-  c->holders = dl__calloc(c->al, nlex * (HOLD + 1), sizeof *c->holders);
+  c->holders = dl__malloc(c->al, nlex * (HOLD + 1) * sizeof *c->holders);
+  c->hused = dl__calloc(c->al, nlex, 1);
+  c->hlist = dl__malloc(c->al, nlex * sizeof *c->hlist);
+  c->nh = 0;
   c->lastpos = dl__calloc(c->al, c->ne + 1, sizeof *c->lastpos);
   c->rs = dl__calloc(c->al, 2 * ws->nr + 2, sizeof *c->rs);
   c->rmax = dl__calloc(c->al, ws->nr + 1, sizeof *c->rmax);
-  if (!c->holders || !c->lastpos || !c->rs || !c->rmax) return false;
+  if (!c->holders || !c->hused || !c->hlist || !c->lastpos || !c->rs ||
+      !c->rmax)
+    return false;
   for (size_t e = 0; e < c->ne; e++) c->lastpos[e] = DL__NONE32;
   for (size_t r = 0; r < ws->nr; r++) {
     c->rs[2 * r] = ws->r[r].s;
@@ -784,8 +801,8 @@ static int cmp_emen(const void *a, const void *b)
 }
 
 /* The tokens [ts, te) of bytes [s, e). The mentions come in text order,
-** so the search for the first token goes on from where the previous one
-** ended (cur), and starts over only when s goes back. */
+** so the search for the first token starts where the previous one ended
+** (cur), and from the first token only when s goes back. */
 struct tcur {
   uint32_t s;
   size_t a;
@@ -795,18 +812,14 @@ static void tok_range(const dl_doc *d, uint32_t s, uint32_t e, uint32_t *ts,
                       uint32_t *te, struct tcur *cur)
 {
   size_t a = 0, b = d->n_tokens;
-  if (s >= cur->s) {
-    /* Every token before cur->a ends at or before cur->s <= s. */
-    a = cur->a;
-    while (a < b && d->tokens[a].end <= s) a++;
-  } else {
-    while (a < b) { /* first token with end > s */
-      size_t mid = a + (b - a) / 2;
-      if (d->tokens[mid].end <= s)
-        a = mid + 1;
-      else
-        b = mid;
-    }
+  /* Every token before cur->a ends at or before cur->s. */
+  if (s >= cur->s) a = cur->a;
+  while (a < b) { /* first token with end > s */
+    size_t mid = a + (b - a) / 2;
+    if (d->tokens[mid].end <= s)
+      a = mid + 1;
+    else
+      b = mid;
   }
   cur->s = s;
   cur->a = a;
@@ -1074,6 +1087,8 @@ dl_status dl__entity_cluster(struct dl__ews *ws, dl_error *err)
   dl__free(c.al, c.loff);
   dl__free(c.al, c.lastamb);
   dl__free(c.al, c.holders);
+  dl__free(c.al, c.hused);
+  dl__free(c.al, c.hlist);
   dl__free(c.al, c.lastpos);
   dl__free(c.al, c.rs);
   dl__free(c.al, c.rmax);
