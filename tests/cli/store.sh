@@ -228,6 +228,8 @@ check "search plans agree: word + theme" plans_agree mourners --theme XFUNERAL
 check "search plans agree: word + country + dates" plans_agree funeral --country UA --from 2016-12-22 --to 2017-03-04
 check "search plans agree: ranking only (dl_topk = bm25)" plans_agree mourners
 check "search plans agree: phrase ranking" plans_agree '"more crowds"'
+check "search plans agree: two words (an IDF pass per phrase)" plans_agree 'crowds mourners' --country RU
+check "search plans agree: OR, no filter" plans_agree 'crowds OR quokkas'
 eq "search: --theme finds its articles" \
   "$("$DL" search "$TMP/s.db" --theme XFUNERAL --json --limit 100 | wc -l | tr -d ' ')" 18
 eq "search: --country (places or focus)" \

@@ -387,8 +387,12 @@ static int filt_apply(filt *f, idset *tmp, int rc)
   return SQLITE_OK;
 }
 
-static int entity_set(sqlite3 *db, idset *tmp, const char *name,
-                      const char *types, bool quotes, bool *none)
+/* The articles naming an entity called `name`; when earlier filters
+** already bound the result to ids [lo, hi] (f->n > 0), the index ranges
+** stop there. */
+static int entity_set(sqlite3 *db, const filt *f, idset *tmp,
+                      const char *name, const char *types, bool quotes,
+                      bool *none)
 {
   sb ids = {0}, sql = {0};
   int rc, n = entity_ids(db, name, types, &ids);
@@ -401,6 +405,12 @@ static int entity_set(sqlite3 *db, idset *tmp, const char *name,
                       : "SELECT article FROM article_entities WHERE"
                         " entity IN ");
   sb_str(&sql, ids.p);
+  if (f->n > 0) {
+    sb_str(&sql, " AND article BETWEEN ");
+    sb_i64(&sql, set_end(&f->acc, 1));
+    sb_str(&sql, " AND ");
+    sb_i64(&sql, set_end(&f->acc, -1));
+  }
   rc = sql.oom ? SQLITE_NOMEM : n ? set_sql(db, tmp, sql.p, NULL, 0)
                                   : SQLITE_OK;
   free(ids.p);
@@ -465,15 +475,15 @@ static int build_filters(sqlite3 *db, const sq *q, const char *to, filt *f,
     }
   }
   if (rc == SQLITE_OK && q->person && !f->empty) {
-    rc = entity_set(db, &tmp, q->person, "'PER'", false, &none);
+    rc = entity_set(db, f, &tmp, q->person, "'PER'", false, &none);
     rc = filt_apply(f, &tmp, rc);
   }
   if (rc == SQLITE_OK && q->org && !f->empty) {
-    rc = entity_set(db, &tmp, q->org, "'ORG'", false, &none);
+    rc = entity_set(db, f, &tmp, q->org, "'ORG'", false, &none);
     rc = filt_apply(f, &tmp, rc);
   }
   if (rc == SQLITE_OK && q->quote_by && !f->empty) {
-    rc = entity_set(db, &tmp, q->quote_by, "'PER','ORG','NORP'", true, &none);
+    rc = entity_set(db, f, &tmp, q->quote_by, "'PER','ORG','NORP'", true, &none);
     rc = filt_apply(f, &tmp, rc);
   }
   if (rc == SQLITE_OK && q->place && !f->empty) {
@@ -520,6 +530,12 @@ typedef struct lens {
   top_hit *top;         /* dl_topk's heap */
   long k, ntop;
   const struct idset *set; /* dl_topk ranks only these (NULL: all) */
+  /* A query of one phrase: every match is a match of the phrase, so the
+  ** pass counts them (nmatch) instead of a second pass for the IDF, and
+  ** ranks without it (the same positive factor on every score); the
+  ** scores are scaled once at the end. */
+  bool single;
+  int64_t nmatch, nrow;
 } lens;
 
 /* a ranks before b. */
@@ -636,6 +652,10 @@ static bool rank_row(const Fts5ExtensionApi *api, Fts5Context *fts,
     for (int i = 0; rc == SQLITE_OK && i < np; i++) {
       sqlite3_int64 hit = 0;
       double idf;
+      if (L->single && np == 1) {
+        d->idf[i] = 1.0; /* applied by top_pass() */
+        break;
+      }
       rc = api->xQueryPhrase(fts, i, &hit, count_hit);
       idf = log(((double)nrow - (double)hit + 0.5) / ((double)hit + 0.5));
       d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
@@ -683,6 +703,18 @@ static void fn_topk(const Fts5ExtensionApi *api, Fts5Context *fts,
   lens *L = api->xUserData(fts);
   int64_t id = api->xRowid(fts);
   double score;
+  if (L->single) {
+    L->nmatch++;
+    if (L->nrow < 0) {
+      sqlite3_int64 n = 0;
+      int rc = api->xRowCount(fts, &n);
+      if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+      }
+      L->nrow = n;
+    }
+  }
   if (L->set && !set_has(L->set, id)) {
     sqlite3_result_int(ctx, 0);
     return;
@@ -693,6 +725,15 @@ static void fn_topk(const Fts5ExtensionApi *api, Fts5Context *fts,
   }
 }
 
+
+/* dl_np(articles_fts): the number of phrases of the query. */
+static void fn_np(const Fts5ExtensionApi *api, Fts5Context *fts,
+                  sqlite3_context *ctx, int nval, sqlite3_value **val)
+{
+  (void)nval;
+  (void)val;
+  sqlite3_result_int(ctx, api->xPhraseCount(fts));
+}
 
 /* Registers dl_topk on db; false when FTS5's API is not available. */
 static bool rank_register(sqlite3 *db, lens *L)
@@ -705,39 +746,67 @@ static bool rank_register(sqlite3 *db, lens *L)
   sqlite3_step(st);
   sqlite3_finalize(st);
   return api &&
-         api->xCreateFunction(api, "dl_topk", L, fn_topk, NULL) == SQLITE_OK;
+         api->xCreateFunction(api, "dl_topk", L, fn_topk, NULL) ==
+             SQLITE_OK &&
+         api->xCreateFunction(api, "dl_np", L, fn_np, NULL) == SQLITE_OK;
 }
 
 /* The first pass of a ranked search: the best `limit` matches of fts_q
-** (within [lo, hi] and the set, when there is one) into L->top, sorted. */
+** (within [lo, hi] and the set, when there is one) into L->top, sorted.
+** A query of one phrase walks all its matches (counting them gives the
+** IDF; the set is tested per match), others only [lo, hi] (and bm25's
+** IDF pass per phrase). */
 static int top_pass(sqlite3 *db, lens *L, const idset *set,
                     const char *fts_q, int64_t lo, int64_t hi, long limit)
 {
   sqlite3_stmt *st;
-  const char *sql =
-      set ? "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
-            " AND rowid >= ?2 AND rowid <= ?3 AND dl_topk(articles_fts,"
-            " 4.0, 1.0)"
-          : "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
-            " AND dl_topk(articles_fts, 4.0, 1.0)";
-  int rc;
+  const char *sql;
+  int rc, np = 0;
   top_hit *nt = realloc(L->top, (size_t)limit * sizeof *nt);
   if (!nt) return SQLITE_NOMEM;
   L->top = nt;
   L->k = limit;
   L->ntop = 0;
   L->set = set;
+  L->single = false;
+  L->nmatch = 0;
+  L->nrow = -1;
+  rc = sqlite3_prepare_v2(db,
+                          "SELECT dl_np(articles_fts) FROM articles_fts"
+                          " WHERE articles_fts MATCH ?1 LIMIT 1",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_text(st, 1, fts_q, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) np = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE) return SQLITE_OK; /* no match at all */
+  if (rc != SQLITE_ROW) return rc;
+  L->single = np == 1 && !getenv("DATELINE_SEARCH_IDF_PASS");
+  sql = set && !L->single
+            ? "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
+              " AND rowid >= ?2 AND rowid <= ?3 AND dl_topk(articles_fts,"
+              " 4.0, 1.0)"
+            : "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
+              " AND dl_topk(articles_fts, 4.0, 1.0)";
   if (getenv("DATELINE_SEARCH_SQL")) fprintf(stderr, "rank: %s\n", sql);
   rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK) return rc;
   sqlite3_bind_text(st, 1, fts_q, -1, SQLITE_STATIC);
-  if (set) {
+  if (set && !L->single) {
     sqlite3_bind_int64(st, 2, lo);
     sqlite3_bind_int64(st, 3, hi);
   }
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+  if (L->single && L->nrow >= 0) {
+    /* bm25's IDF, from the count of the phrase's matches. */
+    double n = (double)L->nmatch, idf;
+    idf = log(((double)L->nrow - n + 0.5) / (n + 0.5));
+    if (idf <= 0.0) idf = 1e-6;
+    for (long i = 0; i < L->ntop; i++) L->top[i].score *= idf;
+  }
   qsort(L->top, (size_t)L->ntop, sizeof *L->top, hit_cmp);
   return SQLITE_OK;
 }
