@@ -187,13 +187,27 @@ static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
   return true;
 }
 
-/* A keyword word: content, not a number, not an adverb in -ly. */
-static bool kw_word(const dl_doc *d, size_t ti, const struct dl__form *f)
+/* A keyword word's class at token ti of sentence s: 0 none (a stop word,
+** number, clitic, adverb in -ly, or a word the lexicon says is no noun or
+** adjective), 1 adjective only, 2 may be a noun. A word that may also be
+** a verb is read as one right after "to", a modal or a subject pronoun
+** ("to work", "we call"): the lexicon alone cannot tell. */
+static int kw_class(const dl_doc *d, const struct dl__words *W,
+                    const dl__sentence *s, size_t ti)
 {
-  if ((f->flags & DL__W_STOP) || f->len < 2) return false;
-  if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return false;
-  if (f->flags & DL__W_LY) return false;
-  return true;
+  uint32_t f = W->tform[ti], g;
+  const struct dl__form *F;
+  if (f == UINT32_MAX) return 0;
+  F = &W->forms[f];
+  if ((F->flags & (DL__W_STOP | DL__W_LY)) || F->len < 2 ||
+      !(F->flags & (DL__W_NOUN | DL__W_ADJ)))
+    return 0;
+  if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return 0;
+  if ((F->flags & DL__W_VERB) && ti > s->tok_start &&
+      (g = W->tform[ti - 1]) != UINT32_MAX &&
+      (W->forms[g].flags & DL__W_VCUE))
+    return 0;
+  return (F->flags & DL__W_NOUN) ? 2 : 1;
 }
 
 /* Candidates best first: higher score, then earlier. Only the first few
@@ -400,9 +414,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t ti = s->tok_start; ti < s->tok_end && n_seq < DL__KW_MAX_WORDS;
          ti++) {
       uint32_t f = W->tform[ti], v;
-      if (f == UINT32_MAX || !kw_word(d, ti, &W->forms[f]) ||
-          !(W->forms[f].flags & (DL__W_NOUN | DL__W_ADJ)))
-        continue;
+      if (!kw_class(d, W, s, ti)) continue;
       v = vid[W->forms[f].stem];
       if (v == UINT32_MAX) {
         if (!DL__PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
@@ -493,10 +505,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
       uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
       uint8_t c = 0;
-      if (f != UINT32_MAX && !in_name[ti] && kw_word(d, ti, &W->forms[f]))
-        c = (W->forms[f].flags & DL__W_NOUN)  ? 2
-            : (W->forms[f].flags & DL__W_ADJ) ? 1
-                                              : 0;
+      if (f != UINT32_MAX && !in_name[ti])
+        c = (uint8_t)kw_class(d, W, s, ti);
       /* A phrase ends at a word of no class, at an adjective after its
       ** noun ("fighter jets [] last week"), and at KW_MAX_LEN words. */
       if (n && (!c || (c == 1 && cls[n - 1] == 2) || n == KW_MAX_LEN)) {

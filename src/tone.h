@@ -68,7 +68,10 @@ enum {
   DL__W_LEX = 1u << 6,    /* in the sentiment lexicon */
   DL__W_LY = 1u << 7,     /* over 4 bytes, ends in -ly (an adverb) */
   DL__W_NOUN = 1u << 8,   /* may head a noun phrase (word-class lexicon) */
-  DL__W_ADJ = 1u << 9     /* may be an adjective (word-class lexicon) */
+  DL__W_ADJ = 1u << 9,    /* may be an adjective (word-class lexicon) */
+  DL__W_VERB = 1u << 10,  /* may be a verb (word-class lexicon) */
+  DL__W_VCUE = 1u << 11   /* "to", a modal or a subject pronoun: a verb
+                          ** follows */
 };
 
 /* Word classes of the lexicon (tone_wordclass.c, models/wordclass.tsv). */

@@ -53,6 +53,12 @@ static const char *const stop_words[] = {
     "without", "would", "yet", "you", "your", "yours", "yourself",
     "yourselves"};
 
+/* Words after which a word that may be a verb is one (sorted bytewise). */
+static const char *const verb_cues[] = {
+    "'d", "'ll", "can", "could", "did", "do", "does", "i", "let", "may",
+    "might", "must", "n't", "please", "shall", "should", "they", "to", "we",
+    "will", "would", "you"};
+
 /* Self and group references (GDELT's "self/group reference density"). */
 static const char *const self_words[] = {
     "i",    "me",   "mine",  "my",   "myself", "our",   "ours",
@@ -316,6 +322,9 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
       wc = DL__WC_VERB;
     if (!wc || (wc & (DL__WC_NOUN | DL__WC_PROPN))) f->flags |= DL__W_NOUN;
     if (wc & DL__WC_ADJ) f->flags |= DL__W_ADJ;
+    if (wc & DL__WC_VERB) f->flags |= DL__W_VERB;
+    if (in_list(verb_cues, DL__COUNTOF(verb_cues), f->s))
+      f->flags |= DL__W_VCUE;
   }
   for (size_t i = 0; i < DL__COUNTOF(specials); i++)
     if (strcmp(f->s, specials[i].w) == 0) f->special = specials[i].sp;
