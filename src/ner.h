@@ -67,26 +67,38 @@ struct dl__ner_tinfo {
 
 /* The fast path's per-word cache (ner_feat.c, dl__ner_sent_emit): what a
 ** word contributes to the emission scores of its own position and of its
-** neighbours (+-1, +-2), as exact int32 sums of weight rows, plus the
-** token values the context features need. Keyed by the word's bytes
-** (words up to DL__NER_CW_MAXLEN bytes; longer ones are computed each
-** time), valid for one model. */
-#define DL__NER_CW_SLOTS 8192 /* two ways per set */
+** neighbours (+-1, +-2), as exact sums of weight rows, plus the token
+** values the context features need. Keyed by the word's bytes (words up
+** to DL__NER_CW_MAXLEN bytes; longer ones are computed each time), valid
+** for one model. A word's own sum needs int32; what it gives a neighbour
+** (2-4 rows) fits int16 for all but a handful of words, which are then
+** computed each time like long words (struct dl__ner_cww), so an entry
+** is 256 bytes: four cache lines. */
+#define DL__NER_CW_SLOTS 16384 /* two ways per set: 4 MB */
 #define DL__NER_CW_MAXLEN 24
-enum { DL__NER_CW_SELF, DL__NER_CW_L1, DL__NER_CW_R1, DL__NER_CW_L2,
-       DL__NER_CW_R2, DL__NER_CW_NSUM };
-struct dl__ner_cw {
-  /* First cache line: what the document pass, the lookup and the context
-  ** features read; then the five sums. 384 bytes, 64-byte aligned. */
-  _Alignas(64) uint64_t low, sshape;
+enum { DL__NER_CW_L1, DL__NER_CW_R1, DL__NER_CW_L2, DL__NER_CW_R2,
+       DL__NER_CW_NNB };
+struct dl__ner_cwm { /* one cache line: what the document pass, the
+                        lookup and the context features read */
+  uint64_t low, sshape;
   uint32_t clus, gaz1;
   uint32_t ss_row[2]; /* T_SSSTART row (DL__NER_NOROW: none), not at / at
                          a sentence start */
   uint16_t flags;
   uint8_t clus_len;
-  uint8_t len; /* 0: longer than DL__NER_CW_MAXLEN (not cached) */
+  uint8_t len; /* 0: longer than DL__NER_CW_MAXLEN */
   unsigned char bytes[DL__NER_CW_MAXLEN];
-  int32_t sum[DL__NER_CW_NSUM][DL__NER_ROW];
+};
+struct dl__ner_cw { /* a cache entry, 64-byte aligned */
+  _Alignas(64) struct dl__ner_cwm m;
+  int32_t self[DL__NER_ROW];
+  int16_t nb[DL__NER_CW_NNB][DL__NER_ROW]; /* as left neighbour at -1, as
+                                              right at +1, then at +-2 */
+};
+struct dl__ner_cww { /* the same, wide (computed, not cached) */
+  struct dl__ner_cwm m;
+  int32_t self[DL__NER_ROW];
+  int32_t nb[DL__NER_CW_NNB][DL__NER_ROW];
 };
 #define DL__NER_NOROW 0xFFFFFFFFu /* a feature without weights */
 
@@ -189,6 +201,8 @@ struct dl__ner_ws {
   uint8_t *skept;   /* per sentence */
   size_t skept_cap;
   size_t keep_max;  /* 0: DL__NER_KEEP_MAX (tests lower it) */
+  bool cw_test_wide; /* tests: words of odd hash are not cached, as if a
+                        neighbour sum had overflowed int16 */
 };
 #define DL__NER_KEEP_MAX 65536 /* tokens: 4 MB of kept sums at most */
 

@@ -890,8 +890,9 @@ static void gat_clus_nb(const struct dl__ner *m, unsigned sh, unsigned tmpl,
 }
 
 static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
-                    uint64_t word, struct dl__ner_cw *e)
+                    uint64_t word, struct dl__ner_cww *w)
 {
+  struct dl__ner_cwm *e = &w->m;
   const struct dl__ner_lex *lx = &m->lex;
   unsigned sh = 64 - m->bits;
   struct dl__ner_tinfo ti;
@@ -908,7 +909,8 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
                                      dl__ner_slot_key(gk), lx->gaz_mask) *
                                      8);
   cluster_of(lx, &ti, false);
-  memset(e->sum, 0, sizeof e->sum);
+  memset(w->self, 0, sizeof w->self);
+  memset(w->nb, 0, sizeof w->nb);
   e->low = ti.low;
   e->sshape = ti.sshape;
   e->flags = (uint16_t)ti.flags;
@@ -928,7 +930,7 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
   e->len = (uint8_t)(t->len <= DL__NER_CW_MAXLEN ? t->len : 0);
   if (t->len <= DL__NER_CW_MAXLEN) memcpy(e->bytes, t->p, t->len);
   /* The token's own features, in dl__ner_sent_feats's order. */
-  s = e->sum[DL__NER_CW_SELF];
+  s = w->self;
   gat(m, fh(T_BIAS, 0), sh, s, &g);
   gat(m, fh(T_WORD, ti.word), sh, s, &g);
   gat(m, fh(T_LOW, ti.low), sh, s, &g);
@@ -949,18 +951,18 @@ static void cw_fill(const struct dl__ner *m, const dl__ner_tok *t,
   gat(m, fh(T_LEN, t->len > 12 ? 12 : t->len), sh, s, &g);
   /* What it gives its neighbours: as token i-1 of the token it precedes
   ** (L1), i+1 (R1), i-2 (L2), i+2 (R2). */
-  s = e->sum[DL__NER_CW_L1];
+  s = w->nb[DL__NER_CW_L1];
   gat(m, fh(T_LOWM1, ti.low), sh, s, &g);
   gat(m, fh(T_SSM1, ti.sshape), sh, s, &g);
   gat_clus_nb(m, sh, T_CLUSM1, ti.clus, ti.clus_len, s, &g);
-  s = e->sum[DL__NER_CW_R1];
+  s = w->nb[DL__NER_CW_R1];
   gat(m, fh(T_LOWP1, ti.low), sh, s, &g);
   gat(m, fh(T_SSP1, ti.sshape), sh, s, &g);
   gat_clus_nb(m, sh, T_CLUSP1, ti.clus, ti.clus_len, s, &g);
-  s = e->sum[DL__NER_CW_L2];
+  s = w->nb[DL__NER_CW_L2];
   gat(m, fh(T_LOWM2, ti.low), sh, s, &g);
   gat(m, fh(T_SSM2, ti.sshape), sh, s, &g);
-  s = e->sum[DL__NER_CW_R2];
+  s = w->nb[DL__NER_CW_R2];
   gat(m, fh(T_LOWP2, ti.low), sh, s, &g);
   gat(m, fh(T_SSP2, ti.sshape), sh, s, &g);
   for (unsigned k = 0; k < g.n; k++) add_sum16(g.dst[k], g.p[k]);
@@ -1075,33 +1077,48 @@ static inline bool bytes_eq(const unsigned char *a, const char *b, size_t n)
   return true;
 }
 
-/* The cache entry of token t (word: its word hash); a word too long for
-** the cache is computed into *tmp. A miss replaces the way not used last
-** in its set. */
+/* Narrows the sums of a computed word into cache entry e; false (e left
+** as it was) when a neighbour sum does not fit int16. */
+static bool cw_narrow(const struct dl__ner_cww *w, struct dl__ner_cw *e)
+{
+  for (int k = 0; k < DL__NER_CW_NNB; k++)
+    for (int t = 0; t < DL__NER_ROW; t++)
+      if (w->nb[k][t] < INT16_MIN || w->nb[k][t] > INT16_MAX) return false;
+  e->m = w->m;
+  memcpy(e->self, w->self, sizeof e->self);
+  for (int k = 0; k < DL__NER_CW_NNB; k++)
+    for (int t = 0; t < DL__NER_ROW; t++) e->nb[k][t] = (int16_t)w->nb[k][t];
+  return true;
+}
+
+/* The cache entry of token t (word: its word hash), or NULL when the word
+** was computed into *wide (too long for the cache, or a neighbour sum
+** beyond int16). A miss replaces the way not used last in its set. */
 static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
                                        const struct dl__ner *m,
                                        const dl__ner_tok *t, uint64_t word,
-                                       struct dl__ner_cw *tmp)
+                                       struct dl__ner_cww *wide)
 {
   size_t set, w;
   struct dl__ner_cw *e;
   if (t->len > DL__NER_CW_MAXLEN) {
-    cw_fill(m, t, word, tmp);
-    return tmp;
+    cw_fill(m, t, word, wide);
+    return NULL;
   }
   set = cw_set(word);
   for (w = 0; w < 2; w++) {
     e = &ws->cw[2 * set + w];
-    if (ws->cw_key[2 * set + w] == word && e->len == t->len &&
-        bytes_eq(e->bytes, t->p, t->len)) {
+    if (ws->cw_key[2 * set + w] == word && e->m.len == t->len &&
+        bytes_eq(e->m.bytes, t->p, t->len)) {
       ws->cw_mru[set] = (uint8_t)w;
       return e;
     }
   }
+  cw_fill(m, t, word, wide);
   w = !ws->cw_key[2 * set] ? 0 : !ws->cw_key[2 * set + 1] ? 1
                                                           : 1u - ws->cw_mru[set];
   e = &ws->cw[2 * set + w];
-  cw_fill(m, t, word, e);
+  if ((ws->cw_test_wide && (word & 1)) || !cw_narrow(wide, e)) return NULL;
   ws->cw_key[2 * set + w] = word;
   ws->cw_mru[set] = (uint8_t)w;
   return e;
@@ -1112,7 +1129,7 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
                             const size_t *sent_end, size_t n_sents)
 {
   struct dl__ner_doctab *dt = &ws->doc;
-  struct dl__ner_cw tmp;
+  struct dl__ner_cww wide;
   size_t b = 0;
   int ready = cw_ready(ws, m);
   ws->dwh_ok = false;
@@ -1142,8 +1159,9 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
       return false;
     cw_hash_all(ws->dwh + b, ws->cw_key, toks + b, len);
     for (size_t i = 0; i < len; i++) {
-      const struct dl__ner_cw *c =
-          cw_get(ws, m, &toks[b + i], ws->dwh[b + i], &tmp);
+      const struct dl__ner_cw *ce =
+          cw_get(ws, m, &toks[b + i], ws->dwh[b + i], &wide);
+      const struct dl__ner_cwm *c = ce ? &ce->m : &wide.m;
       ws->ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
       ws->ti[i].low = c->low;
     }
@@ -1212,7 +1230,7 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
   struct dl__ner_tinfo *ti = ws->ti;
   const struct dl__ner_lex *lx = &m->lex;
   unsigned sh = 64 - m->bits;
-  struct dl__ner_cw tmp;
+  struct dl__ner_cww wide;
   int32_t *acc; /* row i + 2 is token i's; rows 0, 1, n + 2, n + 3 spill */
   bool differ = false;
   int ready;
@@ -1230,7 +1248,8 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     wh = ws->wh;
   }
   for (size_t i = 0; i < n; i++) {
-    const struct dl__ner_cw *c = cw_get(ws, m, &toks[i], wh[i], &tmp);
+    const struct dl__ner_cw *e = cw_get(ws, m, &toks[i], wh[i], &wide);
+    const struct dl__ner_cwm *c = e ? &e->m : &wide.m;
     int32_t *a = acc + (i + 2) * DL__NER_ROW;
     ti[i].low = c->low;
     ti[i].ss_row = c->ss_row[i == 0];
@@ -1241,11 +1260,19 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     ti[i].gaz1 = c->gaz1;
     ti[i].gaz = 0;
     ti[i].docf = 0;
-    add_sum(a, c->sum[DL__NER_CW_SELF]);
-    add_sum(a + DL__NER_ROW, c->sum[DL__NER_CW_L1]);
-    add_sum(a + 2 * DL__NER_ROW, c->sum[DL__NER_CW_L2]);
-    add_sum(a - DL__NER_ROW, c->sum[DL__NER_CW_R1]);
-    add_sum(a - 2 * DL__NER_ROW, c->sum[DL__NER_CW_R2]);
+    if (e) {
+      add_sum(a, e->self);
+      add_sum16(a + DL__NER_ROW, e->nb[DL__NER_CW_L1]);
+      add_sum16(a + 2 * DL__NER_ROW, e->nb[DL__NER_CW_L2]);
+      add_sum16(a - DL__NER_ROW, e->nb[DL__NER_CW_R1]);
+      add_sum16(a - 2 * DL__NER_ROW, e->nb[DL__NER_CW_R2]);
+    } else {
+      add_sum(a, wide.self);
+      add_sum(a + DL__NER_ROW, wide.nb[DL__NER_CW_L1]);
+      add_sum(a + 2 * DL__NER_ROW, wide.nb[DL__NER_CW_L2]);
+      add_sum(a - DL__NER_ROW, wide.nb[DL__NER_CW_R1]);
+      add_sum(a - 2 * DL__NER_ROW, wide.nb[DL__NER_CW_R2]);
+    }
   }
   /* A caps sentence (a headline in capitals) changes the token features:
   ** row by row. */

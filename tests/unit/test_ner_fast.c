@@ -65,7 +65,9 @@ static size_t split(char *text, dl__ner_tok *toks, size_t *ends,
 /* Tags text with the fast path and without it (twice each, so that the
 ** second run has a warm cache), and compares tags and margins; also the
 ** fast path without the first pass's sums kept for the second pass (as
-** for a document longer than DL__NER_KEEP_MAX tokens). */
+** for a document longer than DL__NER_KEEP_MAX tokens) and with half the
+** words computed each time instead of cached (as when a neighbour sum
+** does not fit int16). */
 static int same_both_ways(const char *src)
 {
   size_t len = strlen(src), n, ns;
@@ -83,6 +85,7 @@ static int same_both_ways(const char *src)
   n = split(text, toks, ends, &ns);
   slow->cw_off = true;
   nokeep->keep_max = 1;
+  nokeep->cw_test_wide = true;
   for (int round = 0; round < 2 && ok; round++) {
     if (dl__ner_tag_doc(model->ner, fast, toks, n, ends, ns, tf, mf, &err) ||
         dl__ner_tag_doc(model->ner, slow, toks, n, ends, ns, ts, ms, &err) ||
