@@ -2165,6 +2165,8 @@ tx_ws *dl__timex_ws(dl_annotator *a)
     w = dl__calloc(a->al, 1, sizeof *w);
     if (!w) return NULL;
     w->lx.al = a->al;
+    dl__tx_dict_init(&w->dict);
+    w->lx.dict = &w->dict;
     dl__buf_init(&w->am.objs, a->al);
     a->timex_ws = w;
   }
@@ -2347,9 +2349,7 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
     c.t = w->lx.t;
     c.n = w->lx.n;
     c.lvalid = false;
-    for (size_t i = 0; i < c.n && !c.quarters; i++)
-      if (c.t[i].lex && dl__tx_cat(&c.t[i], TXC_UNIT) == TXU_QUARTER)
-        c.quarters = true; /* "quarter" (the lexicon's only such entry) */
+    if (w->lx.quarter) c.quarters = true; /* the word "quarter" */
     for (size_t i = 0; i < c.n; i++) {
       const tx_tok *t = &c.t[i];
       cand r;

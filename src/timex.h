@@ -85,11 +85,33 @@ typedef struct tx_tok {  /* 24 bytes: lines of tokens stay in cache */
 /* The value of a number token's digits (1,000 -> 1000; 3.5). */
 double dl__tx_num(const dl_doc *d, const tx_tok *t);
 
+/* The lexicon's words for the lexer, hashed by their (lower-case, zero
+** padded) 16 bytes: a word is looked up with two 8-byte loads, a
+** multiply and, for a known word, two compares -- no per-letter hash.
+** Built once per annotator (dl__tx_dict_init), read-only after that. */
+enum { TX_DICT_SLOTS = 2048, TX_DICT_MAX = 640, TX_DICT_LEN = 14 };
+typedef struct tx_dent {
+  uint64_t w0, w1;   /* the word's bytes, zero padded (memcpy order) */
+  uint32_t cats;     /* bit c: an entry of category c */
+  uint16_t lex;      /* first lexicon entry + 1 */
+  uint8_t nlex;      /* entries of the word */
+  uint8_t starter;   /* can start a temporal expression */
+  uint8_t quarter;   /* TXC_UNIT TXU_QUARTER ("quarter") */
+} tx_dent;
+typedef struct tx_dict {
+  uint16_t slot[TX_DICT_SLOTS]; /* entry index + 1, 0: empty */
+  uint64_t m0[TX_DICT_LEN + 1], m1[TX_DICT_LEN + 1]; /* n-byte masks */
+  tx_dent e[TX_DICT_MAX];
+} tx_dict;
+void dl__tx_dict_init(tx_dict *dc);
+
 /* A run of tokens (one line), reused between lines and documents. */
 typedef struct tx_lexer {
   const dl_allocator *al;
+  const tx_dict *dict; /* set by dl__timex_ws */
   tx_tok *t;
   size_t n, cap;
+  bool quarter; /* the line has the word "quarter" */
 } tx_lexer;
 
 /* Lexes view[from, to) into lx (replacing its contents), skipping the
@@ -171,6 +193,7 @@ typedef struct tx_amounts {
 ** under construction. NULL: out of memory. */
 struct tx_ws {
   tx_lexer lx;
+  tx_dict dict;
   dl__timex *out;
   size_t nout, cap;
   tx_amounts am;

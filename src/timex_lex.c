@@ -37,25 +37,78 @@ const char *const dl__tx_currency[] = {
     "AUD", "SEK", "NOK", "DKK", "BRL", "MXN", "ZAR", "KRW", "HKD", "DEM",
     "FRF", "ITL", "PLN", "UAH", "ILS", "NZD", "SGD", "NGN", "EGP", "PKR"};
 
-#define LEX_MAXLEN 14
+/* Every word of the lexicon fits the dictionary (tx_dict). */
+_Static_assert(DL__COUNTOF(lexicon) <= TX_DICT_MAX, "tx_dict too small");
 
-/* Finds the entries of the lower-case word w (length n): one hash and,
-** usually, one comparison. */
-static bool lex_find(uint32_t h, const char *w, size_t n, uint16_t *first,
-                     uint16_t *count)
+enum { CL_PUNCT = 0, CL_SPACE, CL_ALPHA, CL_DIGIT };
+
+/* Byte classes: spaces, ASCII letters and UTF-8 lead bytes of a possible
+** letter (0xC0+), digits; everything else is punctuation. */
+static const unsigned char lex_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, /* \t \n \v \f \r */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ' ' */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0, /* 0-9 */
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* A-Z */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* a-z */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x80: continuation */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xC0: lead bytes */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
+#define DICT_LOWER 0x2020202020202020u
+
+/* Slot of a word's two (lower-cased, masked) 8-byte halves. */
+static inline uint32_t dict_hash(uint64_t w0, uint64_t w1)
 {
-  size_t k, e;
-  for (k = h & (LEX_HASH_SIZE - 1); lex_hash[k];
-       k = (k + 1) & (LEX_HASH_SIZE - 1)) {
-    const struct lexent *x = &lexicon[lex_hash[k] - 1];
-    if (x->hash == h && memcmp(x->w, w, n) == 0 && x->w[n] == 0) {
-      e = lex_hash[k] - 1u;
-      *first = (uint16_t)e;
-      *count = (uint16_t)x->count;
-      return true;
-    }
+  uint64_t h = w0 * 0x9E3779B97F4A7C15u ^ w1 * 0xC2B2AE3D27D4EB4Fu;
+  return (uint32_t)(h >> 53) & (TX_DICT_SLOTS - 1);
+}
+
+void dl__tx_dict_init(tx_dict *dc)
+{
+  size_t ne = 0;
+  memset(dc, 0, sizeof *dc);
+  for (size_t n = 0; n <= TX_DICT_LEN; n++) {
+    unsigned char b[16];
+    memset(b, 0, sizeof b);
+    memset(b, 0xFF, n);
+    memcpy(&dc->m0[n], b, 8);
+    memcpy(&dc->m1[n], b + 8, 8);
   }
-  return false;
+  for (size_t f = 0; f < DL__COUNTOF(lexicon); f += (size_t)lexicon[f].count) {
+    const struct lexent *x = &lexicon[f];
+    size_t n = strlen(x->w);
+    unsigned char b[16];
+    tx_dent *e;
+    uint32_t k;
+    if (n > TX_DICT_LEN) continue; /* never a lexed word */
+    memset(b, 0, sizeof b);
+    memcpy(b, x->w, n);
+    e = &dc->e[ne];
+    memcpy(&e->w0, b, 8);
+    memcpy(&e->w1, b + 8, 8);
+    e->lex = (uint16_t)(f + 1);
+    e->nlex = (uint8_t)x->count;
+    e->starter = (uint8_t)(x->starter != 0);
+    for (int j = 0; j < x->count; j++) {
+      e->cats |= 1u << lexicon[f + (size_t)j].cat;
+      if (lexicon[f + (size_t)j].cat == TXC_UNIT &&
+          lexicon[f + (size_t)j].val == TXU_QUARTER)
+        e->quarter = 1;
+    }
+    for (k = dict_hash(e->w0, e->w1); dc->slot[k];
+         k = (k + 1) & (TX_DICT_SLOTS - 1)) {
+    }
+    dc->slot[k] = (uint16_t)(ne + 1);
+    ne++;
+  }
 }
 
 int dl__tx_cat_lookup(const tx_tok *t, int cat)
@@ -100,26 +153,46 @@ size_t dl__tx_line_end(const dl_doc *d, size_t from)
   return lim;
 }
 
-/* Looks up a word whose lower-case bytes the lexer has hashed (FNV-1a)
-** and copied into buf. */
-static void lookup(tx_tok *t, uint32_t h, const char *buf, size_t n)
+/* Looks up the ASCII word of n bytes (letters, inner apostrophes) at
+** u: its bytes OR 0x20 are its lower case. */
+static void lookup(tx_lexer *lx, tx_tok *t, const unsigned char *u,
+                   size_t avail, size_t n)
 {
-  uint16_t f, c;
-  t->lex = t->nlex = 0;
-  if (lex_find(h, buf, n, &f, &c)) {
-    t->lex = (uint16_t)(f + 1);
-    t->nlex = (uint8_t)c;
-    t->starter = (uint8_t)(lexicon[f].starter != 0);
-    for (unsigned k = 0; k < c; k++) t->cats |= 1u << lexicon[f + k].cat;
+  const tx_dict *dc = lx->dict;
+  uint64_t w0, w1;
+  uint32_t k;
+  if (avail >= 16) {
+    memcpy(&w0, u, 8);
+    memcpy(&w1, u + 8, 8);
+  } else {
+    unsigned char b[16];
+    memset(b, 0, sizeof b);
+    memcpy(b, u, n);
+    memcpy(&w0, b, 8);
+    memcpy(&w1, b + 8, 8);
+  }
+  w0 = (w0 | DICT_LOWER) & dc->m0[n];
+  w1 = (w1 | DICT_LOWER) & dc->m1[n];
+  for (k = dict_hash(w0, w1); dc->slot[k]; k = (k + 1) & (TX_DICT_SLOTS - 1)) {
+    const tx_dent *e = &dc->e[dc->slot[k] - 1];
+    if (e->w0 == w0 && e->w1 == w1) {
+      t->lex = e->lex;
+      t->nlex = e->nlex;
+      t->starter = e->starter;
+      t->cats = e->cats;
+      lx->quarter |= e->quarter;
+      return;
+    }
   }
 }
 
 bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
 {
   const unsigned char *u = (const unsigned char *)d->view;
-  size_t i = from, ci = 0;
+  size_t i = from, ci = 0, cs;
   bool space = true, sent = true;
   lx->n = 0;
+  lx->quarter = false;
   /* The first clean span that ends after `from` (they are sorted and
   ** disjoint): a binary search, so that a document of many lines and
   ** many clean spans stays linear. */
@@ -134,20 +207,21 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
     }
     ci = lo;
   }
+  cs = ci < d->n_clean ? d->clean[ci].start : SIZE_MAX;
   while (i < to) {
-    unsigned char c = u[i];
+    unsigned char c = u[i], cl;
     tx_tok *tp;
-    if (ci < d->n_clean && i >= d->clean[ci].start) {
+    if (i >= cs) { /* a clean span: skipped */
       if (i < d->clean[ci].end) {
         i = d->clean[ci].end;
         space = sent = true;
-        continue;
       }
       ci++;
+      cs = ci < d->n_clean ? d->clean[ci].start : SIZE_MAX;
       continue;
     }
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-        c == '\v') {
+    cl = lex_class[c];
+    if (cl == CL_SPACE) {
       space = true;
       i++;
       continue;
@@ -161,34 +235,23 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
     tp->start = (uint32_t)i;
     tp->space = space;
     tp->sent = sent;
-    if (is_alpha_ascii(c) || c >= 0xC0) {
+    if (cl == CL_ALPHA) {
       /* A word: letters (any script), inner apostrophes ("o'clock"). */
       int32_t cp;
-      uint32_t h = 2166136261u;
-      char buf[LEX_MAXLEN + 1];
-      size_t nb = 0;
       bool ascii = true;
       tp->kind = TX_WORD;
       tp->cap = c >= 'A' && c <= 'Z';
       for (;;) {
-        unsigned char b, lc;
+        unsigned char b;
         size_t k;
-        /* A run of ASCII letters (one table load a byte), hashed and
-        ** copied in lower case as we go. */
-        while (i < to && (lc = lex_lower[u[i]]) != 0) {
-          h = (h ^ lc) * 16777619u;
-          if (nb < LEX_MAXLEN) buf[nb] = (char)lc;
-          nb++;
-          i++;
-        }
+        /* A run of ASCII letters: one table load a byte; the word is
+        ** looked up whole at its end (no per-letter hash). */
+        while (i < to && lex_lower[u[i]]) i++;
         if (i >= to) break;
         b = u[i];
         if (b == '\'') { /* "o'clock"; not the clitic "'s" */
           if (i + 1 < to && lex_lower[u[i + 1]] && i > tp->start &&
               (u[i + 1] | 32) != 's') {
-            h = (h ^ b) * 16777619u;
-            if (nb < LEX_MAXLEN) buf[nb] = (char)b;
-            nb++;
             i++;
             continue;
           }
@@ -206,9 +269,9 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
         i += k ? k : 1;
       }
       tp->end = (uint32_t)i;
-      if (tp->kind == TX_WORD && ascii && nb <= LEX_MAXLEN)
-        lookup(tp, h, buf, nb);
-    } else if (is_digit(c)) {
+      if (tp->kind == TX_WORD && ascii && i - tp->start <= TX_DICT_LEN)
+        lookup(lx, tp, u + tp->start, d->len - tp->start, i - tp->start);
+    } else if (cl == CL_DIGIT) {
       bool dot = false, plain = true;
       unsigned nd = 0;
       tp->kind = TX_NUM;
