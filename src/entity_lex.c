@@ -84,6 +84,9 @@ bool dl__lex_build(const dl_allocator *al, struct dl__lex **out)
                        dl__quote_cue_count + dl__quote_noun_count + 256))
     goto fail;
   if (!dl__quote_words_add(&x->qwords)) goto fail;
+  /* First bytes of the quote words, for token_words' quick rejection. */
+  for (uint32_t j = 0; j <= x->qwords.mask; j++)
+    if (x->qwords.slot[j]) x->qfirst[(unsigned char)x->qwords.key[j][0]] = 1;
   *out = x;
   return true;
 fail:

@@ -35,6 +35,9 @@ enum {
   DL__QW_SUBJ_PRON = 1u << 3,
   DL__QW_OBJ_PRON = 1u << 4,
   DL__QW_NOUN_DETS = 1u << 5,
+  DL__QW_ACCORDING = 1u << 6, /* the words "according", "to", "asked", */
+  DL__QW_TO = 1u << 7,        /* tested on every token */
+  DL__QW_ASKED = 1u << 8,
   DL__QW_NOUN = 1u << 15,   /* a speaker noun (dl__quote_noun_find) */
   DL__QW_CUE_SHIFT = 16     /* bits 16..31: cue index + 1, 0: no cue */
 };
@@ -49,6 +52,8 @@ struct dl__lex {
   struct dl__strtab roles;  /* roles.c lexicon (DL__LEX_ROLE_*) */
   char *firsts;             /* the first words of multi-word entries */
   struct dl__strtab qwords; /* quote words: val = DL__QW_* | cue */
+  uint8_t qfirst[256];      /* bytes a quote word may start with, as
+                            ** lower-cased: 1 (U+2019 counts as ') */
 };
 
 /* The hash of a short key: whole 8- or 4-byte loads (the first and the

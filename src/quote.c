@@ -275,6 +275,10 @@ bool dl__quote_words_add(struct dl__strtab *t)
   for (size_t k = 0; k < DL__COUNTOF(lists); k++)
     for (const char *const *w = lists[k].list; *w; w++)
       if (!dl__strtab_add(t, *w, strlen(*w), lists[k].bit)) return false;
+  if (!dl__strtab_add(t, "according", 9, DL__QW_ACCORDING) ||
+      !dl__strtab_add(t, "to", 2, DL__QW_TO) ||
+      !dl__strtab_add(t, "asked", 5, DL__QW_ASKED))
+    return false;
   for (size_t i = 0; i < dl__quote_cue_count; i++) {
     const char *f = dl__quote_cues[i].form;
     if (!dl__strtab_add(t, f, strlen(f), (uint32_t)(i + 1)
@@ -303,6 +307,11 @@ static void token_words(struct ctx *c, const struct dl__lex *lex)
     uint32_t v;
     c->tw[i] = 0;
     if (n == 0 || n >= 3 * KEYMAX) continue;
+    /* Punctuation and numbers start no word of the table. */
+    if (lex && !lex->qfirst[u[0] >= 'A' && u[0] <= 'Z' ? u[0] + 32
+                            : u[0] == 0xE2                ? '\''
+                                                          : u[0]])
+      continue;
     while (j < n && ok) {
       unsigned char ch = u[j];
       if (k >= KEYMAX - 1) {
@@ -350,7 +359,8 @@ static const struct dl__quote_cue *cue_at(const struct ctx *c, uint32_t i)
 /* "according to" starting at i. */
 static bool according_at(const struct ctx *c, uint32_t i, uint32_t hi)
 {
-  return i + 1 < hi && tis(c, i, "according") && tis(c, i + 1, "to");
+  return i + 1 < hi && (c->tw[i] & DL__QW_ACCORDING) &&
+         (c->tw[i + 1] & DL__QW_TO);
 }
 
 /* ====================================================================
@@ -2004,7 +2014,7 @@ static void do_asked(struct ctx *c, uint32_t si, size_t *prev)
     uint32_t k, e;
     if (c->in_quote[p] != NONE || c->cue_used[p]) continue;
     qc = cue_at(c, p);
-    if (!qc && tis(c, p, "asked") && tcap(c, p) && p == ts)
+    if (!qc && (c->tw[p] & DL__QW_ASKED) && tcap(c, p) && p == ts)
       qc = dl__quote_cue_find("asked", 5); /* "Asked whether ..." */
     if (!qc || strcmp(qc->lemma, "ask") != 0) continue;
     static const char *const BE[] = {"was", "were", "is", "are", "be",

@@ -359,8 +359,14 @@ DL_API dl_status dl_doc_to_json(const dl_doc *d, unsigned flags,
     dl__jw_free(&w);
     return DL_ERR_NOMEM;
   }
-  /* Hand the caller a libc buffer (dl_free) whatever the allocator. */
-  res = dl__out_dup(w.b.p, w.b.len);
+  /* Hand the caller a libc buffer (dl_free) whatever the allocator; with
+  ** the libc allocator the writer's buffer is one (NUL-ended), no copy. */
+  if (!d->al || d->al == &dl__libc_allocator) {
+    res = w.b.p;
+    w.b.p = NULL;
+  } else {
+    res = dl__out_dup(w.b.p, w.b.len);
+  }
   if (!res) {
     dl__jw_free(&w);
     return DL_ERR_NOMEM;
