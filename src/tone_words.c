@@ -426,9 +426,15 @@ static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
 
 /* Prefetch distances, in distinct forms of the document, of the cache's
 ** slots, entries, and the entries' strings and stems. */
-#define PF_SLOT 8
-#define PF_ENTRY 4
-#define PF_STEM 2
+#ifndef PF_SLOT
+#define PF_SLOT 16
+#endif
+#ifndef PF_ENTRY
+#define PF_ENTRY 8
+#endif
+#ifndef PF_STEM
+#define PF_STEM 4
+#endif
 
 /* The cache form of the document's form k (x its folded text), looked up
 ** or made; UINT32_MAX when out of memory. */
