@@ -26,6 +26,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <xxhash.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static const char *const ner_file = "ner.dlm";
 static const unsigned char ner_magic[8] = {'D', 'L', 'N', 'E',
@@ -153,6 +156,35 @@ void dl__ner_viterbi_vt(const float *em, size_t n,
     /* Opening tags: the best closed predecessor, the first on ties (the
     ** same sums, compared in the same order, as a loop over closed[]). */
     float bf[12];
+#ifdef __SSE2__
+    /* maxps(s, best) is "s > best ? s : best"; k only grows, so the
+    ** index of the last strict improvement is max(arg, k where s > best). */
+    float af[12];
+    __m128 p = _mm_set1_ps(pv[0]);
+    __m128 b0 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[0])),
+           b1 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[0] + 4)),
+           b2 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[0] + 8));
+    __m128 a0 = _mm_setzero_ps(), a1 = a0, a2 = a0;
+    for (int k = 1; k < 9; k++) {
+      __m128 kk = _mm_set1_ps((float)k), s0, s1, s2;
+      p = _mm_set1_ps(pv[closed[k]]);
+      s0 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[k]));
+      s1 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[k] + 4));
+      s2 = _mm_add_ps(p, _mm_loadu_ps(vt->tco[k] + 8));
+      a0 = _mm_max_ps(a0, _mm_and_ps(kk, _mm_cmpgt_ps(s0, b0)));
+      a1 = _mm_max_ps(a1, _mm_and_ps(kk, _mm_cmpgt_ps(s1, b1)));
+      a2 = _mm_max_ps(a2, _mm_and_ps(kk, _mm_cmpgt_ps(s2, b2)));
+      b0 = _mm_max_ps(s0, b0);
+      b1 = _mm_max_ps(s1, b1);
+      b2 = _mm_max_ps(s2, b2);
+    }
+    _mm_storeu_ps(bf, b0);
+    _mm_storeu_ps(bf + 4, b1);
+    _mm_storeu_ps(bf + 8, b2);
+    _mm_storeu_ps(af, a0);
+    _mm_storeu_ps(af + 4, a1);
+    _mm_storeu_ps(af + 8, a2);
+#else
     int32_t af[12];
     dl__v4f p = v4_splat(pv[0]);
     dl__v4f b0 = p + v4_load(vt->tco[0]), b1 = p + v4_load(vt->tco[0] + 4),
@@ -181,10 +213,11 @@ void dl__ner_viterbi_vt(const float *em, size_t n,
     memcpy(af, &a0, 16);
     memcpy(af + 4, &a1, 16);
     memcpy(af + 8, &a2, 16);
+#endif
     for (int j = 0; j < 9; j++) {
       int t = opening[j];
       cv[t] = bf[j] + e[t];
-      b[t] = closed[af[j]];
+      b[t] = closed[(int)af[j]];
     }
     /* Inside and last tags: from B-x or I-x of the same type, B-x on
     ** ties. */
