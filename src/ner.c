@@ -720,6 +720,8 @@ void dl__ner_ws_destroy(struct dl__ner_ws *ws)
   dl__free(ws->al, ws->acc);
   dl__free(ws->al, ws->wh);
   dl__free(ws->al, ws->dwh);
+  dl__free(ws->al, ws->dslot);
+  dl__free(ws->al, ws->cw_gen);
   dl__free(ws->al, ws->dacc);
   dl__free(ws->al, ws->skept);
   dl__free(ws->al, ws);
@@ -861,6 +863,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
         return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
       int fast = dl__ner_sent_emit(ws, m, toks + b, len, NULL,
                                    ws->dwh_ok ? ws->dwh + b : NULL,
+                                   ws->dwh_ok ? ws->dslot + b : NULL,
                                    keep ? ws->dacc + b * DL__NER_ROW : NULL);
       if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
       if (keep && fast == 0) ws->skept[s] = 1;
@@ -896,7 +899,7 @@ dl_status dl__ner_tag_doc(const struct dl__ner *m, struct dl__ner_ws *ws,
                                             tags + b, len)
                      : dl__ner_sent_emit(ws, m, toks + b, len, tags + b,
                                          ws->dwh_ok ? ws->dwh + b : NULL,
-                                         NULL);
+                                         NULL, NULL);
       if (fast < 0) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
       if (fast == 1) {
         dl__ner_sent_feats(ws, &m->lex, m->bits, toks + b, len);

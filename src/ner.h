@@ -176,6 +176,7 @@ struct dl__ner_ws {
   struct dl__ner_cw *cw; /* 64-byte aligned inside cw_raw */
   void *cw_raw;
   uint64_t *cw_key;  /* per slot: the entry's word hash (0: empty) */
+  uint32_t *cw_gen;  /* per slot: fills so far (see dslot) */
   uint8_t *cw_mru;   /* per set: the way used last */
   const struct dl__ner *cw_model;
   int32_t *acc;
@@ -194,7 +195,11 @@ struct dl__ner_ws {
   ** fast path (skept[s] set), so that the second pass only adds the
   ** label rows instead of recomputing every feature. */
   uint64_t *dwh;
-  size_t dwh_cap;
+  uint64_t *dslot;  /* per document token: (generation << 32) | slot of its
+                       entry when the document pass found it, so that the
+                       first pass takes the entry without a lookup while
+                       the slot's generation is unchanged; UINT64_MAX none */
+  size_t dwh_cap;   /* of dwh and dslot */
   bool dwh_ok;
   int32_t *dacc;    /* tokens x DL__NER_ROW */
   size_t dacc_cap;  /* tokens */
@@ -261,7 +266,8 @@ unsigned dl__ner_label_rows(uint64_t others, uint32_t flags, unsigned bits,
 ** document label features of the second pass when own (the first pass's
 ** tags) is given; ws->ti then holds the flags and lower forms that
 ** dl__ner_sent_count / dl__ner_sent_keep read. wh: the tokens' word
-** hashes if known (ws->dwh), else NULL; keep: where to copy the n int32
+** hashes if known (ws->dwh), else NULL; sl: their cache slots as the
+** document pass found them (ws->dslot), or NULL; keep: where to copy the n int32
 ** emission sums (rows of DL__NER_ROW) when the sentence was done, or
 ** NULL. Output identical to
 ** dl__ner_sent_feats (+ dl__ner_sent_label_feats) and the row-by-row
@@ -275,7 +281,7 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
                             const size_t *sent_end, size_t n_sents);
 int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
                       const dl__ner_tok *toks, size_t n, const uint8_t *own,
-                      const uint64_t *wh, int32_t *keep);
+                      const uint64_t *wh, const uint64_t *sl, int32_t *keep);
 /* The second pass of a sentence whose first-pass sums (before label
 ** features) were kept by dl__ner_sent_emit (keep): those sums plus the
 ** label rows of each token (its lower form and flags as kept by

@@ -979,12 +979,15 @@ static int cw_ready(struct dl__ner_ws *ws, const struct dl__ner *m)
         dl__malloc(ws->al, DL__NER_CW_SLOTS * sizeof(struct dl__ner_cw) + 64);
     uint64_t *key = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *key);
     uint8_t *mru = dl__calloc(ws->al, DL__NER_CW_SLOTS / 2, 1);
-    if (!raw || !key || !mru) {
+    uint32_t *gen = dl__calloc(ws->al, DL__NER_CW_SLOTS, sizeof *gen);
+    if (!raw || !key || !mru || !gen) {
       dl__free(ws->al, raw);
       dl__free(ws->al, key);
       dl__free(ws->al, mru);
+      dl__free(ws->al, gen);
       return -1;
     }
+    ws->cw_gen = gen;
     ws->cw_raw = raw;
     ws->cw = (struct dl__ner_cw *)(void *)(raw + ((64 - ((uintptr_t)raw & 63)) & 63));
     ws->cw_key = key;
@@ -1097,10 +1100,12 @@ static bool cw_narrow(const struct dl__ner_cww *w, struct dl__ner_cw *e)
 static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
                                        const struct dl__ner *m,
                                        const dl__ner_tok *t, uint64_t word,
-                                       struct dl__ner_cww *wide)
+                                       struct dl__ner_cww *wide,
+                                       uint64_t *slot)
 {
   size_t set, w;
   struct dl__ner_cw *e;
+  if (slot) *slot = UINT64_MAX;
   if (t->len > DL__NER_CW_MAXLEN) {
     cw_fill(m, t, word, wide);
     return NULL;
@@ -1111,6 +1116,7 @@ static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
     if (ws->cw_key[2 * set + w] == word && e->m.len == t->len &&
         bytes_eq(e->m.bytes, t->p, t->len)) {
       ws->cw_mru[set] = (uint8_t)w;
+      if (slot) *slot = (uint64_t)ws->cw_gen[2 * set + w] << 32 | (2 * set + w);
       return e;
     }
   }
@@ -1121,6 +1127,8 @@ static const struct dl__ner_cw *cw_get(struct dl__ner_ws *ws,
   if ((ws->cw_test_wide && (word & 1)) || !cw_narrow(wide, e)) return NULL;
   ws->cw_key[2 * set + w] = word;
   ws->cw_mru[set] = (uint8_t)w;
+  ws->cw_gen[2 * set + w]++;
+  if (slot) *slot = (uint64_t)ws->cw_gen[2 * set + w] << 32 | (2 * set + w);
   return e;
 }
 
@@ -1137,13 +1145,20 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
   if (!ready) return dl__ner_doc_build(ws, toks, n, sent_end, n_sents);
   if (n > ws->dwh_cap) {
     size_t cap = ws->dwh_cap ? ws->dwh_cap : 1024, nb;
-    uint64_t *h;
+    uint64_t *h, *sl;
     while (cap < n) cap *= 2;
     if (!dl__mul_ok(cap, sizeof *h, &nb)) return false;
     h = dl__malloc(ws->al, nb);
-    if (!h) return false;
+    sl = dl__malloc(ws->al, nb);
+    if (!h || !sl) {
+      dl__free(ws->al, h);
+      dl__free(ws->al, sl);
+      return false;
+    }
     dl__free(ws->al, ws->dwh);
+    dl__free(ws->al, ws->dslot);
     ws->dwh = h;
+    ws->dslot = sl;
     ws->dwh_cap = cap;
   }
   if (!dt->cap && !doc_grow(ws)) return false;
@@ -1160,7 +1175,8 @@ bool dl__ner_fast_doc_build(struct dl__ner_ws *ws, const struct dl__ner *m,
     cw_hash_all(ws->dwh + b, ws->cw_key, toks + b, len);
     for (size_t i = 0; i < len; i++) {
       const struct dl__ner_cw *ce =
-          cw_get(ws, m, &toks[b + i], ws->dwh[b + i], &wide);
+          cw_get(ws, m, &toks[b + i], ws->dwh[b + i], &wide,
+                 &ws->dslot[b + i]);
       const struct dl__ner_cwm *c = ce ? &ce->m : &wide.m;
       ws->ti[i].flags = c->flags | (i == 0 ? NF_SSTART : 0);
       ws->ti[i].low = c->low;
@@ -1225,7 +1241,7 @@ static void gaz_match_fast(const struct dl__ner_lex *lx,
 
 int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
                       const dl__ner_tok *toks, size_t n, const uint8_t *own,
-                      const uint64_t *wh, int32_t *keep)
+                      const uint64_t *wh, const uint64_t *sl, int32_t *keep)
 {
   struct dl__ner_tinfo *ti = ws->ti;
   const struct dl__ner_lex *lx = &m->lex;
@@ -1240,7 +1256,10 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
   if (!acc_reserve(ws, n + 4)) return -1;
   acc = ws->acc;
   memset(acc, 0, (n + 4) * DL__NER_ROW * sizeof *acc);
-  if (wh) {
+  if (sl) {
+    for (size_t i = 0; i < n; i++)
+      if (sl[i] != UINT64_MAX) __builtin_prefetch(&ws->cw[(uint32_t)sl[i]]);
+  } else if (wh) {
     for (size_t i = 0; i < n; i++)
       __builtin_prefetch(&ws->cw_key[2 * cw_set(wh[i])]);
   } else {
@@ -1248,7 +1267,12 @@ int dl__ner_sent_emit(struct dl__ner_ws *ws, const struct dl__ner *m,
     wh = ws->wh;
   }
   for (size_t i = 0; i < n; i++) {
-    const struct dl__ner_cw *e = cw_get(ws, m, &toks[i], wh[i], &wide);
+    const struct dl__ner_cw *e = NULL;
+    if (sl && sl[i] != UINT64_MAX &&
+        ws->cw_gen[(uint32_t)sl[i]] == (uint32_t)(sl[i] >> 32))
+      e = &ws->cw[(uint32_t)sl[i]]; /* unchanged since the document pass */
+    else
+      e = cw_get(ws, m, &toks[i], wh[i], &wide, NULL);
     const struct dl__ner_cwm *c = e ? &e->m : &wide.m;
     int32_t *a = acc + (i + 2) * DL__NER_ROW;
     ti[i].low = c->low;
