@@ -85,9 +85,20 @@ typedef struct tx_ws tx_ws;
 
 static bool in(const ctx *c, size_t i) { return i < c->n; }
 
-static bool is(const ctx *c, size_t i, const char *w)
+/* Token i is the word w. Inlined up to the first letter, which answers
+** almost every call (the parsers ask a few hundred thousand times a MB);
+** the rest of the comparison is out of line. */
+static bool is_rest(const ctx *c, size_t i, const char *w)
 {
-  return i < c->n && c->t[i].kind == TX_WORD && dl__tx_is(c->d, &c->t[i], w);
+  return dl__tx_is(c->d, &c->t[i], w);
+}
+
+static inline bool is(const ctx *c, size_t i, const char *w)
+{
+  return i < c->n && c->t[i].kind == TX_WORD &&
+         ((unsigned char)c->d->view[c->t[i].start] | 32) ==
+             (unsigned char)w[0] &&
+         is_rest(c, i, w);
 }
 
 static int cat(const ctx *c, size_t i, int k)
@@ -1663,8 +1674,8 @@ static size_t p_word(const ctx *c, size_t i, cand *r)
     static const char *const dec[] = {"twenties", "thirties", "forties",
                                       "fifties", "sixties", "seventies",
                                       "eighties", "nineties"};
-    for (int k = 0; k < 8; k++)
-      if (is(c, i, dec[k]) && i > 0 && is(c, i - 1, "the")) {
+    for (int k = 0; k < 8 && i > 0 && is(c, i - 1, "the"); k++)
+      if (is(c, i, dec[k])) {
         r->end = i + 1;
         r->type = DL__TIMEX_DATE;
         snprintf(r->val, sizeof r->val, "19%dX", k + 2);
@@ -2357,15 +2368,34 @@ dl_status dl__timex_run(dl_annotator *a, dl_doc *d, dl_error *err)
       /* "the" before a word the lexicon does not know starts nothing
       ** (every form after "the" starts with a number, a lexicon word or
       ** an apostrophe): the commonest word skips the parsers. */
-      if (t->kind == TX_WORD && i + 1 < c.n && c.t[i + 1].kind == TX_WORD &&
-          !c.t[i + 1].lex && is(&c, i, "the"))
-        continue;
-      if (t->kind == TX_WORD ? !dl__tx_starter(t)
-                             : t->kind == TX_PUNCT &&
-                                   !(ch(&c, i) == '\'' ||
-                                     (unsigned char)c.d->view[t->start] ==
-                                         0xE2))
-        continue;
+      if (t->kind == TX_WORD) {
+        if (!dl__tx_starter(t)) continue;
+        if (i + 1 < c.n && c.t[i + 1].kind == TX_WORD && !c.t[i + 1].lex &&
+            is(&c, i, "the"))
+          continue;
+        /* "that" starts only "that [same] <unit>" (p_that): the next
+        ** word is in the lexicon. */
+        if (!(i + 1 < c.n && c.t[i + 1].lex) && is(&c, i, "that")) continue;
+        /* "a", "an" start only a quantity (p_quantity: "a few", "a
+        ** couple of", "a hundred", "a year", "a-year", "a trading day"):
+        ** not before a word the lexicon does not know unless a unit
+        ** follows it, nor before a number or at the end of the line. */
+        if ((is(&c, i, "a") || is(&c, i, "an")) &&
+            (i + 1 >= c.n || c.t[i + 1].kind == TX_NUM ||
+             (c.t[i + 1].kind == TX_WORD && !c.t[i + 1].lex &&
+              !is(&c, i + 1, "couple") &&
+              !(i + 2 < c.n && c.t[i + 2].kind == TX_WORD &&
+                (c.t[i + 2].cats & (1u << TXC_UNIT))))))
+          continue;
+      } else if (t->kind == TX_PUNCT) {
+        /* Punctuation starts only "'90s" (p_core): an apostrophe right
+        ** before a plain two-digit number. */
+        if (!(ch(&c, i) == '\'' ||
+              (unsigned char)c.d->view[t->start] == 0xE2) ||
+            !(i + 1 < c.n && c.t[i + 1].kind == TX_NUM && c.t[i + 1].plain &&
+              c.t[i + 1].ndig == 2 && !c.t[i + 1].space))
+          continue;
+      }
       e = p_full(&c, i, &r);
       if (!e) {
         /* An impossible date ("31/31/2016", "February 30, 2016"): its

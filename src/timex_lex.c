@@ -246,7 +246,28 @@ bool dl__tx_lex(tx_lexer *lx, const dl_doc *d, size_t from, size_t to)
         size_t k;
         /* A run of ASCII letters: one table load a byte; the word is
         ** looked up whole at its end (no per-letter hash). */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Eight bytes at a time: the first that is no ASCII letter. */
+        while (i + 8 <= to) {
+          uint64_t v, y, nl;
+          memcpy(&v, u + i, 8);
+          y = (v | 0x2020202020202020u) & 0x7F7F7F7F7F7F7F7Fu;
+          nl = ~((y + 0x1F1F1F1F1F1F1F1Fu) & ~(y + 0x0505050505050505u) &
+                 ~v) &
+               0x8080808080808080u;
+          if (nl) {
+            i += (size_t)__builtin_ctzll(nl) / 8;
+            goto word_end;
+          }
+          i += 8;
+        }
+#endif
         while (i < to && lex_lower[u[i]]) i++;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      word_end:
+#endif
         if (i >= to) break;
         b = u[i];
         if (b == '\'') { /* "o'clock"; not the clitic "'s" */
