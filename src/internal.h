@@ -405,6 +405,7 @@ struct dl_doc {
 struct dl__abbrev; /* tok.c */
 struct dl__geo;    /* geo.c */
 struct dl__wordclass; /* tone_wordclass.c */
+struct dl__idf_table; /* tone_wordclass.c */
 struct dl__place;  /* geo.h */
 struct dl__ner;    /* ner.c */
 struct dl__ner_ws; /* ner.c */
@@ -419,6 +420,7 @@ struct dl_model {
   struct dl__ner *ner;             /* models/ner.dlm, optional */
   struct dl__geo *geo;             /* models/geo.bin, optional */
   struct dl__wordclass *wordclass; /* models/wordclass.tsv, optional */
+  struct dl__idf_table *idf;       /* models/idf.tsv, optional */
   struct dl__lex *lex; /* entity_lex.c: hashed entity/quote word lists */
 };
 
@@ -468,6 +470,8 @@ dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err);
 void dl__geo_free(dl_model *m);
 dl_status dl__wordclass_load_dir(dl_model *m, const char *dir, dl_error *err);
 void dl__wordclass_free(dl_model *m);
+dl_status dl__idf_table_load_dir(dl_model *m, const char *dir, dl_error *err);
+void dl__idf_table_free(dl_model *m);
 void dl__ner_ws_free(dl_annotator *a);
 void dl__timex_ws_free(dl_annotator *a);
 void dl__clean_ws_free(dl_annotator *a);

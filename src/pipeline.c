@@ -120,6 +120,8 @@ DL_API dl_status dl_model_load(const char *dir, const dl_options *opt,
   if (rc) goto fail;
   rc = dl__wordclass_load_dir(m, dir, err);
   if (rc) goto fail;
+  rc = dl__idf_table_load_dir(m, dir, err);
+  if (rc) goto fail;
   *out = m;
   return DL_OK;
 fail:
@@ -133,6 +135,7 @@ DL_API void dl_model_destroy(dl_model *m)
   dl__ner_free(m);
   dl__geo_free(m);
   dl__wordclass_free(m);
+  dl__idf_table_free(m);
   dl__lex_free(m->al, m->lex);
   dl__free(m->al, m);
 }

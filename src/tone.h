@@ -209,6 +209,7 @@ struct dl__dform {
 struct dl__told_ws {
   const dl_allocator *al;
   const struct dl__wordclass *wc; /* the model's, or NULL */
+  const struct dl__idf_table *idf; /* the model's corpus IDF, or NULL */
   struct sb_stemmer *stemmer;
   /* The cache (persistent between documents). */
   struct dl__cform *cf;
@@ -261,8 +262,14 @@ struct dl__nbr {
 void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
                        const double *sd, double *x, double *tmp, double tol,
                        int rounds);
-/* The idf of a stem string from the corpus table. */
-float dl__told_idf(const char *s);
+/* A corpus's own IDF table (models/idf.tsv, tone_wordclass.c): true when
+** t is loaded, then *docs its documents and *df the stem's (0 unseen). */
+struct dl__idf_table;
+bool dl__idf_table_get(const struct dl__idf_table *t, const char *s,
+                       uint32_t *df, uint32_t *docs);
+/* The idf of a stem string: from t when the model has one, else from the
+** built-in corpus table (keywords_idf.c). */
+float dl__told_idf(const struct dl__idf_table *t, const char *s);
 bool dl__told_is_stop(const char *s, size_t n);
 
 /* Limits that keep every stage linear in the document. */

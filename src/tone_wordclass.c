@@ -168,3 +168,170 @@ uint32_t dl__wordclass_get(const struct dl__wordclass *wc, const char *s)
   }
   return 0;
 }
+
+/* ====================================================================
+** A corpus's own IDF (models/idf.tsv, optional)
+**
+** When the model folder holds idf.tsv -- "documents<TAB>N", then one
+** stem and its document frequency a line, sorted bytewise, '#' comments;
+** written by tools/gen/corpus_idf.sh over the caller's corpus -- it
+** replaces the built-in table (keywords_idf.c) for keywords and summary.
+** ==================================================================== */
+
+#define IDF_FILE "idf.tsv"
+
+struct idf_entry {
+  uint32_t off, df;
+};
+
+struct dl__idf_table {
+  char *blob;
+  struct idf_entry *e;
+  size_t n;
+  uint32_t docs;
+};
+
+void dl__idf_table_free(dl_model *m)
+{
+  if (!m->idf) return;
+  dl__free(m->al, m->idf->blob);
+  dl__free(m->al, m->idf->e);
+  dl__free(m->al, m->idf);
+  m->idf = NULL;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+  uint64_t v = 0;
+  if (!*s) return false;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return false;
+    v = v * 10 + (uint64_t)(*s - '0');
+    if (v > UINT32_MAX) return false;
+  }
+  *out = (uint32_t)v;
+  return true;
+}
+
+dl_status dl__idf_table_load_dir(dl_model *m, const char *dir, dl_error *err)
+{
+  char path[4096];
+  FILE *f;
+  long sz;
+  size_t len, n_lines = 0, line = 0;
+  struct dl__idf_table *t;
+  dl_status rc = DL_OK;
+  bool have_docs = false;
+  if (!dir) return DL_OK;
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, IDF_FILE) >=
+      sizeof path)
+    return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
+  f = fopen(path, "rb");
+  if (!f) {
+    if (errno == ENOENT) return DL_OK; /* absent: the built-in table */
+    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
+  }
+  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+      fseek(f, 0, SEEK_SET) != 0) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
+  }
+  if ((unsigned long)sz > (UINT32_C(1) << 30)) {
+    fclose(f);
+    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: table too big", path);
+  }
+  len = (size_t)sz;
+  t = dl__calloc(m->al, 1, sizeof *t);
+  if (t) t->blob = dl__malloc(m->al, len + 1);
+  if (!t || !t->blob) {
+    fclose(f);
+    if (t) dl__free(m->al, t);
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  }
+  if (fread(t->blob, 1, len, f) != len) {
+    fclose(f);
+    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
+    goto fail;
+  }
+  fclose(f);
+  t->blob[len] = 0;
+  for (size_t i = 0; i < len; i++) n_lines += t->blob[i] == '\n';
+  t->e = dl__calloc(m->al, n_lines + 1, sizeof *t->e);
+  if (!t->e) {
+    rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    goto fail;
+  }
+  for (size_t i = 0; i < len;) {
+    size_t eol = i, tab;
+    uint32_t v;
+    line++;
+    while (eol < len && t->blob[eol] != '\n') eol++;
+    if (eol > i && t->blob[i] != '#') {
+      for (tab = i; tab < eol && t->blob[tab] != '\t'; tab++) {}
+      t->blob[eol < len ? eol : len] = 0;
+      if (tab == i || tab == eol || tab - i > 2 * DL__TOLD_MAX_FORM ||
+          (t->blob[tab] = 0, !parse_u32(t->blob + tab + 1, &v))) {
+        rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                      "%s:%zu: want a stem, a tab and a count", path, line);
+        goto fail;
+      }
+      if (!have_docs) {
+        if (strcmp(t->blob + i, "documents") != 0 || v == 0) {
+          rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                        "%s:%zu: want \"documents<TAB>N\" first", path, line);
+          goto fail;
+        }
+        t->docs = v;
+        have_docs = true;
+      } else {
+        if (t->n && strcmp(t->blob + t->e[t->n - 1].off, t->blob + i) >= 0) {
+          rc = dl__fail(err, DL_ERR_FORMAT, 0,
+                        "%s:%zu: stems must be sorted bytewise, each once",
+                        path, line);
+          goto fail;
+        }
+        t->e[t->n].off = (uint32_t)i;
+        t->e[t->n].df = v;
+        t->n++;
+      }
+    }
+    i = eol + 1;
+  }
+  if (!have_docs) {
+    rc = dl__fail(err, DL_ERR_FORMAT, 0, "%s: no \"documents\" line", path);
+    goto fail;
+  }
+  m->idf = t;
+  {
+    size_t l = strlen(m->resources);
+    snprintf(m->resources + l, sizeof m->resources - l, "%sidf",
+             l ? "," : "");
+  }
+  return DL_OK;
+fail:
+  dl__free(m->al, t->blob);
+  dl__free(m->al, t->e);
+  dl__free(m->al, t);
+  return rc;
+}
+
+bool dl__idf_table_get(const struct dl__idf_table *t, const char *s,
+                       uint32_t *df, uint32_t *docs)
+{
+  size_t lo = 0, hi;
+  if (!t) return false;
+  *docs = t->docs;
+  *df = 0;
+  hi = t->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(s, t->blob + t->e[mid].off);
+    if (c == 0) {
+      *df = t->e[mid].df;
+      return true;
+    }
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return true;
+}

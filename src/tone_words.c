@@ -94,14 +94,23 @@ static int cmp_idf(const void *k, const void *e)
   return strcmp((const char *)k, ((const struct dl__idf_entry *)e)->stem);
 }
 
-float dl__told_idf(const char *s)
+float dl__told_idf(const struct dl__idf_table *t, const char *s)
 {
-  const struct dl__idf_entry *e =
-      bsearch(s, dl__idf, dl__idf_len, sizeof *dl__idf, cmp_idf);
-  double n = (double)dl__idf_docs;
-  /* A stem the corpus never saw (or saw fewer than its cut-off) counts as
-  ** rare: df 1. Smoothed so the commonest words keep a small weight. */
-  double df = e ? (double)e->df : 1.0;
+  uint32_t tdf, tdocs;
+  double n, df;
+  if (dl__idf_table_get(t, s, &tdf, &tdocs)) {
+    /* The caller's corpus: a stem it never saw is rare there. */
+    n = (double)tdocs;
+    df = tdf ? (double)tdf : 1.0;
+  } else {
+    const struct dl__idf_entry *e =
+        bsearch(s, dl__idf, dl__idf_len, sizeof *dl__idf, cmp_idf);
+    n = (double)dl__idf_docs;
+    /* A stem the corpus never saw (or saw fewer than its cut-off) counts
+    ** as rare: df 1. */
+    df = e ? (double)e->df : 1.0;
+  }
+  /* Smoothed so the commonest words keep a small weight. */
   return (float)log((n + 1.0) / (df + 0.5));
 }
 
@@ -159,6 +168,7 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
   a->told_ws = ws;
   ws->al = a->al;
   ws->wc = a->m->wordclass;
+  ws->idf = a->m->idf;
   dl__buf_init(&ws->fold, a->al);
   dl__arena_init(&ws->strings, a->al);
   dl__arena_init(&ws->cache, a->al);
@@ -258,7 +268,7 @@ uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n)
   st->s = dl__arena_strndup(&ws->cache, s, n);
   if (!st->s) return UINT32_MAX;
   st->len = (uint32_t)n;
-  st->idf = dl__told_idf(st->s);
+  st->idf = dl__told_idf(ws->idf, st->s);
   st->pat_n = UINT32_MAX;
   ws->cs_slot[j] = SLOT(h, ws->n_cs);
   return (uint32_t)ws->n_cs++;

@@ -115,7 +115,7 @@ static void t_tables(void)
   T_OK(dl__told_is_stop("'s", 2));
   T_OK(!dl__told_is_stop("funeral", 7));
   /* A common stem weighs less than a rare one. */
-  T_OK(dl__told_idf("the") < dl__told_idf("ambassador"));
+  T_OK(dl__told_idf(NULL, "the") < dl__told_idf(NULL, "ambassador"));
 }
 
 /* ====================================================================
@@ -322,6 +322,55 @@ static void t_keywords_class(void)
   remove(dir);
 }
 
+/* Corpus-level IDF: a model folder's idf.tsv replaces the built-in table,
+** so a word every document of the caller's corpus uses weighs little. */
+static void t_corpus_idf(void)
+{
+  char dir[] = "/tmp/dl_told_idfXXXXXX", path[64];
+  dl_model *m = NULL;
+  dl_annotator *an = NULL;
+  dl_doc *d = NULL;
+  dl_input in;
+  dl_error err;
+  const char *text = "The minister presented the budget. The minister "
+                     "defended the budget.";
+  float idf_min = -1, idf_bud = -1;
+  if (!mkdtemp(dir)) return;
+  snprintf(path, sizeof path, "%s/idf.tsv", dir);
+  T_OK(write_file(path, "# test\ndocuments\t1000\nbudget\t2\nminist\t1000\n"));
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_OK);
+  T_OK(strstr(dl_model_resources(m), "idf") != NULL);
+  T_OK(dl_annotator_create(m, &an, NULL) == DL_OK);
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = strlen(text);
+  T_OK(dl_annotate(an, &in, DL_FIELD_KEYWORDS, &d, NULL) == DL_OK);
+  for (size_t i = 0; d && i < d->n_tokens; i++) {
+    uint32_t f = dl__told_form(d, i);
+    const char *w = d->text + d->tokens[i].start;
+    if (f == UINT32_MAX) continue;
+    if (strncmp(w, "minister", 8) == 0)
+      idf_min = d->told->words.stems[d->told->words.forms[f].stem].idf;
+    if (strncmp(w, "budget", 6) == 0)
+      idf_bud = d->told->words.stems[d->told->words.forms[f].stem].idf;
+  }
+  /* log((N + 1) / (df + 0.5)) with the file's counts. */
+  T_OK(fabsf(idf_min - (float)log(1001.0 / 1000.5)) < 1e-4f);
+  T_OK(fabsf(idf_bud - (float)log(1001.0 / 2.5)) < 1e-4f);
+  /* The built-in table says otherwise for "minist". */
+  T_OK(fabsf(dl__told_idf(NULL, "minist") - idf_min) > 0.5f);
+  dl_doc_destroy(d);
+  dl_annotator_destroy(an);
+  dl_model_destroy(m);
+  T_OK(write_file(path, "budget\t2\n"));
+  m = NULL;
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_ERR_FORMAT);
+  T_OK(write_file(path, "documents\t10\nminist\t3\nbudget\t2\n"));
+  T_EQ_INT(dl_model_load(dir, NULL, &m, &err), DL_ERR_FORMAT);
+  remove(path);
+  remove(dir);
+}
+
 /* ====================================================================
 ** The Karlov article
 ** ==================================================================== */
@@ -479,6 +528,7 @@ static const t_case cases[] = {
     {"summary_order", t_summary_order},
     {"summary_option", t_summary_option},
     {"keywords_class", t_keywords_class},
+    {"corpus_idf", t_corpus_idf},
     {"karlov", t_karlov},
     {"no_words", t_no_words},
     {"long_sentence", t_long_sentence},
