@@ -289,6 +289,9 @@ static bool next_cw_scan(const struct dl__ews *ws, uint32_t p, uint32_t hi,
 
 #define GAP 0x80000000u /* wix.at[]: a space byte; low bits: next word */
 
+/* Kept in the annotator between documents (a->entity_wix): its arrays
+** grow to the largest document seen and are reused, not reallocated per
+** document. */
 struct dl__wix {
   uint32_t *at;   /* per byte of the view (+1): word index or GAP|next */
   uint32_t *ws_;  /* word starts */
@@ -297,6 +300,7 @@ struct dl__wix {
   uint8_t *done;  /* cw[k] filled */
   struct cw *cw;
   size_t n;
+  size_t cap_bytes, cap_words; /* room in at[]; in the word arrays */
 };
 
 /* Character classes of ASCII bytes for the index: 1 space, 2 separator
@@ -307,34 +311,72 @@ static const unsigned char ascii_class[128] = {
     [')'] = 2, ['['] = 2, [']'] = 2, ['{'] = 2, ['}'] = 2, ['/'] = 2,
     ['|'] = 2, ['"'] = 2, [DL__BAD_BYTE] = 2};
 
-static void wix_free(const dl_allocator *al, struct dl__wix *x)
+static void wix_arrays_free(const dl_allocator *al, struct dl__wix *x)
 {
-  if (!x) return;
   dl__free(al, x->at);
   dl__free(al, x->ws_);
   dl__free(al, x->we);
   dl__free(al, x->sep);
   dl__free(al, x->done);
   dl__free(al, x->cw);
-  dl__free(al, x);
+  x->at = x->ws_ = x->we = NULL;
+  x->sep = x->done = NULL;
+  x->cw = NULL;
+  x->cap_bytes = x->cap_words = 0;
 }
 
-/* Builds ws->wix; false on NOMEM. A view that does not decode as UTF-8
+void dl__entity_ws_free(dl_annotator *a)
+{
+  if (!a->entity_wix) return;
+  wix_arrays_free(a->al, a->entity_wix);
+  dl__free(a->al, a->entity_wix);
+  a->entity_wix = NULL;
+}
+
+/* Room for a view of len bytes: at[] of len + 1, the word arrays of
+** len / 2 + 2 (words are at most one per two bytes, a word and a gap,
+** plus one). False on NOMEM. */
+static bool wix_room(const dl_allocator *al, struct dl__wix *x, size_t len)
+{
+  size_t words = len / 2 + 2;
+  if (len + 1 > x->cap_bytes) {
+    dl__free(al, x->at);
+    x->at = dl__malloc(al, (len + 1) * sizeof *x->at);
+    x->cap_bytes = x->at ? len + 1 : 0;
+    if (!x->at) return false;
+  }
+  if (words > x->cap_words) {
+    dl__free(al, x->ws_);
+    dl__free(al, x->we);
+    dl__free(al, x->sep);
+    dl__free(al, x->done);
+    dl__free(al, x->cw);
+    x->ws_ = dl__malloc(al, words * sizeof *x->ws_);
+    x->we = dl__malloc(al, words * sizeof *x->we);
+    x->sep = dl__malloc(al, words);
+    x->done = dl__malloc(al, words);
+    x->cw = dl__malloc(al, words * sizeof *x->cw);
+    x->cap_words = words;
+    if (!x->ws_ || !x->we || !x->sep || !x->done || !x->cw) {
+      wix_arrays_free(al, x);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Builds the word index of the view in the annotator's x and points
+** ws->wix at it; false on NOMEM. A view that does not decode as UTF-8
 ** leaves ws->wix NULL (every scan then runs as the definition). */
-static bool wix_build(struct dl__ews *ws)
+static bool wix_build(struct dl__ews *ws, struct dl__wix *x)
 {
   const dl_doc *d = ws->d;
   const unsigned char *u = (const unsigned char *)d->view;
-  size_t len = d->len, i = 0, n = 0, cap = len / 2 + 2;
-  struct dl__wix *x = dl__calloc(ws->al, 1, sizeof *x);
+  size_t len = d->len, i = 0, n = 0;
   uint32_t *at;
-  if (!x) return false;
-  /* Words are at most one per two bytes (a word and a gap) + 1. */
-  x->at = at = dl__malloc(ws->al, (len + 1) * sizeof *x->at);
-  x->ws_ = dl__malloc(ws->al, cap * sizeof *x->ws_);
-  x->we = dl__malloc(ws->al, cap * sizeof *x->we);
-  x->sep = dl__malloc(ws->al, cap);
-  if (!at || !x->ws_ || !x->we || !x->sep) goto nomem;
+  ws->wix = NULL;
+  if (!wix_room(ws->al, x, len)) return false;
+  at = x->at;
   while (i < len) {
     size_t st = i, k = 1;
     int cls;
@@ -343,7 +385,7 @@ static bool wix_build(struct dl__ews *ws)
       cls = ascii_class[u[i]];
     } else {
       k = dl__utf8_decode(u, len, i, &cp);
-      if (!k) goto no_index;
+      if (!k) return true; /* not UTF-8: no index */
       cls = is_space(cp) ? 1 : is_sep(cp) ? 2 : 0;
     }
     if (cls == 1) {
@@ -351,7 +393,6 @@ static bool wix_build(struct dl__ews *ws)
       i += k;
       continue;
     }
-    if (n + 1 >= cap) goto nomem; /* cannot happen: cap > len / 2 */
     x->sep[n] = cls == 2;
     i += k;
     if (cls == 0) {
@@ -360,7 +401,7 @@ static bool wix_build(struct dl__ews *ws)
         while (i < len && u[i] < 0x80 && !ascii_class[u[i]]) i++;
         if (i >= len || u[i] < 0x80) break;
         k = dl__utf8_decode(u, len, i, &cp);
-        if (!k) goto no_index;
+        if (!k) return true;
         if (is_space(cp) || is_sep(cp)) break;
         i += k;
       }
@@ -372,17 +413,9 @@ static bool wix_build(struct dl__ews *ws)
   }
   at[len] = GAP | (uint32_t)n;
   x->n = n;
-  x->done = dl__calloc(ws->al, n + 1, 1);
-  x->cw = dl__malloc(ws->al, (n + 1) * sizeof *x->cw);
-  if (!x->done || !x->cw) goto nomem;
+  memset(x->done, 0, n + 1);
   ws->wix = x;
   return true;
-no_index: /* not UTF-8: every scan runs as the definition */
-  wix_free(ws->al, x);
-  return true;
-nomem:
-  wix_free(ws->al, x);
-  return false;
 }
 
 static void wix_get(const struct dl__ews *ws, size_t k, struct cw *w)
@@ -1492,7 +1525,6 @@ static void ews_free(struct dl__ews *ws)
   dl__buf_free(&ws->str);
   dl__buf_free(&ws->keys);
   dl__buf_free(&ws->tmp);
-  wix_free(ws->al, ws->wix);
 }
 
 dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
@@ -1511,7 +1543,11 @@ dl_status dl__entity_run(dl_annotator *a, dl_doc *d, dl_error *err)
   d->n_entities = 0;
   if (!d->n_mentions) goto done;
   if (!collect(&ws)) goto nomem;
-  if (!wix_build(&ws)) goto nomem;
+  if (!a->entity_wix) {
+    a->entity_wix = dl__calloc(a->al, 1, sizeof *a->entity_wix);
+    if (!a->entity_wix) goto nomem;
+  }
+  if (!wix_build(&ws, a->entity_wix)) goto nomem;
   facilities(&ws);
   organizations(&ws);
   metonymy(&ws);

@@ -410,6 +410,7 @@ struct dl__place;  /* geo.h */
 struct dl__ner;    /* ner.c */
 struct dl__ner_ws; /* ner.c */
 struct dl__lex;    /* entity_lex.h */
+struct dl__wix;    /* entity.c */
 
 struct dl_model {
   const dl_allocator *al;
@@ -437,6 +438,7 @@ struct dl_annotator {
   struct tx_ws *timex_ws;    /* dateline/timex/amount lexer (timex.c) */
   struct dl__clean_ws *clean_ws; /* cleaning's phrase index (clean.c) */
   struct dl__told_ws *told_ws;   /* words/tone/themes/keywords/summary */
+  struct dl__wix *entity_wix;    /* entity.c: the word index, reused */
   /* Stage timing for benches (bench/bench_pipeline.c): when time_stages
   ** is set, dl_annotate adds each stage's thread CPU time to stage_ns[i]
   ** (i as dl__stage_name) and the input copy + view to load_ns. */
@@ -475,6 +477,7 @@ void dl__idf_table_free(dl_model *m);
 void dl__ner_ws_free(dl_annotator *a);
 void dl__timex_ws_free(dl_annotator *a);
 void dl__clean_ws_free(dl_annotator *a);
+void dl__entity_ws_free(dl_annotator *a); /* entity.c */
 
 /* Field writers of the stages (record.c's field table). */
 void dl__entity_json(const dl_doc *d, dl__jw *w, unsigned flags);

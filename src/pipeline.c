@@ -175,6 +175,7 @@ DL_API void dl_annotator_destroy(dl_annotator *a)
   dl__timex_ws_free(a);
   dl__clean_ws_free(a);
   dl__told_ws_free(a);
+  dl__entity_ws_free(a);
   for (size_t i = 0; i < DL__COUNTOF(a->scratch); i++)
     dl__buf_free(&a->scratch[i]);
   dl__free(a->al, a);
