@@ -93,7 +93,13 @@ static bool is_rest(const ctx *c, size_t i, const char *w)
   return dl__tx_is(c->d, &c->t[i], w);
 }
 
-static inline bool is(const ctx *c, size_t i, const char *w)
+#if defined(__GNUC__)
+#define TX_INLINE __attribute__((always_inline)) inline
+#else
+#define TX_INLINE inline
+#endif
+
+static TX_INLINE bool is(const ctx *c, size_t i, const char *w)
 {
   return i < c->n && c->t[i].kind == TX_WORD &&
          ((unsigned char)c->d->view[c->t[i].start] | 32) ==
@@ -101,10 +107,13 @@ static inline bool is(const ctx *c, size_t i, const char *w)
          is_rest(c, i, w);
 }
 
-static int cat(const ctx *c, size_t i, int k)
+/* Inlined: the bit mask answers most calls. */
+static TX_INLINE int cat(const ctx *c, size_t i, int k)
 {
-  if (i >= c->n || c->t[i].kind != TX_WORD) return -1;
-  return dl__tx_cat(&c->t[i], k);
+  if (i >= c->n || c->t[i].kind != TX_WORD ||
+      !(c->t[i].cats & (1u << k)))
+    return -1;
+  return dl__tx_cat_lookup(&c->t[i], k);
 }
 
 static int ch(const ctx *c, size_t i)
