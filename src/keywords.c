@@ -374,7 +374,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *adj_at; /* vertex -> its first entry in adj */
   struct dl__nbr *adj;
   struct cand **order;
-  uint8_t *in_name;
+  uint8_t *in_name, *tcls;
   dl_status rc = DL_OK;
   const dl_allocator *al = a->al;
   struct dl__told_ws *ws = a->told_ws;
@@ -408,13 +408,26 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** sentence. Vertices are the stems of those words, numbered as met. */
   if (!ROOM(al, vid, X->vid_cap, W->n_stems)) goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
+  {
+    /* Each token's class once, for the graph and the candidates. */
+    dl__buf *b = &ws->tmp[3];
+    b->len = 0;
+    if (!dl__buf_reserve(b, d->n_tokens + 1)) goto oom;
+    tcls = (uint8_t *)b->p;
+    memset(tcls, 0, d->n_tokens + 1);
+    for (size_t si = 0; si < d->n_sentences; si++) {
+      const dl__sentence *s = &d->sentences[si];
+      for (size_t ti = s->tok_start; ti < s->tok_end && ti < d->n_tokens; ti++)
+        tcls[ti] = (uint8_t)kw_class(d, W, s, ti);
+    }
+  }
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t first = n_seq;
     for (size_t ti = s->tok_start; ti < s->tok_end && n_seq < DL__KW_MAX_WORDS;
          ti++) {
       uint32_t f = W->tform[ti], v;
-      if (!kw_class(d, W, s, ti)) continue;
+      if (!tcls[ti]) continue;
       v = vid[W->forms[f].stem];
       if (v == UINT32_MAX) {
         if (!DL__PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
@@ -505,8 +518,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
       uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
       uint8_t c = 0;
-      if (f != UINT32_MAX && !in_name[ti])
-        c = (uint8_t)kw_class(d, W, s, ti);
+      if (f != UINT32_MAX && !in_name[ti]) c = tcls[ti];
       /* A phrase ends at a word of no class, at an adjective after its
       ** noun ("fighter jets [] last week"), and at KW_MAX_LEN words. */
       if (n && (!c || (c == 1 && cls[n - 1] == 2) || n == KW_MAX_LEN)) {
