@@ -311,6 +311,27 @@ static const unsigned char ascii_class[128] = {
     [')'] = 2, ['['] = 2, [']'] = 2, ['{'] = 2, ['}'] = 2, ['/'] = 2,
     ['|'] = 2, ['"'] = 2, [DL__BAD_BYTE] = 2};
 
+/* Bytes that end a run of plain ASCII word bytes: those of ascii_class
+** (tab to CR, 0x1A, space, ! " ( ) , / : ; ? [ ] { } |) and every byte
+** from 0x80 on (decoded by the caller). */
+static const unsigned char run_end[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0,
+    1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
 static void wix_arrays_free(const dl_allocator *al, struct dl__wix *x)
 {
   dl__free(al, x->at);
@@ -394,19 +415,21 @@ static bool wix_build(struct dl__ews *ws, struct dl__wix *x)
       continue;
     }
     x->sep[n] = cls == 2;
+    for (size_t b = 0; b < k; b++) at[i + b] = (uint32_t)n;
     i += k;
     if (cls == 0) {
-      /* The rest of the word: ASCII bytes by table, others decoded. */
+      /* The rest of the word: ASCII bytes by table (mapped as they are
+      ** passed), others decoded. */
       for (;;) {
-        while (i < len && u[i] < 0x80 && !ascii_class[u[i]]) i++;
+        while (i < len && !run_end[u[i]]) at[i++] = (uint32_t)n;
         if (i >= len || u[i] < 0x80) break;
         k = dl__utf8_decode(u, len, i, &cp);
         if (!k) return true;
         if (is_space(cp) || is_sep(cp)) break;
+        for (size_t b = 0; b < k; b++) at[i + b] = (uint32_t)n;
         i += k;
       }
     }
-    for (size_t b = st; b < i; b++) at[b] = (uint32_t)n;
     x->ws_[n] = (uint32_t)st;
     x->we[n] = (uint32_t)i;
     n++;
@@ -717,13 +740,17 @@ static void sent_bounds(struct dl__ews *ws, uint32_t p, uint32_t *lo,
   *lo = 0;
   *hi = (uint32_t)d->len;
   /* Mentions come mostly in text order, many to a sentence: the sentence
-  ** found last is tried first. It is the answer of the search below when
-  ** it holds p and the sentence before it ends at or before p. */
-  if (h < b && d->sentences[h].start <= p && p < d->sentences[h].end &&
-      (h == 0 || d->sentences[h - 1].end <= p)) {
-    *lo = d->sentences[h].start;
-    *hi = d->sentences[h].end;
-    return;
+  ** found last and the one after it are tried first. One is the answer
+  ** of the search below when it holds p and the sentence before it ends
+  ** at or before p. */
+  for (size_t t = h; t < b && t <= h + 1; t++) {
+    if (d->sentences[t].start <= p && p < d->sentences[t].end &&
+        (t == 0 || d->sentences[t - 1].end <= p)) {
+      *lo = d->sentences[t].start;
+      *hi = d->sentences[t].end;
+      ws->sent_hint = t;
+      return;
+    }
   }
   while (a < b) { /* first sentence with end > p */
     size_t mid = a + (b - a) / 2;
