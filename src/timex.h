@@ -89,7 +89,7 @@ double dl__tx_num(const dl_doc *d, const tx_tok *t);
 ** padded) 16 bytes: a word is looked up with two 8-byte loads, a
 ** multiply and, for a known word, two compares -- no per-letter hash.
 ** Built once per annotator (dl__tx_dict_init), read-only after that. */
-enum { TX_DICT_SLOTS = 2048, TX_DICT_MAX = 640, TX_DICT_LEN = 14 };
+enum { TX_DICT_SLOTS = 4096, TX_DICT_MAX = 640, TX_DICT_LEN = 14 };
 typedef struct tx_dent {
   uint64_t w0, w1;   /* the word's bytes, zero padded (memcpy order) */
   uint32_t cats;     /* bit c: an entry of category c */

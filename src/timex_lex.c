@@ -68,7 +68,7 @@ static const unsigned char lex_class[256] = {
 static inline uint32_t dict_hash(uint64_t w0, uint64_t w1)
 {
   uint64_t h = w0 * 0x9E3779B97F4A7C15u ^ w1 * 0xC2B2AE3D27D4EB4Fu;
-  return (uint32_t)(h >> 53) & (TX_DICT_SLOTS - 1);
+  return (uint32_t)(h >> 52) & (TX_DICT_SLOTS - 1);
 }
 
 void dl__tx_dict_init(tx_dict *dc)
