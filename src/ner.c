@@ -97,6 +97,7 @@ static const uint8_t closed[9] = {0, 3, 4, 7, 8, 11, 12, 15, 16};
 /* The tags that follow a closed tag: O, B-x, U-x. */
 static const uint8_t opening[9] = {0, 1, 4, 5, 8, 9, 12, 13, 16};
 
+#ifndef __SSE2__
 /* Four floats (GCC/Clang vector extension: SSE2 on x86-64, plain code
 ** elsewhere); loaded with memcpy, so no alignment is assumed. */
 typedef float dl__v4f __attribute__((vector_size(16)));
@@ -120,6 +121,7 @@ static inline dl__v4f v4_sel(dl__v4i m, dl__v4f v, dl__v4f w)
 {
   return (dl__v4f)(((dl__v4i)v & m) | ((dl__v4i)w & ~m));
 }
+#endif
 
 void dl__ner_viterbi_prep(const float *trans, struct dl__ner_vt *vt)
 {
