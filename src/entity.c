@@ -357,33 +357,56 @@ void dl__entity_ws_free(dl_annotator *a)
 /* Room for a view of len bytes: at[] of len + 1, the word arrays of
 ** len / 2 + 2 (words are at most one per two bytes, a word and a gap,
 ** plus one). False on NOMEM. */
+/* Grows the word arrays to hold at least `words` entries (keeping what
+** they hold); false on NOMEM, with x still consistent. */
+static bool wix_grow(const dl_allocator *al, struct dl__wix *x, size_t words)
+{
+  size_t old = x->cap_words, cap = old ? old : 64;
+  void *p;
+  while (cap < words) cap *= 2;
+  if (cap == old) return true;
+#define WIX_GROW(f)                                                        \
+  do {                                                                     \
+    p = dl__realloc(al, x->f, old * sizeof *x->f, cap * sizeof *x->f);     \
+    if (!p) goto fail;                                                     \
+    x->f = p;                                                              \
+  } while (0)
+  /* The arrays grow one by one; when one cannot, all are dropped, so
+  ** that cap_words always describes every array. */
+  WIX_GROW(ws_);
+  WIX_GROW(we);
+  WIX_GROW(sep);
+  WIX_GROW(done);
+  WIX_GROW(cw);
+#undef WIX_GROW
+  x->cap_words = cap;
+  return true;
+fail:
+  dl__free(al, x->ws_);
+  dl__free(al, x->we);
+  dl__free(al, x->sep);
+  dl__free(al, x->done);
+  dl__free(al, x->cw);
+  x->ws_ = x->we = NULL;
+  x->sep = x->done = NULL;
+  x->cw = NULL;
+  x->cap_words = 0;
+  return false;
+}
+
+/* Room for a view of len bytes: at[] covers every byte; the word arrays
+** start from an estimate (news averages more than six bytes a word) and
+** grow while the index is built, since punctuation words can make a word
+** of every byte. */
 static bool wix_room(const dl_allocator *al, struct dl__wix *x, size_t len)
 {
-  size_t words = len / 2 + 2;
   if (len + 1 > x->cap_bytes) {
     dl__free(al, x->at);
     x->at = dl__malloc(al, (len + 1) * sizeof *x->at);
     x->cap_bytes = x->at ? len + 1 : 0;
     if (!x->at) return false;
   }
-  if (words > x->cap_words) {
-    dl__free(al, x->ws_);
-    dl__free(al, x->we);
-    dl__free(al, x->sep);
-    dl__free(al, x->done);
-    dl__free(al, x->cw);
-    x->ws_ = dl__malloc(al, words * sizeof *x->ws_);
-    x->we = dl__malloc(al, words * sizeof *x->we);
-    x->sep = dl__malloc(al, words);
-    x->done = dl__malloc(al, words);
-    x->cw = dl__malloc(al, words * sizeof *x->cw);
-    x->cap_words = words;
-    if (!x->ws_ || !x->we || !x->sep || !x->done || !x->cw) {
-      wix_arrays_free(al, x);
-      return false;
-    }
-  }
-  return true;
+  return wix_grow(al, x, len / 6 + 2);
 }
 
 /* Builds the word index of the view in the annotator's x and points
@@ -414,6 +437,7 @@ static bool wix_build(struct dl__ews *ws, struct dl__wix *x)
       i += k;
       continue;
     }
+    if (n + 1 >= x->cap_words && !wix_grow(ws->al, x, n + 2)) return false;
     x->sep[n] = cls == 2;
     for (size_t b = 0; b < k; b++) at[i + b] = (uint32_t)n;
     i += k;
