@@ -18,7 +18,6 @@
 */
 #include "geo.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <utf8proc.h>
@@ -123,43 +122,25 @@ static dl_status check_image(struct dl__geo *g, const char *path,
 dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err)
 {
   char path[4096];
-  FILE *f;
-  long sz;
+  char *raw;
+  size_t len;
   struct dl__geo *g;
   dl_status rc;
   if (!dir) return DL_OK;
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, GEO_FILE) >=
       sizeof path)
     return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
-  f = fopen(path, "rb");
-  if (!f) {
-    if (errno == ENOENT) return DL_OK; /* absent: stage disabled */
-    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
-  }
-  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
-  }
-  if ((unsigned long)sz > (UINT32_C(1) << 30)) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: gazetteer too big", path);
-  }
+  rc = dl__read_file_blob(m->al, path, (size_t)1 << 30, 8, "gazetteer",
+                          &raw, &len, err);
+  if (rc || !raw) return rc; /* absent: stage disabled */
   g = dl__calloc(m->al, 1, sizeof *g);
-  if (g) g->raw = dl__malloc(m->al, (size_t)sz + 8);
-  if (!g || !g->raw) {
-    fclose(f);
-    if (g) dl__free(m->al, g);
+  if (!g) {
+    dl__free(m->al, raw);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
   g->al = m->al;
-  g->len = (size_t)sz;
-  if (fread(g->raw, 1, g->len, f) != g->len) {
-    fclose(f);
-    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
-    goto fail;
-  }
-  fclose(f);
+  g->raw = (unsigned char *)raw;
+  g->len = len;
   rc = check_image(g, path, err);
   if (rc) goto fail;
   g->filter = dl__calloc(m->al, (size_t)1 << (DL__GEO_FILTER_BITS - 6),

@@ -58,6 +58,12 @@ void *dl__calloc(const dl_allocator *al, size_t n, size_t size);
 /* a*b without overflow, or false. */
 bool dl__mul_ok(size_t a, size_t b, size_t *out);
 extern const dl_allocator dl__libc_allocator;
+/* Reads the file at path whole into a new block of its length + pad bytes
+** (the pad zeroed); DL_OK with *blob NULL when the file does not exist;
+** DL_ERR_TOO_BIG past max bytes ("<path>: <what> too big"). (modelfile.c) */
+dl_status dl__read_file_blob(const dl_allocator *al, const char *path,
+                             size_t max, size_t pad, const char *what,
+                             char **blob, size_t *len, dl_error *err);
 /* Copies p[0..n) and a NUL into a libc buffer: what the API hands back
 ** with "caller frees with dl_free()", whatever the model's allocator. */
 char *dl__out_dup(const char *p, size_t n);

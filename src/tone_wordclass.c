@@ -14,7 +14,6 @@
 */
 #include "tone.h"
 
-#include <errno.h>
 #include <stdio.h>
 
 #define WC_FILE "wordclass.tsv"
@@ -60,8 +59,7 @@ void dl__wordclass_free(dl_model *m)
 dl_status dl__wordclass_load_dir(dl_model *m, const char *dir, dl_error *err)
 {
   char path[4096];
-  FILE *f;
-  long sz;
+  char *blob;
   size_t len, n_lines = 0, line = 0;
   struct dl__wordclass *wc;
   dl_status rc = DL_OK;
@@ -69,35 +67,15 @@ dl_status dl__wordclass_load_dir(dl_model *m, const char *dir, dl_error *err)
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, WC_FILE) >=
       sizeof path)
     return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
-  f = fopen(path, "rb");
-  if (!f) {
-    if (errno == ENOENT) return DL_OK; /* absent: no class filter */
-    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
-  }
-  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
-  }
-  if ((unsigned long)sz > (UINT32_C(1) << 26)) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: lexicon too big", path);
-  }
-  len = (size_t)sz;
+  rc = dl__read_file_blob(m->al, path, (size_t)1 << 26, 1, "lexicon", &blob,
+                          &len, err);
+  if (rc || !blob) return rc; /* absent: no class filter */
   wc = dl__calloc(m->al, 1, sizeof *wc);
-  if (wc) wc->blob = dl__malloc(m->al, len + 1);
-  if (!wc || !wc->blob) {
-    fclose(f);
-    if (wc) dl__free(m->al, wc);
+  if (!wc) {
+    dl__free(m->al, blob);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
-  if (fread(wc->blob, 1, len, f) != len) {
-    fclose(f);
-    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
-    goto fail;
-  }
-  fclose(f);
-  wc->blob[len] = 0;
+  wc->blob = blob;
   for (size_t i = 0; i < len; i++) n_lines += wc->blob[i] == '\n';
   wc->e = dl__calloc(m->al, n_lines + 1, sizeof *wc->e);
   if (!wc->e) {
@@ -216,8 +194,7 @@ static bool parse_u32(const char *s, uint32_t *out)
 dl_status dl__idf_table_load_dir(dl_model *m, const char *dir, dl_error *err)
 {
   char path[4096];
-  FILE *f;
-  long sz;
+  char *blob;
   size_t len, n_lines = 0, line = 0;
   struct dl__idf_table *t;
   dl_status rc = DL_OK;
@@ -226,35 +203,15 @@ dl_status dl__idf_table_load_dir(dl_model *m, const char *dir, dl_error *err)
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, IDF_FILE) >=
       sizeof path)
     return dl__fail(err, DL_ERR_INVALID, 0, "model folder path too long");
-  f = fopen(path, "rb");
-  if (!f) {
-    if (errno == ENOENT) return DL_OK; /* absent: the built-in table */
-    return dl__fail(err, DL_ERR_IO, 0, "%s: %s", path, strerror(errno));
-  }
-  if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-      fseek(f, 0, SEEK_SET) != 0) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_IO, 0, "%s: cannot read", path);
-  }
-  if ((unsigned long)sz > (UINT32_C(1) << 30)) {
-    fclose(f);
-    return dl__fail(err, DL_ERR_TOO_BIG, 0, "%s: table too big", path);
-  }
-  len = (size_t)sz;
+  rc = dl__read_file_blob(m->al, path, (size_t)1 << 30, 1, "table", &blob,
+                          &len, err);
+  if (rc || !blob) return rc; /* absent: the built-in table */
   t = dl__calloc(m->al, 1, sizeof *t);
-  if (t) t->blob = dl__malloc(m->al, len + 1);
-  if (!t || !t->blob) {
-    fclose(f);
-    if (t) dl__free(m->al, t);
+  if (!t) {
+    dl__free(m->al, blob);
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   }
-  if (fread(t->blob, 1, len, f) != len) {
-    fclose(f);
-    rc = dl__fail(err, DL_ERR_IO, 0, "%s: read error", path);
-    goto fail;
-  }
-  fclose(f);
-  t->blob[len] = 0;
+  t->blob = blob;
   for (size_t i = 0; i < len; i++) n_lines += t->blob[i] == '\n';
   t->e = dl__calloc(m->al, n_lines + 1, sizeof *t->e);
   if (!t->e) {
