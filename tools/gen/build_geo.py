@@ -63,17 +63,11 @@ def polygon_point(path):
             polys.extend(g["coordinates"])
     best = None
     for poly in polys:
-        ring = poly[0]
-        a = cx = cy = 0.0
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
-            c = x0 * y1 - x1 * y0
-            a += c
-            cx += (x0 + x1) * c
-            cy += (y0 + y1) * c
-        if abs(a) < 1e-12:
+        area, lat, lon = ring_centroid(poly[0])
+        if area == 0.0:  # degenerate ring
             continue
-        if best is None or abs(a) > best[0]:
-            best = (abs(a), cy / (3 * a), cx / (3 * a))
+        if best is None or area > best[0]:
+            best = (area, lat, lon)
     return (best[1], best[2]) if best else None
 
 
