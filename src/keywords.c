@@ -30,6 +30,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* DL__PUSH without the call while there is room. */
+#define PUSH(al, arr, n, cap) ((n) < (cap) || DL__PUSH(al, arr, n, cap))
+
 #define KW_MAX_LEN 4
 #define KW_MAX_SPANS 20
 #define DAMPING 0.85
@@ -47,6 +50,8 @@ struct cand {
   uint32_t entity;                 /* entity index, UINT32_MAX: a phrase */
   uint32_t count;
   uint32_t first_start, first_end; /* the first surface form */
+  uint32_t out;                    /* its place in the output, or
+                                   ** UINT32_MAX */
   double score;
 };
 
@@ -103,7 +108,7 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
 {
   size_t j;
   struct cand *c;
-  if (!state_grow(k)) return false;
+  if ((k->n + 1) * 2 > k->scap && !state_grow(k)) return false;
   j = cand_hash(st, n, entity) & (k->scap - 1);
   while (k->slot[j]) {
     c = &k->c[k->slot[j] - 1];
@@ -113,7 +118,7 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
       goto found;
     j = (j + 1) & (k->scap - 1);
   }
-  if (!DL__PUSH(k->al, k->c, k->n, k->cap)) return false;
+  if (!PUSH(k->al, k->c, k->n, k->cap)) return false;
   c = &k->c[k->n];
   memset(c, 0, sizeof *c);
   memcpy(c->stem, st, n * sizeof *st);
@@ -121,11 +126,12 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
   c->entity = entity;
   c->first_start = start;
   c->first_end = end;
+  c->out = UINT32_MAX;
   k->slot[j] = (uint32_t)++k->n;
 found:
   c->count++;
   c->name = c->name || name;
-  if (!DL__PUSH(k->al, k->occ, k->n_occ, k->occ_cap)) return false;
+  if (!PUSH(k->al, k->occ, k->n_occ, k->occ_cap)) return false;
   k->occ[k->n_occ].cand = (uint32_t)(c - k->c);
   k->occ[k->n_occ].start = start;
   k->occ[k->n_occ].end = end;
@@ -179,7 +185,7 @@ static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
     }
     j = (j + 1) & (*scap - 1);
   }
-  if (!DL__PUSH(al, *edges, *n, *cap)) return false;
+  if (!PUSH(al, *edges, *n, *cap)) return false;
   (*edges)[*n].u = u;
   (*edges)[*n].v = v;
   (*edges)[*n].w = 1;
@@ -409,32 +415,29 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!ROOM(al, vid, X->vid_cap, W->n_stems)) goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
   {
-    /* Each token's class once, for the graph and the candidates. */
+    /* Each token's class once, for the graph and the candidates (which
+    ** read the sentences up to the graph's last word). */
     dl__buf *b = &ws->tmp[3];
     b->len = 0;
     if (!dl__buf_reserve(b, d->n_tokens + 1)) goto oom;
     tcls = (uint8_t *)b->p;
     memset(tcls, 0, d->n_tokens + 1);
-    for (size_t si = 0; si < d->n_sentences; si++) {
-      const dl__sentence *s = &d->sentences[si];
-      for (size_t ti = s->tok_start; ti < s->tok_end && ti < d->n_tokens; ti++)
-        tcls[ti] = (uint8_t)kw_class(d, W, s, ti);
-    }
   }
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t first = n_seq;
-    for (size_t ti = s->tok_start; ti < s->tok_end && n_seq < DL__KW_MAX_WORDS;
-         ti++) {
+    for (size_t ti = s->tok_start; ti < s->tok_end && ti < d->n_tokens; ti++) {
       uint32_t f = W->tform[ti], v;
-      if (!tcls[ti]) continue;
+      if (!(tcls[ti] = (uint8_t)kw_class(d, W, s, ti)) ||
+          n_seq >= DL__KW_MAX_WORDS)
+        continue;
       v = vid[W->forms[f].stem];
       if (v == UINT32_MAX) {
-        if (!DL__PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
+        if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
         vstem[n_v] = W->forms[f].stem;
         v = vid[W->forms[f].stem] = (uint32_t)n_v++;
       }
-      if (!DL__PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
+      if (!PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
       seq[n_seq++] = v;
       last_tok = ti;
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
@@ -562,7 +565,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     double sum = 0;
     for (size_t j = 0; j < c->n; j++)
       if (vid[c->stem[j]] != UINT32_MAX) sum += pr[vid[c->stem[j]]];
-    c->score = sum / sqrt((double)c->n) * (1.0 + log((double)c->count));
+    c->score = sum / sqrt((double)c->n) *
+               (c->count > 1 ? 1.0 + log((double)c->count) : 1.0);
     if (c->name) c->score *= 1.5;
     order[i] = c;
   }
@@ -607,17 +611,21 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       kw[n_out].spans = dl__arena_alloc(
           &d->arena, 2 * (size_t)kw[n_out].n_spans * sizeof(uint32_t));
       if (!kw[n_out].text || !kw[n_out].spans) goto oom;
-      {
-        uint32_t id = (uint32_t)(c - k.c), got = 0;
-        for (size_t o = 0; o < k.n_occ && got < kw[n_out].n_spans; o++) {
-          if (k.occ[o].cand != id) continue;
-          kw[n_out].spans[2 * got] = k.occ[o].start;
-          kw[n_out].spans[2 * got + 1] = k.occ[o].end;
-          got++;
-        }
-        kw[n_out].n_spans = got;
-      }
+      c->out = (uint32_t)n_out;
       n_out++;
+    }
+    /* Every kept keyword's first spans, in one pass over the
+    ** occurrences (in text order per candidate). */
+    {
+      uint32_t got[DL__KW_TOP] = {0};
+      for (size_t o = 0; o < k.n_occ; o++) {
+        uint32_t j = k.c[k.occ[o].cand].out;
+        if (j == UINT32_MAX || got[j] >= kw[j].n_spans) continue;
+        kw[j].spans[2 * got[j]] = k.occ[o].start;
+        kw[j].spans[2 * got[j] + 1] = k.occ[o].end;
+        got[j]++;
+      }
+      for (size_t j = 0; j < n_out; j++) kw[j].n_spans = got[j];
     }
     TL->keywords.kw = kw;
     TL->keywords.n = n_out;

@@ -87,12 +87,24 @@ static double cosine(const struct sent *x, const struct sent *y,
   return dot / (x->norm * y->norm);
 }
 
+/* Best first: higher score, then earlier (a total order, so any sort
+** gives the same sequence). */
+static bool sent_before(const struct sent *a, const struct sent *b)
+{
+  if (a->score != b->score) return a->score > b->score;
+  return a->index < b->index;
+}
+
+/* The candidates best first. Insertion sort: a news article has a few
+** dozen candidates, where qsort's calls cost more than the work; past
+** SORT_INLINE it is qsort. */
+#define SORT_INLINE 64
+
 static int cmp_score(const void *x, const void *y)
 {
   const struct sent *a = *(const struct sent *const *)x;
   const struct sent *b = *(const struct sent *const *)y;
-  if (a->score != b->score) return a->score < b->score ? 1 : -1;
-  return a->index < b->index ? -1 : a->index > b->index;
+  return sent_before(a, b) ? -1 : sent_before(b, a) ? 1 : 0;
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -100,6 +112,91 @@ static int cmp_u32(const void *x, const void *y)
   uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
   return a < b ? -1 : a > b;
 }
+
+static void sort_order(struct sent **o, size_t n)
+{
+  if (n > SORT_INLINE) {
+    qsort(o, n, sizeof *o, cmp_score);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    struct sent *x = o[i];
+    size_t j = i;
+    while (j > 0 && sent_before(x, o[j - 1])) {
+      o[j] = o[j - 1];
+      j--;
+    }
+    o[j] = x;
+  }
+}
+
+/* The stage's arrays, kept in the annotator between documents (their
+** room only; every document fills them anew). */
+struct dl__sum_ws {
+  struct sent *S;
+  struct term *terms;
+  struct edge *edges;
+  uint32_t *seen, *post_at, *post, *at;
+  float *post_w;
+  double *deg, *pr, *ent_sal, *dot, *tmp;
+  struct dl__nbr *adj;
+  struct sent **order;
+  uint32_t *out;
+  size_t out_cap;
+  size_t S_cap, terms_cap, edges_cap, seen_cap, post_at_cap, post_cap,
+      at_cap, post_w_cap, deg_cap, pr_cap, ent_sal_cap, dot_cap, tmp_cap,
+      adj_cap, order_cap;
+};
+
+void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
+{
+  if (!x) return;
+  dl__free(al, x->S);
+  dl__free(al, x->terms);
+  dl__free(al, x->edges);
+  dl__free(al, x->seen);
+  dl__free(al, x->post_at);
+  dl__free(al, x->post);
+  dl__free(al, x->at);
+  dl__free(al, x->post_w);
+  dl__free(al, x->deg);
+  dl__free(al, x->pr);
+  dl__free(al, x->ent_sal);
+  dl__free(al, x->dot);
+  dl__free(al, x->tmp);
+  dl__free(al, x->adj);
+  dl__free(al, x->order);
+  dl__free(al, x->out);
+  dl__free(al, x);
+}
+
+/* Room for n elements in *p (contents not kept), zeroed when zero. */
+static bool room0(const dl_allocator *al, void **p, size_t *cap, size_t n,
+                  size_t elem, bool zero)
+{
+  size_t bytes;
+  if (n > *cap) {
+    void *np;
+    size_t want = n < 2 * *cap ? 2 * *cap : n;
+    if (!dl__mul_ok(want, elem, &bytes)) return false;
+    np = dl__malloc(al, bytes);
+    if (!np) return false;
+    dl__free(al, *p);
+    *p = np;
+    *cap = want;
+  }
+  if (zero) {
+    if (!dl__mul_ok(n, elem, &bytes)) return false;
+    memset(*p, 0, bytes);
+  }
+  return true;
+}
+#define ROOM0(al, arr, cap, n) \
+  room0((al), (void **)&(arr), &(cap), (n), sizeof *(arr), true)
+#define ROOM(al, arr, cap, n) \
+  room0((al), (void **)&(arr), &(cap), (n), sizeof *(arr), false)
+/* DL__PUSH without the call while there is room. */
+#define PUSH(al, arr, n, cap) ((n) < (cap) || DL__PUSH(al, arr, n, cap))
 
 /* Content word: a form that is no stop word, has a letter, two bytes. */
 static bool content(const struct dl__form *f)
@@ -112,15 +209,16 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__told *TL = d->told;
   struct dl__told_ws *ws = a->told_ws;
   const struct dl__words *W;
-  struct sent *S = NULL, **order = NULL;
-  struct term *terms = NULL;
-  struct edge *edges = NULL;
-  double *deg = NULL, *pr = NULL, *ent_sal = NULL;
-  uint32_t *seen = NULL, *out = NULL;
-  size_t nS = 0, n_terms = 0, terms_cap = 0, n_edges = 0, edges_cap = 0;
+  struct dl__sum_ws *X;
+  struct sent *S, **order;
+  struct term *terms;
+  struct edge *edges;
+  double *deg, *pr, *ent_sal = NULL;
+  uint32_t *seen, *out;
+  size_t nS = 0, n_terms = 0, n_edges = 0;
   size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
                                             : DL_DEFAULT_SUMMARY_SENTENCES;
-  size_t n_out = 0;
+  size_t n_out = 0, max_s;
   dl_status rc = DL_OK;
   const dl_allocator *al = a->al;
 
@@ -128,17 +226,23 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   W = &TL->words;
   TL->summary_ran = true;
   if (!d->n_sentences || !W->n_stems) return DL_OK;
-
-  S = dl__calloc(al, DL__MIN(d->n_sentences, (size_t)DL__SUM_MAX_SENTS),
-                 sizeof *S);
-  seen = dl__calloc(al, W->n_stems, sizeof *seen); /* stem -> term + 1 */
-  if (!S || !seen) goto oom;
+  if (!ws->sum && !(ws->sum = dl__calloc(al, 1, sizeof *ws->sum)))
+    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  X = ws->sum;
+  terms = X->terms; /* grown here, handed back at the end */
+  edges = X->edges;
+  max_s = DL__MIN(d->n_sentences, (size_t)DL__SUM_MAX_SENTS);
+  if (!ROOM0(al, X->S, X->S_cap, max_s) ||
+      !ROOM0(al, X->seen, X->seen_cap, W->n_stems)) /* stem -> term + 1 */
+    goto oom;
+  S = X->S;
+  seen = X->seen;
 
   /* Entity salience per sentence: the sum over the distinct entities it
   ** names (a mention's tokens give its sentence). */
   if (d->n_mentions && d->n_entities) {
-    ent_sal = dl__calloc(al, d->n_sentences, sizeof *ent_sal);
-    if (!ent_sal) goto oom;
+    if (!ROOM0(al, X->ent_sal, X->ent_sal_cap, d->n_sentences)) goto oom;
+    ent_sal = X->ent_sal;
     for (size_t m = 0; m < d->n_mentions; m++) {
       const dl__mention *mn = &d->mentions[m];
       uint32_t s;
@@ -169,7 +273,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         continue;
       }
       if (n_terms - t0 >= DL__SUM_MAX_TERMS) continue;
-      if (!DL__PUSH(al, terms, n_terms, terms_cap)) goto oom;
+      if (!PUSH(al, terms, n_terms, X->terms_cap)) goto oom;
       terms[n_terms].stem = st;
       terms[n_terms].w = 1.0f;
       seen[st] = (uint32_t)++n_terms;
@@ -199,9 +303,10 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!nS) goto done;
 
   /* 3. The windowed graph and PageRank. */
-  deg = dl__calloc(al, nS, sizeof *deg);
-  pr = dl__calloc(al, nS, sizeof *pr);
-  if (!deg || !pr) goto oom;
+  if (!ROOM0(al, X->deg, X->deg_cap, nS) || !ROOM0(al, X->pr, X->pr_cap, nS))
+    goto oom;
+  deg = X->deg;
+  pr = X->pr;
   {
     /* Dot products from an inverted index: each stem's postings (the
     ** candidates holding it, ascending), pairs within the window. Only
@@ -209,73 +314,64 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ** added in ascending stem order, as a merge of the two vectors would
     ** add them. */
     size_t band = DL__MIN((size_t)DL__SUM_WINDOW, nS - 1), nb;
-    uint32_t *post_at = NULL, *post = NULL;
-    float *post_w = NULL;
-    double *dot = NULL;
-    bool ok = dl__mul_ok(nS, band + 1, &nb);
-    if (ok) {
-      post_at = dl__calloc(al, W->n_stems + 1, sizeof *post_at);
-      post = dl__calloc(al, n_terms + 1, sizeof *post);
-      post_w = dl__calloc(al, n_terms + 1, sizeof *post_w);
-      dot = dl__calloc(al, nb, sizeof *dot);
-      ok = post_at && post && post_w && dot;
-    }
-    if (ok) {
-      for (size_t k = 0; k < n_terms; k++) post_at[terms[k].stem + 1]++;
-      for (size_t st = 0; st < W->n_stems; st++) post_at[st + 1] += post_at[st];
-      for (size_t i = 0; i < nS; i++)
-        for (size_t k = S[i].t0; k < S[i].t0 + S[i].nt; k++) {
-          uint32_t x = post_at[terms[k].stem]++;
-          post[x] = (uint32_t)i;
-          post_w[x] = terms[k].w;
-        }
-      /* post_at[st] is now the end of st's run. */
-      for (size_t st = 0, lo = 0; st < W->n_stems; st++) {
-        size_t hi = post_at[st];
-        for (size_t x = lo; x < hi; x++)
-          for (size_t y = x + 1; y < hi && post[y] - post[x] <= band; y++)
-            dot[(size_t)post[x] * (band + 1) + (post[y] - post[x])] +=
-                (double)post_w[x] * (double)post_w[y];
-        lo = hi;
+    uint32_t *post_at, *post;
+    float *post_w;
+    double *dot;
+    if (!dl__mul_ok(nS, band + 1, &nb) ||
+        !ROOM0(al, X->post_at, X->post_at_cap, W->n_stems + 1) ||
+        !ROOM(al, X->post, X->post_cap, n_terms + 1) ||
+        !ROOM(al, X->post_w, X->post_w_cap, n_terms + 1) ||
+        !ROOM0(al, X->dot, X->dot_cap, nb))
+      goto oom;
+    post_at = X->post_at;
+    post = X->post;
+    post_w = X->post_w;
+    dot = X->dot;
+    for (size_t k = 0; k < n_terms; k++) post_at[terms[k].stem + 1]++;
+    for (size_t st = 0; st < W->n_stems; st++) post_at[st + 1] += post_at[st];
+    for (size_t i = 0; i < nS; i++)
+      for (size_t k = S[i].t0; k < S[i].t0 + S[i].nt; k++) {
+        uint32_t x = post_at[terms[k].stem]++;
+        post[x] = (uint32_t)i;
+        post_w[x] = terms[k].w;
       }
-      for (size_t i = 0; i < nS; i++) {
-        for (size_t j = i + 1; j < nS && j - i <= band; j++) {
-          double dt = dot[i * (band + 1) + (j - i)], c;
-          if (dt == 0 || S[i].norm == 0 || S[j].norm == 0) continue;
-          c = dt / (S[i].norm * S[j].norm);
-          if (c <= 0.05) continue;
-          if (!DL__PUSH(al, edges, n_edges, edges_cap)) {
-            ok = false;
-            break;
-          }
-          edges[n_edges].a = (uint32_t)i;
-          edges[n_edges].b = (uint32_t)j;
-          edges[n_edges].w = (float)c;
-          n_edges++;
-          deg[i] += c;
-          deg[j] += c;
-        }
+    /* post_at[st] is now the end of st's run. */
+    for (size_t st = 0, lo = 0; st < W->n_stems; st++) {
+      size_t hi = post_at[st];
+      for (size_t x = lo; x < hi; x++)
+        for (size_t y = x + 1; y < hi && post[y] - post[x] <= band; y++)
+          dot[(size_t)post[x] * (band + 1) + (post[y] - post[x])] +=
+              (double)post_w[x] * (double)post_w[y];
+      lo = hi;
+    }
+    for (size_t i = 0; i < nS; i++) {
+      for (size_t j = i + 1; j < nS && j - i <= band; j++) {
+        double dt = dot[i * (band + 1) + (j - i)], c;
+        if (dt == 0 || S[i].norm == 0 || S[j].norm == 0) continue;
+        c = dt / (S[i].norm * S[j].norm);
+        if (c <= 0.05) continue;
+        if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
+        edges[n_edges].a = (uint32_t)i;
+        edges[n_edges].b = (uint32_t)j;
+        edges[n_edges].w = (float)c;
+        n_edges++;
+        deg[i] += c;
+        deg[j] += c;
       }
     }
-    dl__free(al, post_at);
-    dl__free(al, post);
-    dl__free(al, post_w);
-    dl__free(al, dot);
-    if (!ok) goto oom;
   }
   {
     /* PageRank of the similarity graph (undirected): solved by conjugate
     ** gradients over a compressed adjacency (dl__told_pagerank,
     ** keywords.c), to the fixed point rather than 30 power rounds. */
-    uint32_t *at = dl__calloc(al, nS + 2, sizeof *at);
-    struct dl__nbr *adj = dl__calloc(al, 2 * n_edges + 1, sizeof *adj);
-    double *tmp = dl__calloc(al, 4 * nS, sizeof *tmp);
-    if (!at || !adj || !tmp) {
-      dl__free(al, at);
-      dl__free(al, adj);
-      dl__free(al, tmp);
+    uint32_t *at;
+    struct dl__nbr *adj;
+    if (!ROOM0(al, X->at, X->at_cap, nS + 2) ||
+        !ROOM(al, X->adj, X->adj_cap, 2 * n_edges + 1) ||
+        !ROOM(al, X->tmp, X->tmp_cap, 4 * nS))
       goto oom;
-    }
+    at = X->at;
+    adj = X->adj;
     for (size_t e = 0; e < n_edges; e++) {
       at[edges[e].a + 1]++;
       at[edges[e].b + 1]++;
@@ -292,10 +388,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
     for (size_t i = nS; i > 0; i--) at[i] = at[i - 1];
     at[0] = 0;
-    dl__told_pagerank(nS, at, adj, deg, pr, tmp, SUM_TOL, ROUNDS);
-    dl__free(al, at);
-    dl__free(al, adj);
-    dl__free(al, tmp);
+    dl__told_pagerank(nS, at, adj, deg, pr, X->tmp, SUM_TOL, ROUNDS);
   }
 
   /* 4. Priors. */
@@ -316,11 +409,13 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
 
   /* 5. Best first, without near-repeats; then article order. */
-  order = dl__calloc(al, nS, sizeof *order);
-  out = dl__calloc(al, DL__MIN(want, nS) + 1, sizeof *out);
-  if (!order || !out) goto oom;
+  if (!ROOM(al, X->order, X->order_cap, nS) ||
+      !ROOM(al, X->out, X->out_cap, DL__MIN(want, nS) + 1))
+    goto oom;
+  order = X->order;
+  out = X->out;
   for (size_t i = 0; i < nS; i++) order[i] = &S[i];
-  qsort(order, nS, sizeof *order, cmp_score);
+  sort_order(order, nS);
   for (size_t i = 0; i < nS && n_out < want; i++) {
     bool dup = false;
     for (size_t k = 0; k < n_out && !dup; k++) {
@@ -330,7 +425,16 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (dup) continue;
     out[n_out++] = (uint32_t)(order[i] - S);
   }
-  qsort(out, n_out, sizeof *out, cmp_u32);
+  if (n_out > SORT_INLINE) { /* article order */
+    qsort(out, n_out, sizeof *out, cmp_u32);
+  } else {
+    for (size_t i = 1; i < n_out; i++)
+      for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) {
+        uint32_t t = out[j];
+        out[j] = out[j - 1];
+        out[j - 1] = t;
+      }
+  }
   TL->summary.sent = dl__arena_alloc(&d->arena, (n_out + 1) * sizeof(uint32_t));
   TL->summary.score = dl__arena_alloc(&d->arena, (n_out + 1) * sizeof(float));
   if (!TL->summary.sent || !TL->summary.score) goto oom;
@@ -343,15 +447,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
 oom:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 done:
-  dl__free(al, S);
-  dl__free(al, order);
-  dl__free(al, terms);
-  dl__free(al, edges);
-  dl__free(al, deg);
-  dl__free(al, pr);
-  dl__free(al, ent_sal);
-  dl__free(al, seen);
-  dl__free(al, out);
+  X->terms = terms;
+  X->edges = edges;
   return rc;
 }
 

@@ -29,6 +29,7 @@
 #include "tone.h"
 
 #include <math.h>
+#include <string.h>
 
 #define N_SCALAR (-0.74)
 
@@ -119,12 +120,16 @@ static double score_items(const struct dl__form *F, const struct item *it,
       else if (v < 0) *neg_w += w;
     }
   }
-  for (size_t i = 0; i < slen; i++) {
-    if (s[i] == '!') ep++;
-    else if (s[i] == '?') qm++;
-  }
   if (sum != 0) {
-    double amp = (ep > 4 ? 4 : ep) * 0.292;
+    /* Only a sentence with a score reads its punctuation: memchr jumps
+    ** from mark to mark and stops at four (all the rule counts). */
+    const char *q, *e = s + slen;
+    double amp;
+    for (q = s; ep < 4 && (q = memchr(q, '!', (size_t)(e - q))) != NULL; q++)
+      ep++;
+    for (q = s; qm < 4 && (q = memchr(q, '?', (size_t)(e - q))) != NULL; q++)
+      qm++;
+    amp = (ep > 4 ? 4 : ep) * 0.292;
     if (qm > 1) amp += qm <= 3 ? qm * 0.18 : 0.96;
     sum += sum > 0 ? amp : -amp;
   }

@@ -111,13 +111,18 @@ struct dl__stem {
 ** once per document (tone_words.c). Reset when it grows past
 ** DL__TOLD_CACHE_MAX entries. */
 struct dl__cform {
-  const char *s; /* in the cache arena */
-  uint32_t len;
+  union {
+    struct {
+      uint64_t k0, k1; /* len <= 16: the bytes, zero-padded */
+    };
+    const char *s; /* longer: the text, in the cache arena */
+  };
+  uint8_t len, special; /* special: DL__SP_* */
+  uint16_t flags;       /* DL__W_* */
   uint32_t cstem;
   float valence, boost;
-  uint32_t flags, special;
-  uint32_t stamp, doc_id; /* doc_id is valid when stamp is the doc's */
-};
+}; /* 32 bytes: two a cache line (pass 2 of the words layer misses on
+   ** them) */
 
 struct dl__cstem {
   const char *s; /* in the cache arena */
@@ -202,9 +207,12 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags);
 struct sb_stemmer;
 struct dl__theme_index;
 struct dl__kw_ws;
+struct dl__sum_ws;
 struct dl__dform {
   uint32_t off, len, h, count; /* folded text in ws->fold, its hash, the
                                ** tokens of this form in the document */
+  uint64_t k0, k1;             /* as dl__cform's */
+  size_t slot;                 /* its slot in ws->dslot (cleared after) */
 };
 struct dl__told_ws {
   const dl_allocator *al;
@@ -224,8 +232,9 @@ struct dl__told_ws {
   /* The document's own forms and stems (copied into its arena), and a
   ** small table over its forms that stays in the CPU cache: most tokens
   ** repeat a word of their document, and are found there. */
-  uint64_t *dslot; /* as cf_slot */
-  size_t dscap;
+  uint64_t *dslot; /* as cf_slot; all zero between documents */
+  size_t dscap;    /* its room */
+  size_t dsize;    /* the slots in use for this document (a power of 2) */
   struct dl__form *forms;
   struct dl__dform *df; /* per document form: text, hash, count */
   size_t n_forms, forms_cap, df_cap;
@@ -237,6 +246,7 @@ struct dl__told_ws {
   size_t n_act;
   struct dl__theme_index *themes; /* themes.c, built on first use */
   struct dl__kw_ws *kw;           /* keywords.c's arrays */
+  struct dl__sum_ws *sum;         /* summary.c's arrays */
   dl__buf tmp[4];                 /* scratch of the stages */
 };
 
@@ -248,6 +258,7 @@ const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
                           size_t *out_len);
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
 void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x);
+void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x);
 /* Interns a stem in the cache: its cache id, or UINT32_MAX when out of
 ** memory. */
 uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);

@@ -136,6 +136,7 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
   dl__kw_ws_free(ws->al, ws->kw);
+  dl__sum_ws_free(ws->al, ws->sum);
   dl__arena_free(&ws->strings);
   for (size_t i = 0; i < DL__COUNTOF(ws->tmp); i++) dl__buf_free(&ws->tmp[i]);
   dl__free(ws->al, ws);
@@ -200,9 +201,47 @@ oom:
 ** The cache and the document's tables
 ** ==================================================================== */
 
+/* Keys. Most words are ASCII and at most 16 bytes: such a key is held as
+** two 64-bit words (its bytes, zero-padded), folded to lower case eight
+** bytes at a time, hashed by two multiplications and compared as two
+** words, with no call and no string read. A longer key is hashed by XXH3
+** and compared with memcmp. The hash depends only on the folded bytes,
+** however they were folded, so both ways find the same entries. */
+#define KEY_SHORT 16
+
+static inline void key16(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
+{
+  unsigned char b[KEY_SHORT] = {0};
+  memcpy(b, s, n);
+  memcpy(k0, b, 8);
+  memcpy(k1, b + 8, 8);
+}
+
+static inline uint32_t hash16(uint64_t k0, uint64_t k1, size_t n)
+{
+  uint64_t h = (k0 ^ UINT64_C(0x9E3779B97F4A7C15)) * UINT64_C(0xBF58476D1CE4E5B9);
+  h ^= (k1 + n) * UINT64_C(0x94D049BB133111EB);
+  h ^= h >> 31;
+  h *= UINT64_C(0xD6E8FEB86659FD93);
+  return (uint32_t)(h ^ (h >> 32));
+}
+
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-  return (uint32_t)XXH3_64bits(s, n);
+  uint64_t k0, k1;
+  if (n > KEY_SHORT) return (uint32_t)XXH3_64bits(s, n);
+  key16(s, n, &k0, &k1);
+  return hash16(k0, k1, n);
+}
+
+/* The bytes 'A'..'Z' of x (every byte below 0x80) to lower case: bit 7
+** of each byte of (x + 0x3f..) is set from 'A' up, of (x + 0x25..) above
+** 'Z'; neither sum carries into the next byte. */
+static inline uint64_t lower8(uint64_t x)
+{
+  uint64_t ge_a = x + UINT64_C(0x3f3f3f3f3f3f3f3f);
+  uint64_t gt_z = x + UINT64_C(0x2525252525252525);
+  return x | ((ge_a & ~gt_z & UINT64_C(0x8080808080808080)) >> 2);
 }
 
 /* A slot of the open-addressing tables: the key's 32-bit hash in the high
@@ -213,15 +252,24 @@ static uint32_t hash_bytes(const char *s, size_t n)
 #define SLOT_ID(v) ((uint32_t)(v) - 1)
 #define SLOT_H(v) ((uint32_t)((v) >> 32))
 
-/* Makes room for one more entry at load <= 1/2. Both item kinds start
-** with {const char *s; uint32_t len;}. */
-struct keyed {
-  const char *s;
-  uint32_t len;
-};
+/* The hash of a cache entry's key. */
+static uint32_t cstem_hash(const void *item)
+{
+  const struct dl__cstem *c = item;
+  return hash_bytes(c->s, c->len);
+}
 
+static uint32_t cform_hash(const void *item)
+{
+  const struct dl__cform *c = item;
+  return c->len <= KEY_SHORT ? hash16(c->k0, c->k1, c->len)
+                             : hash_bytes(c->s, c->len);
+}
+
+/* Makes room for one more entry at load <= 1/2. */
 static bool table_grow(const dl_allocator *al, uint64_t **slot, size_t *cap,
-                       size_t n, const void *items, size_t item_size)
+                       size_t n, const void *items, size_t item_size,
+                       uint32_t (*hash)(const void *))
 {
   size_t ncap;
   uint64_t *ns;
@@ -230,10 +278,7 @@ static bool table_grow(const dl_allocator *al, uint64_t **slot, size_t *cap,
   ns = dl__calloc(al, ncap, sizeof *ns);
   if (!ns) return false;
   for (size_t i = 0; i < n; i++) {
-    const struct keyed *it =
-        (const struct keyed *)(const void *)((const char *)items +
-                                             i * item_size);
-    uint32_t h = hash_bytes(it->s, it->len);
+    uint32_t h = hash((const char *)items + i * item_size);
     size_t j = h & (ncap - 1);
     while (ns[j]) j = (j + 1) & (ncap - 1);
     ns[j] = SLOT(h, i);
@@ -250,7 +295,7 @@ uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n)
   size_t j;
   uint32_t h;
   if (!table_grow(ws->al, &ws->cs_slot, &ws->cs_scap, ws->n_cs, ws->cs,
-                  sizeof *ws->cs))
+                  sizeof *ws->cs, cstem_hash))
     return UINT32_MAX;
   h = hash_bytes(s, n);
   j = h & (ws->cs_scap - 1);
@@ -291,54 +336,60 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
   struct dl__cform *f;
   const char *st;
   size_t sn;
+  char w[DL__TOLD_MAX_FORM + 1]; /* the form, NUL-ended, for look-ups */
+  if (n > DL__TOLD_MAX_FORM) return UINT32_MAX;
   if (!DL__PUSH(ws->al, ws->cf, ws->n_cf, ws->cf_cap)) return UINT32_MAX;
   f = &ws->cf[ws->n_cf];
   memset(f, 0, sizeof *f);
-  f->s = dl__arena_strndup(&ws->cache, s, n);
-  if (!f->s) return UINT32_MAX;
-  f->len = (uint32_t)n;
-  e = bsearch(f->s, dl__tone_lexicon, dl__tone_lexicon_len,
+  memcpy(w, s, n);
+  w[n] = 0;
+  f->len = (uint8_t)n;
+  if (n <= KEY_SHORT) {
+    key16(s, n, &f->k0, &f->k1);
+  } else if (!(f->s = dl__arena_strndup(&ws->cache, s, n))) {
+    return UINT32_MAX;
+  }
+  e = bsearch(w, dl__tone_lexicon, dl__tone_lexicon_len,
               sizeof *dl__tone_lexicon, cmp_entry);
   if (e) {
     f->valence = e->v;
     f->flags |= DL__W_LEX;
   }
-  e = bsearch(f->s, dl__tone_booster, dl__tone_booster_len,
+  e = bsearch(w, dl__tone_booster, dl__tone_booster_len,
               sizeof *dl__tone_booster, cmp_entry);
   if (e) {
     f->boost = e->v;
     f->flags |= DL__W_BOOST;
   }
-  if (in_list(dl__tone_negate, dl__tone_negate_len, f->s) ||
-      strcmp(f->s, "n't") == 0)
+  if (in_list(dl__tone_negate, dl__tone_negate_len, w) ||
+      strcmp(w, "n't") == 0)
     f->flags |= DL__W_NEG;
-  if (in_list(self_words, DL__COUNTOF(self_words), f->s))
+  if (in_list(self_words, DL__COUNTOF(self_words), w))
     f->flags |= DL__W_SELF;
-  if (in_list(stop_words, DL__COUNTOF(stop_words), f->s))
+  if (in_list(stop_words, DL__COUNTOF(stop_words), w))
     f->flags |= DL__W_STOP;
-  if (strcmp(f->s, "but") == 0) f->flags |= DL__W_BUT;
-  if (n > 4 && memcmp(f->s + n - 2, "ly", 2) == 0) f->flags |= DL__W_LY;
+  if (strcmp(w, "but") == 0) f->flags |= DL__W_BUT;
+  if (n > 4 && memcmp(w + n - 2, "ly", 2) == 0) f->flags |= DL__W_LY;
   /* Word class: without the lexicon every word may head a noun phrase
   ** (no filter); a form the lexicon does not list is an open-class
   ** noun. */
   if (!ws->wc) {
     f->flags |= DL__W_NOUN;
   } else {
-    uint32_t wc = dl__wordclass_get(ws->wc, f->s);
+    uint32_t wc = dl__wordclass_get(ws->wc, w);
     /* An unlisted form in -ed is a verb's past ("assassinated",
     ** "pleaded"), rarely a noun. */
-    if (!wc && n > 4 && memcmp(f->s + n - 2, "ed", 2) == 0 &&
-        f->s[n - 3] != 'e')
+    if (!wc && n > 4 && memcmp(w + n - 2, "ed", 2) == 0 && w[n - 3] != 'e')
       wc = DL__WC_VERB;
     if (!wc || (wc & (DL__WC_NOUN | DL__WC_PROPN))) f->flags |= DL__W_NOUN;
     if (wc & DL__WC_ADJ) f->flags |= DL__W_ADJ;
     if (wc & DL__WC_VERB) f->flags |= DL__W_VERB;
-    if (in_list(verb_cues, DL__COUNTOF(verb_cues), f->s))
+    if (in_list(verb_cues, DL__COUNTOF(verb_cues), w))
       f->flags |= DL__W_VCUE;
   }
   for (size_t i = 0; i < DL__COUNTOF(specials); i++)
-    if (strcmp(f->s, specials[i].w) == 0) f->special = specials[i].sp;
-  st = dl__told_stem(ws, f->s, n, &sn);
+    if (strcmp(w, specials[i].w) == 0) f->special = (uint8_t)specials[i].sp;
+  st = dl__told_stem(ws, w, n, &sn);
   if (!st) return UINT32_MAX;
   {
     char key[DL__TOLD_MAX_FORM * 2 + 1];
@@ -455,13 +506,15 @@ static uint32_t cache_form(struct dl__told_ws *ws, const struct dl__dform *x)
   uint32_t c;
   if ((ws->n_cf + 1) * 2 > ws->cf_scap &&
       !table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
-                  sizeof *ws->cf))
+                  sizeof *ws->cf, cform_hash))
     return UINT32_MAX;
   j = x->h & (ws->cf_scap - 1);
   while (ws->cf_slot[j]) {
     if (SLOT_H(ws->cf_slot[j]) == x->h) {
       const struct dl__cform *f = &ws->cf[SLOT_ID(ws->cf_slot[j])];
-      if (f->len == x->len && memcmp(f->s, fs, x->len) == 0)
+      if (f->len == x->len &&
+          (x->len <= KEY_SHORT ? f->k0 == x->k0 && f->k1 == x->k1
+                               : memcmp(f->s, fs, x->len) == 0))
         return SLOT_ID(ws->cf_slot[j]);
     }
     j = (j + 1) & (ws->cf_scap - 1);
@@ -484,12 +537,174 @@ static const struct dl__cform *cache_peek(const struct dl__told_ws *ws,
   return NULL;
 }
 
+/* Finds the document's form of the key (k0, k1 when n <= KEY_SHORT, else
+** the n folded bytes at ws->fold.p + off) with hash h, or adds it (its
+** text is then the bytes at off, which the caller keeps); the form's id,
+** or UINT32_MAX when out of memory. */
+/* Doubles the document's table (its slots for this document), moving
+** its forms; false when out of memory. */
+static bool doc_grow(struct dl__told_ws *ws)
+{
+  size_t nsize = ws->dsize * 2, m = nsize - 1;
+  if (nsize > ws->dscap) {
+    uint64_t *ns = dl__calloc(ws->al, nsize, sizeof *ns);
+    if (!ns) return false;
+    dl__free(ws->al, ws->dslot);
+    ws->dslot = ns;
+    ws->dscap = nsize;
+  } else {
+    for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
+  }
+  for (size_t k = 0; k < ws->n_forms; k++) {
+    size_t j = ws->df[k].h & m;
+    while (ws->dslot[j]) j = (j + 1) & m;
+    ws->dslot[j] = SLOT(ws->df[k].h, k);
+    ws->df[k].slot = j;
+  }
+  ws->dsize = nsize;
+  return true;
+}
+
+static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
+                                uint64_t k0, uint64_t k1, size_t off,
+                                size_t n, bool *added)
+{
+  size_t m, dj;
+  uint64_t v;
+  struct dl__dform *x;
+  uint32_t id;
+  if ((ws->n_forms + 1) * 2 > ws->dsize && !doc_grow(ws)) return UINT32_MAX;
+  m = ws->dsize - 1;
+  dj = h & m;
+  while ((v = ws->dslot[dj]) != 0) {
+    if (SLOT_H(v) == h) {
+      x = &ws->df[SLOT_ID(v)];
+      if (x->len == n &&
+          (n <= KEY_SHORT ? x->k0 == k0 && x->k1 == k1
+                          : memcmp(ws->fold.p + x->off, ws->fold.p + off,
+                                   n) == 0)) {
+        *added = false;
+        return SLOT_ID(v);
+      }
+    }
+    dj = (dj + 1) & m;
+  }
+  if (ws->n_forms == ws->df_cap &&
+      !DL__PUSH(ws->al, ws->df, ws->n_forms, ws->df_cap))
+    return UINT32_MAX;
+  id = (uint32_t)ws->n_forms++;
+  x = &ws->df[id];
+  x->off = (uint32_t)off;
+  x->len = (uint32_t)n;
+  x->h = h;
+  x->count = 0;
+  x->k0 = k0;
+  x->k1 = k1;
+  x->slot = dj;
+  ws->dslot[dj] = SLOT(h, id);
+  *added = true;
+  return id;
+}
+
+/* Pass 1 of the words layer: every word token's document form (tform),
+** the forms numbered in order of first use, each with its folded text
+** (kept for its first occurrence only), hash and token count. The
+** document's table stays in the CPU cache (most tokens repeat a word of
+** their document): it starts small for each document and doubles as its
+** forms need (load <= 1/2), and its slots are cleared one by one
+** afterwards, not the whole table per document. */
+#define DOC_SLOTS0 512
+static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
+{
+  bool ok = true;
+  if (ws->dscap < DOC_SLOTS0 ||
+      (ws->dscap > 65536 && ws->dscap > 8 * 2 * (d->n_tokens + 1))) {
+    /* None yet, or one left much larger by a long document. */
+    dl__free(ws->al, ws->dslot);
+    ws->dscap = 0;
+    if (!(ws->dslot = dl__calloc(ws->al, DOC_SLOTS0, sizeof *ws->dslot)))
+      return false;
+    ws->dscap = DOC_SLOTS0;
+  }
+  ws->dsize = DOC_SLOTS0;
+  ws->fold.len = 0;
+  for (size_t i = 0; i < d->n_tokens && ok; i++) {
+    const dl__token *t = &d->tokens[i];
+    const char *p = d->view + t->start;
+    size_t off = ws->fold.len, n = t->end - t->start;
+    uint64_t k0 = 0, k1 = 0;
+    uint32_t h, id;
+    bool added, fast = false;
+    tform[i] = UINT32_MAX;
+    if (!(t->flags & DL__TOK_WORD) ||
+        (t->flags & (DL__TOK_URL | DL__TOK_EMAIL)))
+      continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* 1..16 ASCII bytes, 16 readable: two loads, masked, folded. */
+    if (n - 1 < KEY_SHORT && t->start + KEY_SHORT <= d->len) {
+      memcpy(&k0, p, 8);
+      memcpy(&k1, p + 8, 8);
+      if (n < 8) {
+        k0 &= (UINT64_C(1) << (8 * n)) - 1;
+        k1 = 0;
+      } else {
+        k1 &= n == KEY_SHORT ? ~UINT64_C(0)
+                             : (UINT64_C(1) << (8 * (n - 8))) - 1;
+      }
+      if (!((k0 | k1) & UINT64_C(0x8080808080808080))) {
+        k0 = lower8(k0);
+        k1 = lower8(k1);
+        fast = true;
+      }
+    }
+#endif
+    if (fast) {
+      h = hash16(k0, k1, n);
+    } else {
+      if (!fold(ws, p, n)) {
+        ok = false;
+        break;
+      }
+      n = ws->fold.len - off;
+      if (n == 0 || n > DL__TOLD_MAX_FORM || off > UINT32_MAX) {
+        ws->fold.len = off;
+        continue;
+      }
+      if (n <= KEY_SHORT) {
+        key16(ws->fold.p + off, n, &k0, &k1);
+        h = hash16(k0, k1, n);
+      } else {
+        k0 = k1 = 0;
+        h = (uint32_t)XXH3_64bits(ws->fold.p + off, n);
+      }
+    }
+    if ((id = doc_find(ws, h, k0, k1, off, n, &added)) == UINT32_MAX) {
+      ok = false;
+      break;
+    }
+    if (!added) {
+      ws->fold.len = off; /* a repeat: its folded text is not kept */
+    } else if (fast) {
+      if (off > UINT32_MAX || !dl__buf_reserve(&ws->fold, KEY_SHORT)) {
+        ok = false;
+        break;
+      }
+      memcpy(ws->fold.p + off, &k0, 8);
+      memcpy(ws->fold.p + off + 8, &k1, 8);
+      ws->fold.len = off + n;
+    }
+    ws->df[id].count++;
+    tform[i] = id;
+  }
+  for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
+  return ok;
+}
+
 dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   dl_status rc = DL_OK;
   struct dl__told_ws *ws = dl__told_ws_get(a, err, &rc);
   struct dl__words *W;
-  size_t n_words = 0;
   if (!ws) return rc;
   if (!d->told) {
     d->told = dl__arena_alloc(&d->arena, sizeof *d->told);
@@ -502,7 +717,6 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   /* A new stamp invalidates every doc_id of the cache at once; on the
   ** (theoretical) wrap, clear them. */
   if (++ws->stamp == 0) {
-    for (size_t i = 0; i < ws->n_cf; i++) ws->cf[i].stamp = 0;
     for (size_t i = 0; i < ws->n_cs; i++) ws->cs[i].stamp = 0;
     ws->stamp = 1;
   }
@@ -510,69 +724,7 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   W->tform = dl__arena_alloc(
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
-  for (size_t i = 0; i < d->n_tokens; i++)
-    if ((d->tokens[i].flags & DL__TOK_WORD)) n_words++;
-  /* The document's table, sized to its words (at most n_words forms, load
-  ** <= 1/2) and cleared: a short article after a long one does not clear
-  ** the long one's table. */
-  {
-    size_t want = 64;
-    while (want < 2 * (n_words + 1)) want *= 2;
-    if (ws->dscap < want || ws->dscap > 4 * want) {
-      dl__free(ws->al, ws->dslot);
-      ws->dscap = 0;
-      if (!(ws->dslot = dl__calloc(ws->al, want, sizeof *ws->dslot)))
-        goto oom;
-      ws->dscap = want;
-    } else {
-      memset(ws->dslot, 0, ws->dscap * sizeof *ws->dslot);
-    }
-  }
-  /* Pass 1: fold and hash every word token, and find its form in the
-  ** document's own table (small: it stays in the CPU cache), numbering
-  ** the document's forms in order of first use. Only a form's first
-  ** occurrence keeps its folded text. */
-  ws->fold.len = 0;
-  for (size_t i = 0; i < d->n_tokens; i++) {
-    const dl__token *t = &d->tokens[i];
-    size_t off = ws->fold.len, n, dj;
-    uint32_t h, id = UINT32_MAX;
-    W->tform[i] = UINT32_MAX;
-    if (!(t->flags & DL__TOK_WORD) ||
-        (t->flags & (DL__TOK_URL | DL__TOK_EMAIL)))
-      continue;
-    if (!fold(ws, d->view + t->start, t->end - t->start)) goto oom;
-    n = ws->fold.len - off;
-    if (n == 0 || n > DL__TOLD_MAX_FORM || off > UINT32_MAX) {
-      ws->fold.len = off;
-      continue;
-    }
-    h = hash_bytes(ws->fold.p + off, n);
-    dj = h & (ws->dscap - 1);
-    while (ws->dslot[dj]) {
-      if (SLOT_H(ws->dslot[dj]) == h) {
-        const struct dl__dform *x = &ws->df[SLOT_ID(ws->dslot[dj])];
-        if (x->len == n && memcmp(ws->fold.p + x->off, ws->fold.p + off, n) == 0) {
-          id = SLOT_ID(ws->dslot[dj]);
-          break;
-        }
-      }
-      dj = (dj + 1) & (ws->dscap - 1);
-    }
-    if (id != UINT32_MAX) {
-      ws->fold.len = off;
-    } else {
-      if (!DL__PUSH(ws->al, ws->df, ws->n_forms, ws->df_cap)) goto oom;
-      id = (uint32_t)ws->n_forms++;
-      ws->df[id].off = (uint32_t)off;
-      ws->df[id].len = (uint32_t)n;
-      ws->df[id].h = h;
-      ws->df[id].count = 0;
-      ws->dslot[dj] = SLOT(h, id);
-    }
-    ws->df[id].count++;
-    W->tform[i] = id;
-  }
+  if (!doc_pass(ws, d, W->tform)) goto oom;
   /* Pass 2: each distinct form's cache entry (its look-ups and stem), in
   ** order of first use. The cache outgrows the CPU caches and its misses
   ** were most of this stage's time; knowing the forms ahead, the slots,
@@ -599,8 +751,9 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
         __builtin_prefetch(f2);
       if (k + PF_STEM < ws->n_forms &&
           (f2 = cache_peek(ws, ws->df[k + PF_STEM].h))) {
-        /* The entry is in the CPU cache by now: its string and stem. */
-        __builtin_prefetch(f2->s);
+        /* The entry is in the CPU cache by now: its stem (and its
+        ** string, when the key is not in the entry). */
+        if (f2->len > KEY_SHORT) __builtin_prefetch(f2->s);
         __builtin_prefetch(&ws->cs[f2->cstem]);
       }
     }
