@@ -42,7 +42,9 @@ for i, p in enumerate(sorted(glob.glob(sys.argv[1] + "/*/*.txt"))):
                       "title": b[0].strip(), "source": "BBC",
                       "text": b[1].strip() if len(b) > 1 else ""}))
 EOF
-  "$DL" annotate --compact --fields default,text "$WORK/bbc.jsonl" >"$seed"
+  # --model: without the NER model the records have no entities.
+  "$DL" annotate --model "${MODELS:-models}" --compact --fields default,text \
+    "$WORK/bbc.jsonl" >"$seed"
 fi
 recs=$WORK/records-$N.jsonl
 if [ ! -s "$recs" ]; then

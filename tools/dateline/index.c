@@ -118,11 +118,14 @@ static void die_sql(ix *x, int rc)
              sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
   else if (sys)
     snprintf(what, sizeof what, "%s (%s)", store_errmsg(x->s), strerror(sys));
-  else if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_IOERR)
+  else if ((rc & 0xff) == SQLITE_IOERR ||
+           (sqlite3_extended_errcode(db) & 0xff) == SQLITE_IOERR)
     snprintf(what, sizeof what,
              "cannot write the database: disk full, file-size limit or "
              "I/O error (%s)",
-             sqlite3_errstr(sqlite3_extended_errcode(db)));
+             sqlite3_errstr((rc & 0xff) == SQLITE_IOERR
+                                ? rc
+                                : sqlite3_extended_errcode(db)));
   else
     snprintf(what, sizeof what, "%s", store_errmsg(x->s));
   store_rollback(x->s);

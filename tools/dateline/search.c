@@ -929,6 +929,12 @@ int cmd_search(int argc, char **argv)
              "the indexes of an interrupted bulk load are not built: "
              "filters are slow until 'dateline index %s --resume' ends",
              dbpath);
+  if (query && store_fts_pending(s))
+    cli_warn(dbpath, 0,
+             "the full-text index of an interrupted first bulk load is not "
+             "built: words match no article until 'dateline index %s "
+             "--resume' ends",
+             dbpath);
   if (q.to) snprintf(to_excl, sizeof to_excl, "%s~", q.to);
   max = max_id(db);
   if (max < 0) goto sqlfail;

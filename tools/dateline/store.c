@@ -20,14 +20,26 @@
 #include "store.h"
 #include "store_facets.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 /* ====================================================================
 ** Schema
 ** ==================================================================== */
+
+#define STORE_STR2(x) #x
+#define STORE_STR(x) STORE_STR2(x)
+
+/* The FTS5 table: main's, and the side file's of a bulk load (whose
+** shadow tables are copied into main's: the definitions must be equal). */
+#define FTS_TABLE_SQL                                                    \
+  "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(\n"        \
+  "  title, text, content='articles', content_rowid='id',\n"            \
+  "  tokenize='unicode61 remove_diacritics 2');\n"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);\n"
@@ -37,9 +49,7 @@ static const char schema_sql[] =
     "  ext_id TEXT, date TEXT, date_source TEXT, title TEXT, url TEXT,\n"
     "  source TEXT, lang TEXT, text TEXT, tone REAL,\n"
     "  focus_country TEXT, focus_place TEXT, story TEXT, dup_of TEXT);\n"
-    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(\n"
-    "  title, text, content='articles', content_rowid='id',\n"
-    "  tokenize='unicode61 remove_diacritics 2');\n"
+    FTS_TABLE_SQL
     /* Unique (name, type): the writer's dictionary makes it so, and the
     ** unique index entities_key checks it (built at the end of a bulk
     ** load; stores of schema 1 have a UNIQUE constraint instead). */
@@ -165,7 +175,8 @@ enum {
   Q_ARTICLE, Q_FTS, Q_ENTITY, Q_ART_ENT, Q_ROLE,
   Q_QUOTE, Q_DATE, Q_PLACE, Q_EVENT, Q_THEME, Q_STORY, Q_ERROR,
   Q_HAS_KEY, Q_GET_PROGRESS, Q_SET_PROGRESS, Q_BEGIN, Q_COMMIT,
-  Q_FACET_GET, Q_FACET_PUT, Q_DOCSIZE, Q_LEN_GET, Q_LEN_PUT, Q_N
+  Q_FACET_GET, Q_FACET_PUT, Q_DOCSIZE, Q_LEN_GET, Q_LEN_PUT, Q_LEN_ZERO,
+  Q_N
 };
 
 static const char *const q_sql[Q_N] = {
@@ -214,6 +225,8 @@ static const char *const q_sql[Q_N] = {
     " ORDER BY id",
     "SELECT tokens FROM fts_lengths WHERE chunk = ?",
     "INSERT OR REPLACE INTO fts_lengths(chunk, tokens) VALUES(?,?)",
+    "INSERT OR IGNORE INTO fts_lengths(chunk, tokens)"
+    " VALUES(?, zeroblob(" STORE_STR(LEN_CHUNK) " * 4))",
 };
 
 /* The entity dictionary: (type, name) -> id, open addressing. */
@@ -245,11 +258,18 @@ struct store {
   int64_t len_lo, len_hi; /* articles of the batch (0, -1: none) */
   uint64_t *bm;      /* FACET_CHUNK bits of scratch */
   unsigned char *blob;
+  int64_t last_id;   /* the last article inserted */
+  struct fts_side *side; /* the FTS worker of a first bulk load, or NULL */
 };
 
 sqlite3 *store_db(store *s) { return s->db; }
 int64_t store_articles(store *s) { return s->articles; }
-const char *store_errmsg(store *s) { return sqlite3_errmsg(s->db); }
+static const char *side_errmsg(store *s);
+const char *store_errmsg(store *s)
+{
+  const char *m = side_errmsg(s);
+  return m ? m : sqlite3_errmsg(s->db);
+}
 
 /* ====================================================================
 ** Entity dictionary
@@ -401,9 +421,6 @@ static void ent_clear(store *s)
 ** Facets and token counts (store_facets.h): collected per batch, merged
 ** into their chunks by store_commit(), inside the batch's transaction.
 ** ==================================================================== */
-
-#define STORE_STR2(x) #x
-#define STORE_STR(x) STORE_STR2(x)
 
 static int step_reset(sqlite3_stmt *st);
 
@@ -664,6 +681,512 @@ static int facets_backfill(store *s)
 }
 
 /* ====================================================================
+** The FTS worker of a first bulk load (docs/INTERNALS-store.md, "Two
+** cores").
+**
+** A first bulk load (into an empty store, or the resumption of one: meta
+** 'fts' = 'side') does not write articles_fts in the main database:
+** store_put() hands each article's id, title and text to a worker thread,
+** which indexes them with its own connection into a side database,
+** DB.fts-build, whose articles_fts is defined exactly like main's.
+** store_finish() copies its shadow tables (_data, _idx, _docsize, _config)
+** into main's, empty until then, in the transaction that builds the
+** deferred indexes and fts_lengths, then deletes the file.
+**
+** The side file never holds an article that main has not committed: the
+** worker commits only at a marker store_commit() queues after main's
+** COMMIT (at most every FTS_COMMIT_EVERY articles: few, large FTS5
+** segments), and rolls its transaction back at a rollback or an abort. It
+** indexes in id order, so after a kill it holds a prefix of main's
+** articles; the next run's worker first indexes the rest from main's
+** `articles` (a read-only connection), then the new ones.
+** ==================================================================== */
+
+#define FTS_CHUNK_DOCS 256
+#define FTS_MAX_QUEUED 32
+#define FTS_COMMIT_EVERY 20000
+#define FTS_SIDE_HASHSIZE (128 * 1024 * 1024)
+#define FTS_MAIN_HASHSIZE (32 * 1024 * 1024)
+
+enum { FTS_DOCS, FTS_COMMITTED, FTS_ROLLBACK, FTS_FINISH, FTS_ABORT };
+
+typedef struct fts_doc {
+  int64_t id;
+  size_t title, tlen, text, xlen; /* offsets into buf; SIZE_MAX: NULL */
+} fts_doc;
+
+typedef struct fts_chunk {
+  struct fts_chunk *next;
+  int op;       /* what to do after the docs */
+  int64_t upto; /* FTS_COMMITTED, FTS_ROLLBACK: main's last committed id */
+  fts_doc *doc;
+  size_t n, cap;
+  char *buf;
+  size_t blen, bcap;
+} fts_chunk;
+
+typedef struct fts_side {
+  pthread_t th;
+  bool running;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;      /* a chunk was queued, or one was taken */
+  fts_chunk *head, *tail; /* queued, oldest first */
+  int queued;
+  fts_chunk *cur;         /* being filled by store_put() */
+  fts_chunk *spare;       /* processed chunks, for reuse */
+  fts_chunk *final;       /* for the last marker when memory runs out */
+  int rc;                 /* the worker's first error (under mu) */
+  char msg[300];
+  char *path, *main_path; /* the side file, the main database */
+  int64_t upto;           /* main's last committed id when it started */
+  size_t commit_every;    /* FTS_COMMIT_EVERY (tests: fewer) */
+} fts_side;
+
+static void chunk_free(fts_chunk *c)
+{
+  if (!c) return;
+  free(c->doc);
+  free(c->buf);
+  free(c);
+}
+
+static fts_chunk *chunk_get(fts_side *f)
+{
+  fts_chunk *c;
+  pthread_mutex_lock(&f->mu);
+  c = f->spare;
+  if (c) f->spare = c->next;
+  pthread_mutex_unlock(&f->mu);
+  if (!c) c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->next = NULL;
+  c->op = FTS_DOCS;
+  c->upto = 0;
+  c->n = c->blen = 0;
+  return c;
+}
+
+static void side_fail(fts_side *f, int rc, sqlite3 *db)
+{
+  pthread_mutex_lock(&f->mu);
+  if (f->rc == SQLITE_OK) {
+    f->rc = rc;
+    snprintf(f->msg, sizeof f->msg, "%s: %s", f->path,
+             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  }
+  pthread_mutex_unlock(&f->mu);
+}
+
+static int side_error(fts_side *f)
+{
+  int rc;
+  pthread_mutex_lock(&f->mu);
+  rc = f->rc;
+  pthread_mutex_unlock(&f->mu);
+  return rc;
+}
+
+/* Queues the current chunk with `op` and starts a new one (none after
+** FTS_FINISH or FTS_ABORT). Waits while FTS_MAX_QUEUED chunks are queued:
+** the worker sets the pace, memory stays bounded. */
+static int side_send(fts_side *f, int op, int64_t upto)
+{
+  fts_chunk *c = f->cur;
+  if (!c && (op == FTS_FINISH || op == FTS_ABORT) && f->final) {
+    c = f->final;
+    f->final = NULL;
+    c->n = 0;
+  }
+  if (!c && !(c = chunk_get(f))) return SQLITE_NOMEM;
+  c->op = op;
+  c->upto = upto;
+  pthread_mutex_lock(&f->mu);
+  while (f->queued >= FTS_MAX_QUEUED) pthread_cond_wait(&f->cv, &f->mu);
+  if (f->tail)
+    f->tail->next = c;
+  else
+    f->head = c;
+  f->tail = c;
+  f->queued++;
+  pthread_cond_broadcast(&f->cv);
+  pthread_mutex_unlock(&f->mu);
+  f->cur = NULL;
+  if (op == FTS_FINISH || op == FTS_ABORT) return SQLITE_OK;
+  f->cur = chunk_get(f);
+  return f->cur ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static bool chunk_str(fts_chunk *c, const sj_val *v, size_t *off, size_t *len)
+{
+  if (!v || v->type != SJ_STR) {
+    *off = SIZE_MAX;
+    *len = 0;
+    return true;
+  }
+  if (c->blen + v->count > c->bcap) {
+    size_t ncap = (c->blen + v->count) * 2 + 65536;
+    char *nb = realloc(c->buf, ncap);
+    if (!nb) return false;
+    c->buf = nb;
+    c->bcap = ncap;
+  }
+  memcpy(c->buf + c->blen, v->str, v->count);
+  *off = c->blen;
+  *len = v->count;
+  c->blen += v->count;
+  return true;
+}
+
+/* store_put()'s FTS row: copied into the current chunk. */
+static int side_put(fts_side *f, int64_t id, const sj_val *title,
+                    const sj_val *text)
+{
+  fts_chunk *c = f->cur;
+  fts_doc *dc;
+  if (!c) return SQLITE_NOMEM;
+  if (c->n == c->cap) {
+    size_t ncap = c->cap ? c->cap * 2 : FTS_CHUNK_DOCS;
+    void *nb = realloc(c->doc, ncap * sizeof *c->doc);
+    if (!nb) return SQLITE_NOMEM;
+    c->doc = nb;
+    c->cap = ncap;
+  }
+  dc = &c->doc[c->n];
+  dc->id = id;
+  if (!chunk_str(c, title, &dc->title, &dc->tlen) ||
+      !chunk_str(c, text, &dc->text, &dc->xlen))
+    return SQLITE_NOMEM;
+  c->n++;
+  return c->n >= FTS_CHUNK_DOCS ? side_send(f, FTS_DOCS, 0) : SQLITE_OK;
+}
+
+static int side_insert(sqlite3_stmt *ins, int64_t id, const char *t,
+                       size_t tl, const char *x, size_t xl)
+{
+  sqlite3_bind_int64(ins, 1, id);
+  if (t)
+    sqlite3_bind_text(ins, 2, t, (int)tl, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(ins, 2);
+  if (x)
+    sqlite3_bind_text(ins, 3, x, (int)xl, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(ins, 3);
+  return step_reset(ins);
+}
+
+static int64_t side_max(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Indexes main's committed articles (from, upto] (catching up after a
+** kill or a rollback). */
+static int side_catch_up(fts_side *f, sqlite3_stmt *ins, int64_t from,
+                         int64_t upto)
+{
+  sqlite3 *rd = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc;
+  if (from >= upto) return SQLITE_OK;
+  rc = sqlite3_open_v2(f->main_path, &rd, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(rd, 10000);
+    rc = sqlite3_prepare_v2(rd,
+                            "SELECT id, title, text FROM articles WHERE id >"
+                            " ?1 AND id <= ?2 ORDER BY id",
+                            -1, &st, NULL);
+  }
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, upto);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      rc = side_insert(ins, sqlite3_column_int64(st, 0),
+                       (const char *)sqlite3_column_text(st, 1),
+                       (size_t)sqlite3_column_bytes(st, 1),
+                       (const char *)sqlite3_column_text(st, 2),
+                       (size_t)sqlite3_column_bytes(st, 2));
+      if (rc != SQLITE_OK) break;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(rd);
+  return rc;
+}
+
+/* Opens (creating) the side file; *have: the last article it holds. */
+static int side_open(fts_side *f, sqlite3 **pdb, sqlite3_stmt **ins,
+                     int64_t *have)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(f->path, &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  *pdb = db;
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_busy_timeout(db, 10000);
+  rc = sqlite3_exec(db,
+                    "PRAGMA page_size=16384;"
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA cache_size=-65536;"
+                    "PRAGMA wal_autocheckpoint=16384;"
+                    "BEGIN IMMEDIATE;" FTS_TABLE_SQL
+                    "INSERT INTO articles_fts(articles_fts, rank) VALUES"
+                    "('hashsize', " STORE_STR(FTS_SIDE_HASHSIZE) ");"
+                    "COMMIT;",
+                    NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return rc;
+  *have = side_max(db, "SELECT coalesce(max(id), 0) FROM articles_fts_docsize");
+  if (*have < 0) return sqlite3_errcode(db);
+  if (*have > f->upto) {
+    /* Ahead of main: not the side file of this store's load. */
+    rc = sqlite3_exec(db,
+                      "INSERT INTO articles_fts(articles_fts)"
+                      " VALUES('delete-all')",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return rc;
+    *have = 0;
+  }
+  return sqlite3_prepare_v3(db,
+                            "INSERT INTO articles_fts(rowid, title, text)"
+                            " VALUES(?,?,?)",
+                            -1, SQLITE_PREPARE_PERSISTENT, ins, NULL);
+}
+
+static void *side_main(void *arg)
+{
+  fts_side *f = arg;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *ins = NULL;
+  int64_t have = 0;
+  size_t pending = 0;
+  int rc = side_open(f, &db, &ins, &have);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = side_catch_up(f, ins, have, f->upto);
+  if (rc != SQLITE_OK) side_fail(f, rc, db);
+  for (;;) {
+    fts_chunk *c;
+    int op;
+    int64_t upto;
+    pthread_mutex_lock(&f->mu);
+    while (!f->head) pthread_cond_wait(&f->cv, &f->mu);
+    c = f->head;
+    f->head = c->next;
+    if (!f->head) f->tail = NULL;
+    f->queued--;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    for (size_t i = 0; i < c->n && rc == SQLITE_OK; i++) {
+      const fts_doc *dc = &c->doc[i];
+      rc = side_insert(ins, dc->id,
+                       dc->title == SIZE_MAX ? NULL : c->buf + dc->title,
+                       dc->tlen,
+                       dc->text == SIZE_MAX ? NULL : c->buf + dc->text,
+                       dc->xlen);
+    }
+    pending += c->n;
+    op = c->op;
+    upto = c->upto;
+    pthread_mutex_lock(&f->mu);
+    c->next = f->spare;
+    f->spare = c;
+    pthread_mutex_unlock(&f->mu);
+    if (op == FTS_COMMITTED && rc == SQLITE_OK &&
+        pending >= f->commit_every) {
+      rc = sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
+      pending = 0;
+    } else if (op == FTS_ROLLBACK) {
+      if (db && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+      pending = 0;
+      if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+      if (rc == SQLITE_OK) {
+        have = side_max(db, "SELECT coalesce(max(id), 0) FROM"
+                            " articles_fts_docsize");
+        rc = have < 0 ? SQLITE_ERROR : side_catch_up(f, ins, have, upto);
+      }
+    } else if (op == FTS_FINISH) {
+      if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    } else if (op == FTS_ABORT) {
+      if (db && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) side_fail(f, rc, db);
+    if (op == FTS_FINISH || op == FTS_ABORT) break;
+  }
+  if (db && !sqlite3_get_autocommit(db))
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  return NULL;
+}
+
+/* The worker's error message, or NULL. */
+static const char *side_errmsg(store *s)
+{
+  return s->side && side_error(s->side) != SQLITE_OK ? s->side->msg : NULL;
+}
+
+static void side_unlink(const char *path)
+{
+  char buf[4200];
+  static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+  for (int i = 0; i < 4; i++) {
+    snprintf(buf, sizeof buf, "%s%s", path, sfx[i]);
+    unlink(buf);
+  }
+}
+
+/* Starts the worker for the store at main_path, whose last committed
+** article is upto. */
+static fts_side *side_start(const char *main_path, int64_t upto)
+{
+  fts_side *f = calloc(1, sizeof *f);
+  size_t n = strlen(main_path);
+  if (!f) return NULL;
+  f->main_path = malloc(n + 1);
+  f->path = malloc(n + sizeof ".fts-build");
+  f->cur = calloc(1, sizeof *f->cur);
+  f->final = calloc(1, sizeof *f->final);
+  f->upto = upto;
+  f->commit_every = FTS_COMMIT_EVERY;
+  if (getenv("DATELINE_INDEX_FTS_COMMIT"))
+    f->commit_every = (size_t)strtoul(getenv("DATELINE_INDEX_FTS_COMMIT"),
+                                      NULL, 10);
+  if (!f->main_path || !f->path || !f->cur || !f->final) goto fail;
+  memcpy(f->main_path, main_path, n + 1);
+  memcpy(f->path, main_path, n);
+  memcpy(f->path + n, ".fts-build", sizeof ".fts-build");
+  pthread_mutex_init(&f->mu, NULL);
+  pthread_cond_init(&f->cv, NULL);
+  if (pthread_create(&f->th, NULL, side_main, f) != 0) {
+    pthread_mutex_destroy(&f->mu);
+    pthread_cond_destroy(&f->cv);
+    goto fail;
+  }
+  f->running = true;
+  return f;
+fail:
+  free(f->main_path);
+  free(f->path);
+  free(f->cur);
+  free(f->final);
+  free(f);
+  return NULL;
+}
+
+/* Ends the worker: op FTS_FINISH commits what it holds, FTS_ABORT rolls
+** it back. Returns the worker's error, if any. */
+static int side_stop(fts_side *f, int op)
+{
+  int rc = SQLITE_OK;
+  if (f->running) {
+    if (op == FTS_ABORT && f->cur) f->cur->n = 0;
+    side_send(f, op, 0); /* cannot fail: f->final is there for it */
+    pthread_join(f->th, NULL);
+    f->running = false;
+    rc = f->rc;
+  }
+  return rc;
+}
+
+static void side_free(fts_side *f)
+{
+  if (!f) return;
+  if (f->running) side_stop(f, FTS_ABORT);
+  pthread_mutex_destroy(&f->mu);
+  pthread_cond_destroy(&f->cv);
+  while (f->head) {
+    fts_chunk *c = f->head;
+    f->head = c->next;
+    chunk_free(c);
+  }
+  while (f->spare) {
+    fts_chunk *c = f->spare;
+    f->spare = c->next;
+    chunk_free(c);
+  }
+  chunk_free(f->cur);
+  chunk_free(f->final);
+  free(f->path);
+  free(f->main_path);
+  free(f);
+}
+
+/* store_finish() of a side load: the deferred indexes are built while
+** the worker finishes (their own transaction: meta 'indexes' stays
+** 'pending' until the end, so a kill in between only costs a rebuild),
+** then the worker's index is copied into main's articles_fts and
+** fts_lengths filled, in one transaction. */
+static int side_finish(store *s)
+{
+  fts_side *f = s->side;
+  char *sql;
+  int rc = side_send(f, FTS_FINISH, s->last_id);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = make_indexes(s->db, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  if (f->running) {
+    pthread_join(f->th, NULL);
+    f->running = false;
+  }
+  if (rc == SQLITE_OK) rc = f->rc;
+  if (rc != SQLITE_OK) return rc;
+  sql = sqlite3_mprintf("ATTACH %Q AS fts_build", f->path);
+  if (!sql) return SQLITE_NOMEM;
+  rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_exec(
+      s->db,
+      "BEGIN IMMEDIATE;"
+      "DELETE FROM main.articles_fts_data;"
+      "DELETE FROM main.articles_fts_idx;"
+      "DELETE FROM main.articles_fts_docsize;"
+      "DELETE FROM main.articles_fts_config WHERE k <> 'hashsize';"
+      "INSERT INTO main.articles_fts_data"
+      " SELECT * FROM fts_build.articles_fts_data;"
+      "INSERT INTO main.articles_fts_idx"
+      " SELECT * FROM fts_build.articles_fts_idx;"
+      "INSERT INTO main.articles_fts_docsize"
+      " SELECT * FROM fts_build.articles_fts_docsize;"
+      "INSERT OR REPLACE INTO main.articles_fts_config"
+      " SELECT * FROM fts_build.articles_fts_config WHERE k <> 'hashsize';",
+      NULL, NULL, NULL);
+  if (rc == SQLITE_OK && s->last_id > 0) {
+    s->len_lo = 1;
+    s->len_hi = s->last_id;
+    rc = flush_lengths(s);
+  }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(s->db,
+                      "INSERT OR REPLACE INTO meta VALUES('fts', 'ready');"
+                      "INSERT OR REPLACE INTO meta VALUES('indexes', 'ready');"
+                      "PRAGMA analysis_limit=1000; PRAGMA optimize;"
+                      "COMMIT",
+                      NULL, NULL, NULL);
+  if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec(s->db, "DETACH fts_build", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) {
+    side_unlink(f->path);
+    side_free(f);
+    s->side = NULL;
+    s->bulk = false;
+  }
+  return rc;
+}
+
+/* ====================================================================
 ** Open and close
 ** ==================================================================== */
 
@@ -673,6 +1196,7 @@ store *store_open(const char *path, bool create, bool write, char *err,
   store *s = calloc(1, sizeof *s);
   int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
   int rc;
+  bool want_side = false;
   char *msg = NULL;
   if (!s) {
     snprintf(err, errcap, "out of memory");
@@ -723,12 +1247,45 @@ store *store_open(const char *path, bool create, bool write, char *err,
       }
     }
     if (rc == SQLITE_OK && s->bulk) {
-      rc = sqlite3_exec(s->db, drop_index_sql, NULL, NULL, &msg);
+      /* A first bulk load (no articles yet, or the resumption of one)
+      ** builds its FTS index on a second core, into a side file. */
+      const char *fn = sqlite3_db_filename(s->db, "main");
+      sqlite3_stmt *st;
+      int64_t have = -1;
+      bool side = false;
+      rc = sqlite3_prepare_v2(s->db,
+                              "SELECT (SELECT count(*) FROM (SELECT 1 FROM"
+                              " articles LIMIT 1)), EXISTS (SELECT 1 FROM"
+                              " meta WHERE key = 'fts' AND value = 'side')",
+                              -1, &st, NULL);
+      if (rc == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+          have = sqlite3_column_int64(st, 0);
+          side = have == 0 || sqlite3_column_int(st, 1);
+        }
+        sqlite3_finalize(st);
+      }
+      if (!fn || !fn[0] || getenv("DATELINE_INDEX_NO_SIDE")) side = false;
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, drop_index_sql, NULL, NULL, &msg);
       if (rc == SQLITE_OK)
         rc = sqlite3_exec(s->db,
                           "INSERT OR REPLACE INTO meta VALUES"
                           "('indexes', 'pending');",
                           NULL, NULL, &msg);
+      /* FTS5 flushes its pending terms at each commit or when they
+      ** outgrow hashsize (1 MB by default): larger, fewer segments. */
+      if (rc == SQLITE_OK && have == 0)
+        rc = sqlite3_exec(s->db,
+                          "INSERT INTO articles_fts(articles_fts, rank)"
+                          " VALUES('hashsize', "
+                          STORE_STR(FTS_MAIN_HASHSIZE) ");",
+                          NULL, NULL, &msg);
+      if (rc == SQLITE_OK && side)
+        rc = sqlite3_exec(s->db,
+                          "INSERT OR REPLACE INTO meta VALUES('fts', 'side')",
+                          NULL, NULL, &msg);
+      want_side = side;
     } else if (rc == SQLITE_OK) {
       rc = make_indexes(s->db, &msg);
     }
@@ -743,6 +1300,27 @@ store *store_open(const char *path, bool create, bool write, char *err,
     if (rc != SQLITE_OK) goto fail;
     rc = facets_backfill(s);
     if (rc != SQLITE_OK) goto fail;
+    s->last_id = side_max(s->db, "SELECT coalesce(max(id), 0) FROM articles");
+    if (s->last_id < 0) {
+      rc = sqlite3_errcode(s->db);
+      goto fail;
+    }
+    {
+      const char *fn = sqlite3_db_filename(s->db, "main");
+      if (want_side) {
+        s->side = side_start(fn, s->last_id);
+        if (!s->side) {
+          rc = SQLITE_NOMEM;
+          goto fail;
+        }
+      } else if (fn && fn[0]) {
+        /* The side file of a load that ended (or of a store since
+        ** rebuilt): nothing reads it. */
+        char *side = sqlite3_mprintf("%s.fts-build", fn);
+        if (side) side_unlink(side);
+        sqlite3_free(side);
+      }
+    }
   } else {
     sqlite3_stmt *st;
     /* Readers map the file (up to SQLite's compile-time cap, 2 GB in
@@ -777,6 +1355,7 @@ int store_finish(store *s)
 {
   int rc;
   if (!s->bulk) return SQLITE_OK;
+  if (s->side) return side_finish(s);
   rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = make_indexes(s->db, NULL);
   if (rc == SQLITE_OK)
@@ -797,23 +1376,33 @@ int store_finish(store *s)
   return SQLITE_OK;
 }
 
-bool store_indexes_pending(store *s)
+static bool meta_has(store *s, const char *sql)
 {
   sqlite3_stmt *st;
-  bool pending = false;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT 1 FROM meta WHERE key = 'indexes' AND value"
-                         " = 'pending'",
-                         -1, &st, NULL) != SQLITE_OK)
+  bool yes = false;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
     return false;
-  pending = sqlite3_step(st) == SQLITE_ROW;
+  yes = sqlite3_step(st) == SQLITE_ROW;
   sqlite3_finalize(st);
-  return pending;
+  return yes;
+}
+
+bool store_indexes_pending(store *s)
+{
+  return meta_has(s, "SELECT 1 FROM meta WHERE key = 'indexes' AND value"
+                     " = 'pending'");
+}
+
+bool store_fts_pending(store *s)
+{
+  return meta_has(s, "SELECT 1 FROM meta WHERE key = 'fts' AND value"
+                     " = 'side'");
 }
 
 void store_close(store *s)
 {
   if (!s) return;
+  side_free(s->side); /* rolls the worker back: --resume catches up */
   for (int i = 0; i < Q_N; i++) sqlite3_finalize(s->q[i]);
   sqlite3_close(s->db);
   ent_clear(s);
@@ -835,11 +1424,32 @@ static int step_reset(sqlite3_stmt *st)
 
 int store_begin(store *s) { return step_reset(s->q[Q_BEGIN]); }
 
+/* A side load's fts_lengths: the chunks of the batch, zero (unknown) until
+** store_finish() fills them from the FTS index. */
+static int zero_lengths(store *s)
+{
+  sqlite3_stmt *st = s->q[Q_LEN_ZERO];
+  int rc = SQLITE_OK;
+  if (s->len_hi < s->len_lo) return SQLITE_OK;
+  for (int64_t c = s->len_lo / LEN_CHUNK;
+       c <= s->len_hi / LEN_CHUNK && rc == SQLITE_OK; c++) {
+    sqlite3_bind_int64(st, 1, c);
+    rc = step_reset(st);
+  }
+  s->len_lo = 0;
+  s->len_hi = -1;
+  return rc;
+}
+
 int store_commit(store *s)
 {
-  int rc = flush_facets(s);
-  if (rc == SQLITE_OK) rc = flush_lengths(s);
+  int rc = s->side ? side_error(s->side) : SQLITE_OK;
+  if (rc == SQLITE_OK) rc = flush_facets(s);
+  if (rc == SQLITE_OK) rc = s->side ? zero_lengths(s) : flush_lengths(s);
   if (rc == SQLITE_OK) rc = step_reset(s->q[Q_COMMIT]);
+  /* Main has them now: the worker may commit them. */
+  if (rc == SQLITE_OK && s->side)
+    rc = side_send(s->side, FTS_COMMITTED, s->last_id);
   return rc;
 }
 
@@ -848,6 +1458,11 @@ void store_rollback(store *s)
   if (!sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   derived_clear(s);
+  s->last_id = side_max(s->db, "SELECT coalesce(max(id), 0) FROM articles");
+  if (s->side && s->side->running) {
+    if (s->side->cur) s->side->cur->n = 0;
+    side_send(s->side, FTS_ROLLBACK, s->last_id);
+  }
   /* Entities inserted by the batch are gone: reload the dictionary. */
   ent_clear(s);
   ent_load(s);
@@ -1285,17 +1900,23 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
   bind_val(st, 14, sj_get(d, r, "dup_of"));
   STEP(st);
   art = sqlite3_last_insert_rowid(s->db);
+  s->last_id = art;
   len_add(s, art);
   if (!facet_add(s, FACET_DAY, sj_get(d, r, "date"), 10, art) ||
       !facet_add(s, FACET_COUNTRY, str_or_member(d, focus, "country"),
                  UINT32_MAX, art))
     return SQLITE_NOMEM;
 
-  st = s->q[Q_FTS];
-  sqlite3_bind_int64(st, 1, art);
-  bind_val(st, 2, sj_get(d, r, "title"));
-  bind_val(st, 3, sj_get(d, r, "text"));
-  STEP(st);
+  if (s->side) {
+    rc = side_put(s->side, art, sj_get(d, r, "title"), sj_get(d, r, "text"));
+    if (rc != SQLITE_OK) return rc;
+  } else {
+    st = s->q[Q_FTS];
+    sqlite3_bind_int64(st, 1, art);
+    bind_val(st, 2, sj_get(d, r, "title"));
+    bind_val(st, 3, sj_get(d, r, "text"));
+    STEP(st);
+  }
 
   /* Entities, their mentions and roles. */
   v = sj_get(d, r, "entities");

@@ -39,6 +39,9 @@ int store_finish(store *s);
 /* True when a bulk load's indexes are not built yet (searches then work,
 ** slowly). */
 bool store_indexes_pending(store *s);
+/* True while the FTS index of a first bulk load is still in its side file
+** (DB.fts-build): articles_fts then matches nothing. */
+bool store_fts_pending(store *s);
 
 /* Transactions of the writer. SQLite result codes. */
 int store_begin(store *s);
