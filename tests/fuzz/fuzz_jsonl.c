@@ -7,7 +7,8 @@
 ** error record naming the line; a line it accepts yields either a valid
 ** record or an error record with a documented code; every record is
 ** strict UTF-8 JSON; the content sniffer agrees with the reader on the
-** first line.
+** first line; the one-pass reader of input.c and jansson alone read every
+** line the same (same dl_input, or the same error, message and offset).
 */
 #include "fuzz_check.h"
 #include "input.h"
@@ -16,6 +17,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static dl_model *model;
 static dl_annotator *annot;
+
+static bool same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_bytes(const char *a, size_t na, const char *b, size_t nb)
+{
+  return na == nb && (a == b || (a && b && memcmp(a, b, na) == 0));
+}
+
+/* The line, read by jansson alone, gives what cli_jsonl_parse gave. */
+static void same_as_jansson(const char *line, size_t len, bool ok,
+                            const cli_jsonl *l)
+{
+  cli_jsonl j;
+  bool jok;
+  memset(&j, 0, sizeof j);
+  jok = cli_jsonl_read_jansson(&j, line, len, "2016-12-22");
+  FZ_CHECK(ok == jok, "readers disagree: %d vs jansson %d (%s)", ok, jok,
+           ok ? j.err.msg : l->err.msg);
+  FZ_CHECK(same_str(l->id, j.id), "id '%s' vs jansson '%s'",
+           l->id ? l->id : "(null)", j.id ? j.id : "(null)");
+  if (ok) {
+    FZ_CHECK(same_bytes(l->in.text, l->in.len, j.in.text, j.in.len), "text");
+    FZ_CHECK(same_bytes(l->in.html, l->in.html_len, j.in.html,
+                        j.in.html_len), "html");
+    FZ_CHECK(same_str(l->in.id, j.in.id), "in.id");
+    FZ_CHECK(same_str(l->in.title, j.in.title), "title");
+    FZ_CHECK(same_str(l->in.url, j.in.url), "url");
+    FZ_CHECK(same_str(l->in.lang, j.in.lang), "lang");
+    FZ_CHECK(same_str(l->in.source, j.in.source), "source");
+    FZ_CHECK(same_str(l->in.date, j.in.date), "date");
+    FZ_CHECK(same_str(l->in.default_date, j.in.default_date), "default date");
+  } else {
+    FZ_CHECK(l->err.code == j.err.code && l->err.offset == j.err.offset &&
+                 strcmp(l->err.msg, j.err.msg) == 0,
+             "error '%s' at %zu vs jansson '%s' at %zu", l->err.msg,
+             l->err.offset, j.err.msg, j.err.offset);
+  }
+  cli_jsonl_free(&j);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *root;
     bool ok = cli_jsonl_parse(buf + pos, end - pos, "2016-12-22", &l);
     lines++;
+    same_as_jansson(buf + pos, end - pos, ok, &l);
     if (ok) {
       dl_doc *d = NULL;
       dl_error err;

@@ -5,8 +5,8 @@
 ** JSONL: one object per line in, one record per line out, same order; a
 ** line that is not valid JSON, or has neither "text" nor "html", yields an
 ** error record in its place ({"id":..,"line":N,"error":{..}}) and the run
-** goes on: no input line is ever silently lost (SPEC.md). JSON is read
-** with jansson (input.c); records are written by the library.
+** goes on: no input line is ever silently lost (SPEC.md). JSON lines are
+** read by input.c; records are written by the library.
 **
 ** The format is --format, else the file name (.jsonl, .ndjson), else the
 ** content: a first line that parses as a JSON object means JSONL.
@@ -51,6 +51,7 @@ typedef struct run {
   uint64_t docs;   /* records and error records written */
   uint64_t base;   /* input bytes of the files already finished */
   const cli_stream *cur; /* the stream being read, for the progress */
+  cli_jsonl jl;    /* the JSONL reader of --threads 1, reused */
 } run;
 
 static void emit(run *r, const char *s, size_t n)
@@ -115,15 +116,14 @@ static void annotate_one(run *r, const dl_input *in, unsigned long line,
 static void jsonl_line(run *r, const char *line, size_t len,
                        unsigned long lineno, const char *file)
 {
-  cli_jsonl l;
-  bool ok = cli_jsonl_parse(line, len, r->o.date, &l);
-  if (already_done(r, l.id))
+  cli_jsonl *l = &r->jl;
+  bool ok = cli_jsonl_read(l, line, len, r->o.date);
+  if (already_done(r, l->id))
     r->skipped++;
   else if (ok)
-    annotate_one(r, &l.in, lineno, file);
+    annotate_one(r, &l->in, lineno, file);
   else
-    emit_error(r, l.id, lineno, &l.err, file);
-  cli_jsonl_free(&l);
+    emit_error(r, l->id, lineno, &l->err, file);
 }
 
 static void run_jsonl(run *r, FILE *f, const char *file,
@@ -198,6 +198,7 @@ typedef struct par {
 typedef struct worker_arg {
   par *p;
   dl_annotator *a;
+  cli_jsonl jl;   /* this worker's JSONL reader, reused */
   double cpu;     /* thread CPU seconds, at exit */
   double idle;    /* seconds waiting for a job before the input ended */
   double runq;    /* seconds runnable but waiting for a CPU (Linux), or -1 */
@@ -261,19 +262,16 @@ static void slot_annotate(const run *r, dl_annotator *a, slot *s,
   dl_doc_destroy(d);
 }
 
-static void slot_work(const run *r, dl_annotator *a, slot *s)
+static void slot_work(const run *r, dl_annotator *a, cli_jsonl *l, slot *s)
 {
   if (s->kind == JOB_LINE) {
-    cli_jsonl l;
-    bool ok = cli_jsonl_parse(s->buf ? s->buf : s->lbuf, s->len, r->o.date,
-                              &l);
-    if (already_done(r, l.id))
+    bool ok = cli_jsonl_read(l, s->buf ? s->buf : s->lbuf, s->len, r->o.date);
+    if (already_done(r, l->id))
       s->skip = true;
     else if (ok)
-      slot_annotate(r, a, s, &l.in);
+      slot_annotate(r, a, s, &l->in);
     else
-      slot_fail(s, l.id, &l.err);
-    cli_jsonl_free(&l);
+      slot_fail(s, l->id, &l->err);
   } else if (s->kind == JOB_TEXT || s->kind == JOB_HTML) {
     dl_input in;
     memset(&in, 0, sizeof in);
@@ -312,7 +310,7 @@ static void *worker_main(void *arg)
     seq = p->claim++;
     s = &p->ring[seq % p->cap];
     pthread_mutex_unlock(&p->mu);
-    slot_work(p->r, w->a, s);
+    slot_work(p->r, w->a, &w->jl, s);
     w->jobs++;
     pthread_mutex_lock(&p->mu);
     s->done = true;
@@ -516,7 +514,10 @@ static void par_stop(run *r, worker_arg *wa)
   pthread_mutex_unlock(&p->mu);
   for (int i = 0; i < p->n; i++) pthread_join(p->th[i], NULL);
   if (getenv("DATELINE_THREAD_STATS")) thread_stats(p, wa);
-  for (int i = 0; i < p->n; i++) dl_annotator_destroy(wa[i].a);
+  for (int i = 0; i < p->n; i++) {
+    dl_annotator_destroy(wa[i].a);
+    cli_jsonl_free(&wa[i].jl);
+  }
   for (size_t i = 0; i < p->cap; i++) free(p->ring[i].lbuf);
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->work);
@@ -693,9 +694,13 @@ static void run_inputs(run *r)
 /* -o FILE [--resume]: opens the output. Returns false after a message. */
 static bool open_output(run *r)
 {
+  bool big = cli_inputs_regular(r->o.files, r->o.n_files);
   if (!r->out_path) {
     r->out = stdout;
-    cli_output_buffer(r->out);
+    if (big)
+      cli_output_buffer_big(r->out);
+    else
+      cli_output_buffer(r->out);
     return true;
   }
   if (r->resume) {
@@ -711,7 +716,10 @@ static bool open_output(run *r)
     cli_warn(r->out_path, 0, "%s", strerror(errno));
     return false;
   }
-  cli_output_buffer(r->out);
+  if (big)
+    cli_output_buffer_big(r->out);
+  else
+    cli_output_buffer(r->out);
   return true;
 }
 
@@ -814,6 +822,7 @@ int cmd_annotate(int argc, char **argv)
   dl_annotator_destroy(r.a);
   dl_model_destroy(r.m);
   cli_idset_free(&r.done);
+  cli_jsonl_free(&r.jl);
   free(r.o.files);
   return r.status;
 }

@@ -21,6 +21,7 @@ typedef struct cli_stream {
   cli_zkind z;
   void *cookie; /* decompressor state, NULL for a plain file */
   FILE *raw;    /* the underlying file */
+  char *iobuf;  /* raw's stdio buffer (a named file), freed on close */
   bool is_stdin;
 } cli_stream;
 
@@ -73,10 +74,18 @@ void cli_inputs_free(cli_inputs *in);
 bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
                       bool *failed);
 
-/* A 1 MiB buffer for an output that is not a terminal, before the first
-** write: a 31 MB annotate output is then 31 write() calls, not 7,600 of
-** 4 KiB on the thread that also feeds the workers. */
+/* Full buffering for an output that is not a terminal, before the first
+** write, with glibc's default buffer (st_blksize: 4 KiB). */
 void cli_output_buffer(FILE *out);
+/* The same with a 1 MiB buffer, for an output whose inputs are all regular
+** files (cli_inputs_regular): a 26 MB annotate output is then 26 write()
+** calls, not 6,400 of 4 KiB on the thread that also feeds the workers.
+** Not for a pipe's records, which must come out as the pipe stalls. The
+** buffer lives until exit (stdio may flush then). */
+void cli_output_buffer_big(FILE *out);
+/* True when every input (stdin when n_files is 0, or "-") is a regular
+** file or a directory: reading never waits on a writer. */
+bool cli_inputs_regular(const char **files, int n_files);
 
 /* Flushes out and closes it unless it is stdout; false on an error, which
 ** is warned unless write_failed (already warned). */
