@@ -40,9 +40,18 @@ struct pattern {
   uint16_t theme;
 };
 
+/* The patterns starting with one stem: a run of the sorted array. */
+struct start {
+  uint32_t sid1; /* cache stem id + 1, 0 empty */
+  uint32_t lo, n;
+};
+
 struct dl__theme_index {
   struct pattern *p; /* sorted by stem[0], then longest first */
   size_t n;
+  struct start *st; /* open addressing by cache stem id: a few hundred
+                    ** first stems, a table that stays in the CPU cache */
+  size_t st_cap;    /* a power of 2 */
 };
 
 /* The stems live in the workspace's string arena. */
@@ -50,7 +59,23 @@ void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x)
 {
   if (!x) return;
   dl__free(al, x->p);
+  dl__free(al, x->st);
   dl__free(al, x);
+}
+
+static size_t start_slot(const struct dl__theme_index *x, uint32_t sid)
+{
+  size_t m = x->st_cap - 1, j = (sid * UINT32_C(2654435761)) & m;
+  while (x->st[j].sid1 && x->st[j].sid1 != sid + 1) j = (j + 1) & m;
+  return j;
+}
+
+uint32_t dl__theme_starting(const struct dl__theme_index *x, uint32_t sid,
+                            uint32_t *lo)
+{
+  const struct start *s = &x->st[start_slot(x, sid)];
+  *lo = s->lo;
+  return s->sid1 ? s->n : 0;
 }
 
 static int cmp_pat(const void *a, const void *b)
@@ -120,20 +145,29 @@ static struct dl__theme_index *build_index(struct dl__told_ws *ws)
     }
   }
   if (x->n) qsort(x->p, x->n, sizeof *x->p, cmp_pat);
+  /* Equal first stems are one cache stem: each run gets a slot. */
+  {
+    size_t runs = 0;
+    for (size_t i = 0; i < x->n; i++)
+      if (!i || x->p[i].sid[0] != x->p[i - 1].sid[0]) runs++;
+    x->st_cap = 16;
+    while (x->st_cap < 2 * runs) x->st_cap *= 2;
+    if (!(x->st = dl__calloc(ws->al, x->st_cap, sizeof *x->st))) {
+      dl__theme_index_free(ws->al, x);
+      return NULL;
+    }
+    for (size_t i = 0, j; i < x->n; i = j) {
+      struct start *s = &x->st[start_slot(x, x->p[i].sid[0])];
+      for (j = i + 1; j < x->n && x->p[j].sid[0] == x->p[i].sid[0]; j++) {
+      }
+      s->sid1 = x->p[i].sid[0] + 1;
+      s->lo = (uint32_t)i;
+      s->n = (uint32_t)(j - i);
+    }
+  }
   return x;
 }
 
-/* The first pattern whose first stem is s, or x->n. */
-static size_t lower_bound(const struct dl__theme_index *x, const char *s)
-{
-  size_t lo = 0, hi = x->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (strcmp(x->p[mid].stem[0], s) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 struct cand {
   uint32_t theme, tok_start, tok_end;
@@ -175,22 +209,13 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
     sflag = (uint8_t *)(last_end + nt);
   }
   for (size_t s = 0; s < W->n_stems; s++) {
-    /* Looked up once per annotator (cached on the cache's stem, and
-    ** copied to the document's stem by the words layer). */
+    /* Copied from the cache form by the words layer, once looked up. */
     const struct dl__stem *ds = &W->stems[s];
-    if (ds->pat_n == UINT32_MAX) {
-      struct dl__cstem *cs = &ws->cs[ds->cstem];
-      if (cs->pat_n == UINT32_MAX) {
-        size_t lo = lower_bound(x, cs->s), hi = lo;
-        while (hi < x->n && strcmp(x->p[hi].stem[0], cs->s) == 0) hi++;
-        cs->pat_lo = (uint32_t)lo;
-        cs->pat_n = (uint32_t)(hi - lo);
-      }
-      range[2 * s] = cs->pat_lo;
-      range[2 * s + 1] = cs->pat_n;
-    } else {
+    if (ds->pat_n != UINT32_MAX) {
       range[2 * s] = ds->pat_lo;
       range[2 * s + 1] = ds->pat_n;
+    } else {
+      range[2 * s + 1] = dl__theme_starting(x, ds->cstem, &range[2 * s]);
     }
   }
   memset(last_end, 0, nt * sizeof *last_end);

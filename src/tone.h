@@ -98,18 +98,20 @@ struct dl__form {
 };
 
 struct dl__stem {
-  uint32_t len;
-  uint32_t count; /* tokens with this stem in the document */
   float idf;      /* from the corpus table, or the unseen-stem default */
   uint32_t cstem; /* the workspace cache's stem id (during annotation) */
-  uint32_t pat_lo, pat_n; /* the cache stem's theme patterns (copied, so
-                          ** themes.c reads no cache entry) */
+  uint32_t pat_lo, pat_n; /* the theme patterns starting with it (from the
+                          ** cache form); pat_n UINT32_MAX: themes.c
+                          ** looks them up */
 };
 
 /* The workspace's cache of every form and stem seen by the annotator, so
 ** that a word's look-ups and stemming are done once per annotator, not
 ** once per document (tone_words.c). Reset when it grows past
 ** DL__TOLD_CACHE_MAX entries. */
+/* A cache form holds all a document's form and stem need (its stem's
+** IDF included), so the words layer reads one entry per distinct form and
+** no stem entry: pass 2 misses on them. 32 bytes, two a cache line. */
 struct dl__cform {
   union {
     struct {
@@ -117,20 +119,23 @@ struct dl__cform {
     };
     const char *s; /* longer: the text, in the cache arena */
   };
-  uint8_t len, special; /* special: DL__SP_* */
-  uint16_t flags;       /* DL__W_* */
   uint32_t cstem;
-  float valence, boost;
-}; /* 32 bytes: two a cache line (pass 2 of the words layer misses on
-   ** them) */
+  float idf;       /* its stem's */
+  uint16_t flags;  /* DL__W_* (bits 0-11), DL__SP_* << 12 */
+  uint16_t pat_lo; /* its stem's theme patterns, when pat_n is not */
+  uint8_t pat_n;   /* DL__CF_PAT_UNSET (not looked up, or too many) */
+  uint8_t len;
+  uint8_t boost;   /* index + 1 into dl__tone_booster, 0 none */
+  int8_t val10;    /* VADER valence x 10 (the lexicon's values have one
+                   ** decimal; test_tone checks) */
+};
+#define DL__CF_SP_SHIFT 12
+#define DL__CF_PAT_UNSET 0xFF
 
 struct dl__cstem {
   const char *s; /* in the cache arena */
   uint32_t len;
   float idf;
-  uint32_t pat_lo, pat_n; /* theme patterns starting here; pat_n
-                          ** UINT32_MAX: not looked up yet */
-  uint32_t stamp, doc_id;
 };
 
 struct dl__words {
@@ -228,7 +233,6 @@ struct dl__told_ws {
                                 ** 0 empty */
   size_t cf_scap, cs_scap;
   dl__arena cache;
-  uint32_t stamp; /* documents seen */
   /* The document's own forms and stems (copied into its arena), and a
   ** small table over its forms that stays in the CPU cache: most tokens
   ** repeat a word of their document, and are found there. */
@@ -240,6 +244,9 @@ struct dl__told_ws {
   size_t n_forms, forms_cap, df_cap;
   struct dl__stem *stems;
   size_t n_stems, stems_cap;
+  uint64_t *sslot; /* the document's stems by cache stem id: id << 32 |
+                   ** doc stem + 1; all zero between documents */
+  size_t sscap, sssize; /* room, slots in use (a power of 2) */
   dl__buf fold;            /* the document's folded words, end to end */
   dl__arena strings; /* activity and theme stems: few allocations */
   char **act;        /* activity stems, sorted */
@@ -257,6 +264,10 @@ struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
 const char *dl__told_stem(struct dl__told_ws *ws, const char *s, size_t n,
                           size_t *out_len);
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x);
+/* The theme patterns starting with cache stem sid: their count, the first
+** in *lo (themes.c). */
+uint32_t dl__theme_starting(const struct dl__theme_index *x, uint32_t sid,
+                            uint32_t *lo);
 void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x);
 void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x);
 /* Interns a stem in the cache: its cache id, or UINT32_MAX when out of

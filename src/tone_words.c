@@ -132,6 +132,7 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->df);
   dl__free(ws->al, ws->stems);
   dl__free(ws->al, ws->dslot);
+  dl__free(ws->al, ws->sslot);
   dl__buf_free(&ws->fold);
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
@@ -314,7 +315,6 @@ uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n)
   if (!st->s) return UINT32_MAX;
   st->len = (uint32_t)n;
   st->idf = dl__told_idf(ws->idf, st->s);
-  st->pat_n = UINT32_MAX;
   ws->cs_slot[j] = SLOT(h, ws->n_cs);
   return (uint32_t)ws->n_cs++;
 }
@@ -344,6 +344,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
   memcpy(w, s, n);
   w[n] = 0;
   f->len = (uint8_t)n;
+  f->pat_n = DL__CF_PAT_UNSET;
   if (n <= KEY_SHORT) {
     key16(s, n, &f->k0, &f->k1);
   } else if (!(f->s = dl__arena_strndup(&ws->cache, s, n))) {
@@ -352,13 +353,13 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
   e = bsearch(w, dl__tone_lexicon, dl__tone_lexicon_len,
               sizeof *dl__tone_lexicon, cmp_entry);
   if (e) {
-    f->valence = e->v;
+    f->val10 = (int8_t)lrintf(e->v * 10.0f);
     f->flags |= DL__W_LEX;
   }
   e = bsearch(w, dl__tone_booster, dl__tone_booster_len,
               sizeof *dl__tone_booster, cmp_entry);
-  if (e) {
-    f->boost = e->v;
+  if (e && e - dl__tone_booster < UINT8_MAX) { /* (the list has 63) */
+    f->boost = (uint8_t)(e - dl__tone_booster + 1);
     f->flags |= DL__W_BOOST;
   }
   if (in_list(dl__tone_negate, dl__tone_negate_len, w) ||
@@ -388,7 +389,8 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
       f->flags |= DL__W_VCUE;
   }
   for (size_t i = 0; i < DL__COUNTOF(specials); i++)
-    if (strcmp(w, specials[i].w) == 0) f->special = (uint8_t)specials[i].sp;
+    if (strcmp(w, specials[i].w) == 0)
+      f->flags |= (uint16_t)(specials[i].sp << DL__CF_SP_SHIFT);
   st = dl__told_stem(ws, w, n, &sn);
   if (!st) return UINT32_MAX;
   {
@@ -401,6 +403,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
     f->cstem = dl__told_cstem(ws, key, sn);
   }
   if (f->cstem == UINT32_MAX) return UINT32_MAX;
+  f->idf = ws->cs[f->cstem].idf;
   return (uint32_t)ws->n_cf++;
 }
 
@@ -417,35 +420,77 @@ static void cache_reset(struct dl__told_ws *ws)
   ws->themes = NULL;
 }
 
+/* Doubles the document's stem table (its slots for this document). */
+static bool stem_grow(struct dl__told_ws *ws)
+{
+  size_t nsize = ws->sssize * 2, m = nsize - 1;
+  if (nsize > ws->sscap) {
+    uint64_t *ns = dl__calloc(ws->al, nsize, sizeof *ns);
+    if (!ns) return false;
+    dl__free(ws->al, ws->sslot);
+    ws->sslot = ns;
+    ws->sscap = nsize;
+  } else {
+    memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
+  }
+  for (size_t k = 0; k < ws->n_stems; k++) {
+    uint32_t id = ws->stems[k].cstem;
+    size_t j = (id * UINT32_C(2654435761)) & m;
+    while (ws->sslot[j]) j = (j + 1) & m;
+    ws->sslot[j] = (uint64_t)id << 32 | (k + 1);
+  }
+  ws->sssize = nsize;
+  return true;
+}
+
 /* Fills the document's form x from cache form c, and numbers its stem on
-** first use in this document. No text is copied: the document's forms and
-** stems hold ids, flags and numbers only. */
+** first use in this document (a small table by cache stem id, in the CPU
+** cache: the cache's stem entries are not read). No text is copied: the
+** document's forms and stems hold ids, flags and numbers only. */
 static bool doc_form(struct dl__told_ws *ws, uint32_t x, uint32_t c)
 {
   struct dl__cform *cf = &ws->cf[c];
-  struct dl__cstem *cs = &ws->cs[cf->cstem];
   struct dl__form *f = &ws->forms[x];
-  if (cs->stamp != ws->stamp) {
-    struct dl__stem *st;
-    if (!DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
+  uint32_t id = cf->cstem, ds = UINT32_MAX;
+  size_t m, j;
+  uint64_t v;
+  if ((ws->n_stems + 1) * 2 > ws->sssize && !stem_grow(ws)) return false;
+  m = ws->sssize - 1;
+  j = (id * UINT32_C(2654435761)) & m;
+  while ((v = ws->sslot[j]) != 0) {
+    if ((uint32_t)(v >> 32) == id) {
+      ds = (uint32_t)v - 1;
+      break;
+    }
+    j = (j + 1) & m;
+  }
+  if (ds == UINT32_MAX) {
+    if (ws->n_stems == ws->stems_cap &&
+        !DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
       return false;
-    st = &ws->stems[ws->n_stems];
-    st->len = cs->len;
-    st->count = 0;
-    st->idf = cs->idf;
-    st->cstem = cf->cstem;
-    st->pat_lo = cs->pat_lo;
-    st->pat_n = cs->pat_n;
-    cs->stamp = ws->stamp;
-    cs->doc_id = (uint32_t)ws->n_stems++;
+    ds = (uint32_t)ws->n_stems++;
+    ws->stems[ds].idf = cf->idf;
+    ws->stems[ds].cstem = id;
+    /* The stem's theme patterns, looked up once per cache form when the
+    ** theme index exists (built by the first themes run). */
+    if (cf->pat_n == DL__CF_PAT_UNSET && ws->themes) {
+      uint32_t lo, n = dl__theme_starting(ws->themes, id, &lo);
+      if (n < DL__CF_PAT_UNSET && lo <= UINT16_MAX) {
+        cf->pat_lo = (uint16_t)lo;
+        cf->pat_n = (uint8_t)n;
+      }
+    }
+    ws->stems[ds].pat_lo = cf->pat_lo;
+    ws->stems[ds].pat_n =
+        cf->pat_n == DL__CF_PAT_UNSET ? UINT32_MAX : cf->pat_n;
+    ws->sslot[j] = (uint64_t)id << 32 | (ds + 1);
   }
   f->len = cf->len;
-  f->stem = cs->doc_id;
-  f->valence = cf->valence;
-  f->boost = cf->boost;
-  f->flags = cf->flags;
-  f->special = cf->special;
-  ws->stems[f->stem].count += ws->df[x].count;
+  f->stem = ds;
+  f->valence = (float)cf->val10 / 10.0f;
+  f->boost = cf->boost ? dl__tone_booster[cf->boost - 1].v : 0.0f;
+  f->flags = cf->flags & ((1u << DL__CF_SP_SHIFT) - 1);
+  f->special = (uint32_t)cf->flags >> DL__CF_SP_SHIFT;
   return true;
 }
 
@@ -714,21 +759,26 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   W = &d->told->words;
   if (ws->n_cf > DL__TOLD_CACHE_MAX || ws->n_cs > DL__TOLD_CACHE_MAX)
     cache_reset(ws);
-  /* A new stamp invalidates every doc_id of the cache at once; on the
-  ** (theoretical) wrap, clear them. */
-  if (++ws->stamp == 0) {
-    for (size_t i = 0; i < ws->n_cs; i++) ws->cs[i].stamp = 0;
-    ws->stamp = 1;
-  }
   ws->n_forms = ws->n_stems = 0;
   W->tform = dl__arena_alloc(
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
   if (!doc_pass(ws, d, W->tform)) goto oom;
+  if (ws->sscap < DOC_SLOTS0 ||
+      (ws->sscap > 65536 && ws->sscap > 16 * (ws->n_forms + 1))) {
+    dl__free(ws->al, ws->sslot);
+    ws->sscap = 0;
+    if (!(ws->sslot = dl__calloc(ws->al, DOC_SLOTS0, sizeof *ws->sslot)))
+      goto oom;
+    ws->sscap = DOC_SLOTS0;
+  }
+  ws->sssize = DOC_SLOTS0;
   /* Pass 2: each distinct form's cache entry (its look-ups and stem), in
   ** order of first use. The cache outgrows the CPU caches and its misses
-  ** were most of this stage's time; knowing the forms ahead, the slots,
-  ** entries, strings and stems of the forms a few on are prefetched. */
+  ** were most of this stage's time; knowing the forms ahead, the slots
+  ** and entries (and the strings of long forms) of the forms a few on are
+  ** prefetched. The entry holds all the document needs: no stem entry is
+  ** read. */
   if (ws->forms_cap < ws->n_forms) {
     struct dl__form *nf;
     size_t bytes;
@@ -749,18 +799,19 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if (k + PF_ENTRY < ws->n_forms &&
           (f2 = cache_peek(ws, ws->df[k + PF_ENTRY].h)))
         __builtin_prefetch(f2);
-      if (k + PF_STEM < ws->n_forms &&
-          (f2 = cache_peek(ws, ws->df[k + PF_STEM].h))) {
-        /* The entry is in the CPU cache by now: its stem (and its
-        ** string, when the key is not in the entry). */
-        if (f2->len > KEY_SHORT) __builtin_prefetch(f2->s);
-        __builtin_prefetch(&ws->cs[f2->cstem]);
-      }
+      /* A long form's key is its string. */
+      if (k + PF_STEM < ws->n_forms && ws->df[k + PF_STEM].len > KEY_SHORT &&
+          (f2 = cache_peek(ws, ws->df[k + PF_STEM].h)))
+        __builtin_prefetch(f2->s);
     }
 #endif
-    if ((c = cache_form(ws, &ws->df[k])) == UINT32_MAX) goto oom;
-    if (!doc_form(ws, (uint32_t)k, c)) goto oom;
+    if ((c = cache_form(ws, &ws->df[k])) == UINT32_MAX ||
+        !doc_form(ws, (uint32_t)k, c)) {
+      memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
+      goto oom;
+    }
   }
+  memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
   W->n_forms = ws->n_forms;
   W->n_stems = ws->n_stems;
   if (ws->n_forms) {

@@ -102,6 +102,16 @@ static void t_tables(void)
   for (size_t i = 1; i < dl__idf_len; i++)
     T_OK(strcmp(dl__idf[i - 1].stem, dl__idf[i].stem) < 0);
   T_OK(dl__tone_lexicon_len > 7000);
+  /* The words layer's cache keeps a valence as valence x 10 in an int8
+  ** and a booster as its index + 1 in a uint8 (struct dl__cform): every
+  ** value must come back exactly. */
+  for (size_t i = 0; i < dl__tone_lexicon_len; i++) {
+    float v = dl__tone_lexicon[i].v;
+    long v10 = lrintf(v * 10.0f);
+    T_OK(v10 >= INT8_MIN && v10 <= INT8_MAX);
+    T_OK((float)(int8_t)v10 / 10.0f == v);
+  }
+  T_OK(dl__tone_booster_len < UINT8_MAX);
   T_OK(dl__themes_len >= 150 && dl__themes_len <= 1024);
   for (size_t i = 0; i < dl__themes_len; i++) {
     T_OK(dl__themes[i].terms && dl__themes[i].terms[0]);
