@@ -702,69 +702,23 @@ static int facets_backfill(store *s)
 ** `articles` (a read-only connection), then the new ones.
 ** ==================================================================== */
 
-#define FTS_CHUNK_DOCS 256
-#define FTS_MAX_QUEUED 32
+#define FTS_READ_DOCS 2000
 #define FTS_COMMIT_EVERY 20000
 #define FTS_SIDE_HASHSIZE (128 * 1024 * 1024)
 #define FTS_MAIN_HASHSIZE (32 * 1024 * 1024)
-
-enum { FTS_DOCS, FTS_COMMITTED, FTS_ROLLBACK, FTS_FINISH, FTS_ABORT };
-
-typedef struct fts_doc {
-  int64_t id;
-  size_t title, tlen, text, xlen; /* offsets into buf; SIZE_MAX: NULL */
-} fts_doc;
-
-typedef struct fts_chunk {
-  struct fts_chunk *next;
-  int op;       /* what to do after the docs */
-  int64_t upto; /* FTS_COMMITTED, FTS_ROLLBACK: main's last committed id */
-  fts_doc *doc;
-  size_t n, cap;
-  char *buf;
-  size_t blen, bcap;
-} fts_chunk;
 
 typedef struct fts_side {
   pthread_t th;
   bool running;
   pthread_mutex_t mu;
-  pthread_cond_t cv;      /* a chunk was queued, or one was taken */
-  fts_chunk *head, *tail; /* queued, oldest first */
-  int queued;
-  fts_chunk *cur;         /* being filled by store_put() */
-  fts_chunk *spare;       /* processed chunks, for reuse */
-  fts_chunk *final;       /* for the last marker when memory runs out */
+  pthread_cond_t cv;      /* upto moved, or stop was set */
+  int64_t upto;           /* main's last committed article (under mu) */
+  int stop;               /* 1: finish (commit, end), 2: abort (under mu) */
   int rc;                 /* the worker's first error (under mu) */
   char msg[300];
   char *path, *main_path; /* the side file, the main database */
-  int64_t upto;           /* main's last committed id when it started */
   size_t commit_every;    /* FTS_COMMIT_EVERY (tests: fewer) */
 } fts_side;
-
-static void chunk_free(fts_chunk *c)
-{
-  if (!c) return;
-  free(c->doc);
-  free(c->buf);
-  free(c);
-}
-
-static fts_chunk *chunk_get(fts_side *f)
-{
-  fts_chunk *c;
-  pthread_mutex_lock(&f->mu);
-  c = f->spare;
-  if (c) f->spare = c->next;
-  pthread_mutex_unlock(&f->mu);
-  if (!c) c = calloc(1, sizeof *c);
-  if (!c) return NULL;
-  c->next = NULL;
-  c->op = FTS_DOCS;
-  c->upto = 0;
-  c->n = c->blen = 0;
-  return c;
-}
 
 static void side_fail(fts_side *f, int rc, sqlite3 *db)
 {
@@ -786,93 +740,14 @@ static int side_error(fts_side *f)
   return rc;
 }
 
-/* Queues the current chunk with `op` and starts a new one (none after
-** FTS_FINISH or FTS_ABORT). Waits while FTS_MAX_QUEUED chunks are queued:
-** the worker sets the pace, memory stays bounded. */
-static int side_send(fts_side *f, int op, int64_t upto)
+/* Main committed every article up to `upto` (and `stop`: the end). */
+static void side_post(fts_side *f, int64_t upto, int stop)
 {
-  fts_chunk *c = f->cur;
-  if (!c && (op == FTS_FINISH || op == FTS_ABORT) && f->final) {
-    c = f->final;
-    f->final = NULL;
-    c->n = 0;
-  }
-  if (!c && !(c = chunk_get(f))) return SQLITE_NOMEM;
-  c->op = op;
-  c->upto = upto;
   pthread_mutex_lock(&f->mu);
-  while (f->queued >= FTS_MAX_QUEUED) pthread_cond_wait(&f->cv, &f->mu);
-  if (f->tail)
-    f->tail->next = c;
-  else
-    f->head = c;
-  f->tail = c;
-  f->queued++;
-  pthread_cond_broadcast(&f->cv);
+  if (upto > f->upto) f->upto = upto;
+  if (stop && !f->stop) f->stop = stop;
+  pthread_cond_signal(&f->cv);
   pthread_mutex_unlock(&f->mu);
-  f->cur = NULL;
-  if (op == FTS_FINISH || op == FTS_ABORT) return SQLITE_OK;
-  f->cur = chunk_get(f);
-  return f->cur ? SQLITE_OK : SQLITE_NOMEM;
-}
-
-static bool chunk_str(fts_chunk *c, const sj_val *v, size_t *off, size_t *len)
-{
-  if (!v || v->type != SJ_STR) {
-    *off = SIZE_MAX;
-    *len = 0;
-    return true;
-  }
-  if (c->blen + v->count > c->bcap) {
-    size_t ncap = (c->blen + v->count) * 2 + 65536;
-    char *nb = realloc(c->buf, ncap);
-    if (!nb) return false;
-    c->buf = nb;
-    c->bcap = ncap;
-  }
-  memcpy(c->buf + c->blen, v->str, v->count);
-  *off = c->blen;
-  *len = v->count;
-  c->blen += v->count;
-  return true;
-}
-
-/* store_put()'s FTS row: copied into the current chunk. */
-static int side_put(fts_side *f, int64_t id, const sj_val *title,
-                    const sj_val *text)
-{
-  fts_chunk *c = f->cur;
-  fts_doc *dc;
-  if (!c) return SQLITE_NOMEM;
-  if (c->n == c->cap) {
-    size_t ncap = c->cap ? c->cap * 2 : FTS_CHUNK_DOCS;
-    void *nb = realloc(c->doc, ncap * sizeof *c->doc);
-    if (!nb) return SQLITE_NOMEM;
-    c->doc = nb;
-    c->cap = ncap;
-  }
-  dc = &c->doc[c->n];
-  dc->id = id;
-  if (!chunk_str(c, title, &dc->title, &dc->tlen) ||
-      !chunk_str(c, text, &dc->text, &dc->xlen))
-    return SQLITE_NOMEM;
-  c->n++;
-  return c->n >= FTS_CHUNK_DOCS ? side_send(f, FTS_DOCS, 0) : SQLITE_OK;
-}
-
-static int side_insert(sqlite3_stmt *ins, int64_t id, const char *t,
-                       size_t tl, const char *x, size_t xl)
-{
-  sqlite3_bind_int64(ins, 1, id);
-  if (t)
-    sqlite3_bind_text(ins, 2, t, (int)tl, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(ins, 2);
-  if (x)
-    sqlite3_bind_text(ins, 3, x, (int)xl, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(ins, 3);
-  return step_reset(ins);
 }
 
 static int64_t side_max(sqlite3 *db, const char *sql)
@@ -885,39 +760,27 @@ static int64_t side_max(sqlite3 *db, const char *sql)
   return v;
 }
 
-/* Indexes main's committed articles (from, upto] (catching up after a
-** kill or a rollback). */
-static int side_catch_up(fts_side *f, sqlite3_stmt *ins, int64_t from,
-                         int64_t upto)
+/* Indexes main's committed articles (from, upto]; *have: the last one
+** indexed. */
+static int side_index(sqlite3_stmt *rd, sqlite3_stmt *ins, int64_t from,
+                      int64_t upto, int64_t *have)
 {
-  sqlite3 *rd = NULL;
-  sqlite3_stmt *st = NULL;
   int rc;
-  if (from >= upto) return SQLITE_OK;
-  rc = sqlite3_open_v2(f->main_path, &rd, SQLITE_OPEN_READONLY, NULL);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(rd, 10000);
-    rc = sqlite3_prepare_v2(rd,
-                            "SELECT id, title, text FROM articles WHERE id >"
-                            " ?1 AND id <= ?2 ORDER BY id",
-                            -1, &st, NULL);
+  sqlite3_bind_int64(rd, 1, from);
+  sqlite3_bind_int64(rd, 2, upto);
+  while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(rd, 0);
+    sqlite3_bind_int64(ins, 1, id);
+    sqlite3_bind_value(ins, 2, sqlite3_column_value(rd, 1));
+    sqlite3_bind_value(ins, 3, sqlite3_column_value(rd, 2));
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE) break;
+    *have = id;
   }
-  if (rc == SQLITE_OK) {
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, upto);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      rc = side_insert(ins, sqlite3_column_int64(st, 0),
-                       (const char *)sqlite3_column_text(st, 1),
-                       (size_t)sqlite3_column_bytes(st, 1),
-                       (const char *)sqlite3_column_text(st, 2),
-                       (size_t)sqlite3_column_bytes(st, 2));
-      if (rc != SQLITE_OK) break;
-    }
-    if (rc == SQLITE_DONE) rc = SQLITE_OK;
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(rd);
-  return rc;
+  sqlite3_reset(rd);
+  if (rc == SQLITE_DONE) *have = upto;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* Opens (creating) the side file; *have: the last article it holds. */
@@ -944,85 +807,69 @@ static int side_open(fts_side *f, sqlite3 **pdb, sqlite3_stmt **ins,
   if (rc != SQLITE_OK) return rc;
   *have = side_max(db, "SELECT coalesce(max(id), 0) FROM articles_fts_docsize");
   if (*have < 0) return sqlite3_errcode(db);
-  if (*have > f->upto) {
-    /* Ahead of main: not the side file of this store's load. */
-    rc = sqlite3_exec(db,
-                      "INSERT INTO articles_fts(articles_fts)"
-                      " VALUES('delete-all')",
-                      NULL, NULL, NULL);
-    if (rc != SQLITE_OK) return rc;
-    *have = 0;
-  }
   return sqlite3_prepare_v3(db,
                             "INSERT INTO articles_fts(rowid, title, text)"
                             " VALUES(?,?,?)",
                             -1, SQLITE_PREPARE_PERSISTENT, ins, NULL);
 }
 
+/* The worker: indexes what main has committed, FTS_READ_DOCS articles at
+** a time (one short read transaction each), and commits every
+** commit_every articles and at the end. Everything it indexes is
+** committed in main, so it may commit at any moment: even an abort
+** commits. */
 static void *side_main(void *arg)
 {
   fts_side *f = arg;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *ins = NULL;
-  int64_t have = 0;
-  size_t pending = 0;
+  sqlite3 *db = NULL, *mdb = NULL;
+  sqlite3_stmt *ins = NULL, *rd = NULL;
+  int64_t have = 0, upto, done = 0;
+  int stop = 0;
   int rc = side_open(f, &db, &ins, &have);
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-  if (rc == SQLITE_OK) rc = side_catch_up(f, ins, have, f->upto);
-  if (rc != SQLITE_OK) side_fail(f, rc, db);
-  for (;;) {
-    fts_chunk *c;
-    int op;
-    int64_t upto;
-    pthread_mutex_lock(&f->mu);
-    while (!f->head) pthread_cond_wait(&f->cv, &f->mu);
-    c = f->head;
-    f->head = c->next;
-    if (!f->head) f->tail = NULL;
-    f->queued--;
-    pthread_cond_broadcast(&f->cv);
-    pthread_mutex_unlock(&f->mu);
-    for (size_t i = 0; i < c->n && rc == SQLITE_OK; i++) {
-      const fts_doc *dc = &c->doc[i];
-      rc = side_insert(ins, dc->id,
-                       dc->title == SIZE_MAX ? NULL : c->buf + dc->title,
-                       dc->tlen,
-                       dc->text == SIZE_MAX ? NULL : c->buf + dc->text,
-                       dc->xlen);
-    }
-    pending += c->n;
-    op = c->op;
-    upto = c->upto;
-    pthread_mutex_lock(&f->mu);
-    c->next = f->spare;
-    f->spare = c;
-    pthread_mutex_unlock(&f->mu);
-    if (op == FTS_COMMITTED && rc == SQLITE_OK &&
-        pending >= f->commit_every) {
-      rc = sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
-      pending = 0;
-    } else if (op == FTS_ROLLBACK) {
-      if (db && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-      pending = 0;
-      if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-      if (rc == SQLITE_OK) {
-        have = side_max(db, "SELECT coalesce(max(id), 0) FROM"
-                            " articles_fts_docsize");
-        rc = have < 0 ? SQLITE_ERROR : side_catch_up(f, ins, have, upto);
-      }
-    } else if (op == FTS_FINISH) {
-      if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    } else if (op == FTS_ABORT) {
-      if (db && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    if (rc != SQLITE_OK) side_fail(f, rc, db);
-    if (op == FTS_FINISH || op == FTS_ABORT) break;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_open_v2(f->main_path, &mdb, SQLITE_OPEN_READONLY, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(mdb, 10000);
+    rc = sqlite3_prepare_v3(mdb,
+                            "SELECT id, title, text FROM articles WHERE id >"
+                            " ?1 AND id <= ?2 ORDER BY id",
+                            -1, SQLITE_PREPARE_PERSISTENT, &rd, NULL);
   }
+  if (rc == SQLITE_OK) {
+    /* Ahead of main: not the side file of this store's load. */
+    int64_t m = side_max(mdb, "SELECT coalesce(max(id), 0) FROM articles");
+    if (m < have)
+      rc = sqlite3_exec(db,
+                        "INSERT INTO articles_fts(articles_fts)"
+                        " VALUES('delete-all')",
+                        NULL, NULL, NULL);
+    if (m < have) have = 0;
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+  done = have;
+  while (rc == SQLITE_OK) {
+    int64_t to;
+    pthread_mutex_lock(&f->mu);
+    while (f->upto <= have && !f->stop) pthread_cond_wait(&f->cv, &f->mu);
+    upto = f->upto;
+    stop = f->stop;
+    pthread_mutex_unlock(&f->mu);
+    if (stop == 2 || (stop && upto <= have)) break;
+    to = upto - have > FTS_READ_DOCS ? have + FTS_READ_DOCS : upto;
+    rc = side_index(rd, ins, have, to, &have);
+    if (rc == SQLITE_OK && (size_t)(have - done) >= f->commit_every) {
+      rc = sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
+      done = have;
+    }
+  }
+  if (rc == SQLITE_OK && !sqlite3_get_autocommit(db))
+    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) side_fail(f, rc, db);
   if (db && !sqlite3_get_autocommit(db))
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_finalize(rd);
   sqlite3_finalize(ins);
+  sqlite3_close(mdb);
   sqlite3_close(db);
   return NULL;
 }
@@ -1052,14 +899,12 @@ static fts_side *side_start(const char *main_path, int64_t upto)
   if (!f) return NULL;
   f->main_path = malloc(n + 1);
   f->path = malloc(n + sizeof ".fts-build");
-  f->cur = calloc(1, sizeof *f->cur);
-  f->final = calloc(1, sizeof *f->final);
   f->upto = upto;
   f->commit_every = FTS_COMMIT_EVERY;
   if (getenv("DATELINE_INDEX_FTS_COMMIT"))
     f->commit_every = (size_t)strtoul(getenv("DATELINE_INDEX_FTS_COMMIT"),
                                       NULL, 10);
-  if (!f->main_path || !f->path || !f->cur || !f->final) goto fail;
+  if (!f->main_path || !f->path) goto fail;
   memcpy(f->main_path, main_path, n + 1);
   memcpy(f->path, main_path, n);
   memcpy(f->path + n, ".fts-build", sizeof ".fts-build");
@@ -1075,45 +920,29 @@ static fts_side *side_start(const char *main_path, int64_t upto)
 fail:
   free(f->main_path);
   free(f->path);
-  free(f->cur);
-  free(f->final);
   free(f);
   return NULL;
 }
 
-/* Ends the worker: op FTS_FINISH commits what it holds, FTS_ABORT rolls
-** it back. Returns the worker's error, if any. */
-static int side_stop(fts_side *f, int op)
+/* Ends the worker (stop 1: after indexing everything main committed; 2:
+** now) and returns its error, if any. */
+static int side_stop(fts_side *f, int stop)
 {
-  int rc = SQLITE_OK;
   if (f->running) {
-    if (op == FTS_ABORT && f->cur) f->cur->n = 0;
-    side_send(f, op, 0); /* cannot fail: f->final is there for it */
+    side_post(f, 0, stop);
     pthread_join(f->th, NULL);
     f->running = false;
-    rc = f->rc;
   }
-  return rc;
+  return f->rc;
 }
 
 static void side_free(fts_side *f)
 {
   if (!f) return;
-  if (f->running) side_stop(f, FTS_ABORT);
+  /* What it holds is committed in main: it commits and stops. */
+  side_stop(f, 2);
   pthread_mutex_destroy(&f->mu);
   pthread_cond_destroy(&f->cv);
-  while (f->head) {
-    fts_chunk *c = f->head;
-    f->head = c->next;
-    chunk_free(c);
-  }
-  while (f->spare) {
-    fts_chunk *c = f->spare;
-    f->spare = c->next;
-    chunk_free(c);
-  }
-  chunk_free(f->cur);
-  chunk_free(f->final);
   free(f->path);
   free(f->main_path);
   free(f);
@@ -1128,18 +957,14 @@ static int side_finish(store *s)
 {
   fts_side *f = s->side;
   char *sql;
-  int rc = side_send(f, FTS_FINISH, s->last_id);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  int rc;
+  side_post(f, s->last_id, 1);
+  rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = make_indexes(s->db, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-  if (f->running) {
-    pthread_join(f->th, NULL);
-    f->running = false;
-  }
-  if (rc == SQLITE_OK) rc = f->rc;
+  if (side_stop(f, 1) != SQLITE_OK && rc == SQLITE_OK) rc = f->rc;
   if (rc != SQLITE_OK) return rc;
   sql = sqlite3_mprintf("ATTACH %Q AS fts_build", f->path);
   if (!sql) return SQLITE_NOMEM;
@@ -1402,7 +1227,7 @@ bool store_fts_pending(store *s)
 void store_close(store *s)
 {
   if (!s) return;
-  side_free(s->side); /* rolls the worker back: --resume catches up */
+  side_free(s->side); /* --resume indexes what the side file lacks */
   for (int i = 0; i < Q_N; i++) sqlite3_finalize(s->q[i]);
   sqlite3_close(s->db);
   ent_clear(s);
@@ -1447,9 +1272,8 @@ int store_commit(store *s)
   if (rc == SQLITE_OK) rc = flush_facets(s);
   if (rc == SQLITE_OK) rc = s->side ? zero_lengths(s) : flush_lengths(s);
   if (rc == SQLITE_OK) rc = step_reset(s->q[Q_COMMIT]);
-  /* Main has them now: the worker may commit them. */
-  if (rc == SQLITE_OK && s->side)
-    rc = side_send(s->side, FTS_COMMITTED, s->last_id);
+  /* Committed: the worker may index them. */
+  if (rc == SQLITE_OK && s->side) side_post(s->side, s->last_id, 0);
   return rc;
 }
 
@@ -1459,10 +1283,6 @@ void store_rollback(store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   derived_clear(s);
   s->last_id = side_max(s->db, "SELECT coalesce(max(id), 0) FROM articles");
-  if (s->side && s->side->running) {
-    if (s->side->cur) s->side->cur->n = 0;
-    side_send(s->side, FTS_ROLLBACK, s->last_id);
-  }
   /* Entities inserted by the batch are gone: reload the dictionary. */
   ent_clear(s);
   ent_load(s);
@@ -1907,10 +1727,7 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
                  UINT32_MAX, art))
     return SQLITE_NOMEM;
 
-  if (s->side) {
-    rc = side_put(s->side, art, sj_get(d, r, "title"), sj_get(d, r, "text"));
-    if (rc != SQLITE_OK) return rc;
-  } else {
+  if (!s->side) { /* else the worker reads it once committed */
     st = s->q[Q_FTS];
     sqlite3_bind_int64(st, 1, art);
     bind_val(st, 2, sj_get(d, r, "title"));
