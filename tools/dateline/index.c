@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,7 @@ typedef struct ix {
   bool resume, verbose, progress;
   long batch;
   store *s;
-  sj_doc doc, adoc;
-  char *copy;        /* the line before in-situ parsing */
-  size_t copy_cap;
+  sj_doc adoc;
   char *abuf;        /* the record of an article annotated here */
   size_t abuf_cap;
   dl_model *m;       /* loaded on the first raw article */
@@ -188,9 +187,9 @@ static void line_error(ix *x, const char *file, unsigned long line,
   if (rc != SQLITE_OK) die_sql(x, rc);
 }
 
-/* Annotates a raw article line (x->copy) and parses the record into
-** x->adoc, backed by x->abuf. */
-static bool annotate_raw(ix *x, size_t len, const char *file,
+/* Annotates a raw article line (copy: the line before parsing) and
+** parses the record into x->adoc, backed by x->abuf. */
+static bool annotate_raw(ix *x, char *copy, size_t len, const char *file,
                          unsigned long line)
 {
   cli_jsonl l;
@@ -211,7 +210,7 @@ static bool annotate_raw(ix *x, size_t len, const char *file,
                "it");
     return false;
   }
-  if (!cli_jsonl_parse(x->copy, len, x->o.date, &l)) {
+  if (!cli_jsonl_parse(copy, len, x->o.date, &l)) {
     line_error(x, file, line, l.id, "format", l.err.msg);
     cli_jsonl_free(&l);
     return false;
@@ -244,46 +243,175 @@ done:
   return ok;
 }
 
-/* One input line. */
-static void index_line(ix *x, char *buf, size_t len, const char *file,
-                       unsigned long line)
-{
-  char msg[256], keybuf[64];
-  const char *key = NULL;
-  size_t klen;
-  const sj_doc *d = &x->doc;
-  rec_kind k;
-  bool found;
-  int rc;
-  size_t n = len;
+/* ---- The reader thread ---------------------------------------------
+** Reading, parsing and checking a line (getline, the copy, sj_parse,
+** store_check, store_key: a fifth of the writer's CPU) need nothing of the
+** store, so a reader thread does them for the next lines while the main
+** thread writes this one: lines go through a ring of RD_SLOTS slots, in
+** order. The main thread still does everything that touches the store,
+** so what is committed, and in which order, is what it was. */
 
+#define RD_SLOTS 64
+
+enum { SLOT_SKIP, SLOT_NOMEM, SLOT_BADJSON, SLOT_OK };
+
+typedef struct rd_slot {
+  char *line;            /* getline's buffer: parsed in place */
+  size_t cap;
+  char *copy;            /* the line before parsing */
+  size_t copy_cap;
+  size_t len;            /* without the line end */
+  sj_doc doc;
+  unsigned long lineno;
+  int64_t off_after;     /* byte offset after the line */
+  int state;
+  rec_kind k;
+  char msg[256];
+  const char *key;       /* into line or keybuf */
+  size_t klen;
+  char keybuf[64];
+} rd_slot;
+
+typedef struct reader {
+  FILE *f;
+  rd_slot slot[RD_SLOTS];
+  size_t head, tail;     /* produced, consumed (head - tail <= RD_SLOTS) */
+  bool eof, stop, prod_wait, cons_wait;
+  int err;               /* errno of the failed getline */
+  int64_t off, skip;
+  unsigned long lineno;
+  pthread_mutex_t mu;
+  pthread_cond_t cv_prod, cv_cons;
+  pthread_t th;
+} reader;
+
+/* The store-free part of a line: trim, copy, parse, check, key. */
+static void rd_prep(rd_slot *sl, size_t n)
+{
+  char *buf = sl->line;
+  size_t i = 0;
   while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
-  {
-    size_t i = 0;
-    while (i < n && (buf[i] == ' ' || buf[i] == '\t')) i++;
-    if (i == n) return; /* a blank line holds no article */
-  }
-  if (n + 1 > x->copy_cap) {
-    char *nb = realloc(x->copy, n + 1);
-    if (!nb) {
-      line_error(x, file, line, NULL, "nomem", "out of memory");
-      return;
-    }
-    x->copy = nb;
-    x->copy_cap = n + 1;
-  }
-  memcpy(x->copy, buf, n);
-  x->copy[n] = 0;
-  if (!sj_parse(&x->doc, buf, n)) {
-    snprintf(msg, sizeof msg, "invalid JSON: %s (byte %zu)", x->doc.err,
-             x->doc.err_off + 1);
-    line_error(x, file, line, NULL, "format", msg);
+  while (i < n && (buf[i] == ' ' || buf[i] == '\t')) i++;
+  sl->len = n;
+  if (i == n) {
+    sl->state = SLOT_SKIP; /* a blank line holds no article */
     return;
   }
-  k = store_check(d, msg, sizeof msg);
-  klen = store_key(d, x->copy, n, keybuf, sizeof keybuf, &key);
+  if (n + 1 > sl->copy_cap) {
+    char *nb = realloc(sl->copy, n + 1);
+    if (!nb) {
+      sl->state = SLOT_NOMEM;
+      return;
+    }
+    sl->copy = nb;
+    sl->copy_cap = n + 1;
+  }
+  memcpy(sl->copy, buf, n);
+  sl->copy[n] = 0;
+  if (!sj_parse(&sl->doc, buf, n)) {
+    char m[sizeof sl->msg];
+    snprintf(m, sizeof m, "invalid JSON: %s (byte %zu)", sl->doc.err,
+             sl->doc.err_off + 1);
+    memcpy(sl->msg, m, sizeof m);
+    sl->state = SLOT_BADJSON;
+    return;
+  }
+  sl->k = store_check(&sl->doc, sl->msg, sizeof sl->msg);
+  sl->klen = store_key(&sl->doc, sl->copy, n, sl->keybuf, sizeof sl->keybuf,
+                       &sl->key);
+  sl->state = SLOT_OK;
+}
+
+static void *rd_main(void *arg)
+{
+  reader *r = arg;
+  for (;;) {
+    rd_slot *sl;
+    ssize_t n;
+    pthread_mutex_lock(&r->mu);
+    while (r->head - r->tail == RD_SLOTS && !r->stop) {
+      r->prod_wait = true;
+      pthread_cond_wait(&r->cv_prod, &r->mu);
+      r->prod_wait = false;
+    }
+    if (r->stop) {
+      pthread_mutex_unlock(&r->mu);
+      break;
+    }
+    pthread_mutex_unlock(&r->mu);
+    sl = &r->slot[r->head % RD_SLOTS];
+    errno = 0;
+    n = getline(&sl->line, &sl->cap, r->f);
+    if (n == -1) {
+      pthread_mutex_lock(&r->mu);
+      r->err = errno;
+      r->eof = true;
+      if (r->cons_wait) pthread_cond_signal(&r->cv_cons);
+      pthread_mutex_unlock(&r->mu);
+      break;
+    }
+    r->lineno++;
+    r->off += n;
+    sl->lineno = r->lineno;
+    sl->off_after = r->off;
+    if ((int64_t)r->lineno <= r->skip)
+      sl->state = SLOT_SKIP;
+    else
+      rd_prep(sl, (size_t)n);
+    pthread_mutex_lock(&r->mu);
+    r->head++;
+    if (r->cons_wait) pthread_cond_signal(&r->cv_cons);
+    pthread_mutex_unlock(&r->mu);
+  }
+  return NULL;
+}
+
+/* The next line in order, or NULL at the end of the input. */
+static rd_slot *rd_next(reader *r)
+{
+  rd_slot *sl = NULL;
+  pthread_mutex_lock(&r->mu);
+  while (r->head == r->tail && !r->eof) {
+    r->cons_wait = true;
+    pthread_cond_wait(&r->cv_cons, &r->mu);
+    r->cons_wait = false;
+  }
+  if (r->head != r->tail) sl = &r->slot[r->tail % RD_SLOTS];
+  pthread_mutex_unlock(&r->mu);
+  return sl;
+}
+
+static void rd_done(reader *r)
+{
+  pthread_mutex_lock(&r->mu);
+  r->tail++;
+  if (r->prod_wait) pthread_cond_signal(&r->cv_prod);
+  pthread_mutex_unlock(&r->mu);
+}
+
+/* One input line, prepared by the reader. */
+static void index_line(ix *x, rd_slot *sl, const char *file)
+{
+  char msg[256];
+  const char *key = sl->key;
+  size_t klen = sl->klen;
+  const sj_doc *d = &sl->doc;
+  unsigned long line = sl->lineno;
+  rec_kind k = sl->k;
+  bool found;
+  int rc;
+
+  if (sl->state == SLOT_SKIP) return;
+  if (sl->state == SLOT_NOMEM) {
+    line_error(x, file, line, NULL, "nomem", "out of memory");
+    return;
+  }
+  if (sl->state == SLOT_BADJSON) {
+    line_error(x, file, line, NULL, "format", sl->msg);
+    return;
+  }
   if (k == REC_BAD) {
-    line_error(x, file, line, klen ? key : NULL, "format", msg);
+    line_error(x, file, line, klen ? key : NULL, "format", sl->msg);
     return;
   }
   if (k == REC_ERROR) {
@@ -308,7 +436,7 @@ static void index_line(ix *x, char *buf, size_t len, const char *file,
     return;
   }
   if (k == REC_RAW) {
-    if (!annotate_raw(x, n, file, line)) return;
+    if (!annotate_raw(x, sl->copy, sl->len, file, line)) return;
     d = &x->adoc;
     if (store_check(d, msg, sizeof msg) != REC_ANNOTATED) {
       line_error(x, file, line, key, "annotate", msg);
@@ -351,9 +479,7 @@ static void index_file(ix *x, const char *path)
   char real[PATH_MAX];
   cli_stream in;
   FILE *f;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+  reader *r;
   int64_t off = 0, lineno = 0, skip = 0;
   struct stat st;
   int e;
@@ -398,20 +524,51 @@ static void index_file(ix *x, const char *path)
   }
   x->cur_off = off;
   x->cur_line = lineno;
-  while (!x->fatal && (n = getline(&line, &cap, f)) != -1) {
-    lineno++;
-    x->cur_off += n;
-    x->cur_line = lineno;
-    if (lineno <= skip) continue;
-    index_line(x, line, (size_t)n, name, (unsigned long)lineno);
+  r = calloc(1, sizeof *r);
+  if (!r) {
+    line_error(x, name, 0, NULL, "nomem", "out of memory");
+    cli_stream_close(&in);
+    return;
   }
-  if (!x->fatal && (ferror(f) || cli_stream_error(&in, &zmsg))) {
-    char msg[256];
-    snprintf(msg, sizeof msg, "read error: %s",
-             zmsg ? zmsg : strerror(errno));
-    line_error(x, name, (unsigned long)lineno, NULL, "io", msg);
+  r->f = f;
+  r->off = off;
+  r->lineno = (unsigned long)lineno;
+  r->skip = skip;
+  pthread_mutex_init(&r->mu, NULL);
+  pthread_cond_init(&r->cv_prod, NULL);
+  pthread_cond_init(&r->cv_cons, NULL);
+  if (pthread_create(&r->th, NULL, rd_main, r) != 0) {
+    line_error(x, name, 0, NULL, "nomem", "cannot start a thread");
+  } else {
+    rd_slot *sl;
+    while (!x->fatal && (sl = rd_next(r))) {
+      x->cur_off = sl->off_after;
+      x->cur_line = (int64_t)sl->lineno;
+      index_line(x, sl, name);
+      rd_done(r);
+    }
+    pthread_mutex_lock(&r->mu);
+    r->stop = true;
+    pthread_cond_signal(&r->cv_prod);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->th, NULL);
+    if (!x->fatal && r->eof &&
+        (ferror(f) || cli_stream_error(&in, &zmsg))) {
+      char msg[256];
+      snprintf(msg, sizeof msg, "read error: %s",
+               zmsg ? zmsg : strerror(r->err ? r->err : EIO));
+      line_error(x, name, r->lineno, NULL, "io", msg);
+    }
   }
-  free(line);
+  for (int i = 0; i < RD_SLOTS; i++) {
+    free(r->slot[i].line);
+    free(r->slot[i].copy);
+    sj_free(&r->slot[i].doc);
+  }
+  pthread_mutex_destroy(&r->mu);
+  pthread_cond_destroy(&r->cv_prod);
+  pthread_cond_destroy(&r->cv_cons);
+  free(r);
   cli_stream_close(&in);
   if (!x->fatal) commit(x);
   x->cur_file = NULL;
@@ -504,9 +661,7 @@ int cmd_index(int argc, char **argv)
              t, t > 0 ? (double)x.added / t : 0.0);
   }
   store_close(x.s);
-  sj_free(&x.doc);
   sj_free(&x.adoc);
-  free(x.copy);
   free(x.abuf);
   dl_annotator_destroy(x.a);
   dl_model_destroy(x.m);
