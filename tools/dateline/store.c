@@ -760,27 +760,90 @@ static int64_t side_max(sqlite3 *db, const char *sql)
   return v;
 }
 
+/* Articles read from main: ids and their title and text, back to back. */
+typedef struct side_buf {
+  struct side_row { int64_t id; size_t t, tl, x, xl; } *row;
+  size_t n, cap;
+  char *b;
+  size_t bn, bcap;
+} side_buf;
+
+static bool side_copy(side_buf *sb, sqlite3_stmt *rd, int col, size_t *off,
+                      size_t *len)
+{
+  const char *v = (const char *)sqlite3_column_text(rd, col);
+  size_t n = (size_t)sqlite3_column_bytes(rd, col);
+  if (!v) {
+    *off = SIZE_MAX;
+    *len = 0;
+    return true;
+  }
+  if (sb->bn + n > sb->bcap) {
+    size_t ncap = (sb->bn + n) * 2 + 65536;
+    char *nb = realloc(sb->b, ncap);
+    if (!nb) return false;
+    sb->b = nb;
+    sb->bcap = ncap;
+  }
+  memcpy(sb->b + sb->bn, v, n);
+  *off = sb->bn;
+  *len = n;
+  sb->bn += n;
+  return true;
+}
+
 /* Indexes main's committed articles (from, upto]; *have: the last one
-** indexed. */
-static int side_index(sqlite3_stmt *rd, sqlite3_stmt *ins, int64_t from,
-                      int64_t upto, int64_t *have)
+** indexed. They are copied out first, so that the read transaction on
+** main is short (a reader pins the WAL: checkpoints stop at its
+** snapshot). */
+static int side_index(side_buf *sb, sqlite3_stmt *rd, sqlite3_stmt *ins,
+                      int64_t from, int64_t upto, int64_t *have)
 {
   int rc;
+  sb->n = sb->bn = 0;
   sqlite3_bind_int64(rd, 1, from);
   sqlite3_bind_int64(rd, 2, upto);
   while ((rc = sqlite3_step(rd)) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(rd, 0);
-    sqlite3_bind_int64(ins, 1, id);
-    sqlite3_bind_value(ins, 2, sqlite3_column_value(rd, 1));
-    sqlite3_bind_value(ins, 3, sqlite3_column_value(rd, 2));
-    rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc != SQLITE_DONE) break;
-    *have = id;
+    struct side_row *w;
+    if (sb->n == sb->cap) {
+      size_t ncap = sb->cap ? sb->cap * 2 : 1024;
+      void *nb = realloc(sb->row, ncap * sizeof *sb->row);
+      if (!nb) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      sb->row = nb;
+      sb->cap = ncap;
+    }
+    w = &sb->row[sb->n];
+    w->id = sqlite3_column_int64(rd, 0);
+    if (!side_copy(sb, rd, 1, &w->t, &w->tl) ||
+        !side_copy(sb, rd, 2, &w->x, &w->xl)) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    sb->n++;
   }
   sqlite3_reset(rd);
-  if (rc == SQLITE_DONE) *have = upto;
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (rc != SQLITE_DONE) return rc;
+  for (size_t i = 0; i < sb->n; i++) {
+    const struct side_row *w = &sb->row[i];
+    sqlite3_bind_int64(ins, 1, w->id);
+    if (w->t == SIZE_MAX)
+      sqlite3_bind_null(ins, 2);
+    else
+      sqlite3_bind_text(ins, 2, sb->b + w->t, (int)w->tl, SQLITE_STATIC);
+    if (w->x == SIZE_MAX)
+      sqlite3_bind_null(ins, 3);
+    else
+      sqlite3_bind_text(ins, 3, sb->b + w->x, (int)w->xl, SQLITE_STATIC);
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE) return rc;
+    *have = w->id;
+  }
+  *have = upto;
+  return SQLITE_OK;
 }
 
 /* Opens (creating) the side file; *have: the last article it holds. */
@@ -825,9 +888,12 @@ static void *side_main(void *arg)
   sqlite3_stmt *ins = NULL, *rd = NULL;
   int64_t have = 0, upto, done = 0;
   int stop = 0;
+  side_buf sb;
   int rc = side_open(f, &db, &ins, &have);
+  memset(&sb, 0, sizeof sb);
+  /* Read-write only for the checkpoints: it writes no row. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_open_v2(f->main_path, &mdb, SQLITE_OPEN_READONLY, NULL);
+    rc = sqlite3_open_v2(f->main_path, &mdb, SQLITE_OPEN_READWRITE, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(mdb, 10000);
     rc = sqlite3_prepare_v3(mdb,
@@ -856,7 +922,13 @@ static void *side_main(void *arg)
     pthread_mutex_unlock(&f->mu);
     if (stop == 2 || (stop && upto <= have)) break;
     to = upto - have > FTS_READ_DOCS ? have + FTS_READ_DOCS : upto;
-    rc = side_index(rd, ins, have, to, &have);
+    rc = side_index(&sb, rd, ins, have, to, &have);
+    /* Copies main's new WAL frames into its file (PASSIVE: never waits
+    ** for main's writer), so that main's own checkpoints, at its commits,
+    ** find little left to copy. */
+    if (rc == SQLITE_OK)
+      sqlite3_wal_checkpoint_v2(mdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                NULL);
     if (rc == SQLITE_OK && (size_t)(have - done) >= f->commit_every) {
       rc = sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
       done = have;
@@ -869,6 +941,8 @@ static void *side_main(void *arg)
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_finalize(rd);
   sqlite3_finalize(ins);
+  free(sb.row);
+  free(sb.b);
   sqlite3_close(mdb);
   sqlite3_close(db);
   return NULL;
