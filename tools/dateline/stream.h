@@ -77,9 +77,10 @@ bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
 /* Full buffering for an output that is not a terminal, before the first
 ** write, with glibc's default buffer (st_blksize: 4 KiB). */
 void cli_output_buffer(FILE *out);
-/* The same with a 1 MiB buffer, for an output whose inputs are all regular
-** files (cli_inputs_regular): a 26 MB annotate output is then 26 write()
-** calls, not 6,400 of 4 KiB on the thread that also feeds the workers.
+/* The same with a 64 KiB buffer, for an output whose inputs are all
+** regular files (cli_inputs_regular): a 26 MB annotate output is then 400
+** write() calls, not 4,346 on the thread that also feeds the workers
+** (stream.c says why not more).
 ** Not for a pipe's records, which must come out as the pipe stalls. The
 ** buffer lives until exit (stdio may flush then). */
 void cli_output_buffer_big(FILE *out);
