@@ -596,6 +596,9 @@ int cmd_index(int argc, char **argv)
     return cli_usage("index needs a database: dateline index DB [FILE...]");
   }
   x.dbpath = x.o.files[0];
+  /* No allocation statistics: SQLite then takes no global mutex per
+  ** malloc (a no-op if SQLite is already initialized). */
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   /* A file-size limit must come back as an error (SQLITE_FULL), not kill
   ** the process half-way through a write. */
   signal(SIGXFSZ, SIG_IGN);

@@ -117,12 +117,42 @@ static int utf8_len(const unsigned char *s, const unsigned char *end)
   return n;
 }
 
+/* Nonzero when one of the 8 bytes of x is '"', '\\', a control
+** character or not ASCII (may flag more bytes after a true one: the
+** caller then goes byte by byte). */
+static inline uint64_t special8(uint64_t x)
+{
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+  return (((q - ones) & ~q) | ((b - ones) & ~b) | (x - ones * 0x20) | x) &
+         high;
+}
+
 /* Parses the string starting after its opening quote at ps->p. */
 static bool parse_str(parser *ps, const char **out, uint32_t *len)
 {
   char *r = ps->p, *w = ps->p, *start = ps->p;
   for (;;) {
     unsigned char c;
+    /* Runs of plain ASCII, 8 bytes at a time (record texts are long), up
+    ** to the next byte that needs a look: the lowest flagged one. */
+    while (ps->end - r >= 8) {
+      uint64_t x, m;
+      memcpy(&x, r, 8);
+      m = special8(x);
+      if (m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        size_t k = (size_t)__builtin_ctzll(m) >> 3;
+        if (w != r) memmove(w, r, k);
+        w += k;
+        r += k;
+#endif
+        break;
+      }
+      if (w != r) memmove(w, r, 8);
+      w += 8;
+      r += 8;
+    }
     if (r >= ps->end) return perr(ps, r, "unterminated string");
     c = (unsigned char)*r;
     if (c == '"') break;
@@ -348,17 +378,6 @@ void sj_free(sj_doc *d)
   free(d->v);
   d->v = NULL;
   d->n = d->cap = 0;
-}
-
-const sj_val *sj_get(const sj_doc *d, const sj_val *o, const char *key)
-{
-  size_t kl;
-  if (!o || o->type != SJ_OBJ) return NULL;
-  kl = strlen(key);
-  for (uint32_t i = o->first; i; i = d->v[i].next)
-    if (d->v[i].keylen == kl && memcmp(d->v[i].key, key, kl) == 0)
-      return &d->v[i];
-  return NULL;
 }
 
 const sj_val *sj_child(const sj_doc *d, const sj_val *o)

@@ -852,7 +852,9 @@ static int side_open(fts_side *f, sqlite3 **pdb, sqlite3_stmt **ins,
 {
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(f->path, &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX,
+                           NULL);
   *pdb = db;
   if (rc != SQLITE_OK) return rc;
   sqlite3_busy_timeout(db, 10000);
@@ -893,7 +895,8 @@ static void *side_main(void *arg)
   memset(&sb, 0, sizeof sb);
   /* Read-write only for the checkpoints: it writes no row. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_open_v2(f->main_path, &mdb, SQLITE_OPEN_READWRITE, NULL);
+    rc = sqlite3_open_v2(f->main_path, &mdb,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(mdb, 10000);
     rc = sqlite3_prepare_v3(mdb,
@@ -1093,7 +1096,11 @@ store *store_open(const char *path, bool create, bool write, char *err,
                   size_t errcap)
 {
   store *s = calloc(1, sizeof *s);
-  int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  /* NOMUTEX: each connection is used by one thread only (the writer's
+  ** by the main thread, the FTS worker's by the worker), so SQLite need
+  ** not lock it at every call (~4% of a load's instructions). */
+  int flags = (write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) |
+              SQLITE_OPEN_NOMUTEX;
   int rc;
   bool want_side = false;
   char *msg = NULL;
