@@ -153,11 +153,22 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
   return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
 }
 
+/* An edge slot holds its key, u << 20 | v, above its index + 1 (24
+** bits): a probe compares keys without reading the edge. The graph has at
+** most DL__KW_MAX_WORDS vertices and DL__KW_WINDOW edges a word. */
+#define EKEY(u, v) ((uint64_t)(u) << 20 | (uint64_t)(v))
+#define ESLOT(u, v, i) (EKEY(u, v) << 24 | ((uint64_t)(i) + 1))
+#if DL__KW_MAX_WORDS >= (1 << 20) || \
+    DL__KW_MAX_WORDS * DL__KW_WINDOW >= (1 << 24) - 1
+#error "edge slots: DL__KW_MAX_WORDS too large"
+#endif
+
 static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
-                     size_t *cap, uint32_t **slot, size_t *scap, uint32_t u,
+                     size_t *cap, uint64_t **slot, size_t *scap, uint32_t u,
                      uint32_t v)
 {
-  size_t j;
+  size_t j, m;
+  uint64_t key, s;
   if (u > v) {
     uint32_t t = u;
     u = v;
@@ -165,55 +176,72 @@ static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
   }
   if ((*n + 1) * 2 > *scap) {
     size_t ncap = *scap ? *scap * 2 : 1024;
-    uint32_t *ns = dl__calloc(al, ncap, sizeof *ns);
+    uint64_t *ns = dl__calloc(al, ncap, sizeof *ns);
     if (!ns) return false;
     for (size_t i = 0; i < *n; i++) {
-      j = edge_hash((*edges)[i].u, (*edges)[i].v) & (ncap - 1);
+      const struct edge *e = &(*edges)[i];
+      j = edge_hash(e->u, e->v) & (ncap - 1);
       while (ns[j]) j = (j + 1) & (ncap - 1);
-      ns[j] = (uint32_t)i + 1;
+      ns[j] = ESLOT(e->u, e->v, i);
     }
     dl__free(al, *slot);
     *slot = ns;
     *scap = ncap;
   }
-  j = edge_hash(u, v) & (*scap - 1);
-  while ((*slot)[j]) {
-    struct edge *e = &(*edges)[(*slot)[j] - 1];
-    if (e->u == u && e->v == v) {
-      e->w += 1;
+  m = *scap - 1;
+  key = EKEY(u, v);
+  j = edge_hash(u, v) & m;
+  while ((s = (*slot)[j]) != 0) {
+    if (s >> 24 == key) {
+      (*edges)[(s & 0xffffff) - 1].w += 1;
       return true;
     }
-    j = (j + 1) & (*scap - 1);
+    j = (j + 1) & m;
   }
   if (!PUSH(al, *edges, *n, *cap)) return false;
   (*edges)[*n].u = u;
   (*edges)[*n].v = v;
   (*edges)[*n].w = 1;
-  (*slot)[j] = (uint32_t)++*n;
+  (*slot)[j] = ESLOT(u, v, *n);
+  ++*n;
   return true;
 }
+
+#define FC_VERB 4u
+#define FC_VCUE 8u
+#define TC_NAME 0x80u /* in tcls: the token is in a name */
 
 /* A keyword word's class at token ti of sentence s: 0 none (a stop word,
 ** number, clitic, adverb in -ly, or a word the lexicon says is no noun or
 ** adjective), 1 adjective only, 2 may be a noun. A word that may also be
 ** a verb is read as one right after "to", a modal or a subject pronoun
 ** ("to work", "we call"): the lexicon alone cannot tell. */
-static int kw_class(const dl_doc *d, const struct dl__words *W,
-                    const dl__sentence *s, size_t ti)
+static inline int kw_class(const dl_doc *d, const struct dl__words *W,
+                           const uint8_t *fcls, const dl__sentence *s,
+                           size_t ti)
 {
   uint32_t f = W->tform[ti], g;
-  const struct dl__form *F;
-  if (f == UINT32_MAX) return 0;
-  F = &W->forms[f];
-  if ((F->flags & (DL__W_STOP | DL__W_LY)) || F->len < 2 ||
-      !(F->flags & (DL__W_NOUN | DL__W_ADJ)))
-    return 0;
+  uint8_t c;
+  if (f == UINT32_MAX || !((c = fcls[f]) & 3)) return 0;
   if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return 0;
-  if ((F->flags & DL__W_VERB) && ti > s->tok_start &&
-      (g = W->tform[ti - 1]) != UINT32_MAX &&
-      (W->forms[g].flags & DL__W_VCUE))
+  if ((c & FC_VERB) && ti > s->tok_start &&
+      (g = W->tform[ti - 1]) != UINT32_MAX && (fcls[g] & FC_VCUE))
     return 0;
-  return (F->flags & DL__W_NOUN) ? 2 : 1;
+  return c & 3;
+}
+
+/* The part of it that is the form's alone, once per form of the
+** document: the class (bits 0-1), FC_VERB when it may be a verb, FC_VCUE
+** when it is a verb cue. */
+static uint8_t form_class(const struct dl__form *F)
+{
+  uint8_t c = 0;
+  if (!(F->flags & (DL__W_STOP | DL__W_LY)) && F->len >= 2 &&
+      (F->flags & (DL__W_NOUN | DL__W_ADJ)))
+    c = (F->flags & DL__W_NOUN) ? 2 : 1;
+  if (F->flags & DL__W_VERB) c |= FC_VERB;
+  if (F->flags & DL__W_VCUE) c |= FC_VCUE;
+  return c;
 }
 
 /* Candidates best first: higher score, then earlier. Only the first few
@@ -298,7 +326,8 @@ void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
   struct kw_state k;
-  uint32_t *seq, *vid, *vstem, *eslot, *adj_at;
+  uint32_t *seq, *vid, *vstem, *adj_at;
+  uint64_t *eslot;
   size_t seq_cap, vid_cap, vstem_cap, ecap, adj_at_cap;
   struct edge *edges;
   size_t edges_cap;
@@ -350,17 +379,19 @@ static bool room(const dl_allocator *al, void **p, size_t *cap, size_t n,
 /* An open-addressing table emptied for a new document that will hold
 ** about `want` keys: cleared, or dropped (to grow again) when an earlier,
 ** longer document left it much larger than this one needs. */
-static void slots_reset(const dl_allocator *al, uint32_t **slot, size_t *cap,
-                        size_t want)
+static void slots_reset(const dl_allocator *al, void **slot, size_t *cap,
+                        size_t want, size_t elem)
 {
   if (*cap > 1024 && *cap > 8 * want) {
     dl__free(al, *slot);
     *slot = NULL;
     *cap = 0;
   } else if (*cap) {
-    memset(*slot, 0, *cap * sizeof **slot);
+    memset(*slot, 0, *cap * elem);
   }
 }
+#define SLOTS_RESET(al, slot, cap, want) \
+  slots_reset((al), (void **)&(slot), &(cap), (want), sizeof *(slot))
 
 dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
@@ -375,12 +406,12 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t n_v = 0;
   struct edge *edges;
   size_t n_edges = 0;
-  uint32_t *eslot; /* open addressing over edges: index + 1 */
+  uint64_t *eslot; /* open addressing over edges (ESLOT) */
   double *deg, *pr;
   uint32_t *adj_at; /* vertex -> its first entry in adj */
   struct dl__nbr *adj;
   struct cand **order;
-  uint8_t *in_name, *tcls;
+  uint8_t *tcls, *fcls;
   dl_status rc = DL_OK;
   const dl_allocator *al = a->al;
   struct dl__told_ws *ws = a->told_ws;
@@ -395,8 +426,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   k = X->k;
   k.al = al;
   k.n = k.n_occ = 0;
-  slots_reset(al, &k.slot, &k.scap, W->n_forms + d->n_entities);
-  slots_reset(al, &X->eslot, &X->ecap,
+  SLOTS_RESET(al, k.slot, k.scap, W->n_forms + d->n_entities);
+  SLOTS_RESET(al, X->eslot, X->ecap,
               DL__KW_WINDOW * DL__MIN(W->n_forms, (size_t)DL__KW_MAX_WORDS));
   seq = X->seq;
   vid = X->vid;
@@ -415,22 +446,35 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!ROOM(al, vid, X->vid_cap, W->n_stems)) goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
   {
-    /* Each token's class once, for the graph and the candidates (which
-    ** read the sentences up to the graph's last word). */
-    dl__buf *b = &ws->tmp[3];
-    b->len = 0;
-    if (!dl__buf_reserve(b, d->n_tokens + 1)) goto oom;
+    /* Each form's class, then each token's once, for the graph and the
+    ** candidates (which read the sentences up to the graph's last word);
+    ** a token in a name is marked TC_NAME first. */
+    dl__buf *b = &ws->tmp[3], *bf = &ws->tmp[2];
+    b->len = bf->len = 0;
+    if (!dl__buf_reserve(b, d->n_tokens + 1) ||
+        !dl__buf_reserve(bf, W->n_forms + 1))
+      goto oom;
     tcls = (uint8_t *)b->p;
+    fcls = (uint8_t *)bf->p;
     memset(tcls, 0, d->n_tokens + 1);
+    for (size_t f = 0; f < W->n_forms; f++) fcls[f] = form_class(&W->forms[f]);
+    for (size_t m = 0; m < d->n_mentions; m++) {
+      const dl__mention *mn = &d->mentions[m];
+      if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
+        continue;
+      for (size_t ti = mn->tok_start; ti < mn->tok_end && ti < d->n_tokens;
+           ti++)
+        tcls[ti] = TC_NAME;
+    }
   }
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t first = n_seq;
     for (size_t ti = s->tok_start; ti < s->tok_end && ti < d->n_tokens; ti++) {
       uint32_t f = W->tform[ti], v;
-      if (!(tcls[ti] = (uint8_t)kw_class(d, W, s, ti)) ||
-          n_seq >= DL__KW_MAX_WORDS)
-        continue;
+      int c = kw_class(d, W, fcls, s, ti);
+      tcls[ti] |= (uint8_t)c;
+      if (!c || n_seq >= DL__KW_MAX_WORDS) continue;
       v = vid[W->forms[f].stem];
       if (v == UINT32_MAX) {
         if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
@@ -497,21 +541,6 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
 
   /* 3. Candidates: noun phrases outside names (adjective* noun+, at most
   ** KW_MAX_LEN words), and names. */
-  {
-    dl__buf *b = &a->told_ws->tmp[2];
-    b->len = 0;
-    if (!dl__buf_reserve(b, d->n_tokens + 1)) goto oom;
-    in_name = (uint8_t *)b->p;
-    memset(in_name, 0, d->n_tokens + 1);
-    for (size_t m = 0; m < d->n_mentions; m++) {
-      const dl__mention *mn = &d->mentions[m];
-      if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
-        continue;
-      for (size_t ti = mn->tok_start; ti < mn->tok_end && ti < d->n_tokens;
-           ti++)
-        in_name[ti] = 1;
-    }
-  }
   for (size_t si = 0; si < d->n_sentences && n_seq; si++) {
     const dl__sentence *s = &d->sentences[si];
     uint32_t run[KW_MAX_LEN];
@@ -521,7 +550,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
       uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
       uint8_t c = 0;
-      if (f != UINT32_MAX && !in_name[ti]) c = tcls[ti];
+      if (f != UINT32_MAX && !(tcls[ti] & TC_NAME)) c = tcls[ti];
       /* A phrase ends at a word of no class, at an adjective after its
       ** noun ("fighter jets [] last week"), and at KW_MAX_LEN words. */
       if (n && (!c || (c == 1 && cls[n - 1] == 2) || n == KW_MAX_LEN)) {

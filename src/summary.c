@@ -215,6 +215,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct edge *edges;
   double *deg, *pr, *ent_sal = NULL;
   uint32_t *seen, *out;
+  const uint32_t *form_stem;
   size_t nS = 0, n_terms = 0, n_edges = 0;
   size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
                                             : DL_DEFAULT_SUMMARY_SENTENCES;
@@ -255,7 +256,19 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
   }
 
-  /* 1-2. Candidates and their vectors. */
+  /* 1-2. Candidates and their vectors. Each form's stem when it is a
+  ** content word (UINT32_MAX when not), once per form: the token loop
+  ** reads one small array instead of the forms. */
+  {
+    dl__buf *b = &ws->tmp[2]; /* scratch, as in keywords.c */
+    uint32_t *fst;
+    b->len = 0;
+    if (!dl__buf_reserve(b, (W->n_forms + 1) * sizeof *fst)) goto oom;
+    fst = (uint32_t *)(void *)b->p;
+    for (size_t f = 0; f < W->n_forms; f++)
+      fst[f] = content(&W->forms[f]) ? W->forms[f].stem : UINT32_MAX;
+    form_stem = fst;
+  }
   for (size_t si = 0; si < d->n_sentences && nS < DL__SUM_MAX_SENTS; si++) {
     const dl__sentence *s = &d->sentences[si];
     struct sent *c = &S[nS];
@@ -266,8 +279,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       uint32_t f = W->tform[ti], st;
       if (f == UINT32_MAX) continue;
       words++;
-      if (!content(&W->forms[f])) continue;
-      st = W->forms[f].stem;
+      if ((st = form_stem[f]) == UINT32_MAX) continue;
       if (seen[st] > t0) {
         terms[seen[st] - 1].w += 1.0f;
         continue;

@@ -225,18 +225,18 @@ struct dl__told_ws {
   const struct dl__idf_table *idf; /* the model's corpus IDF, or NULL */
   struct sb_stemmer *stemmer;
   /* The cache (persistent between documents). */
-  struct dl__cform *cf;
-  size_t n_cf, cf_cap;
+  struct dl__cform *cf; /* open addressing over the entries themselves
+                        ** (len 0: empty): a look-up reads one line */
+  size_t n_cf, cf_cap;  /* entries, slots (a power of 2, load <= 1/2) */
   struct dl__cstem *cs;
   size_t n_cs, cs_cap;
-  uint64_t *cf_slot, *cs_slot; /* open addressing: hash << 32 | id + 1,
-                                ** 0 empty */
-  size_t cf_scap, cs_scap;
+  uint64_t *cs_slot; /* open addressing: hash << 32 | id + 1, 0 empty */
+  size_t cs_scap;
   dl__arena cache;
   /* The document's own forms and stems (copied into its arena), and a
   ** small table over its forms that stays in the CPU cache: most tokens
   ** repeat a word of their document, and are found there. */
-  uint64_t *dslot; /* as cf_slot; all zero between documents */
+  uint64_t *dslot; /* as cs_slot; all zero between documents */
   size_t dscap;    /* its room */
   size_t dsize;    /* the slots in use for this document (a power of 2) */
   struct dl__form *forms;

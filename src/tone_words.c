@@ -125,7 +125,6 @@ void dl__told_ws_free(dl_annotator *a)
   if (ws->stemmer) sb_stemmer_delete(ws->stemmer);
   dl__free(ws->al, ws->cf);
   dl__free(ws->al, ws->cs);
-  dl__free(ws->al, ws->cf_slot);
   dl__free(ws->al, ws->cs_slot);
   dl__arena_free(&ws->cache);
   dl__free(ws->al, ws->forms);
@@ -330,16 +329,14 @@ static const struct {
                 {"this", DL__SP_THIS}};
 
 /* A new cache form: every look-up and the stem, once per annotator. */
-static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
+static bool new_cform(struct dl__told_ws *ws, struct dl__cform *f,
+                      const char *s, size_t n)
 {
   const struct dl__tone_entry *e;
-  struct dl__cform *f;
   const char *st;
   size_t sn;
   char w[DL__TOLD_MAX_FORM + 1]; /* the form, NUL-ended, for look-ups */
-  if (n > DL__TOLD_MAX_FORM) return UINT32_MAX;
-  if (!DL__PUSH(ws->al, ws->cf, ws->n_cf, ws->cf_cap)) return UINT32_MAX;
-  f = &ws->cf[ws->n_cf];
+  if (n == 0 || n > DL__TOLD_MAX_FORM) return false;
   memset(f, 0, sizeof *f);
   memcpy(w, s, n);
   w[n] = 0;
@@ -348,7 +345,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
   if (n <= KEY_SHORT) {
     key16(s, n, &f->k0, &f->k1);
   } else if (!(f->s = dl__arena_strndup(&ws->cache, s, n))) {
-    return UINT32_MAX;
+    return false;
   }
   e = bsearch(w, dl__tone_lexicon, dl__tone_lexicon_len,
               sizeof *dl__tone_lexicon, cmp_entry);
@@ -392,7 +389,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
     if (strcmp(w, specials[i].w) == 0)
       f->flags |= (uint16_t)(specials[i].sp << DL__CF_SP_SHIFT);
   st = dl__told_stem(ws, w, n, &sn);
-  if (!st) return UINT32_MAX;
+  if (!st) return false;
   {
     char key[DL__TOLD_MAX_FORM * 2 + 1];
     if (sn >= sizeof key) sn = sizeof key - 1;
@@ -402,9 +399,9 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
       f->flags |= DL__W_ACTIVE;
     f->cstem = dl__told_cstem(ws, key, sn);
   }
-  if (f->cstem == UINT32_MAX) return UINT32_MAX;
+  if (f->cstem == UINT32_MAX) return false;
   f->idf = ws->cs[f->cstem].idf;
-  return (uint32_t)ws->n_cf++;
+  return true;
 }
 
 /* Empties the cache (and the theme index, whose patterns hold cache stem
@@ -412,7 +409,7 @@ static uint32_t new_cform(struct dl__told_ws *ws, const char *s, size_t n)
 static void cache_reset(struct dl__told_ws *ws)
 {
   ws->n_cf = ws->n_cs = 0;
-  if (ws->cf_scap) memset(ws->cf_slot, 0, ws->cf_scap * sizeof *ws->cf_slot);
+  if (ws->cf_cap) memset(ws->cf, 0, ws->cf_cap * sizeof *ws->cf);
   if (ws->cs_scap) memset(ws->cs_slot, 0, ws->cs_scap * sizeof *ws->cs_slot);
   dl__arena_free(&ws->cache);
   dl__arena_init(&ws->cache, ws->al);
@@ -447,9 +444,8 @@ static bool stem_grow(struct dl__told_ws *ws)
 ** first use in this document (a small table by cache stem id, in the CPU
 ** cache: the cache's stem entries are not read). No text is copied: the
 ** document's forms and stems hold ids, flags and numbers only. */
-static bool doc_form(struct dl__told_ws *ws, uint32_t x, uint32_t c)
+static bool doc_form(struct dl__told_ws *ws, uint32_t x, struct dl__cform *cf)
 {
-  struct dl__cform *cf = &ws->cf[c];
   struct dl__form *f = &ws->forms[x];
   uint32_t id = cf->cstem, ds = UINT32_MAX;
   size_t m, j;
@@ -530,56 +526,57 @@ static bool fold(struct dl__told_ws *ws, const char *s, size_t n)
   return true;
 }
 
-/* Prefetch distances, in distinct forms of the document, of the cache's
-** slots, entries, and the entries' strings and stems. */
+/* Prefetch distance, in distinct forms of the document, of the cache's
+** entries. */
 #ifndef PF_SLOT
 #define PF_SLOT 16
 #endif
-#ifndef PF_ENTRY
-#define PF_ENTRY 8
-#endif
-#ifndef PF_STEM
-#define PF_STEM 4
-#endif
 
-/* The cache form of the document's form k (x its folded text), looked up
-** or made; UINT32_MAX when out of memory. */
-static uint32_t cache_form(struct dl__told_ws *ws, const struct dl__dform *x)
+/* Doubles the cache's table, moving its entries. */
+static bool cache_grow(struct dl__told_ws *ws)
 {
-  const char *fs = ws->fold.p + x->off;
-  size_t j;
-  uint32_t c;
-  if ((ws->n_cf + 1) * 2 > ws->cf_scap &&
-      !table_grow(ws->al, &ws->cf_slot, &ws->cf_scap, ws->n_cf, ws->cf,
-                  sizeof *ws->cf, cform_hash))
-    return UINT32_MAX;
-  j = x->h & (ws->cf_scap - 1);
-  while (ws->cf_slot[j]) {
-    if (SLOT_H(ws->cf_slot[j]) == x->h) {
-      const struct dl__cform *f = &ws->cf[SLOT_ID(ws->cf_slot[j])];
-      if (f->len == x->len &&
-          (x->len <= KEY_SHORT ? f->k0 == x->k0 && f->k1 == x->k1
-                               : memcmp(f->s, fs, x->len) == 0))
-        return SLOT_ID(ws->cf_slot[j]);
-    }
-    j = (j + 1) & (ws->cf_scap - 1);
+  size_t ncap = ws->cf_cap ? ws->cf_cap * 2 : 4096, m = ncap - 1;
+  struct dl__cform *nt = dl__calloc(ws->al, ncap, sizeof *nt);
+  if (!nt) return false;
+  for (size_t i = 0; i < ws->cf_cap; i++) {
+    size_t j;
+    if (!ws->cf[i].len) continue;
+    j = cform_hash(&ws->cf[i]) & m;
+    while (nt[j].len) j = (j + 1) & m;
+    nt[j] = ws->cf[i];
   }
-  if ((c = new_cform(ws, fs, x->len)) == UINT32_MAX) return UINT32_MAX;
-  ws->cf_slot[j] = SLOT(x->h, c);
-  return c;
+  dl__free(ws->al, ws->cf);
+  ws->cf = nt;
+  ws->cf_cap = ncap;
+  return true;
 }
 
-/* The cache entry of a hash, for prefetching: the first slot with that
-** hash (a false hit only wastes a prefetch), or NULL. */
-static const struct dl__cform *cache_peek(const struct dl__told_ws *ws,
-                                          uint32_t h)
+/* The cache form of the document's form x (its folded text at x->off),
+** looked up or made; NULL when out of memory. The entries themselves are
+** the table's slots: the look-up reads one cache line, which pass 2
+** prefetches from the hash alone. */
+static struct dl__cform *cache_form(struct dl__told_ws *ws,
+                                    const struct dl__dform *x)
 {
-  size_t m = ws->cf_scap - 1, j = h & m;
-  while (ws->cf_slot[j]) {
-    if (SLOT_H(ws->cf_slot[j]) == h) return &ws->cf[SLOT_ID(ws->cf_slot[j])];
+  const char *fs = ws->fold.p + x->off;
+  struct dl__cform *f;
+  size_t j, m;
+  if ((ws->n_cf + 1) * 2 > ws->cf_cap && !cache_grow(ws)) return NULL;
+  m = ws->cf_cap - 1;
+  j = x->h & m;
+  while ((f = &ws->cf[j])->len) {
+    if (f->len == x->len &&
+        (x->len <= KEY_SHORT ? f->k0 == x->k0 && f->k1 == x->k1
+                             : memcmp(f->s, fs, x->len) == 0))
+      return f;
     j = (j + 1) & m;
   }
-  return NULL;
+  if (!new_cform(ws, f, fs, x->len)) {
+    memset(f, 0, sizeof *f); /* the slot stays empty */
+    return NULL;
+  }
+  ws->n_cf++;
+  return f;
 }
 
 /* Finds the document's form of the key (k0, k1 when n <= KEY_SHORT, else
@@ -789,23 +786,12 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ws->forms_cap = ws->n_forms;
   }
   for (size_t k = 0; k < ws->n_forms; k++) {
-    uint32_t c;
+    struct dl__cform *c;
 #if defined(__GNUC__)
-    if (ws->cf_scap) {
-      const struct dl__cform *f2;
-      if (k + PF_SLOT < ws->n_forms)
-        __builtin_prefetch(
-            &ws->cf_slot[ws->df[k + PF_SLOT].h & (ws->cf_scap - 1)]);
-      if (k + PF_ENTRY < ws->n_forms &&
-          (f2 = cache_peek(ws, ws->df[k + PF_ENTRY].h)))
-        __builtin_prefetch(f2);
-      /* A long form's key is its string. */
-      if (k + PF_STEM < ws->n_forms && ws->df[k + PF_STEM].len > KEY_SHORT &&
-          (f2 = cache_peek(ws, ws->df[k + PF_STEM].h)))
-        __builtin_prefetch(f2->s);
-    }
+    if (ws->cf_cap && k + PF_SLOT < ws->n_forms)
+      __builtin_prefetch(&ws->cf[ws->df[k + PF_SLOT].h & (ws->cf_cap - 1)]);
 #endif
-    if ((c = cache_form(ws, &ws->df[k])) == UINT32_MAX ||
+    if (!(c = cache_form(ws, &ws->df[k])) ||
         !doc_form(ws, (uint32_t)k, c)) {
       memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
       goto oom;
