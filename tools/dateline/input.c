@@ -500,7 +500,10 @@ static bool fast_parse(const char *line, size_t len, const char *default_date,
 {
   fast f;
   const member *id, *text, *html;
-  if (out->cap < len + 1) {
+  /* A buffer grown past 1 MiB by a huge line is not kept for the lines
+  ** after it (annotate's memory stays flat, as with its line buffers). */
+  if (out->cap < len + 1 ||
+      (out->cap > ((size_t)1 << 20) && len + 1 <= ((size_t)1 << 20))) {
     size_t cap = len + 1 > 4096 ? len + 1 : 4096;
     char *nb = malloc(cap);
     if (!nb) return false;
