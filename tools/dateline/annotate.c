@@ -676,6 +676,20 @@ static int extra_flag(void *ctx, int argc, char **argv, int i)
   return 0;
 }
 
+/* The input is about to wait (a pipe with nothing new: stream.c): write
+** out what is done, so that a live feed's records come out as its lines
+** come in, not when the ring is full or the 64 KiB buffer is. */
+static void on_stall(void *arg)
+{
+  run *r = arg;
+  if (r->par) par_drain(r->par);
+  if (!r->write_failed && fflush(r->out) != 0) {
+    cli_warn(r->out_path, 0, "writing output: %s", strerror(errno));
+    r->write_failed = true;
+    r->status = CLI_EXIT_DATA;
+  }
+}
+
 static void run_inputs(run *r)
 {
   cli_inputs ins;
@@ -685,8 +699,10 @@ static void run_inputs(run *r)
     return;
   }
   cli_progress_init(&r->prog, ins.total);
+  cli_stream_on_stall(on_stall, r);
   for (size_t i = 0; i < ins.n && !r->write_failed; i++)
     run_file(r, &ins.v[i]);
+  cli_stream_on_stall(NULL, NULL);
   if (r->par) par_drain(r->par); /* queued jobs borrow the paths */
   cli_inputs_free(&ins);
 }
@@ -694,7 +710,7 @@ static void run_inputs(run *r)
 /* -o FILE [--resume]: opens the output. Returns false after a message. */
 static bool open_output(run *r)
 {
-  bool big = cli_inputs_regular(r->o.files, r->o.n_files);
+  bool big = cli_inputs_unstalled(r->o.files, r->o.n_files, true);
   if (!r->out_path) {
     r->out = stdout;
     if (big)

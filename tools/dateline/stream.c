@@ -18,6 +18,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ static void process_buffer(FILE *f, size_t n)
 typedef struct zcookie {
   cli_zkind z;
   FILE *raw;
+  int fd;        /* >= 0: raw is an unbuffered pipe read with read(2) */
   uint64_t pos;  /* compressed bytes consumed */
   int err;       /* errno-style error, 0 if none */
   const char *msg;
@@ -81,10 +83,62 @@ typedef struct zcookie {
   unsigned char in[ZBUF];
 } zcookie;
 
+/* The command's hook for a read about to wait (cli_stream_on_stall). */
+static void (*stall_fn)(void *);
+static void *stall_arg;
+
+void cli_stream_on_stall(void (*fn)(void *), void *arg)
+{
+  stall_fn = fn;
+  stall_arg = arg;
+}
+
+/* Up to n bytes of a pipe read directly (c->fd >= 0): whatever has come,
+** as read(2) gives it, rather than fread()'s wait for all n bytes; and if
+** nothing has come, the stall hook first. 0 at the end, -1 on an error
+** (c->err set). */
+static ssize_t pipe_read(zcookie *c, void *buf, size_t n)
+{
+  struct pollfd pf;
+  ssize_t got;
+  pf.fd = c->fd;
+  pf.events = POLLIN;
+  pf.revents = 0;
+  if (stall_fn && poll(&pf, 1, 0) == 0) stall_fn(stall_arg);
+  do
+    got = read(c->fd, buf, n);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    c->err = errno ? errno : EIO;
+    c->msg = strerror(c->err);
+  }
+  return got;
+}
+
+/* A direct pipe with nothing to read now (its writer is slow, or done
+** without closing): a decompressor holding output returns it first. */
+static bool pipe_dry(const zcookie *c)
+{
+  struct pollfd pf;
+  pf.fd = c->fd;
+  pf.events = POLLIN;
+  pf.revents = 0;
+  return c->fd >= 0 && poll(&pf, 1, 0) == 0;
+}
+
 static size_t fill(zcookie *c, size_t have)
 {
   size_t got;
   if (c->eof) return have;
+  if (c->fd >= 0) {
+    ssize_t r = pipe_read(c, c->in + have, ZBUF - have);
+    if (r <= 0) {
+      c->eof = true;
+      return have;
+    }
+    c->pos += (size_t)r;
+    return have + (size_t)r;
+  }
   got = fread(c->in + have, 1, ZBUF - have, c->raw);
   if (got < ZBUF - have) {
     if (ferror(c->raw)) {
@@ -105,7 +159,9 @@ static ssize_t gz_read(zcookie *c, char *buf, size_t size)
   while (c->zs.avail_out > 0 && !c->err) {
     int rc;
     if (c->zs.avail_in == 0) {
-      size_t n = fill(c, 0);
+      size_t n;
+      if (c->zs.avail_out < want && pipe_dry(c)) break;
+      n = fill(c, 0);
       c->zs.next_in = c->in;
       c->zs.avail_in = (uInt)n;
       if (n == 0) {
@@ -147,7 +203,9 @@ static ssize_t zst_read(zcookie *c, char *buf, size_t size)
   while (out.pos < out.size && !c->err) {
     size_t rc;
     if (c->zin.pos == c->zin.size) {
-      size_t n = fill(c, 0);
+      size_t n;
+      if (out.pos > 0 && pipe_dry(c)) break;
+      n = fill(c, 0);
       c->zin.src = c->in;
       c->zin.size = n;
       c->zin.pos = 0;
@@ -180,6 +238,11 @@ static ssize_t plain_read(zcookie *c, char *buf, size_t size)
     memcpy(buf, c->in + c->zin.pos, n);
     c->zin.pos += n;
     return (ssize_t)n;
+  }
+  if (c->fd >= 0) {
+    ssize_t r = pipe_read(c, buf, size);
+    if (r > 0) c->pos += (size_t)r;
+    return r;
   }
   got = fread(buf, 1, size, c->raw);
   c->pos += got;
@@ -220,15 +283,15 @@ int cli_stream_open(const char *path, cli_stream *out)
   long start;
   zcookie *c;
   cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
+  struct stat st;
+  bool direct = false;
   memset(out, 0, sizeof *out);
   if (!path || strcmp(path, "-") == 0) {
-    struct stat st;
     out->raw = stdin;
     out->is_stdin = true;
-    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-      process_buffer(stdin, IN_BUF);
+    if (fstat(STDIN_FILENO, &st) != 0) st.st_mode = 0;
+    if (S_ISREG(st.st_mode)) process_buffer(stdin, IN_BUF);
   } else {
-    struct stat st;
     out->raw = fopen(path, "rb");
     if (!out->raw) return errno;
     if (fstat(fileno(out->raw), &st) != 0) st.st_mode = 0;
@@ -244,6 +307,13 @@ int cli_stream_open(const char *path, cli_stream *out)
       out->iobuf = NULL;
     }
   }
+  /* A pipe, when the command has a stall hook: read(2) it directly, so
+  ** that a line is handled when it comes and the hook runs when nothing
+  ** has (stdio's fread waits for a whole buffer). Only an unused FILE can
+  ** be made unbuffered. */
+  if (stall_fn && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+      __fbufsize(out->raw) == 0 && setvbuf(out->raw, NULL, _IONBF, 0) == 0)
+    direct = true;
   /* Sniff the magic, then push it back (ungetc guarantees one byte
   ** only, so the bytes go to the cookie's buffer or a reopened read). */
   start = ftell(out->raw);
@@ -274,6 +344,7 @@ int cli_stream_open(const char *path, cli_stream *out)
   }
   c->z = out->z;
   c->raw = out->raw;
+  c->fd = direct ? fileno(out->raw) : -1;
   c->pos = m;
   if (c->z == CLI_Z_GZIP) {
     memcpy(c->in, magic, m);
@@ -314,6 +385,12 @@ int cli_stream_open(const char *path, cli_stream *out)
     drop_raw(out);
     out->cookie = NULL;
     return e;
+  }
+  /* The pipe's reads land in this buffer (freed after the fclose). */
+  if (direct && !out->iobuf && (out->iobuf = malloc(IN_BUF)) != NULL &&
+      setvbuf(out->f, out->iobuf, _IOFBF, IN_BUF) != 0) {
+    free(out->iobuf);
+    out->iobuf = NULL;
   }
   return 0;
 }
@@ -531,15 +608,21 @@ void cli_output_buffer_big(FILE *out)
   if (out && !isatty(fileno(out))) process_buffer(out, OUT_BUF);
 }
 
-bool cli_inputs_regular(const char **files, int n_files)
+static bool unstalled(const struct stat *st, bool dir_ok, bool pipes_ok)
+{
+  return S_ISREG(st->st_mode) || (dir_ok && S_ISDIR(st->st_mode)) ||
+         (pipes_ok && (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)));
+}
+
+bool cli_inputs_unstalled(const char **files, int n_files, bool pipes_ok)
 {
   struct stat st;
   if (n_files == 0)
-    return fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+    return fstat(STDIN_FILENO, &st) == 0 && unstalled(&st, false, pipes_ok);
   for (int i = 0; i < n_files; i++) {
     bool in = strcmp(files[i], "-") == 0;
     if ((in ? fstat(STDIN_FILENO, &st) : stat(files[i], &st)) != 0 ||
-        !(S_ISREG(st.st_mode) || (!in && S_ISDIR(st.st_mode))))
+        !unstalled(&st, !in, pipes_ok))
       return false;
   }
   return true;

@@ -25,6 +25,13 @@ typedef struct cli_stream {
   bool is_stdin;
 } cli_stream;
 
+/* A hook for the reads about to wait: when set (before cli_stream_open),
+** a pipe is read with read(2) as its bytes come, not a stdio buffer at a
+** time, and fn(arg) runs each time nothing has come yet -- so that a
+** command writes out what it has done before it waits (a live feed's
+** records come out as its lines come in). NULL: no hook (the default). */
+void cli_stream_on_stall(void (*fn)(void *), void *arg);
+
 /* Opens path (NULL or "-": stdin). The compression is read from the
 ** first bytes (gzip 1f 8b, zstd 28 b5 2f fd), not from the name, so a
 ** compressed stdin works too. Returns 0, or an errno value. */
@@ -77,16 +84,17 @@ bool cli_output_write(FILE *out, const char *path, const void *s, size_t n,
 /* Full buffering for an output that is not a terminal, before the first
 ** write, with glibc's default buffer (st_blksize: 4 KiB). */
 void cli_output_buffer(FILE *out);
-/* The same with a 64 KiB buffer, for an output whose inputs are all
-** regular files (cli_inputs_regular): a 26 MB annotate output is then 400
-** write() calls, not 4,346 on the thread that also feeds the workers
-** (stream.c says why not more).
-** Not for a pipe's records, which must come out as the pipe stalls. The
-** buffer lives until exit (stdio may flush then). */
+/* The same with a 64 KiB buffer, for an output whose inputs never leave
+** records unseen in it (cli_inputs_unstalled): a 26 MB annotate output is
+** then 400 write() calls, not 4,346 on the thread that also feeds the
+** workers (stream.c says why not more). The buffer lives until exit
+** (stdio may flush then). */
 void cli_output_buffer_big(FILE *out);
 /* True when every input (stdin when n_files is 0, or "-") is a regular
-** file or a directory: reading never waits on a writer. */
-bool cli_inputs_regular(const char **files, int n_files);
+** file or a directory (reading never waits on a writer), or, with
+** pipes_ok (the command flushes in a stall hook), a pipe or socket. A
+** terminal, or anything else, is false. */
+bool cli_inputs_unstalled(const char **files, int n_files, bool pipes_ok);
 
 /* Flushes out and closes it unless it is stdout; false on an error, which
 ** is warned unless write_failed (already warned). */
