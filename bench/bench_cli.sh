@@ -25,7 +25,8 @@
 # byte.
 #
 # Environment: DATELINE_SHARED (default ../shared), DATELINE_MODEL_DIR
-# (default models), BENCH_CLI_REPEAT.
+# (default models), BENCH_CLI_REPEAT, BENCH_CLI_TEXT_BYTES (the text bytes
+# of a FILE given, for MB/s over text rather than JSONL).
 set -u
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,7 +49,7 @@ if [ ! -x "$DL" ]; then
 fi
 
 IN=${2:-}
-textbytes=
+textbytes=${BENCH_CLI_TEXT_BYTES:-}
 if [ -z "$IN" ]; then
   IN=$W/bbc.jsonl
   "$ROOT/$BUILD/bench/bench_tok" --shared "$SHARED" --corpus bbc \
