@@ -304,7 +304,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t k = t0; k < n_terms; k++) {
       /* Sublinear tf: a word said three times is not three times the
       ** sentence's topic. */
-      float w = (1.0f + logf(terms[k].w)) * W->stems[terms[k].stem].idf;
+      float tf = terms[k].w; /* 1 + logf(1) is 1: no call for most */
+      float w = (tf == 1.0f ? 1.0f : 1.0f + logf(tf)) *
+                W->stems[terms[k].stem].idf;
       terms[k].w = w;
       c->norm += (double)w * (double)w;
     }

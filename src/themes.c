@@ -32,12 +32,19 @@ enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
 
 #define PAT_WORDS 4
 
+/* 20 bytes: the scan reads the patterns of a token's stem, one run. */
 struct pattern {
-  char *stem[PAT_WORDS]; /* in the workspace's string arena */
-  uint32_t sid[PAT_WORDS]; /* the same, as cache stem ids */
+  uint32_t sid[PAT_WORDS]; /* its words' stems, as cache stem ids */
   uint8_t n;
   uint8_t role;
   uint16_t theme;
+};
+
+/* A pattern while the index is built: sorted by its first stem's text. */
+struct bpat {
+  const char *stem0; /* in the workspace's string arena */
+  size_t ord;        /* the order of the lists (ties keep it) */
+  struct pattern p;
 };
 
 /* The patterns starting with one stem: a run of the sorted array. */
@@ -80,14 +87,15 @@ uint32_t dl__theme_starting(const struct dl__theme_index *x, uint32_t sid,
 
 static int cmp_pat(const void *a, const void *b)
 {
-  const struct pattern *x = a, *y = b;
-  int c = strcmp(x->stem[0], y->stem[0]);
+  const struct bpat *x = a, *y = b;
+  int c = strcmp(x->stem0, y->stem0);
   if (c) return c;
-  return (int)y->n - (int)x->n;
+  if (x->p.n != y->p.n) return (int)y->p.n - (int)x->p.n;
+  return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
 /* Adds the patterns of one comma-separated list. */
-static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
+static bool add_list(struct dl__told_ws *ws, struct bpat **bp, size_t *nb,
                      size_t *cap, const char *list, int role, size_t theme)
 {
   const char *p = list;
@@ -95,12 +103,14 @@ static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
   while (*p) {
     const char *e = p;
     struct pattern pat;
+    const char *stem0 = NULL;
     while (*e && *e != ',') e++;
     memset(&pat, 0, sizeof pat);
     pat.role = (uint8_t)role;
     pat.theme = (uint16_t)theme;
     for (const char *w = p; w < e;) {
       const char *we;
+      char *sc;
       char low[64];
       size_t n = 0, sn;
       const char *st;
@@ -114,15 +124,19 @@ static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
       w = we;
       if (pat.n == PAT_WORDS) break;
       st = dl__told_stem(ws, low, n, &sn);
-      if (!st || !(pat.stem[pat.n] = dl__arena_strndup(&ws->strings, st, sn)))
+      if (!st || !(sc = dl__arena_strndup(&ws->strings, st, sn)))
         return false;
-      pat.sid[pat.n] = dl__told_cstem(ws, pat.stem[pat.n], sn);
+      if (!pat.n) stem0 = sc;
+      pat.sid[pat.n] = dl__told_cstem(ws, sc, sn);
       if (pat.sid[pat.n] == UINT32_MAX) return false;
       pat.n++;
     }
     if (pat.n) {
-      if (!DL__PUSH(ws->al, x->p, x->n, *cap)) return false;
-      x->p[x->n++] = pat;
+      if (!DL__PUSH(ws->al, *bp, *nb, *cap)) return false;
+      (*bp)[*nb].stem0 = stem0;
+      (*bp)[*nb].ord = *nb;
+      (*bp)[*nb].p = pat;
+      ++*nb;
     }
     p = *e ? e + 1 : e;
   }
@@ -132,19 +146,29 @@ static bool add_list(struct dl__told_ws *ws, struct dl__theme_index *x,
 static struct dl__theme_index *build_index(struct dl__told_ws *ws)
 {
   struct dl__theme_index *x = dl__calloc(ws->al, 1, sizeof *x);
-  size_t cap = 0;
+  struct bpat *bp = NULL;
+  size_t cap = 0, nb = 0;
   if (!x) return NULL;
   for (size_t t = 0; t < dl__themes_len; t++) {
     const struct dl__theme_def *def = &dl__themes[t];
-    if (!add_list(ws, x, &cap, def->terms, ROLE_TERM, t) ||
-        !add_list(ws, x, &cap, def->weak, ROLE_WEAK, t) ||
-        !add_list(ws, x, &cap, def->context, ROLE_CONTEXT, t) ||
-        !add_list(ws, x, &cap, def->exclude, ROLE_EXCLUDE, t)) {
+    if (!add_list(ws, &bp, &nb, &cap, def->terms, ROLE_TERM, t) ||
+        !add_list(ws, &bp, &nb, &cap, def->weak, ROLE_WEAK, t) ||
+        !add_list(ws, &bp, &nb, &cap, def->context, ROLE_CONTEXT, t) ||
+        !add_list(ws, &bp, &nb, &cap, def->exclude, ROLE_EXCLUDE, t)) {
+      dl__free(ws->al, bp);
       dl__theme_index_free(ws->al, x);
       return NULL;
     }
   }
-  if (x->n) qsort(x->p, x->n, sizeof *x->p, cmp_pat);
+  if (nb) qsort(bp, nb, sizeof *bp, cmp_pat);
+  if (!(x->p = dl__calloc(ws->al, nb + 1, sizeof *x->p))) {
+    dl__free(ws->al, bp);
+    dl__theme_index_free(ws->al, x);
+    return NULL;
+  }
+  for (size_t i = 0; i < nb; i++) x->p[i] = bp[i].p;
+  x->n = nb;
+  dl__free(ws->al, bp);
   /* Equal first stems are one cache stem: each run gets a slot. */
   {
     size_t runs = 0;
