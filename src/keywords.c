@@ -211,28 +211,14 @@ static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
 #define FC_VCUE 8u
 #define TC_NAME 0x80u /* in tcls: the token is in a name */
 
-/* A keyword word's class at token ti of sentence s: 0 none (a stop word,
-** number, clitic, adverb in -ly, or a word the lexicon says is no noun or
+/* A keyword word's class at a token: 0 none (a stop word, number,
+** clitic, adverb in -ly, or a word the lexicon says is no noun or
 ** adjective), 1 adjective only, 2 may be a noun. A word that may also be
 ** a verb is read as one right after "to", a modal or a subject pronoun
-** ("to work", "we call"): the lexicon alone cannot tell. */
-static inline int kw_class(const dl_doc *d, const struct dl__words *W,
-                           const uint8_t *fcls, const dl__sentence *s,
-                           size_t ti)
-{
-  uint32_t f = W->tform[ti], g;
-  uint8_t c;
-  if (f == UINT32_MAX || !((c = fcls[f]) & 3)) return 0;
-  if (d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC)) return 0;
-  if ((c & FC_VERB) && ti > s->tok_start &&
-      (g = W->tform[ti - 1]) != UINT32_MAX && (fcls[g] & FC_VCUE))
-    return 0;
-  return c & 3;
-}
-
-/* The part of it that is the form's alone, once per form of the
-** document: the class (bits 0-1), FC_VERB when it may be a verb, FC_VCUE
-** when it is a verb cue. */
+** ("to work", "we call"): the lexicon alone cannot tell. The part of it
+** that is the form's alone is computed once per form of the document:
+** the class (bits 0-1), FC_VERB when it may be a verb, FC_VCUE when it is
+** a verb cue; the graph pass adds the token's part. */
 static uint8_t form_class(const struct dl__form *F)
 {
   uint8_t c = 0;
@@ -412,6 +398,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__nbr *adj;
   struct cand **order;
   uint8_t *tcls, *fcls;
+  uint32_t *fstem, *gw;
   dl_status rc = DL_OK;
   const dl_allocator *al = a->al;
   struct dl__told_ws *ws = a->told_ws;
@@ -452,7 +439,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     dl__buf *b = &ws->tmp[3], *bf = &ws->tmp[2];
     b->len = bf->len = 0;
     if (!dl__buf_reserve(b, d->n_tokens + 1) ||
-        !dl__buf_reserve(bf, W->n_forms + 1))
+        !dl__buf_reserve(bf, W->n_forms + 2))
       goto oom;
     tcls = (uint8_t *)b->p;
     fcls = (uint8_t *)bf->p;
@@ -467,19 +454,44 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         tcls[ti] = TC_NAME;
     }
   }
+  {
+    /* The forms' stems (a small array), and room for one sentence's graph
+    ** words. */
+    dl__buf *bs = &ws->tmp[4], *bi = &ws->tmp[5];
+    bs->len = bi->len = 0;
+    if (!dl__buf_reserve(bs, (W->n_forms + 1) * sizeof *fstem) ||
+        !dl__buf_reserve(bi, (d->n_tokens + 1) * sizeof *gw))
+      goto oom;
+    fstem = (uint32_t *)(void *)bs->p;
+    gw = (uint32_t *)(void *)bi->p;
+    for (size_t f = 0; f < W->n_forms; f++) fstem[f] = W->forms[f].stem;
+    fcls[W->n_forms] = 0; /* the class of "no form" */
+  }
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
-    size_t first = n_seq;
-    for (size_t ti = s->tok_start; ti < s->tok_end && ti < d->n_tokens; ti++) {
-      uint32_t f = W->tform[ti], v;
-      int c = kw_class(d, W, fcls, s, ti);
-      tcls[ti] |= (uint8_t)c;
-      if (!c || n_seq >= DL__KW_MAX_WORDS) continue;
-      v = vid[W->forms[f].stem];
+    size_t first = n_seq, ng = 0, te = DL__MIN(s->tok_end, d->n_tokens);
+    uint8_t pc = 0; /* the previous token's form class */
+    /* Each token's class without a branch on it (the classes are what
+    ** the branches would have to guess), the graph words gathered. */
+    for (size_t ti = s->tok_start; ti < te; ti++) {
+      uint32_t f = W->tform[ti];
+      uint8_t fc = fcls[f < W->n_forms ? f : W->n_forms];
+      unsigned kill = ((fc >> 2) & (pc >> 3) & 1u) | /* FC_VERB, FC_VCUE */
+                      ((d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC))
+                           != 0);
+      uint8_t c = (uint8_t)((fc & 3u) & (kill - 1u));
+      tcls[ti] |= c;
+      gw[ng] = (uint32_t)ti;
+      ng += c != 0;
+      pc = fc;
+    }
+    for (size_t g = 0; g < ng && n_seq < DL__KW_MAX_WORDS; g++) {
+      size_t ti = gw[g];
+      uint32_t st = fstem[W->tform[ti]], v = vid[st];
       if (v == UINT32_MAX) {
         if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
-        vstem[n_v] = W->forms[f].stem;
-        v = vid[W->forms[f].stem] = (uint32_t)n_v++;
+        vstem[n_v] = st;
+        v = vid[st] = (uint32_t)n_v++;
       }
       if (!PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
       seq[n_seq++] = v;

@@ -216,6 +216,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   double *deg, *pr, *ent_sal = NULL;
   uint32_t *seen, *out;
   const uint32_t *form_stem;
+  uint32_t *cstems; /* one sentence's content stems */
   size_t nS = 0, n_terms = 0, n_edges = 0;
   size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
                                             : DL_DEFAULT_SUMMARY_SENTENCES;
@@ -267,7 +268,12 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     fst = (uint32_t *)(void *)b->p;
     for (size_t f = 0; f < W->n_forms; f++)
       fst[f] = content(&W->forms[f]) ? W->forms[f].stem : UINT32_MAX;
+    fst[W->n_forms] = UINT32_MAX; /* "no form" */
     form_stem = fst;
+    b = &ws->tmp[3];
+    b->len = 0;
+    if (!dl__buf_reserve(b, (d->n_tokens + 1) * sizeof *cstems)) goto oom;
+    cstems = (uint32_t *)(void *)b->p;
   }
   for (size_t si = 0; si < d->n_sentences && nS < DL__SUM_MAX_SENTS; si++) {
     const dl__sentence *s = &d->sentences[si];
@@ -275,11 +281,18 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     size_t t0 = n_terms;
     uint32_t words = 0;
     if (s->flags & DL__SENT_HEADLINE) continue;
+    size_t ncs = 0;
+    /* The sentence's content stems gathered without a branch on each
+    ** token (which kind a token is, is what a branch would mispredict). */
     for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
-      uint32_t f = W->tform[ti], st;
-      if (f == UINT32_MAX) continue;
-      words++;
-      if ((st = form_stem[f]) == UINT32_MAX) continue;
+      uint32_t f = W->tform[ti];
+      uint32_t st = form_stem[f < W->n_forms ? f : W->n_forms];
+      words += f != UINT32_MAX;
+      cstems[ncs] = st;
+      ncs += st != UINT32_MAX;
+    }
+    for (size_t g = 0; g < ncs; g++) {
+      uint32_t st = cstems[g];
       if (seen[st] > t0) {
         terms[seen[st] - 1].w += 1.0f;
         continue;

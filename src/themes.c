@@ -210,6 +210,7 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *range;           /* per doc stem: first pattern, count */
   uint32_t *last_end;        /* per theme: token end of the last hit */
   uint8_t *sflag;            /* per theme: SENT_* in this sentence */
+  uint32_t *frange, *fcs, *starts;
   struct cand *cands = NULL; /* this sentence's candidate hits */
   size_t n_cands = 0, cands_cap = 0;
   struct dl__theme_hit *hits = NULL;
@@ -244,23 +245,52 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
   memset(last_end, 0, nt * sizeof *last_end);
   memset(sflag, 0, nt);
+  /* Per form of the document (one more for "no form"): its stem's
+  ** pattern range and cache stem id, so the scan reads small arrays. */
+  {
+    dl__buf *b = &ws->tmp[2];
+    size_t nf = W->n_forms;
+    b->len = 0;
+    if (!dl__buf_reserve(b, (3 * (nf + 1) + d->n_tokens + 1) *
+                                sizeof(uint32_t)))
+      goto oom;
+    frange = (uint32_t *)(void *)b->p;
+    fcs = frange + 2 * (nf + 1);
+    starts = fcs + nf + 1;
+    for (size_t f = 0; f < nf; f++) {
+      uint32_t st = W->forms[f].stem;
+      frange[2 * f] = range[2 * st];
+      frange[2 * f + 1] = range[2 * st + 1];
+      fcs[f] = W->stems[st].cstem;
+    }
+    frange[2 * nf] = frange[2 * nf + 1] = 0;
+    fcs[nf] = UINT32_MAX; /* no pattern word's */
+  }
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *S = &d->sentences[si];
+    size_t ns = 0, nf = W->n_forms;
     n_cands = 0;
+    /* The tokens that start a pattern, gathered without a branch on each
+    ** (most start none, unpredictably). */
     for (size_t ti = S->tok_start; ti < S->tok_end; ti++) {
-      uint32_t f = W->tform[ti], st, lo, cnt;
-      if (f == UINT32_MAX) continue;
-      st = W->forms[f].stem;
-      lo = range[2 * st];
-      cnt = range[2 * st + 1];
+      uint32_t f = W->tform[ti];
+      starts[ns] = (uint32_t)ti;
+      ns += frange[2 * (f < nf ? f : nf) + 1] != 0;
+    }
+    for (size_t g = 0; g < ns; g++) {
+      size_t ti = starts[g];
+      uint32_t f = W->tform[ti], lo, cnt;
+      lo = frange[2 * f];
+      cnt = frange[2 * f + 1];
       for (uint32_t k = lo; k < lo + cnt; k++) {
         const struct pattern *p = &x->p[k];
         size_t tj = ti + 1;
         int m = 1;
         for (; m < p->n; m++, tj++) {
-          uint32_t g;
-          if (tj >= S->tok_end || (g = W->tform[tj]) == UINT32_MAX) break;
-          if (W->stems[W->forms[g].stem].cstem != p->sid[m]) break;
+          uint32_t h;
+          if (tj >= S->tok_end) break;
+          h = W->tform[tj];
+          if (fcs[h < nf ? h : nf] != p->sid[m]) break;
         }
         if (m < p->n) continue;
         if (p->role == ROLE_CONTEXT) {

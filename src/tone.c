@@ -33,6 +33,10 @@
 
 #define N_SCALAR (-0.74)
 
+/* A form's kind for the token loop (bit 2 and 3 are counted by shifts). */
+enum { K_NONE = 1, K_POSS = 2, K_ACTIVE = 4, K_SELF = 8, K_NT = 16,
+       K_SHORT = 32 };
+
 struct item {
   uint32_t form;
   bool neg; /* carries a following "n't" */
@@ -148,13 +152,33 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
   double pos_w = 0, neg_w = 0;
   size_t words = 0, active = 0, self = 0;
   struct item *it;
-  size_t cap = 0;
+  size_t cap = 0, nf;
+  uint8_t *fk;
   if (!T || !T->words_ran || !ws) return DL_OK;
   F = T->words.forms;
+  nf = T->words.n_forms;
   tn = &T->tone;
   tn->sent = dl__arena_alloc(&d->arena, (d->n_sentences ? d->n_sentences : 1) *
                                             sizeof *tn->sent);
   if (!tn->sent) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  {
+    /* Each form's kind for the token loop, once per form (one more for
+    ** "no form"). */
+    dl__buf *b = &ws->tmp[1];
+    b->len = 0;
+    if (!dl__buf_reserve(b, nf + 1))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    fk = (uint8_t *)b->p;
+    for (size_t f = 0; f < nf; f++) {
+      const struct dl__form *x = &F[f];
+      fk[f] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
+                        ((x->flags & DL__W_ACTIVE) ? K_ACTIVE : 0) |
+                        ((x->flags & DL__W_SELF) ? K_SELF : 0) |
+                        (is_form(x, DL__SP_NT) ? K_NT : 0) |
+                        (x->len < 2 ? K_SHORT : 0));
+    }
+    fk[nf] = K_NONE;
+  }
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t n = 0, need = s->tok_end - s->tok_start;
@@ -164,25 +188,23 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
       return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     it = (struct item *)(void *)b->p;
     cap = need;
+    /* Counts and items without a branch on the kind of each token (which
+    ** a branch would mispredict): a word (not a clitic 's) counts; n't
+    ** negates the item before it; VADER drops one-letter words. */
     for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
       uint32_t fid = d->told->words.tform[ti];
-      const struct dl__form *f;
-      if (fid == UINT32_MAX) continue;
-      f = &F[fid];
-      if (is_form(f, DL__SP_POSS)) continue;
-      words++;
-      if (f->flags & DL__W_ACTIVE) active++;
-      if (f->flags & DL__W_SELF) self++;
-      if (is_form(f, DL__SP_NT) && n > 0) {
+      unsigned k = fk[fid < nf ? fid : nf], w = !(k & (K_NONE | K_POSS));
+      words += w;
+      active += w & (k >> 2);
+      self += w & (k >> 3);
+      if ((k & K_NT) && w && n > 0) {
         it[n - 1].neg = true;
         continue;
       }
-      /* VADER drops one-letter words. */
-      if (f->len < 2) continue;
       if (n < cap) {
         it[n].form = fid;
         it[n].neg = false;
-        n++;
+        n += w & !(k & K_SHORT);
       }
     }
     tn->sent[si] = (float)score_items(F, it, n, d->view + s->start,

@@ -254,7 +254,8 @@ struct dl__told_ws {
   struct dl__theme_index *themes; /* themes.c, built on first use */
   struct dl__kw_ws *kw;           /* keywords.c's arrays */
   struct dl__sum_ws *sum;         /* summary.c's arrays */
-  dl__buf tmp[4];                 /* scratch of the stages */
+  dl__buf tmp[6];                 /* scratch of the stages (each stage's
+                                  ** own while it runs) */
 };
 
 struct dl__told_ws *dl__told_ws_get(dl_annotator *a, dl_error *err,
