@@ -651,7 +651,8 @@ int cmd_index(int argc, char **argv)
                sqlite3_errstr(rc));
       x.status = CLI_EXIT_DATA;
     } else if (x.verbose && now() - t1 > 0.05) {
-      cli_warn(x.dbpath, 0, "indexes built in %.1f s", now() - t1);
+      cli_warn(x.dbpath, 0, "indexes built in %.1f s%s%s", now() - t1,
+               store_note(x.s)[0] ? ": " : "", store_note(x.s));
     }
   }
   show_progress(&x, true);

@@ -91,6 +91,9 @@ int store_set_progress(store *s, const char *file, int64_t offset,
 /* Counts of the writer since open (for messages). */
 int64_t store_articles(store *s);
 
+/* How store_finish() went ("" when there is nothing to say). */
+const char *store_note(store *s);
+
 /* Message of the last SQLite error. */
 const char *store_errmsg(store *s);
 
