@@ -316,6 +316,11 @@ eq "full disk: the FTS index is in its side file" \
 run fdw search "$TMP/fd.db" mourners --json
 check "full disk: search says the full-text index is pending" \
   grep -q 'full-text index .* not built' "$TMP/fdw.err"
+# A side file that is not a database (derived data) is rebuilt from the
+# committed articles.
+check "full disk: the side file is there" test -f "$TMP/fd.db.fts-build"
+rm -f "$TMP/fd.db.fts-build-wal" "$TMP/fd.db.fts-build-shm"
+head -c 20000 "$TMP/fd.jsonl" >"$TMP/fd.db.fts-build"
 run fdr index "$TMP/fd.db" "$TMP/fd.jsonl" --resume
 eq "full disk, then --resume with room: exit 0" "$RC" 0
 eq "full disk, then --resume: all articles once" \

@@ -882,6 +882,8 @@ static int side_open(fts_side *f, sqlite3 **pdb, sqlite3_stmt **ins,
                             -1, SQLITE_PREPARE_PERSISTENT, ins, NULL);
 }
 
+static void side_unlink(const char *path);
+
 /* The worker: indexes what main has committed, FTS_READ_DOCS articles at
 ** a time (one short read transaction each), and commits every
 ** commit_every articles and at the end. Everything it indexes is
@@ -896,6 +898,14 @@ static void *side_main(void *arg)
   int stop = 0;
   side_buf sb;
   int rc = side_open(f, &db, &ins, &have);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) {
+    /* Derived data: a side file that does not open is rebuilt. */
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    ins = NULL;
+    side_unlink(f->path);
+    rc = side_open(f, &db, &ins, &have);
+  }
   memset(&sb, 0, sizeof sb);
   /* Read-write only for the checkpoints: it writes no row. */
   if (rc == SQLITE_OK)
