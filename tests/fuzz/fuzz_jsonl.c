@@ -124,6 +124,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         k++;
       if (ok && k < end && buf[k] == '{')
         FZ_CHECK(cli_looks_jsonl(buf, size), "accepted line not sniffed");
+      {
+        /* The sniffer answers as jansson alone would on the line it
+        ** looks at (the first after white space and blank lines). */
+        size_t i = 0, e;
+        bool want = false;
+        while (i < size && (buf[i] == ' ' || buf[i] == '\t' ||
+                            buf[i] == '\r' || buf[i] == '\n'))
+          i++;
+        if (i < size && buf[i] == '{') {
+          json_t *j;
+          for (e = i; e < size && buf[e] != '\n'; e++) {
+          }
+          j = json_loadb(buf + i, e - i, JSON_ALLOW_NUL, NULL);
+          want = json_is_object(j);
+          json_decref(j);
+        }
+        FZ_CHECK(cli_looks_jsonl(buf, size) == want,
+                 "sniffer says %d, jansson %d", !want, want);
+      }
     }
     cli_jsonl_free(&l);
     pos = end;
