@@ -557,15 +557,23 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     const dl__sentence *s = &d->sentences[si];
     uint32_t run[KW_MAX_LEN];
     uint8_t cls[KW_MAX_LEN]; /* 1 adjective only, 2 may be a noun */
-    size_t n = 0, rs = 0;
+    size_t n = 0, rs = 0, ng = 0, te = DL__MIN(s->tok_end, d->n_tokens);
     if (s->tok_start > last_tok) break;
-    for (size_t ti = s->tok_start; ti <= s->tok_end; ti++) {
-      uint32_t f = ti < s->tok_end ? W->tform[ti] : UINT32_MAX;
-      uint8_t c = 0;
-      if (f != UINT32_MAX && !(tcls[ti] & TC_NAME)) c = tcls[ti];
+    /* The phrase words (a class, not in a name), gathered without a
+    ** branch on each token; a gap between two is a word of no class. */
+    for (size_t ti = s->tok_start; ti < te; ti++) {
+      uint8_t t = tcls[ti];
+      gw[ng] = (uint32_t)ti;
+      ng += (t & 3u) != 0 && !(t & TC_NAME);
+    }
+    for (size_t g = 0; g <= ng; g++) {
+      size_t ti = g < ng ? gw[g] : SIZE_MAX;
+      uint8_t c = g < ng ? (uint8_t)(tcls[ti] & 3u) : 0;
       /* A phrase ends at a word of no class, at an adjective after its
-      ** noun ("fighter jets [] last week"), and at KW_MAX_LEN words. */
-      if (n && (!c || (c == 1 && cls[n - 1] == 2) || n == KW_MAX_LEN)) {
+      ** noun ("fighter jets [] last week"), at KW_MAX_LEN words, and at
+      ** the sentence's end. */
+      if (n && (!c || ti != rs + n || (c == 1 && cls[n - 1] == 2) ||
+                n == KW_MAX_LEN)) {
         size_t m = n;
         while (m && cls[m - 1] != 2) m--; /* it ends with its noun */
         if (m && !add(&k, run, m, false, UINT32_MAX, d->tokens[rs].start,
@@ -576,7 +584,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if (c) {
         if (!n) rs = ti;
         cls[n] = c;
-        run[n++] = W->forms[f].stem;
+        run[n++] = fstem[W->tform[ti]];
       }
     }
   }
