@@ -17,9 +17,11 @@
 ** "funeral".
 **
 ** Matching. The patterns are built once per annotator and sorted by their
-** first stem. For each stem of the document the range of patterns that
-** start with it is looked up once (bsearch), so the scan costs one array
-** read per token plus the patterns that really start there. Per theme the
+** first stem; a table by cache stem id gives the run that starts with a
+** stem, looked up once per cache form (the words layer keeps the range in
+** the form's cache entry). The scan gathers a sentence's tokens that
+** start a pattern (per-form ranges, no branch per token) and tries only
+** their patterns. Per theme the
 ** scan keeps the leftmost-longest hit and skips hits that overlap it.
 ** Context and exclusion are sentence-level: hits are held per sentence and
 ** filtered when the sentence ends. Linear in the tokens.

@@ -785,6 +785,11 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ws->forms = nf;
     ws->forms_cap = ws->n_forms;
   }
+#if defined(__GNUC__)
+  /* The first forms' entries too (the loop prefetches PF_SLOT ahead). */
+  for (size_t k = 0; ws->cf_cap && k < PF_SLOT && k < ws->n_forms; k++)
+    __builtin_prefetch(&ws->cf[ws->df[k].h & (ws->cf_cap - 1)]);
+#endif
   for (size_t k = 0; k < ws->n_forms; k++) {
     struct dl__cform *c;
 #if defined(__GNUC__)
