@@ -338,6 +338,23 @@ eq "full disk, then --resume: indexes built" "$(q "$TMP/fd.db" \
   "select value from meta where key = 'indexes'; select count(*) from sqlite_master where name = 'article_entities_entity'")" "ready
 1"
 
+# ---- one first load at a time -------------------------------------------
+# A first load holds flock() on the store: a second one, which would write
+# into the same side file, stops with a clear message (flock(1) holds the
+# lock while index runs: no race).
+if command -v flock >/dev/null; then
+  : >"$TMP/lk.db"
+  flock "$TMP/lk.db" "$DL" index "$TMP/lk.db" "$REC" >/dev/null 2>"$TMP/lk.err"
+  eq "a second first load: exit 1" "$?" 1
+  check "a second first load: says why" \
+    grep -q "another 'dateline index' is loading this store" "$TMP/lk.err"
+  run lk2 index "$TMP/lk.db" "$REC"
+  eq "then the load goes on: exit 0" "$RC" 0
+  eq "then the load goes on: the article, its FTS row" "$(q "$TMP/lk.db" \
+    "select count(*) from articles; select count(*) from articles_fts where articles_fts match 'mourners'")" "1
+1"
+fi
+
 # ---- kill -9 at random moments, then --resume --------------------------
 gen 3000 kk >"$TMP/kill.jsonl"
 prev=0

@@ -20,10 +20,13 @@
 #include "store.h"
 #include "store_facets.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -262,6 +265,7 @@ struct store {
   int64_t last_id;   /* the last article inserted */
   struct fts_side *side; /* the FTS worker of a first bulk load, or NULL */
   char note[256];    /* how store_finish() went (index --verbose) */
+  int lock_fd;       /* flock()ed by a side load, else -1 */
 };
 
 sqlite3 *store_db(store *s) { return s->db; }
@@ -884,6 +888,21 @@ static int side_open(fts_side *f, sqlite3 **pdb, sqlite3_stmt **ins,
 
 static void side_unlink(const char *path);
 
+/* Starts the worker's write transaction. What the side file holds is
+** re-read under its write lock: a second `index` run on the same store
+** (whose worker commits into the same file) never makes this one index
+** an article twice. */
+static int side_begin(sqlite3 *db, int64_t *have)
+{
+  int64_t h;
+  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return rc;
+  h = side_max(db, "SELECT coalesce(max(id), 0) FROM articles_fts_docsize");
+  if (h < 0) return sqlite3_errcode(db);
+  if (h > *have) *have = h;
+  return SQLITE_OK;
+}
+
 /* The worker: indexes what main has committed, FTS_READ_DOCS articles at
 ** a time (one short read transaction each), and commits every
 ** commit_every articles and at the end. Everything it indexes is
@@ -928,7 +947,7 @@ static void *side_main(void *arg)
                         NULL, NULL, NULL);
     if (m < have) have = 0;
   }
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = side_begin(db, &have);
   done = have;
   while (rc == SQLITE_OK) {
     int64_t to;
@@ -950,7 +969,8 @@ static void *side_main(void *arg)
       sqlite3_wal_checkpoint_v2(mdb, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
                                 NULL);
     if (rc == SQLITE_OK && (size_t)(have - done) >= f->commit_every) {
-      rc = sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
+      rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+      if (rc == SQLITE_OK) rc = side_begin(db, &have);
       done = have;
     }
   }
@@ -1145,6 +1165,7 @@ store *store_open(const char *path, bool create, bool write, char *err,
     return NULL;
   }
   s->len_hi = -1;
+  s->lock_fd = -1;
   if (create) flags |= SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(path, &s->db, flags, NULL);
   if (rc != SQLITE_OK) goto fail;
@@ -1250,6 +1271,19 @@ store *store_open(const char *path, bool create, bool write, char *err,
     {
       const char *fn = sqlite3_db_filename(s->db, "main");
       if (want_side) {
+        /* One side load at a time: a second one would index into the
+        ** same side file, and the first one's end would delete it under
+        ** the second. flock() is apart from SQLite's fcntl() locks. */
+        s->lock_fd = open(fn, O_RDONLY | O_CLOEXEC);
+        if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+          snprintf(err, errcap, "%s",
+                   s->lock_fd >= 0 && errno == EWOULDBLOCK
+                       ? "another 'dateline index' is loading this store; "
+                         "wait for it to end"
+                       : strerror(errno));
+          store_close(s);
+          return NULL;
+        }
         s->side = side_start(fn, s->last_id);
         if (!s->side) {
           rc = SQLITE_NOMEM;
@@ -1345,6 +1379,7 @@ void store_close(store *s)
 {
   if (!s) return;
   side_free(s->side); /* --resume indexes what the side file lacks */
+  if (s->lock_fd >= 0) close(s->lock_fd);
   for (int i = 0; i < Q_N; i++) sqlite3_finalize(s->q[i]);
   sqlite3_close(s->db);
   ent_clear(s);
