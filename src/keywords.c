@@ -29,12 +29,14 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* DL__PUSH without the call while there is room. */
 #define PUSH(al, arr, n, cap) ((n) < (cap) || DL__PUSH(al, arr, n, cap))
 
 #define KW_MAX_LEN 4
 #define KW_MAX_SPANS 20
+#define KW_FAST_TEXT 256 /* longer texts: written key by key */
 #define DAMPING 0.85
 #ifndef ROUNDS
 #define ROUNDS 30
@@ -710,6 +712,36 @@ void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
   dl__jw_arr_begin(w);
   for (size_t i = 0; i < K->n; i++) {
     const struct dl__keyword *kw = &K->kw[i];
+    if (!w->pretty && !(flags & DL_JSON_CHARS) && kw->n_spans <= KW_MAX_SPANS) {
+      /* The object as one raw value (tone_json.c) when the text needs
+      ** no escape and the score has the writer's fast form. */
+      char buf[KW_FAST_TEXT + 64 + 32 * KW_MAX_SPANS], *p = buf;
+      size_t tl = strlen(kw->text);
+      if (tl <= KW_FAST_TEXT) {
+        memcpy(p, "{\"text\":", 8);
+        p = dl__told_json_plain(p + 8, kw->text, tl);
+      } else {
+        p = NULL;
+      }
+      if (p) {
+        memcpy(p, ",\"score\":", 9);
+        p = dl__told_json_num3(p + 9, kw->score);
+      }
+      if (p) {
+        memcpy(p, ",\"count\":", 9);
+        p = dl__told_json_uint(p + 9, kw->count);
+        memcpy(p, ",\"spans\":[", 10);
+        p += 10;
+        for (size_t j = 0; j < kw->n_spans; j++) {
+          if (j) *p++ = ',';
+          p = dl__told_json_span(p, kw->spans[2 * j], kw->spans[2 * j + 1]);
+        }
+        *p++ = ']';
+        *p++ = '}';
+        dl__jw_raw(w, buf, (size_t)(p - buf));
+        continue;
+      }
+    }
     dl__jw_obj_begin(w);
     dl__jw_key(w, "text");
     dl__jw_cstr(w, kw->text);

@@ -29,6 +29,7 @@
 #include "tone.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
 
@@ -368,6 +369,9 @@ static int cmp_count(const void *a, const void *b)
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Longer codes or labels: written key by key. */
+#define THEME_FAST_TEXT 200
+
 void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
 {
   const struct dl__themes *th;
@@ -397,6 +401,35 @@ void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
   for (size_t k = 0; k < n; k++) {
     const struct dl__theme_def *def = &dl__themes[tc[k].theme];
     size_t shown = DL__MIN(tc[k].count, (uint32_t)DL__THEME_MAX_SPANS);
+    if (!w->pretty && !(flags & DL_JSON_CHARS)) {
+      /* The object as one raw value (tone_json.c) when code and label
+      ** need no escape (the taxonomy's are plain ASCII). */
+      char buf[2 * THEME_FAST_TEXT + 64 + 32 * DL__THEME_MAX_SPANS], *p = buf;
+      size_t cl = strlen(def->code), ll = strlen(def->label);
+      p = NULL;
+      if (cl <= THEME_FAST_TEXT && ll <= THEME_FAST_TEXT) {
+        memcpy(buf, "{\"theme\":", 9);
+        p = dl__told_json_plain(buf + 9, def->code, cl);
+      }
+      if (p) {
+        memcpy(p, ",\"label\":", 9);
+        p = dl__told_json_plain(p + 9, def->label, ll);
+      }
+      if (p) {
+        memcpy(p, ",\"count\":", 9);
+        p = dl__told_json_uint(p + 9, tc[k].count);
+        memcpy(p, ",\"spans\":[", 10);
+        p += 10;
+        for (size_t i = tc[k].first; i < tc[k].first + shown; i++) {
+          if (i > tc[k].first) *p++ = ',';
+          p = dl__told_json_span(p, th->hits[i].start, th->hits[i].end);
+        }
+        *p++ = ']';
+        *p++ = '}';
+        dl__jw_raw(w, buf, (size_t)(p - buf));
+        continue;
+      }
+    }
     dl__jw_obj_begin(w);
     dl__jw_key(w, "theme");
     dl__jw_cstr(w, def->code);

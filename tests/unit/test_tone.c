@@ -518,6 +518,66 @@ static void t_million_sentences(void)
   dl_doc_destroy(d);
 }
 
+/* The compact JSON pieces (tone_json.c) write what the writer writes:
+** each number either comes out as dl__jw_double(v, 3)'s bytes or is
+** left to it (NULL), never different bytes; likewise spans and strings. */
+static void t_json_pieces(void)
+{
+  static const double fixed[] = {0, -0.0, 0.5, -0.5, 0.0005, -0.0005,
+                                 0.0004, -0.0004, 1, -1, 0.001, 0.0015,
+                                 2.5, 12.3456, -7.9995, 100.1, 0.25,
+                                 1e11, 999999999.9996, 1e13, 1e300,
+                                 INFINITY, -INFINITY, NAN, 0.1 + 0.2};
+  uint64_t x = 88172645463325252ull;
+  int fast = 0;
+  for (int i = 0; i < 200025; i++) {
+    double v;
+    char mine[64], *e;
+    dl__jw w;
+    if (i < (int)DL__COUNTOF(fixed)) {
+      v = fixed[i];
+    } else { /* xorshift: scores, tones and a few wider values */
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      v = ((double)(x >> 11) / 0x1p53 - 0.5) * (i % 3 ? 2.0 : 300.0);
+      if (i % 7 == 0) v = (float)v;
+      if (i % 11 == 0) v = round(v * 2000.0) / 2000.0; /* ties */
+    }
+    dl__jw_init(&w, NULL, false);
+    dl__jw_double(&w, v, 3);
+    e = dl__told_json_num3(mine, v);
+    if (e) {
+      fast++;
+      *e = 0;
+      if (strcmp(mine, w.b.p) != 0) {
+        T_EQ_STR(mine, w.b.p);
+      }
+    }
+    dl__jw_free(&w);
+  }
+  T_OK(fast > 190000);
+  {
+    char buf[128], *e;
+    dl__jw w;
+    dl__jw_init(&w, NULL, false);
+    dl__jw_span(NULL, &w, 0, 0, 4294967295u);
+    e = dl__told_json_span(buf, 0, 4294967295u);
+    *e = 0;
+    T_EQ_STR(buf, w.b.p);
+    dl__jw_free(&w);
+    e = dl__told_json_plain(buf, "Company results", 15);
+    T_OK(e != NULL);
+    *e = 0;
+    T_EQ_STR(buf, "\"Company results\"");
+    T_OK(dl__told_json_plain(buf, "a\"b", 3) == NULL);
+    T_OK(dl__told_json_plain(buf, "caf\xc3\xa9", 5) == NULL);
+    T_OK(dl__told_json_plain(buf, "a\\b", 3) == NULL);
+    T_OK(dl__told_json_plain(buf, "a\nb", 3) == NULL);
+    e = dl__told_json_uint(buf, 18446744073709551615ull);
+    *e = 0;
+    T_EQ_STR(buf, "18446744073709551615");
+  }
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -543,6 +603,7 @@ static const t_case cases[] = {
     {"no_words", t_no_words},
     {"long_sentence", t_long_sentence},
     {"million_sentences", t_million_sentences},
+    {"json_pieces", t_json_pieces},
     {"teardown", t_teardown},
     {NULL, NULL}};
 

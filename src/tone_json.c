@@ -1,0 +1,92 @@
+/*
+** tone_json.c -- compact JSON pieces for the tone, themes and keywords
+** fields, written without the writer's per-key calls.
+**
+** In compact output with byte offsets, those writers build each object
+** (keys, numbers, spans, plain strings) in a stack buffer and hand it to
+** dl__jw_raw() in one call: the same bytes the key-by-key writer gives,
+** at a fraction of the calls (each key, value and number cost 100-400
+** instructions there). Any piece the helpers cannot write exactly as the
+** writer would (a number near a rounding tie or out of range, a string
+** with a byte to escape) makes them return NULL, and the caller writes
+** that object the ordinary way.
+*/
+#include "tone.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Decimal digits of v at p; returns the end. */
+static char *put_u(char *p, uint64_t v)
+{
+  char tmp[24], *q = tmp + sizeof tmp;
+  size_t n;
+  do {
+    *--q = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  n = (size_t)(tmp + sizeof tmp - q);
+  memcpy(p, q, n);
+  return p + n;
+}
+
+char *dl__told_json_uint(char *p, uint64_t v) { return put_u(p, v); }
+
+/* dl__jw_double(w, v, 3)'s bytes: "%.3f" with the trailing zeros and a
+** trailing dot trimmed, "-0" written "0". The same rounding test as the
+** writer's fast path (json.c fixed_fast): s = |v| * 1000 rounded once;
+** a fraction within a few ulps of one half is left to the writer. */
+char *dl__told_json_num3(char *p, double v)
+{
+  double a = fabs(v), s, r, f;
+  uint64_t q, ip;
+  unsigned fp;
+  if (!(a < 1e12)) return NULL; /* NaN, infinities, large values */
+  s = a * 1e3;
+  r = floor(s);
+  f = s - r;
+  if (fabs(f - 0.5) <= s * 0x1p-48 + 0x1p-60) return NULL;
+  q = (uint64_t)r + (f > 0.5);
+  if (!q) {
+    *p++ = '0';
+    return p;
+  }
+  if (signbit(v)) *p++ = '-';
+  ip = q / 1000;
+  fp = (unsigned)(q % 1000);
+  p = put_u(p, ip);
+  if (fp) {
+    unsigned d1 = fp / 100, d2 = fp / 10 % 10, d3 = fp % 10;
+    *p++ = '.';
+    *p++ = (char)('0' + d1);
+    if (d2 || d3) *p++ = (char)('0' + d2);
+    if (d3) *p++ = (char)('0' + d3);
+  }
+  return p;
+}
+
+/* {"start":S,"end":E} (byte offsets). */
+char *dl__told_json_span(char *p, uint32_t s, uint32_t e)
+{
+  memcpy(p, "{\"start\":", 9);
+  p = put_u(p + 9, s);
+  memcpy(p, ",\"end\":", 7);
+  p = put_u(p + 7, e);
+  *p++ = '}';
+  return p;
+}
+
+/* "s" when every byte of s is printable ASCII other than '"' and '\\'
+** (what the writer copies as it is), else NULL. */
+char *dl__told_json_plain(char *p, const char *s, size_t n)
+{
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return NULL;
+    p[i] = (char)c;
+  }
+  p += n;
+  *p++ = '"';
+  return p;
+}
