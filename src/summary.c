@@ -23,6 +23,8 @@
 */
 #include "tone.h"
 
+#include <string.h>
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -493,6 +495,23 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags)
     const dl__sentence *s = &d->sentences[sm->sent[k]];
     dl__jw_obj_begin(w);
     dl__jw_key(w, "sentence");
+    if (!w->pretty && !(flags & DL_JSON_CHARS)) {
+      /* The value of "sentence" and the two pairs after it as one raw
+      ** piece (tone_json.c): the writer's state after it is the one a
+      ** value gives, so "text" follows with its comma. */
+      char buf[128], *p = dl__told_json_uint(buf, sm->sent[k]);
+      memcpy(p, ",\"span\":", 8);
+      p = dl__told_json_span(p + 8, s->start, s->end);
+      memcpy(p, ",\"score\":", 9);
+      p = dl__told_json_num3(p + 9, sm->score[k]);
+      if (p) {
+        dl__jw_raw(w, buf, (size_t)(p - buf));
+        dl__jw_key(w, "text");
+        dl__jw_str(w, d->text + s->start, s->end - s->start);
+        dl__jw_obj_end(w);
+        continue;
+      }
+    }
     dl__jw_uint(w, sm->sent[k]);
     dl__jw_key(w, "span");
     dl__jw_span(d, w, flags, s->start, s->end);

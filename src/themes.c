@@ -396,7 +396,17 @@ void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
     tc[n].start = th->hits[i].start;
     n++;
   }
-  qsort(tc, n, sizeof *tc, cmp_count);
+  /* Stable insertion sort (a document has a few dozen themes at most;
+  ** glibc's qsort is a stable merge sort, so ties keep the same order). */
+  for (size_t i = 1; i < n; i++) {
+    struct theme_count t = tc[i];
+    size_t j = i;
+    while (j > 0 && cmp_count(&tc[j - 1], &t) > 0) {
+      tc[j] = tc[j - 1];
+      j--;
+    }
+    tc[j] = t;
+  }
   dl__jw_arr_begin(w);
   for (size_t k = 0; k < n; k++) {
     const struct dl__theme_def *def = &dl__themes[tc[k].theme];

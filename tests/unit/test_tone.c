@@ -572,6 +572,13 @@ static void t_json_pieces(void)
     T_OK(dl__told_json_plain(buf, "caf\xc3\xa9", 5) == NULL);
     T_OK(dl__told_json_plain(buf, "a\\b", 3) == NULL);
     T_OK(dl__told_json_plain(buf, "a\nb", 3) == NULL);
+    T_OK(dl__told_json_plain(buf, "abc\"defghijkl", 13) == NULL);
+    T_OK(dl__told_json_plain(buf, "abcdefghijk\x1f", 12) == NULL);
+    T_OK(dl__told_json_plain(buf, "ab\x7f\x80" "defghijkl", 13) == NULL);
+    T_OK(dl__told_json_plain(buf, "abcdefgh\\jkl", 12) == NULL);
+    T_OK(dl__told_json_plain(buf, "a\x01" "cdefghijkl", 11) == NULL);
+    e = dl__told_json_plain(buf, "~ !#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}", 41);
+    T_OK(e != NULL);
     e = dl__told_json_uint(buf, 18446744073709551615ull);
     *e = 0;
     T_EQ_STR(buf, "18446744073709551615");
