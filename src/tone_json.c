@@ -16,30 +16,32 @@
 #include <math.h>
 #include <string.h>
 
-/* Decimal digits of v at p; returns the end. Two digits a step from a
-** table (as json.c's put_digits). */
+/* Decimal digits of v at p; returns the end. The length first, then
+** two digits a step from a table (as json.c's put_digits), written in
+** place. */
 static char *put_u(char *p, uint64_t v)
 {
   static const char d2[] = "00010203040506070809101112131415161718192021222324"
                            "25262728293031323334353637383940414243444546474849"
                            "50515253545556575859606162636465666768697071727374"
                            "75767778798081828384858687888990919293949596979899";
-  char tmp[24], *q = tmp + sizeof tmp;
-  size_t n;
+  size_t n = 1;
+  char *q;
+  for (uint64_t t = v; t >= 10; t /= 10) n++;
+  q = p + n;
   while (v >= 100) {
     unsigned r = (unsigned)(v % 100);
     v /= 100;
     q -= 2;
-    memcpy(q, d2 + 2 * r, 2);
+    q[0] = d2[2 * r];
+    q[1] = d2[2 * r + 1];
   }
   if (v >= 10) {
-    q -= 2;
-    memcpy(q, d2 + 2 * v, 2);
+    q[-2] = d2[2 * v];
+    q[-1] = d2[2 * v + 1];
   } else {
-    *--q = (char)('0' + v);
+    q[-1] = (char)('0' + v);
   }
-  n = (size_t)(tmp + sizeof tmp - q);
-  memcpy(p, q, n);
   return p + n;
 }
 
