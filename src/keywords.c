@@ -715,7 +715,7 @@ void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
     if (!w->pretty && !(flags & DL_JSON_CHARS) && kw->n_spans <= KW_MAX_SPANS) {
       /* The object as one raw value (tone_json.c) when the text needs
       ** no escape and the score has the writer's fast form. */
-      char buf[KW_FAST_TEXT + 64 + 32 * KW_MAX_SPANS], *p = buf;
+      char buf[KW_FAST_TEXT + 128 + DL__TOLD_JSON_SPAN * KW_MAX_SPANS], *p = buf;
       size_t tl = strlen(kw->text);
       if (tl <= KW_FAST_TEXT) {
         memcpy(p, "{\"text\":", 8);

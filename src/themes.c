@@ -414,7 +414,8 @@ void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
     if (!w->pretty && !(flags & DL_JSON_CHARS)) {
       /* The object as one raw value (tone_json.c) when code and label
       ** need no escape (the taxonomy's are plain ASCII). */
-      char buf[2 * THEME_FAST_TEXT + 64 + 32 * DL__THEME_MAX_SPANS], *p = buf;
+      char buf[2 * THEME_FAST_TEXT + 128 +
+               DL__TOLD_JSON_SPAN * DL__THEME_MAX_SPANS], *p = buf;
       size_t cl = strlen(def->code), ll = strlen(def->label);
       p = NULL;
       if (cl <= THEME_FAST_TEXT && ll <= THEME_FAST_TEXT) {

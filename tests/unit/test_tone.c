@@ -563,6 +563,9 @@ static void t_json_pieces(void)
     e = dl__told_json_span(buf, 0, 4294967295u);
     *e = 0;
     T_EQ_STR(buf, w.b.p);
+    /* The writers' buffers leave DL__TOLD_JSON_SPAN a span and comma. */
+    e = dl__told_json_span(buf, 4294967295u, 4294967295u);
+    T_OK(e - buf + 1 <= DL__TOLD_JSON_SPAN);
     dl__jw_free(&w);
     e = dl__told_json_plain(buf, "Company results", 15);
     T_OK(e != NULL);
