@@ -58,9 +58,10 @@ BENCH_SRC   := $(wildcard bench/bench_*.c)
 BENCH_BIN   := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 EVAL_BIN    := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/eval_*.c))
 # fuzz_main.c is the replay driver, not a target. The JSONL target drives
-# the CLI's reader, so the fuzz builds add that one CLI file.
+# the CLI's reader, so the fuzz builds add that CLI file and the UTF-8 check
+# it shares with sjson.c.
 FUZZ_SRC    := $(filter-out tests/fuzz/fuzz_main.c,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_EXTRA  := tools/dateline/input.c
+FUZZ_EXTRA  := tools/dateline/input.c tools/dateline/sjson.c
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%-replay,$(FUZZ_SRC))
 
 STATIC      := $(BUILD)/libdateline.a

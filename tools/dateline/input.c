@@ -27,6 +27,7 @@
 ** both readers give the same dl_input or the same error on every line.
 */
 #include "input.h"
+#include "sjson.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -199,28 +200,6 @@ static long hex4(const unsigned char *s, const unsigned char *end)
   return v;
 }
 
-/* Length of the UTF-8 sequence at s (s[0] >= 0x80) if jansson's
-** utf8_check_first/utf8_check_full accept it, else 0: no overlongs, no
-** surrogates, nothing over U+10FFFF. */
-static int utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-  unsigned c = s[0], cp;
-  int n;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
-  else return 0;
-  if (end - s < n) return 0;
-  for (int i = 1; i < n; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return n;
-}
-
 static char *put_utf8(char *w, unsigned long c)
 {
   if (c < 0x80) {
@@ -289,7 +268,7 @@ static bool fast_string(fast *f, const char **out, size_t *len)
       p += 2;
       continue;
     case C_HIGH:
-      n = utf8_seq(p, end);
+      n = sj_utf8_len(p, end);
       if (!n) return false;
       memcpy(w, p, (size_t)n);
       w += n;

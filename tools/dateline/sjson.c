@@ -96,8 +96,7 @@ static char *put_utf8(char *w, unsigned c)
   return w;
 }
 
-/* Length of the valid UTF-8 sequence at s (s[0] >= 0x80), or 0. */
-static int utf8_len(const unsigned char *s, const unsigned char *end)
+int sj_utf8_len(const unsigned char *s, const unsigned char *end)
 {
   unsigned c = s[0];
   int n;
@@ -192,7 +191,7 @@ static bool parse_str(parser *ps, const char **out, uint32_t *len)
       *w++ = (char)c;
       r++;
     } else {
-      int n = utf8_len((const unsigned char *)r,
+      int n = sj_utf8_len((const unsigned char *)r,
                        (const unsigned char *)ps->end);
       if (!n) return perr(ps, r, "invalid UTF-8 in string");
       memmove(w, r, (size_t)n);

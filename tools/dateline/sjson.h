@@ -65,4 +65,9 @@ static inline const sj_val *sj_get(const sj_doc *d, const sj_val *o,
 const sj_val *sj_child(const sj_doc *d, const sj_val *o);
 const sj_val *sj_next(const sj_doc *d, const sj_val *c);
 
+/* Length of the UTF-8 sequence at s (s[0] >= 0x80, s < end) if it is
+** valid -- no overlong forms, no surrogates, nothing over U+10FFFF, the
+** same rule as jansson's utf8_check_first/utf8_check_full -- else 0. */
+int sj_utf8_len(const unsigned char *s, const unsigned char *end);
+
 #endif
