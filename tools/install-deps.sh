@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config git ca-certificates
   libutf8proc-dev libjansson-dev libxxhash-dev zlib1g-dev
   libxml2-dev libstemmer-dev libsqlite3-dev libzstd-dev
   clang libclang-rt-14-dev
-  python3 zstd"
+  python3 zstd util-linux"
 if [ -n "${DATELINE_EXTRA_PKGS:-}" ]; then PKGS="$PKGS $DATELINE_EXTRA_PKGS"; fi
 SUDO=
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi

@@ -353,6 +353,8 @@ if command -v flock >/dev/null; then
   eq "then the load goes on: the article, its FTS row" "$(q "$TMP/lk.db" \
     "select count(*) from articles; select count(*) from articles_fts where articles_fts match 'mourners'")" "1
 1"
+else
+  fail "one first load at a time: flock(1) missing (util-linux, tools/install-deps.sh)"
 fi
 
 # ---- kill -9 at random moments, then --resume --------------------------
