@@ -155,11 +155,7 @@ dl_status dl__geo_load_dir(dl_model *m, const char *dir, dl_error *err)
     if (h) g->filter[b >> 6] |= UINT64_C(1) << (b & 63);
   }
   m->geo = g;
-  {
-    size_t l = strlen(m->resources);
-    snprintf(m->resources + l, sizeof m->resources - l, "%sgeo",
-             l ? "," : "");
-  }
+  dl__model_add_resource(m, "geo");
   return DL_OK;
 fail:
   dl__free(m->al, g->raw);

@@ -64,6 +64,9 @@ extern const dl_allocator dl__libc_allocator;
 dl_status dl__read_file_blob(const dl_allocator *al, const char *path,
                              size_t max, size_t pad, const char *what,
                              char **blob, size_t *len, dl_error *err);
+/* Appends name to the model's comma-separated list of loaded resources
+** (dl_model_resources). (modelfile.c) */
+void dl__model_add_resource(dl_model *m, const char *name);
 /* Copies p[0..n) and a NUL into a libc buffer: what the API hands back
 ** with "caller frees with dl_free()", whatever the model's allocator. */
 char *dl__out_dup(const char *p, size_t n);

@@ -4,7 +4,8 @@
 ** The gazetteer, the word-class lexicon and the IDF table are each one file
 ** read into one block; this is the one place that opens, sizes, bounds and
 ** reads them, so the loaders only parse. (The NER model reads its own file
-** into a 64-byte aligned block, see ner.c.)
+** into a 64-byte aligned block, see ner.c.) Each loader then names what it
+** loaded in the model's resource list.
 */
 #include "internal.h"
 
@@ -50,4 +51,11 @@ dl_status dl__read_file_blob(const dl_allocator *al, const char *path,
   *blob = b;
   *len = (size_t)sz;
   return DL_OK;
+}
+
+void dl__model_add_resource(dl_model *m, const char *name)
+{
+  size_t l = strlen(m->resources);
+  snprintf(m->resources + l, sizeof m->resources - l, "%s%s", l ? "," : "",
+           name);
 }

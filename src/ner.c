@@ -544,11 +544,7 @@ dl_status dl__ner_load_dir(dl_model *m, const char *dir, dl_error *err)
     return rc;
   }
   m->ner = n;
-  {
-    size_t l = strlen(m->resources);
-    snprintf(m->resources + l, sizeof m->resources - l, "%sner",
-             l ? "," : "");
-  }
+  dl__model_add_resource(m, "ner");
   return DL_OK;
 }
 

@@ -119,11 +119,7 @@ dl_status dl__wordclass_load_dir(dl_model *m, const char *dir, dl_error *err)
       goto fail;
     }
   m->wordclass = wc;
-  {
-    size_t l = strlen(m->resources);
-    snprintf(m->resources + l, sizeof m->resources - l, "%swordclass",
-             l ? "," : "");
-  }
+  dl__model_add_resource(m, "wordclass");
   return DL_OK;
 fail:
   dl__free(m->al, wc->blob);
@@ -259,11 +255,7 @@ dl_status dl__idf_table_load_dir(dl_model *m, const char *dir, dl_error *err)
     goto fail;
   }
   m->idf = t;
-  {
-    size_t l = strlen(m->resources);
-    snprintf(m->resources + l, sizeof m->resources - l, "%sidf",
-             l ? "," : "");
-  }
+  dl__model_add_resource(m, "idf");
   return DL_OK;
 fail:
   dl__free(m->al, t->blob);
