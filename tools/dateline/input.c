@@ -318,9 +318,12 @@ static bool fast_number(fast *f, member *m)
 }
 
 static bool fast_value(fast *f, int depth, member *m);
+static int member_key(const char *k, size_t n);
 
-/* The array or object at f->p, at nesting depth `depth` (the root is 1). */
-static bool fast_container(fast *f, int depth)
+/* The array or object at f->p, at nesting depth `depth` (the root is 1).
+** In the root object (root true) a member we use keeps its value in f->m;
+** every other string is forgotten once read. */
+static bool fast_container(fast *f, int depth, bool root)
 {
   bool obj = *f->p == '{';
   unsigned char close = obj ? '}' : ']';
@@ -332,23 +335,28 @@ static bool fast_container(fast *f, int depth)
     return true;
   }
   for (;;) {
+    char *mark = f->w;
+    int k = -1;
     skip_ws(f);
     if (f->p >= f->end) return false;
     if (obj) {
-      char *mark = f->w;
       const char *key;
       size_t klen;
       if (*f->p != '"' || !fast_string(f, &key, &klen) ||
           memchr(key, 0, klen))
         return false;
+      if (root) k = member_key(key, klen);
       f->w = mark;
       skip_ws(f);
       if (f->p >= f->end || *f->p != ':') return false;
       f->p++;
       skip_ws(f);
     }
-    {
-      char *mark = f->w;
+    if (k >= 0) {
+      /* Last wins: a later duplicate replaces the value. */
+      f->m[k].type = M_NONE;
+      if (!fast_value(f, depth + 1, &f->m[k])) return false;
+    } else {
       if (!fast_value(f, depth + 1, NULL)) return false;
       f->w = mark;
     }
@@ -387,7 +395,7 @@ static bool fast_value(fast *f, int depth, member *m)
   case '{':
   case '[':
     if (m) m->type = M_OTHER;
-    return fast_container(f, depth);
+    return fast_container(f, depth, false);
   case 't':
     if (m) m->type = M_OTHER;
     return literal(f, "true", 4);
@@ -420,50 +428,12 @@ static int member_key(const char *k, size_t n)
   }
 }
 
-/* The root object: like fast_container, but a member we use is kept. */
+/* The root object, its members we use kept. */
 static bool fast_root(fast *f)
 {
   skip_ws(f);
-  if (f->p >= f->end || *f->p != '{') return false;
-  f->p++;
-  skip_ws(f);
-  if (f->p < f->end && *f->p == '}') {
-    f->p++;
-  } else {
-    for (;;) {
-      char *mark = f->w;
-      const char *key;
-      size_t klen;
-      int k;
-      skip_ws(f);
-      if (f->p >= f->end || *f->p != '"' || !fast_string(f, &key, &klen) ||
-          memchr(key, 0, klen))
-        return false;
-      k = member_key(key, klen);
-      f->w = mark;
-      skip_ws(f);
-      if (f->p >= f->end || *f->p != ':') return false;
-      f->p++;
-      skip_ws(f);
-      if (k >= 0) {
-        /* Last wins: a later duplicate replaces the value. */
-        f->m[k].type = M_NONE;
-        if (!fast_value(f, 2, &f->m[k])) return false;
-      } else {
-        if (!fast_value(f, 2, NULL)) return false;
-        f->w = mark;
-      }
-      skip_ws(f);
-      if (f->p >= f->end) return false;
-      if (*f->p == ',') {
-        f->p++;
-        continue;
-      }
-      if (*f->p != '}') return false;
-      f->p++;
-      break;
-    }
-  }
+  if (f->p >= f->end || *f->p != '{' || !fast_container(f, 1, true))
+    return false;
   skip_ws(f);
   return f->p == f->end;
 }
