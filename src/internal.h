@@ -167,6 +167,14 @@ void dl__jw_double(dl__jw *w, double v, int digits);
 void dl__jw_bool(dl__jw *w, bool v);
 void dl__jw_null(dl__jw *w);
 void dl__jw_raw(dl__jw *w, const char *s, size_t n); /* caller-valid JSON */
+/* Pieces of the writer for callers that assemble a value themselves:
+** the decimal digits of v written at p (returns the end); the bytes
+** dl__jw_double(w, v, digits) would write, into tmp (48 bytes), when its
+** printf-free path is sure of them (returns their length), else -1; the
+** length of the run of bytes at s that a JSON string takes unescaped. */
+char *dl__json_uint(char *p, unsigned long long v);
+int dl__json_fixed(char *tmp, double v, int digits);
+size_t dl__json_safe_len(const char *s, size_t n);
 
 /* ====================================================================
 ** The document and its layers

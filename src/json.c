@@ -267,6 +267,14 @@ static char *put_digits(char *end, unsigned long long v)
   return p;
 }
 
+char *dl__json_uint(char *p, unsigned long long v)
+{
+  char *end = p + 1;
+  for (unsigned long long t = v; t >= 10; t /= 10) end++;
+  put_digits(end, v);
+  return end;
+}
+
 void dl__jw_int(dl__jw *w, long long v)
 {
   if (v >= 0) {
@@ -334,6 +342,35 @@ static int fixed_fast(char *tmp, double v, int digits)
   return n;
 }
 
+/* Trims a "%.*f" rendering as the writer prints it: 0.500000 -> 0.5,
+** 2.000 -> 2, -0 -> 0; returns the new length. */
+static int trim_fixed(char *tmp, int n)
+{
+  if (memchr(tmp, '.', (size_t)n)) {
+    while (n > 0 && tmp[n - 1] == '0') n--;
+    if (n > 0 && tmp[n - 1] == '.') n--;
+  }
+  if (n == 2 && tmp[0] == '-' && tmp[1] == '0') {
+    tmp[0] = '0';
+    n = 1;
+  }
+  return n;
+}
+
+int dl__json_fixed(char *tmp, double v, int digits)
+{
+  int n;
+  if (!isfinite(v) || digits < 0 || digits > 17 || !(fabs(v) < 1e15))
+    return -1;
+  n = fixed_fast(tmp, v, digits);
+  return n < 0 ? -1 : trim_fixed(tmp, n);
+}
+
+size_t dl__json_safe_len(const char *s, size_t n)
+{
+  return safe_run((const unsigned char *)s, n);
+}
+
 void dl__jw_double(dl__jw *w, double v, int digits)
 {
   char tmp[64];
@@ -360,15 +397,7 @@ void dl__jw_double(dl__jw *w, double v, int digits)
     put(w, tmp, (size_t)n);
     return;
   }
-  /* Trim trailing zeros: 0.500000 -> 0.5, 2.000 -> 2 */
-  if (memchr(tmp, '.', (size_t)n)) {
-    while (n > 0 && tmp[n - 1] == '0') n--;
-    if (n > 0 && tmp[n - 1] == '.') n--;
-  }
-  if (n == 2 && tmp[0] == '-' && tmp[1] == '0') {
-    tmp[0] = '0';
-    n = 1;
-  }
+  n = trim_fixed(tmp, n);
   pre_value(w);
   put(w, tmp, (size_t)n);
 }

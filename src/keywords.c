@@ -729,7 +729,7 @@ void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
       }
       if (p) {
         memcpy(p, ",\"count\":", 9);
-        p = dl__told_json_uint(p + 9, kw->count);
+        p = dl__json_uint(p + 9, kw->count);
         memcpy(p, ",\"spans\":[", 10);
         p += 10;
         for (size_t j = 0; j < kw->n_spans; j++) {

@@ -499,7 +499,7 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags)
       /* The value of "sentence" and the two pairs after it as one raw
       ** piece (tone_json.c): the writer's state after it is the one a
       ** value gives, so "text" follows with its comma. */
-      char buf[128], *p = dl__told_json_uint(buf, sm->sent[k]);
+      char buf[128], *p = dl__json_uint(buf, sm->sent[k]);
       memcpy(p, ",\"span\":", 8);
       p = dl__told_json_span(p + 8, s->start, s->end);
       memcpy(p, ",\"score\":", 9);

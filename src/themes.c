@@ -428,7 +428,7 @@ void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
       }
       if (p) {
         memcpy(p, ",\"count\":", 9);
-        p = dl__told_json_uint(p + 9, tc[k].count);
+        p = dl__json_uint(p + 9, tc[k].count);
         memcpy(p, ",\"spans\":[", 10);
         p += 10;
         for (size_t i = tc[k].first; i < tc[k].first + shown; i++) {

@@ -255,7 +255,7 @@ void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags)
     }
     if (p) {
       memcpy(p, ",\"words\":", 9);
-      p = dl__told_json_uint(p + 9, tn->words);
+      p = dl__json_uint(p + 9, tn->words);
       memcpy(p, ",\"sentences\":[", 14);
       p += 14;
       for (size_t i = 0; p && i < d->n_sentences; i++) {

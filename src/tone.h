@@ -312,13 +312,12 @@ static inline uint32_t dl__told_form(const dl_doc *d, size_t i)
                                          : UINT32_MAX;
 }
 
-/* Compact JSON pieces (tone_json.c): each writes at p and returns the
-** end, or NULL when the writer's own call must write that value (a
+/* Compact JSON pieces (tone_json.c; digits: dl__json_uint): each writes
+** at p and returns the end, or NULL when the writer's own call must write that value (a
 ** number near a rounding tie or out of range, a string to escape). The
 ** caller leaves room: a number 24 bytes, a span and its comma
 ** DL__TOLD_JSON_SPAN, a string n + 2. */
 #define DL__TOLD_JSON_SPAN 40 /* {"start":S,"end":E}, 10-digit S and E: 37 */
-char *dl__told_json_uint(char *p, uint64_t v);
 char *dl__told_json_num3(char *p, double v);
 char *dl__told_json_span(char *p, uint32_t s, uint32_t e);
 char *dl__told_json_plain(char *p, const char *s, size_t n);

@@ -582,7 +582,7 @@ static void t_json_pieces(void)
     T_OK(dl__told_json_plain(buf, "a\x01" "cdefghijkl", 11) == NULL);
     e = dl__told_json_plain(buf, "~ !#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}", 41);
     T_OK(e != NULL);
-    e = dl__told_json_uint(buf, 18446744073709551615ull);
+    e = dl__json_uint(buf, 18446744073709551615ull);
     *e = 0;
     T_EQ_STR(buf, "18446744073709551615");
   }
