@@ -1062,11 +1062,6 @@ static void side_free(fts_side *f)
   free(f);
 }
 
-/* store_finish() of a side load: the deferred indexes are built while
-** the worker finishes (their own transaction: meta 'indexes' stays
-** 'pending' until the end, so a kill in between only costs a rebuild),
-** then the worker's index is copied into main's articles_fts and
-** fts_lengths filled, in one transaction. */
 static double now_s(void)
 {
   struct timespec ts;
@@ -1074,6 +1069,11 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* store_finish() of a side load: the deferred indexes are built while
+** the worker finishes (their own transaction: meta 'indexes' stays
+** 'pending' until the end, so a kill in between only costs a rebuild),
+** then the worker's index is copied into main's articles_fts and
+** fts_lengths filled, in one transaction. */
 static int side_finish(store *s)
 {
   fts_side *f = s->side;
