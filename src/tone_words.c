@@ -579,10 +579,6 @@ static struct dl__cform *cache_form(struct dl__told_ws *ws,
   return f;
 }
 
-/* Finds the document's form of the key (k0, k1 when n <= KEY_SHORT, else
-** the n folded bytes at ws->fold.p + off) with hash h, or adds it (its
-** text is then the bytes at off, which the caller keeps); the form's id,
-** or UINT32_MAX when out of memory. */
 /* Doubles the document's table (its slots for this document), moving
 ** its forms; false when out of memory. */
 static bool doc_grow(struct dl__told_ws *ws)
@@ -607,6 +603,10 @@ static bool doc_grow(struct dl__told_ws *ws)
   return true;
 }
 
+/* Finds the document's form of the key (k0, k1 when n <= KEY_SHORT, else
+** the n folded bytes at ws->fold.p + off) with hash h, or adds it (its
+** text is then the bytes at off, which the caller keeps); the form's id,
+** or UINT32_MAX when out of memory. */
 static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
                                 uint64_t k0, uint64_t k1, size_t off,
                                 size_t n, bool *added)
