@@ -93,28 +93,6 @@ void cli_stream_on_stall(void (*fn)(void *), void *arg)
   stall_arg = arg;
 }
 
-/* Up to n bytes of a pipe read directly (c->fd >= 0): whatever has come,
-** as read(2) gives it, rather than fread()'s wait for all n bytes; and if
-** nothing has come, the stall hook first. 0 at the end, -1 on an error
-** (c->err set). */
-static ssize_t pipe_read(zcookie *c, void *buf, size_t n)
-{
-  struct pollfd pf;
-  ssize_t got;
-  pf.fd = c->fd;
-  pf.events = POLLIN;
-  pf.revents = 0;
-  if (stall_fn && poll(&pf, 1, 0) == 0) stall_fn(stall_arg);
-  do
-    got = read(c->fd, buf, n);
-  while (got < 0 && errno == EINTR);
-  if (got < 0) {
-    c->err = errno ? errno : EIO;
-    c->msg = strerror(c->err);
-  }
-  return got;
-}
-
 /* A direct pipe with nothing to read now (its writer is slow, or done
 ** without closing): a decompressor holding output returns it first. */
 static bool pipe_dry(const zcookie *c)
@@ -124,6 +102,24 @@ static bool pipe_dry(const zcookie *c)
   pf.events = POLLIN;
   pf.revents = 0;
   return c->fd >= 0 && poll(&pf, 1, 0) == 0;
+}
+
+/* Up to n bytes of a pipe read directly (c->fd >= 0): whatever has come,
+** as read(2) gives it, rather than fread()'s wait for all n bytes; and if
+** nothing has come, the stall hook first. 0 at the end, -1 on an error
+** (c->err set). */
+static ssize_t pipe_read(zcookie *c, void *buf, size_t n)
+{
+  ssize_t got;
+  if (stall_fn && pipe_dry(c)) stall_fn(stall_arg);
+  do
+    got = read(c->fd, buf, n);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    c->err = errno ? errno : EIO;
+    c->msg = strerror(c->err);
+  }
+  return got;
 }
 
 static size_t fill(zcookie *c, size_t have)
