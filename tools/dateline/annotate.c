@@ -205,13 +205,6 @@ typedef struct worker_arg {
   unsigned long long jobs;
 } worker_arg;
 
-static double wall_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Seconds this thread spent runnable but not running -- waiting for a CPU
 ** that other processes held (/proc/thread-self/schedstat, field 2); -1 when
 ** the kernel does not say. */
@@ -301,10 +294,10 @@ static void *worker_main(void *arg)
     slot *s;
     unsigned long long seq;
     if (p->claim == p->tail && !p->stop) {
-      double t0 = wall_now();
+      double t0 = cli_now();
       while (p->claim == p->tail && !p->stop)
         pthread_cond_wait(&p->work, &p->mu);
-      if (!p->stop) w->idle += wall_now() - t0;
+      if (!p->stop) w->idle += cli_now() - t0;
     }
     if (p->claim == p->tail) break; /* stopping, nothing left */
     seq = p->claim++;
@@ -344,12 +337,12 @@ static void par_flush(par *p)
     for (last = want - 1; p->ring[last % p->cap].done; last--) {
     }
     {
-      double t0 = wall_now();
+      double t0 = cli_now();
       p->waiting = last + 1;
       while (!p->ring[last % p->cap].done)
         pthread_cond_wait(&p->done, &p->mu);
       p->waiting = 0;
-      p->blocked += wall_now() - t0;
+      p->blocked += cli_now() - t0;
     }
   }
   for (ready = want; ready < p->tail && p->ring[ready % p->cap].done;

@@ -26,6 +26,7 @@
 */
 #include "cli.h"
 #include "input.h"
+#include "progress.h"
 #include "sjson.h"
 #include "store.h"
 #include "stream.h"
@@ -37,7 +38,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct ix {
@@ -60,13 +60,6 @@ typedef struct ix {
   const char *cur_file;   /* progress key of the file being read */
   int64_t cur_off, cur_line;
 } ix;
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int extra_flag(void *ctx, int argc, char **argv, int i)
 {
@@ -138,7 +131,7 @@ static void die_sql(ix *x, int rc)
 
 static void show_progress(ix *x, bool last)
 {
-  double t = now();
+  double t = cli_now();
   if (!x->progress || (!last && t - x->last_progress < 0.5)) return;
   x->last_progress = t;
   fprintf(stderr, "\r%lld articles, %.0f/s%s",
@@ -609,7 +602,7 @@ int cmd_index(int argc, char **argv)
     return CLI_EXIT_DATA;
   }
   x.progress = isatty(2) && !x.verbose;
-  x.t0 = now();
+  x.t0 = cli_now();
   rc = store_begin(x.s);
   if (rc != SQLITE_OK) {
     die_sql(&x, rc);
@@ -642,7 +635,7 @@ int cmd_index(int argc, char **argv)
     if (rc != SQLITE_OK) die_sql(&x, rc);
   }
   if (!x.fatal) {
-    double t1 = now();
+    double t1 = cli_now();
     rc = store_finish(x.s);
     if (rc != SQLITE_OK) {
       cli_warn(x.dbpath, 0,
@@ -650,14 +643,15 @@ int cmd_index(int argc, char **argv)
                "rerun with --resume to build them",
                sqlite3_errstr(rc));
       x.status = CLI_EXIT_DATA;
-    } else if (x.verbose && now() - t1 > 0.05) {
-      cli_warn(x.dbpath, 0, "indexes built in %.1f s%s%s", now() - t1,
-               store_note(x.s)[0] ? ": " : "", store_note(x.s));
+    } else if (x.verbose && cli_now() - t1 > 0.05) {
+      cli_warn(x.dbpath, 0, "indexes built in %.1f s%s%s",
+               cli_now() - t1, store_note(x.s)[0] ? ": " : "",
+               store_note(x.s));
     }
   }
   show_progress(&x, true);
   if (x.verbose) {
-    double t = now() - x.t0;
+    double t = cli_now() - x.t0;
     cli_warn(x.dbpath, 0,
              "%lld articles added, %lld already there, %lld errors, "
              "%.1f s (%.0f articles/s)",

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void)
+double cli_now(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -27,7 +27,7 @@ void cli_progress_init(cli_progress *p, uint64_t total_bytes)
   else
     p->on = isatty(STDERR_FILENO) != 0;
   p->total = total_bytes;
-  p->t0 = p->last = now();
+  p->t0 = p->last = cli_now();
 }
 
 static void human_time(char *buf, size_t cap, double s)
@@ -64,7 +64,7 @@ void cli_progress_update(cli_progress *p, uint64_t docs, uint64_t bytes)
 {
   double t;
   if (!p->on || (docs & 15) != 0) return;
-  t = now();
+  t = cli_now();
   if (t - p->last < 0.2) return;
   p->last = t;
   draw(p, docs, bytes, t);
@@ -73,7 +73,7 @@ void cli_progress_update(cli_progress *p, uint64_t docs, uint64_t bytes)
 void cli_progress_end(cli_progress *p, uint64_t docs, uint64_t bytes)
 {
   if (!p->on) return;
-  draw(p, docs, bytes, now());
+  draw(p, docs, bytes, cli_now());
   fputc('\n', stderr);
   fflush(stderr);
 }

@@ -18,6 +18,8 @@ typedef struct cli_progress {
 } cli_progress;
 
 void cli_progress_init(cli_progress *p, uint64_t total_bytes);
+/* Seconds on the monotonic clock (for rates and timings). */
+double cli_now(void);
 /* docs done, input bytes consumed so far. Cheap when not redrawing. */
 void cli_progress_update(cli_progress *p, uint64_t docs, uint64_t bytes);
 /* Final line (when on), then a newline. */
