@@ -9,9 +9,8 @@
 **     stems are its vertices; two stems within DL__KW_WINDOW such words
 **     of each other in a sentence share an edge (repeats merged into one
 **     weighted edge).
-**  2. PageRank (damping 0.85, from the degree vector, Gauss-Seidel rounds
-**     over a compressed adjacency until the L1 change is below KW_TOL, at
-**     most 30) gives a centrality per stem, multiplied by the stem's IDF
+**  2. PageRank (damping 0.85, by conjugate gradients from the degree
+**     vector to a relative residual of KW_TOL, at most ROUNDS) gives a centrality per stem, multiplied by the stem's IDF
 **     in the news corpora (keywords_idf.c), so that words every story
 **     uses ("year", "people") sink below the story's own.
 **  3. Candidates are noun phrases, adjective* noun+ (at most KW_MAX_LEN
@@ -141,15 +140,11 @@ found:
   return true;
 }
 
-/* One undirected co-occurrence edge, u < v, weighted by how many times
-** the two stems fall within the window of each other: weighted PageRank
-** over merged edges has the same fixed point as over the repeated ones,
-** in a fraction of the additions per round. */
-struct edge {
-  uint32_t u, v;
-  double w;
-};
-
+/* An undirected co-occurrence edge (struct dl__wedge), u < v, weighted
+** by how many times the two stems fall within the window of each other
+** (normalized before PageRank): weighted PageRank over merged edges has
+** the same fixed point as over the repeated ones, in a fraction of the
+** additions per round. */
 static uint32_t edge_hash(uint32_t u, uint32_t v)
 {
   return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
@@ -165,7 +160,7 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
 #error "edge slots: DL__KW_MAX_WORDS too large"
 #endif
 
-static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
+static bool edge_add(const dl_allocator *al, struct dl__wedge **edges, size_t *n,
                      size_t *cap, uint64_t **slot, size_t *scap, uint32_t u,
                      uint32_t v)
 {
@@ -181,7 +176,7 @@ static bool edge_add(const dl_allocator *al, struct edge **edges, size_t *n,
     uint64_t *ns = dl__calloc(al, ncap, sizeof *ns);
     if (!ns) return false;
     for (size_t i = 0; i < *n; i++) {
-      const struct edge *e = &(*edges)[i];
+      const struct dl__wedge *e = &(*edges)[i];
       j = edge_hash(e->u, e->v) & (ncap - 1);
       while (ns[j]) j = (j + 1) & (ncap - 1);
       ns[j] = ESLOT(e->u, e->v, i);
@@ -256,16 +251,49 @@ static void heap_down(struct cand **h, size_t n, size_t i)
   }
 }
 
+/* acc += S p for the symmetric matrix S of the edges, each edge once, in
+** one flat loop (rows of a few entries each ended in a mispredicted
+** branch). Edges are made in text order, so neighbours share a vertex:
+** four streams a quarter of the list apart are interleaved, so that the
+** additions to one acc[] entry do not wait on each other. */
+static void sym_product(size_t n_e, const struct dl__wedge *e, const double *p,
+                        double *acc)
+{
+  size_t q = n_e / 4, k;
+  const struct dl__wedge *e1 = e + q, *e2 = e1 + q, *e3 = e2 + q;
+  for (k = 0; k < q; k++) {
+    uint32_t u0 = e[k].u, v0 = e[k].v, u1 = e1[k].u, v1 = e1[k].v;
+    uint32_t u2 = e2[k].u, v2 = e2[k].v, u3 = e3[k].u, v3 = e3[k].v;
+    /* Everything read before acc is written (p and w are not acc). */
+    double w0 = e[k].w, w1 = e1[k].w, w2 = e2[k].w, w3 = e3[k].w;
+    double pu0 = p[u0], pv0 = p[v0], pu1 = p[u1], pv1 = p[v1];
+    double pu2 = p[u2], pv2 = p[v2], pu3 = p[u3], pv3 = p[v3];
+    acc[u0] += w0 * pv0;
+    acc[u1] += w1 * pv1;
+    acc[u2] += w2 * pv2;
+    acc[u3] += w3 * pv3;
+    acc[v0] += w0 * pu0;
+    acc[v1] += w1 * pu1;
+    acc[v2] += w2 * pu2;
+    acc[v3] += w3 * pu3;
+  }
+  for (k = 4 * q; k < n_e; k++) {
+    uint32_t u = e[k].u, v = e[k].v;
+    acc[u] += e[k].w * p[v];
+    acc[v] += e[k].w * p[u];
+  }
+}
+
 /* PageRank (damping 0.85) of an undirected weighted graph, up to a
-** factor, by conjugate gradients (see step 2 of dl__keywords_run):
-** at/adj its compressed adjacency with weights w / sqrt(D_u D_v), sd[i]
-** = sqrt(D_i) (0 for a vertex without an edge), x the n results, tmp 4n
-** doubles. Stops at a relative residual of tol or after rounds products. */
-void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
+** factor, by conjugate gradients (see step 2 of dl__keywords_run): the
+** edges e with weights w / sqrt(D_u D_v), sd[i] = sqrt(D_i) (0 for a
+** vertex without an edge), x the n results, tmp 5n doubles. Stops at a
+** relative residual of tol or after rounds products. */
+void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
                        const double *sd, double *x, double *tmp, double tol,
                        int rounds)
 {
-  double *y = tmp, *r = y + n, *p = r + n, *q = p + n;
+  double *y = tmp, *r = y + n, *p = r + n, *q = p + n, *acc = q + n;
   double total = 0, rr = 0, bb = 0;
   int it;
   for (size_t i = 0; i < n; i++) total += sd[i] * sd[i];
@@ -276,24 +304,24 @@ void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
                                        sd[i] * sd[i] / total
                                  : 0);
     y[i] = sd[i] > 0 ? x0 / sd[i] : 1.0;
+    acc[i] = 0;
   }
   /* r = D^-1/2 b - S y, p = r. */
+  sym_product(n_e, e, y, acc);
   for (size_t i = 0; i < n; i++) {
-    double acc = 0, bi = sd[i] > 0 ? 1.0 / sd[i] : 1.0;
-    for (uint32_t k = at[i]; k < at[i + 1]; k++)
-      acc += adj[k].w * y[adj[k].to];
-    r[i] = bi - (y[i] - DAMPING * acc);
+    double bi = sd[i] > 0 ? 1.0 / sd[i] : 1.0;
+    r[i] = bi - (y[i] - DAMPING * acc[i]);
+    acc[i] = 0;
     p[i] = r[i];
     rr += r[i] * r[i];
     bb += bi * bi;
   }
   for (it = 0; it < rounds && rr > tol * tol * bb; it++) {
     double pq = 0, rr2 = 0, alpha, beta;
+    sym_product(n_e, e, p, acc);
     for (size_t i = 0; i < n; i++) {
-      double acc = 0;
-      for (uint32_t k = at[i]; k < at[i + 1]; k++)
-        acc += adj[k].w * p[adj[k].to];
-      q[i] = p[i] - DAMPING * acc;
+      q[i] = p[i] - DAMPING * acc[i];
+      acc[i] = 0;
       pq += p[i] * q[i];
     }
     if (!(pq > 0)) break;
@@ -314,15 +342,13 @@ void dl__told_pagerank(size_t n, const uint32_t *at, const struct dl__nbr *adj,
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
   struct kw_state k;
-  uint32_t *seq, *vid, *vstem, *adj_at;
+  uint32_t *seq, *vid, *vstem;
   uint64_t *eslot;
-  size_t seq_cap, vid_cap, vstem_cap, ecap, adj_at_cap;
-  struct edge *edges;
+  size_t seq_cap, vid_cap, vstem_cap, ecap;
+  struct dl__wedge *edges;
   size_t edges_cap;
   double *deg, *pr;
   size_t deg_cap, pr_cap;
-  struct dl__nbr *adj;
-  size_t adj_cap;
   struct cand **order;
   size_t order_cap;
 };
@@ -337,11 +363,9 @@ void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
   dl__free(al, x->vid);
   dl__free(al, x->vstem);
   dl__free(al, x->eslot);
-  dl__free(al, x->adj_at);
   dl__free(al, x->edges);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
-  dl__free(al, x->adj);
   dl__free(al, x->order);
   dl__free(al, x);
 }
@@ -392,12 +416,10 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *vid;   /* stem -> vertex, UINT32_MAX: not in the graph */
   uint32_t *vstem; /* vertex -> stem */
   size_t n_v = 0;
-  struct edge *edges;
+  struct dl__wedge *edges;
   size_t n_edges = 0;
   uint64_t *eslot; /* open addressing over edges (ESLOT) */
   double *deg, *pr;
-  uint32_t *adj_at; /* vertex -> its first entry in adj */
-  struct dl__nbr *adj;
   struct cand **order;
   uint8_t *tcls, *fcls;
   uint32_t *fstem, *gw;
@@ -425,8 +447,6 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   eslot = X->eslot;
   deg = X->deg;
   pr = X->pr;
-  adj_at = X->adj_at;
-  adj = X->adj;
   order = X->order;
 
   /* 1. The graph's words (content words that may be nouns or adjectives:
@@ -517,37 +537,22 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** definite, (I - d D^-1/2 A D^-1/2) y = D^-1/2 b, its eigenvalues in
   ** [1 - d, 1 + d]: conjugate gradients reach a relative residual of
   ** KW_TOL in a dozen or so matrix products, where the power iteration
-  ** needs 30 rounds for a rougher answer. The edges become a compressed
-  ** adjacency with the symmetric weights w / sqrt(D_u D_v); b = 1, since
-  ** only the ratios of the scores matter. */
+  ** needs 30 rounds for a rougher answer. The edges' weights become the
+  ** symmetric w / sqrt(D_u D_v); b = 1, since only the ratios of the
+  ** scores matter. */
   if (!ROOM(al, deg, X->deg_cap, n_v + 1) ||
-      !ROOM(al, pr, X->pr_cap, 5 * (n_v + 1)) ||
-      !ROOM(al, adj_at, X->adj_at_cap, n_v + 2) ||
-      !ROOM(al, adj, X->adj_cap, 2 * n_edges + 1))
+      !ROOM(al, pr, X->pr_cap, 6 * (n_v + 1)))
     goto oom;
   memset(deg, 0, (n_v + 1) * sizeof *deg);
-  memset(adj_at, 0, (n_v + 2) * sizeof *adj_at);
   for (size_t e = 0; e < n_edges; e++) {
     deg[edges[e].u] += edges[e].w;
     deg[edges[e].v] += edges[e].w;
-    adj_at[edges[e].u + 1]++;
-    adj_at[edges[e].v + 1]++;
   }
-  for (size_t i = 0; i < n_v; i++) adj_at[i + 1] += adj_at[i];
   for (size_t i = 0; i < n_v; i++) deg[i] = sqrt(deg[i]); /* D^1/2 */
-  for (size_t e = 0; e < n_edges; e++) {
-    uint32_t u = edges[e].u, v = edges[e].v;
-    double w = edges[e].w / (deg[u] * deg[v]);
-    adj[adj_at[u]].to = v;
-    adj[adj_at[u]++].w = w;
-    adj[adj_at[v]].to = u;
-    adj[adj_at[v]++].w = w;
-  }
-  /* adj_at[i] is now the end of i's run, the start of i + 1's. */
-  for (size_t i = n_v; i > 0; i--) adj_at[i] = adj_at[i - 1];
-  adj_at[0] = 0;
+  for (size_t e = 0; e < n_edges; e++)
+    edges[e].w /= deg[edges[e].u] * deg[edges[e].v];
   if (n_v) {
-    dl__told_pagerank(n_v, adj_at, adj, deg, pr, pr + (n_v + 1), KW_TOL,
+    dl__told_pagerank(n_v, n_edges, edges, deg, pr, pr + (n_v + 1), KW_TOL,
                       ROUNDS);
     for (size_t i = 0; i < n_v; i++)
       pr[i] *= (double)W->stems[vstem[i]].idf;
@@ -694,8 +699,6 @@ done:
   X->eslot = eslot;
   X->deg = deg;
   X->pr = pr;
-  X->adj_at = adj_at;
-  X->adj = adj;
   X->order = order;
   return rc;
 }

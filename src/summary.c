@@ -50,11 +50,6 @@ struct sent {
   double norm, central, ent, score;
 };
 
-struct edge {
-  uint32_t a, b;
-  float w;
-};
-
 /* A sentence's terms by stem (distinct, at most DL__SUM_MAX_TERMS):
 ** insertion sort, inline, where qsort's calls cost more than the work. */
 static void sort_terms(struct term *t, size_t n)
@@ -137,17 +132,15 @@ static void sort_order(struct sent **o, size_t n)
 struct dl__sum_ws {
   struct sent *S;
   struct term *terms;
-  struct edge *edges;
-  uint32_t *seen, *post_at, *post, *at;
+  struct dl__wedge *edges;
+  uint32_t *seen, *post_at, *post;
   float *post_w;
   double *deg, *pr, *ent_sal, *dot, *tmp;
-  struct dl__nbr *adj;
   struct sent **order;
   uint32_t *out;
   size_t out_cap;
   size_t S_cap, terms_cap, edges_cap, seen_cap, post_at_cap, post_cap,
-      at_cap, post_w_cap, deg_cap, pr_cap, ent_sal_cap, dot_cap, tmp_cap,
-      adj_cap, order_cap;
+      post_w_cap, deg_cap, pr_cap, ent_sal_cap, dot_cap, tmp_cap, order_cap;
 };
 
 void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
@@ -159,14 +152,12 @@ void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
   dl__free(al, x->seen);
   dl__free(al, x->post_at);
   dl__free(al, x->post);
-  dl__free(al, x->at);
   dl__free(al, x->post_w);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
   dl__free(al, x->ent_sal);
   dl__free(al, x->dot);
   dl__free(al, x->tmp);
-  dl__free(al, x->adj);
   dl__free(al, x->order);
   dl__free(al, x->out);
   dl__free(al, x);
@@ -214,7 +205,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__sum_ws *X;
   struct sent *S, **order;
   struct term *terms;
-  struct edge *edges;
+  struct dl__wedge *edges;
   double *deg, *pr, *ent_sal = NULL;
   uint32_t *seen, *out;
   const uint32_t *form_stem;
@@ -380,9 +371,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         c = dt / (S[i].norm * S[j].norm);
         if (c <= 0.05) continue;
         if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
-        edges[n_edges].a = (uint32_t)i;
-        edges[n_edges].b = (uint32_t)j;
-        edges[n_edges].w = (float)c;
+        edges[n_edges].u = (uint32_t)i;
+        edges[n_edges].v = (uint32_t)j;
+        edges[n_edges].w = (double)(float)c;
         n_edges++;
         deg[i] += c;
         deg[j] += c;
@@ -391,33 +382,13 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
   {
     /* PageRank of the similarity graph (undirected): solved by conjugate
-    ** gradients over a compressed adjacency (dl__told_pagerank,
-    ** keywords.c), to the fixed point rather than 30 power rounds. */
-    uint32_t *at;
-    struct dl__nbr *adj;
-    if (!ROOM0(al, X->at, X->at_cap, nS + 2) ||
-        !ROOM(al, X->adj, X->adj_cap, 2 * n_edges + 1) ||
-        !ROOM(al, X->tmp, X->tmp_cap, 4 * nS))
-      goto oom;
-    at = X->at;
-    adj = X->adj;
-    for (size_t e = 0; e < n_edges; e++) {
-      at[edges[e].a + 1]++;
-      at[edges[e].b + 1]++;
-    }
-    for (size_t i = 0; i < nS; i++) at[i + 1] += at[i];
+    ** gradients over its edges (dl__told_pagerank, keywords.c), to the
+    ** fixed point rather than 30 power rounds. */
+    if (!ROOM(al, X->tmp, X->tmp_cap, 5 * nS)) goto oom;
     for (size_t i = 0; i < nS; i++) deg[i] = sqrt(deg[i]);
-    for (size_t e = 0; e < n_edges; e++) {
-      uint32_t u = edges[e].a, v = edges[e].b;
-      double w = (double)edges[e].w / (deg[u] * deg[v]);
-      adj[at[u]].to = v;
-      adj[at[u]++].w = w;
-      adj[at[v]].to = u;
-      adj[at[v]++].w = w;
-    }
-    for (size_t i = nS; i > 0; i--) at[i] = at[i - 1];
-    at[0] = 0;
-    dl__told_pagerank(nS, at, adj, deg, pr, X->tmp, SUM_TOL, ROUNDS);
+    for (size_t e = 0; e < n_edges; e++)
+      edges[e].w /= deg[edges[e].u] * deg[edges[e].v];
+    dl__told_pagerank(nS, n_edges, edges, deg, pr, X->tmp, SUM_TOL, ROUNDS);
   }
 
   /* 4. Priors. */
