@@ -51,6 +51,55 @@ static void t_sjson_valid(void)
   sj_free(&d);
 }
 
+/* Numbers: the decimal fast path (digits / exact power of ten) gives
+** strtod's double, bit for bit, on random decimals of every length (the
+** longer ones take strtod itself). */
+static void t_sjson_numbers(void)
+{
+  sj_doc d = {0};
+  char text[64], *b;
+  uint64_t x = 88172645463325252ull;
+  int bad = 0;
+  for (int i = 0; i < 200000; i++) {
+    int n = 0, ip, fp;
+    double want, got;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    ip = (int)(x % 19);
+    fp = (int)(x >> 8 & 31) % 24 + 1;
+    if (x >> 20 & 1) text[n++] = '-';
+    text[n++] = ip ? (char)('1' + (x >> 24) % 9) : '0';
+    for (int k = 1; k < ip; k++) text[n++] = (char)('0' + (x >> (k + 24)) % 10);
+    text[n++] = '.';
+    for (int k = 0; k < fp; k++)
+      text[n++] = (char)('0' + ((x >> (k % 40)) * 2654435761u >> 7) % 10);
+    text[n] = 0;
+    want = strtod(text, NULL);
+    if (!parse(&d, text, &b) || d.v[0].type != SJ_NUM) {
+      bad++;
+    } else {
+      got = d.v[0].num;
+      if (memcmp(&got, &want, sizeof got) != 0) bad++;
+    }
+    free(b);
+  }
+  T_EQ_INT(bad, 0);
+  /* And the edges: -0.0, exactly 2^49 worth of digits, a long tail. */
+  {
+    static const char *const edge[] = {
+        "-0.0", "0.1", "0.30000000000000004", "562949953421311.9",
+        "5629499534213119.9", "1.7976931348623157", "0.000000000000000000001",
+        "0.1234567890123456789012345", "-7.25", "1.5e3"};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+      double want = strtod(edge[i], NULL), got;
+      T_OK(parse(&d, edge[i], &b));
+      got = d.v[0].num;
+      T_OK(memcmp(&got, &want, sizeof got) == 0);
+      free(b);
+    }
+  }
+  sj_free(&d);
+}
+
 static void t_sjson_invalid(void)
 {
   static const char *const bad[] = {
@@ -271,7 +320,7 @@ static void t_store_key(void)
 
 static const t_case cases[] = {
     {"sjson_valid", t_sjson_valid},   {"sjson_invalid", t_sjson_invalid},
-    {"sjson_depth", t_sjson_depth},   {"store_rows", t_store_rows},
+    {"sjson_depth", t_sjson_depth},   {"sjson_numbers", t_sjson_numbers},   {"store_rows", t_store_rows},
     {"store_rollback", t_store_rollback}, {"store_check", t_store_check},
     {"store_key", t_store_key},       {NULL, NULL}};
 

@@ -206,28 +206,42 @@ static bool parse_str(parser *ps, const char **out, uint32_t *len)
   return true;
 }
 
+/* Powers of ten that a double holds exactly. */
+static const double exact_pow10[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 static bool parse_num(parser *ps, double *out)
 {
   char *s = ps->p, *q = s;
-  bool is_int = true;
+  bool is_int = true, exact = true;
   int64_t iv = 0;
+  int frac = 0; /* digits after the point, all in iv */
   if (q < ps->end && *q == '-') q++;
   if (q >= ps->end || *q < '0' || *q > '9') return perr(ps, s, "bad number");
   if (*q == '0' && q + 1 < ps->end && q[1] >= '0' && q[1] <= '9')
     return perr(ps, s, "leading zero");
   while (q < ps->end && *q >= '0' && *q <= '9') {
     if (q - s < 18) iv = iv * 10 + (*q - '0');
-    else is_int = false;
+    else is_int = exact = false;
     q++;
   }
   if (q < ps->end && *q == '.') {
     is_int = false;
     q++;
     if (q >= ps->end || *q < '0' || *q > '9') return perr(ps, q, "bad number");
-    while (q < ps->end && *q >= '0' && *q <= '9') q++;
+    while (q < ps->end && *q >= '0' && *q <= '9') {
+      if (iv < (int64_t)1 << 49) {
+        iv = iv * 10 + (*q - '0');
+        frac++;
+      } else {
+        exact = false;
+      }
+      q++;
+    }
   }
   if (q < ps->end && (*q == 'e' || *q == 'E')) {
-    is_int = false;
+    is_int = exact = false;
     q++;
     if (q < ps->end && (*q == '+' || *q == '-')) q++;
     if (q >= ps->end || *q < '0' || *q > '9') return perr(ps, q, "bad number");
@@ -235,6 +249,12 @@ static bool parse_num(parser *ps, double *out)
   }
   if (is_int) {
     *out = (double)(*s == '-' ? -iv : iv);
+  } else if (exact && frac <= 22) {
+    /* Digits that fit 2^53 divided by an exact power of ten: one
+    ** correctly rounded division, so the same double as strtod (Clinger's
+    ** fast path); salience, coordinates and scores all take it. */
+    double v = (double)iv / exact_pow10[frac];
+    *out = *s == '-' ? -v : v;
   } else {
     /* strtod needs a terminator: the byte after the number is a
     ** delimiter we can borrow for the call. */
