@@ -10,6 +10,9 @@
 **       issue 8 budgets (the pipeline's time with vs without the four,
 **       the words layer they share and the JSON of their fields
 **       included).
+**   build/bench/bench_told pipeline NEWS_DIR REPEAT with|without
+**       Only REPEAT passes with (or without) the four, nothing printed but
+**       their CPU time: for a profiler, to compare the two runs.
 **   build/bench/bench_told lines FILE
 **       One sentence a line: annotates each line as its own document with
 **       DL_FIELD_TONE (cleaning, tokens, sentences, words, tone: what a
@@ -91,7 +94,8 @@ static double run_pass(dl_annotator *a, const struct doc *docs, size_t n,
   return cpu_now() - t0;
 }
 
-static int pipeline(const char *news, int repeat, dl_annotator *a)
+static int pipeline(const char *news, int repeat, dl_annotator *a,
+                    const char *only)
 {
   static const char *const cats[] = {"business", "entertainment", "politics",
                                      "sport", "tech"};
@@ -117,6 +121,17 @@ static int pipeline(const char *news, int repeat, dl_annotator *a)
     }
   }
   if (!n) die("no articles under %s/bbc", news);
+  if (only) {
+    /* One field set only, REPEAT passes, for a profiler (callgrind,
+    ** perf record) to compare the two. */
+    uint64_t f = strcmp(only, "with") == 0 ? DL_FIELDS_DEFAULT : base;
+    double t = 0;
+    for (int r = 0; r < repeat; r++) t += run_pass(a, docs, n, f, NULL);
+    printf("%s: %d passes, %.3f s CPU\n", only, repeat, t);
+    for (size_t i = 0; i < n; i++) free(docs[i].text);
+    free(docs);
+    return 0;
+  }
   for (int r = 0; r < repeat; r++) {
     double tb = run_pass(a, docs, n, base, NULL);
     double ta = run_pass(a, docs, n, DL_FIELDS_DEFAULT, NULL);
@@ -241,12 +256,14 @@ int main(int argc, char **argv)
   dl_error err;
   int rc;
   const char *dir = getenv("DATELINE_MODEL_DIR");
-  if (argc < 3) die("usage: bench_told pipeline NEWS_DIR [REPEAT] | lines FILE");
+  if (argc < 3) die("usage: bench_told pipeline NEWS_DIR [REPEAT [with|without]] | "
+        "lines FILE");
   if (dl_model_load(dir ? dir : "models", NULL, &m, &err) != DL_OK ||
       dl_annotator_create(m, &a, &err) != DL_OK)
     die("%s", err.msg);
   if (strcmp(argv[1], "pipeline") == 0)
-    rc = pipeline(argv[2], argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3, a);
+    rc = pipeline(argv[2], argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3, a,
+                  argc > 4 ? argv[4] : NULL);
   else if (strcmp(argv[1], "lines") == 0)
     rc = lines(argv[2], a);
   else
