@@ -56,7 +56,18 @@ struct start {
   uint32_t lo, n;
 };
 
+/* A hit of one sentence before its context is known. */
+struct cand {
+  uint32_t theme, tok_start, tok_end;
+  uint8_t role;
+};
+
 struct dl__theme_index {
+  /* The stage's scratch arrays, kept between documents (room only). */
+  struct cand *cands;
+  size_t cands_cap;
+  struct dl__theme_hit *hits;
+  size_t hits_cap;
   struct pattern *p; /* sorted by stem[0], then longest first */
   size_t n;
   struct start *st; /* open addressing by cache stem id: a few hundred
@@ -68,6 +79,8 @@ struct dl__theme_index {
 void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x)
 {
   if (!x) return;
+  dl__free(al, x->cands);
+  dl__free(al, x->hits);
   dl__free(al, x->p);
   dl__free(al, x->st);
   dl__free(al, x);
@@ -196,11 +209,6 @@ static struct dl__theme_index *build_index(struct dl__told_ws *ws)
 }
 
 
-struct cand {
-  uint32_t theme, tok_start, tok_end;
-  uint8_t role;
-};
-
 #define SENT_CTX 1u
 #define SENT_EXCL 2u
 
@@ -214,16 +222,20 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *last_end;        /* per theme: token end of the last hit */
   uint8_t *sflag;            /* per theme: SENT_* in this sentence */
   uint32_t *frange, *fcs, *starts;
-  struct cand *cands = NULL; /* this sentence's candidate hits */
-  size_t n_cands = 0, cands_cap = 0;
-  struct dl__theme_hit *hits = NULL;
-  size_t n_hits = 0, hits_cap = 0;
+  struct cand *cands;        /* this sentence's candidate hits */
+  size_t n_cands = 0, cands_cap;
+  struct dl__theme_hit *hits; /* the document's, in text order */
+  size_t n_hits = 0, hits_cap;
   dl_status rc = DL_OK;
   size_t nt = dl__themes_len;
   if (!T || !T->words_ran || !ws) return DL_OK;
   if (!ws->themes && !(ws->themes = build_index(ws)))
     return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   x = ws->themes;
+  cands = ws->themes->cands;
+  cands_cap = ws->themes->cands_cap;
+  hits = ws->themes->hits;
+  hits_cap = ws->themes->hits_cap;
   W = &T->words;
   {
     size_t need = W->n_stems * 2 * sizeof(uint32_t) +
@@ -306,7 +318,9 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
         }
         if (ti < last_end[p->theme]) continue;
         last_end[p->theme] = (uint32_t)tj;
-        if (!DL__PUSH(ws->al, cands, n_cands, cands_cap)) goto oom;
+        if (n_cands == cands_cap &&
+            !DL__PUSH(ws->al, cands, n_cands, cands_cap))
+          goto oom;
         cands[n_cands].theme = p->theme;
         cands[n_cands].tok_start = (uint32_t)ti;
         cands[n_cands].tok_end = (uint32_t)tj;
@@ -320,7 +334,8 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
       uint8_t fl = sflag[h->theme];
       if (fl & SENT_EXCL) continue;
       if (h->role == ROLE_WEAK && !(fl & SENT_CTX)) continue;
-      if (!DL__PUSH(ws->al, hits, n_hits, hits_cap)) goto oom;
+      if (n_hits == hits_cap && !DL__PUSH(ws->al, hits, n_hits, hits_cap))
+        goto oom;
       hits[n_hits].theme = h->theme;
       hits[n_hits].start = d->tokens[h->tok_start].start;
       hits[n_hits].end = d->tokens[h->tok_end - 1].end;
@@ -353,8 +368,11 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
 oom:
   rc = dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
 done:
-  dl__free(ws->al, cands);
-  dl__free(ws->al, hits);
+  /* Back to the index: the arrays keep their room. */
+  ws->themes->cands = cands;
+  ws->themes->cands_cap = cands_cap;
+  ws->themes->hits = hits;
+  ws->themes->hits_cap = hits_cap;
   return rc;
 }
 

@@ -213,11 +213,10 @@ struct sb_stemmer;
 struct dl__theme_index;
 struct dl__kw_ws;
 struct dl__sum_ws;
-struct dl__dform {
-  uint32_t off, len, h, count; /* folded text in ws->fold, its hash, the
-                               ** tokens of this form in the document */
-  uint64_t k0, k1;             /* as dl__cform's */
-  size_t slot;                 /* its slot in ws->dslot (cleared after) */
+struct dl__dform { /* 32 bytes, two a cache line */
+  uint32_t off, len, h; /* folded text in ws->fold, its hash */
+  uint32_t slot;        /* its slot in ws->dslot (cleared after) */
+  uint64_t k0, k1;      /* as dl__cform's */
 };
 struct dl__told_ws {
   const dl_allocator *al;
@@ -240,7 +239,7 @@ struct dl__told_ws {
   size_t dscap;    /* its room */
   size_t dsize;    /* the slots in use for this document (a power of 2) */
   struct dl__form *forms;
-  struct dl__dform *df; /* per document form: text, hash, count */
+  struct dl__dform *df; /* per document form: text, hash */
   size_t n_forms, forms_cap, df_cap;
   struct dl__stem *stems;
   size_t n_stems, stems_cap;

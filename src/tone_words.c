@@ -597,7 +597,7 @@ static bool doc_grow(struct dl__told_ws *ws)
     size_t j = ws->df[k].h & m;
     while (ws->dslot[j]) j = (j + 1) & m;
     ws->dslot[j] = SLOT(ws->df[k].h, k);
-    ws->df[k].slot = j;
+    ws->df[k].slot = (uint32_t)j;
   }
   ws->dsize = nsize;
   return true;
@@ -639,10 +639,9 @@ static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
   x->off = (uint32_t)off;
   x->len = (uint32_t)n;
   x->h = h;
-  x->count = 0;
   x->k0 = k0;
   x->k1 = k1;
-  x->slot = dj;
+  x->slot = (uint32_t)dj; /* < 2^32: forms < tokens < 2^31 */
   ws->dslot[dj] = SLOT(h, id);
   *added = true;
   return id;
@@ -650,7 +649,7 @@ static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
 
 /* Pass 1 of the words layer: every word token's document form (tform),
 ** the forms numbered in order of first use, each with its folded text
-** (kept for its first occurrence only), hash and token count. The
+** (kept for its first occurrence only) and hash. The
 ** document's table stays in the CPU cache (most tokens repeat a word of
 ** their document): it starts small for each document and doubles as its
 ** forms need (load <= 1/2), and its slots are cleared one by one
@@ -735,7 +734,6 @@ static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
       memcpy(ws->fold.p + off + 8, &k1, 8);
       ws->fold.len = off + n;
     }
-    ws->df[id].count++;
     tform[i] = id;
   }
   for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
