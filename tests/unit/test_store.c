@@ -236,6 +236,80 @@ static void t_store_rows(void)
   sj_free(&d);
 }
 
+/* An article with more rows in a table than one multi-row INSERT takes
+** (MR_MAX): every row there, in order, with its own values. */
+static void t_store_many_rows(void)
+{
+  char err[256], *js = malloc(65536);
+  size_t n = 0;
+  sj_doc d = {0};
+  store *s = store_open(":memory:", true, true, err, sizeof err);
+  T_OK(s != NULL && js != NULL);
+  n += (size_t)snprintf(js + n, 65536 - n, "{\"id\":\"many\",\"text\":\"x\",\"entities\":[");
+  for (int i = 1; i <= 40; i++)
+    n += (size_t)snprintf(js + n, 65536 - n,
+                         "%s{\"id\":\"e%d\",\"type\":\"PER\",\"name\":"
+                         "\"Person %d\",\"salience\":0.%d,\"mentions\":"
+                         "[{\"start\":%d,\"end\":%d},{\"start\":%d,"
+                         "\"end\":%d}],\"roles\":[{\"text\":\"r%d\","
+                         "\"span\":{\"start\":%d,\"end\":%d}}]}",
+                         i > 1 ? "," : "", i, i, i, i, i + 1, 100 + i,
+                         102 + i, i, i, i + 2);
+  n += (size_t)snprintf(js + n, 65536 - n, "],\"dates\":[");
+  for (int i = 1; i <= 20; i++)
+    n += (size_t)snprintf(js + n, 65536 - n,
+                         "%s{\"span\":{\"start\":%d,\"end\":%d},\"text\":"
+                         "\"d%d\",\"type\":\"DATE\",\"value\":\"2016-01-%02d"
+                         "\"}",
+                         i > 1 ? "," : "", i, i + 3, i, i);
+  n += (size_t)snprintf(js + n, 65536 - n, "],\"quotes\":[");
+  for (int i = 1; i <= 18; i++)
+    n += (size_t)snprintf(js + n, 65536 - n,
+                         "%s{\"text\":\"q%d\",\"kind\":\"direct\","
+                         "\"span\":{\"start\":%d,\"end\":%d},\"speaker\":"
+                         "{\"entity\":\"e%d\",\"name\":\"Person %d\"}}",
+                         i > 1 ? "," : "", i, i, i + 1, i * 2, i * 2);
+  snprintf(js + n, 65536 - n, "]}");
+  T_EQ_INT(store_begin(s), SQLITE_OK);
+  T_EQ_INT(put(s, &d, js), SQLITE_OK);
+  T_EQ_INT(store_commit(s), SQLITE_OK);
+  T_EQ_INT(count(s, "select count(*) from article_entities"), 40);
+  T_EQ_INT(count(s, "select count(*) from mentions"), 80);
+  T_EQ_INT(count(s, "select count(*) from roles"), 40);
+  T_EQ_INT(count(s, "select count(*) from dates"), 20);
+  T_EQ_INT(count(s, "select count(*) from quotes"), 18);
+  /* Row by row: each one's own values, numbered in order. */
+  T_EQ_INT(count(s, "select count(*) from article_entities ae join"
+                    " entities e on e.id = ae.entity where e.name ="
+                    " 'Person ' || substr(ae.local_id, 2) and ae.spans ="
+                    " '[[' || substr(ae.local_id, 2) || ',' ||"
+                    " (substr(ae.local_id, 2) + 1) || '],[' ||"
+                    " (100 + substr(ae.local_id, 2)) || ',' ||"
+                    " (102 + substr(ae.local_id, 2)) || ']]' and"
+                    " ae.mentions = 2"),
+           40);
+  T_EQ_INT(count(s, "select span_end from mentions m where local_id ="
+                    " 'e37' and span_start = 137"),
+           139);
+  T_EQ_INT(count(s, "select count(*) from roles r join entities e on e.id"
+                    " = r.entity where r.role = 'r' || r.role_no and"
+                    " e.name = 'Person ' || r.role_no and r.span_end ="
+                    " r.role_no + 2"),
+           40);
+  T_EQ_INT(count(s, "select count(*) from dates where text = 'd' ||"
+                    " date_no and span_start = date_no and value ="
+                    " printf('2016-01-%02d', date_no)"),
+           20);
+  T_EQ_INT(count(s, "select count(*) from quotes q join entities e on e.id"
+                    " = q.speaker where q.text = 'q' || q.quote_no and"
+                    " e.name = 'Person ' || (2 * q.quote_no) and"
+                    " q.span_end = q.quote_no + 1"),
+           18);
+  store_close(s);
+  sj_free(&d);
+  free(js);
+}
+
 static void t_store_rollback(void)
 {
   char err[256];
@@ -321,6 +395,7 @@ static void t_store_key(void)
 static const t_case cases[] = {
     {"sjson_valid", t_sjson_valid},   {"sjson_invalid", t_sjson_invalid},
     {"sjson_depth", t_sjson_depth},   {"sjson_numbers", t_sjson_numbers},   {"store_rows", t_store_rows},
+    {"store_many_rows", t_store_many_rows},
     {"store_rollback", t_store_rollback}, {"store_check", t_store_check},
     {"store_key", t_store_key},       {NULL, NULL}};
 

@@ -200,8 +200,7 @@ static const char drop_index_sql[] =
     "DROP INDEX IF EXISTS articles_focus;";
 
 enum {
-  Q_ARTICLE, Q_FTS, Q_ENTITY, Q_ART_ENT, Q_ROLE,
-  Q_QUOTE, Q_DATE, Q_PLACE, Q_EVENT, Q_THEME, Q_STORY, Q_ERROR,
+  Q_ARTICLE, Q_FTS, Q_ENTITY, Q_EVENT, Q_THEME, Q_STORY, Q_ERROR,
   Q_HAS_KEY, Q_GET_PROGRESS, Q_SET_PROGRESS, Q_BEGIN, Q_COMMIT,
   Q_FACET_GET, Q_FACET_PUT, Q_DOCSIZE, Q_LEN_GET, Q_LEN_PUT, Q_LEN_ZERO,
   Q_N
@@ -213,18 +212,7 @@ static const char *const q_sql[Q_N] = {
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT INTO articles_fts(rowid, title, text) VALUES(?,?,?)",
     "INSERT INTO entities(type, name, last) VALUES(?,?,?)",
-    "INSERT OR IGNORE INTO article_entities(article, local_id, entity,"
-    " salience, mentions, spans) VALUES(?,?,?,?,?,?)",
-    "INSERT INTO roles(article, role_no, entity, role, span_start, span_end)"
-    " VALUES(?,?,?,?,?,?)",
-    "INSERT OR IGNORE INTO quotes(article, quote_no, text, kind, span_start,"
-    " span_end, cue, cue_lemma, speaker, speaker_name, speaker_start,"
-    " speaker_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-    "INSERT INTO dates(article, date_no, span_start, span_end, text, type,"
-    " value, anchor) VALUES(?,?,?,?,?,?,?,?)",
-    "INSERT INTO places(article, place_no, entity, name, geonameid, lat,"
-    " lon, country, country3, admin1, feature, population, confidence)"
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    /* article_entities, roles, quotes, dates, places: mr_def */
     "INSERT INTO events(article, event_no, code, root, quad_class,"
     " goldstein, source_entity, source_code, source_name, target_entity,"
     " target_code, target_name, sentence, span_start, span_end, date,"
@@ -257,6 +245,50 @@ static const char *const q_sql[Q_N] = {
     " VALUES(?, zeroblob(" STORE_STR(LEN_CHUNK) " * 4))",
 };
 
+/* Multi-row inserts: the rows an article has in a per-article table go
+** into one `INSERT ... VALUES (...),(...)...` of up to MR_MAX rows
+** instead of one statement each (17 entity rows, ~7 dates, ~5 quotes an
+** article): a statement's run costs more than a row's insert. Same rows
+** in the same order (the tables are clustered on (article, n)), and OR
+** IGNORE still applies row by row. */
+#define MR_MAX 16
+enum { MR_ART_ENT, MR_ROLE, MR_QUOTE, MR_DATE, MR_PLACE, MR_N };
+
+static const struct mr_table {
+  const char *head;
+  int ncol;
+} mr_def[MR_N] = {
+    {"INSERT OR IGNORE INTO article_entities(article, local_id, entity,"
+     " salience, mentions, spans) VALUES",
+     6},
+    {"INSERT INTO roles(article, role_no, entity, role, span_start,"
+     " span_end) VALUES",
+     6},
+    {"INSERT OR IGNORE INTO quotes(article, quote_no, text, kind,"
+     " span_start, span_end, cue, cue_lemma, speaker, speaker_name,"
+     " speaker_start, speaker_end) VALUES",
+     12},
+    {"INSERT INTO dates(article, date_no, span_start, span_end, text, type,"
+     " value, anchor) VALUES",
+     8},
+    {"INSERT INTO places(article, place_no, entity, name, geonameid, lat,"
+     " lon, country, country3, admin1, feature, population, confidence)"
+     " VALUES",
+     13},
+};
+
+/* A value waiting to be bound: what bind_val() would bind. */
+typedef struct mval {
+  enum { MV_NULL, MV_INT, MV_DBL, MV_TEXT, MV_SPANS } t;
+  uint32_t n;            /* text bytes */
+  union {
+    int64_t i;
+    double d;
+    const char *p;       /* into the record (valid during store_put) */
+    size_t off;          /* MV_SPANS: into s->sbuf (which may move) */
+  } u;
+} mval;
+
 /* The entity dictionary: (type, name) -> id, open addressing. */
 typedef struct ent_slot {
   uint64_t h;
@@ -272,8 +304,11 @@ struct store {
   size_t ent_cap, ent_n;
   int64_t articles;
   bool bulk;         /* secondary indexes deferred to store_finish() */
-  char *sbuf;        /* spans of one entity as JSON: [[s,e],...] */
+  char *sbuf;        /* the article's entity spans as JSON: [[s,e],...] */
   size_t slen, scap;
+  /* Rows of the article waiting for a multi-row INSERT (mr_flush). */
+  struct mrbuf { struct mval *v; size_t n, cap; } mr[MR_N];
+  sqlite3_stmt *mst[MR_N][MR_MAX + 1]; /* [table][rows], made when needed */
   /* Per-record map of local entity ids ("e3") to dictionary ids. */
   struct lent { const char *id; uint32_t len; int64_t gid; } *lents;
   size_t lent_cap;
@@ -1407,6 +1442,10 @@ void store_close(store *s)
   side_free(s->side); /* --resume indexes what the side file lacks */
   if (s->lock_fd >= 0) close(s->lock_fd);
   for (int i = 0; i < Q_N; i++) sqlite3_finalize(s->q[i]);
+  for (int t = 0; t < MR_N; t++) {
+    for (int k = 0; k <= MR_MAX; k++) sqlite3_finalize(s->mst[t][k]);
+    free(s->mr[t].v);
+  }
   sqlite3_close(s->db);
   ent_clear(s);
   free(s->lents);
@@ -1816,10 +1855,12 @@ static char *put_i64(char *w, double v)
 }
 
 /* The mention spans of an entity as a JSON array of [start, end] pairs
-** into s->sbuf (what the `mentions` view unpacks). */
-static bool spans_json(store *s, const sj_doc *d, const sj_val *m)
+** (what the `mentions` view unpacks), appended to the article's s->sbuf;
+** *off: where it starts. */
+static bool spans_json(store *s, const sj_doc *d, const sj_val *m,
+                       size_t *off)
 {
-  size_t need = 3 + (m && m->type == SJ_ARR ? m->count : 0) * 48;
+  size_t need = s->slen + 3 + (m && m->type == SJ_ARR ? m->count : 0) * 48;
   char *w;
   if (need > s->scap) {
     char *nb = realloc(s->sbuf, need * 2);
@@ -1827,7 +1868,8 @@ static bool spans_json(store *s, const sj_doc *d, const sj_val *m)
     s->sbuf = nb;
     s->scap = need * 2;
   }
-  w = s->sbuf;
+  *off = s->slen;
+  w = s->sbuf + s->slen;
   *w++ = '[';
   for (const sj_val *sp = sj_child(d, m); sp; sp = sj_next(d, sp)) {
     const sj_val *a = sj_get(d, sp, "start"), *b = sj_get(d, sp, "end");
@@ -1842,6 +1884,131 @@ static bool spans_json(store *s, const sj_doc *d, const sj_val *m)
   *w++ = ']';
   s->slen = (size_t)(w - s->sbuf);
   return true;
+}
+
+/* ---- Multi-row inserts (mr_def) ---- */
+
+/* Room for one more row of table t: its ncol values, or NULL. */
+static mval *mr_row(store *s, int t)
+{
+  struct mrbuf *b = &s->mr[t];
+  size_t nc = (size_t)mr_def[t].ncol;
+  mval *v;
+  if (b->n + nc > b->cap) {
+    size_t ncap = b->cap ? b->cap * 2 : nc * 32;
+    void *nb = realloc(b->v, ncap * sizeof *b->v);
+    if (!nb) return NULL;
+    b->v = nb;
+    b->cap = ncap;
+  }
+  v = b->v + b->n;
+  b->n += nc;
+  return v;
+}
+
+static void mv_null(mval *m) { m->t = MV_NULL; }
+
+static void mv_int(mval *m, int64_t i)
+{
+  m->t = MV_INT;
+  m->u.i = i;
+}
+
+/* What bind_val() binds for v. */
+static void mv_sj(mval *m, const sj_val *v)
+{
+  if (!v) {
+    m->t = MV_NULL;
+  } else if (v->type == SJ_STR) {
+    m->t = MV_TEXT;
+    m->u.p = v->str;
+    m->n = v->count;
+  } else if (v->type == SJ_NUM) {
+    if (v->num == (double)(int64_t)v->num) {
+      mv_int(m, (int64_t)v->num);
+    } else {
+      m->t = MV_DBL;
+      m->u.d = v->num;
+    }
+  } else if (v->type == SJ_TRUE || v->type == SJ_FALSE) {
+    mv_int(m, v->type == SJ_TRUE);
+  } else {
+    m->t = MV_NULL;
+  }
+}
+
+static void mv_span(const sj_doc *d, mval *m, const sj_val *span)
+{
+  mv_sj(m, sj_get(d, span, "start"));
+  mv_sj(m + 1, sj_get(d, span, "end"));
+}
+
+static void mv_gid(mval *m, int64_t gid)
+{
+  if (gid)
+    mv_int(m, gid);
+  else
+    mv_null(m);
+}
+
+/* The INSERT of k rows into table t, prepared the first time. */
+static sqlite3_stmt *mr_stmt(store *s, int t, int k, int *rc)
+{
+  char sql[1024];
+  size_t n;
+  if (s->mst[t][k]) return s->mst[t][k];
+  n = (size_t)snprintf(sql, sizeof sql, "%s", mr_def[t].head);
+  for (int r = 0; r < k; r++) {
+    sql[n++] = r ? ',' : ' ';
+    sql[n++] = '(';
+    for (int c = 0; c < mr_def[t].ncol; c++) {
+      if (c) sql[n++] = ',';
+      sql[n++] = '?';
+    }
+    sql[n++] = ')';
+  }
+  sql[n] = 0;
+  *rc = sqlite3_prepare_v3(s->db, sql, (int)n, SQLITE_PREPARE_PERSISTENT,
+                           &s->mst[t][k], NULL);
+  return *rc == SQLITE_OK ? s->mst[t][k] : NULL;
+}
+
+/* Inserts the rows waiting for table t, MR_MAX at a time. */
+static int mr_flush(store *s, int t)
+{
+  struct mrbuf *b = &s->mr[t];
+  size_t nc = (size_t)mr_def[t].ncol, rows = b->n / nc;
+  const mval *v = b->v;
+  int rc = SQLITE_OK;
+  b->n = 0;
+  while (rows) {
+    int k = rows > MR_MAX ? MR_MAX : (int)rows;
+    sqlite3_stmt *st = mr_stmt(s, t, k, &rc);
+    if (!st) return rc;
+    for (int i = 0; i < k * (int)nc; i++, v++) {
+      switch (v->t) {
+      case MV_INT:
+        sqlite3_bind_int64(st, i + 1, v->u.i);
+        break;
+      case MV_DBL:
+        sqlite3_bind_double(st, i + 1, v->u.d);
+        break;
+      case MV_TEXT:
+        sqlite3_bind_text(st, i + 1, v->u.p, (int)v->n, SQLITE_STATIC);
+        break;
+      case MV_SPANS:
+        sqlite3_bind_text(st, i + 1, s->sbuf + v->u.off, (int)v->n,
+                          SQLITE_STATIC);
+        break;
+      default:
+        sqlite3_bind_null(st, i + 1);
+      }
+    }
+    rc = step_reset(st);
+    if (rc != SQLITE_OK) return rc;
+    rows -= (size_t)k;
+  }
+  return SQLITE_OK;
 }
 
 #define STEP(st)                                                         \
@@ -1914,6 +2081,8 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
   }
 
   /* Entities, their mentions and roles. */
+  for (int t = 0; t < MR_N; t++) s->mr[t].n = 0;
+  s->slen = 0;
   v = sj_get(d, r, "entities");
   if (v && v->type == SJ_ARR && v->count > s->lent_cap) {
     size_t ncap = v->count * 2;
@@ -1925,87 +2094,95 @@ int store_put(store *s, const sj_doc *d, const char *key, size_t klen)
   for (const sj_val *e = sj_child(d, v); e; e = sj_next(d, e)) {
     const sj_val *lid = sj_get(d, e, "id"), *m = sj_get(d, e, "mentions");
     int64_t gid;
+    size_t off;
+    mval *w;
     rc = ent_id(s, sj_get(d, e, "type"), sj_get(d, e, "name"), &gid);
     if (rc != SQLITE_OK) return rc;
     s->lents[nl].id = lid->str;
     s->lents[nl].len = lid->count;
     s->lents[nl].gid = gid;
     nl++;
-    if (!spans_json(s, d, m)) return SQLITE_NOMEM;
-    st = s->q[Q_ART_ENT];
-    sqlite3_bind_int64(st, 1, art);
-    sqlite3_bind_text(st, 2, lid->str, (int)lid->count, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, gid);
-    bind_val(st, 4, sj_get(d, e, "salience"));
-    sqlite3_bind_int64(st, 5, m && m->type == SJ_ARR ? m->count : 0);
-    sqlite3_bind_text(st, 6, s->sbuf, (int)s->slen, SQLITE_STATIC);
-    STEP(st);
-    st = s->q[Q_ROLE];
+    if (!spans_json(s, d, m, &off) || !(w = mr_row(s, MR_ART_ENT)))
+      return SQLITE_NOMEM;
+    mv_int(&w[0], art);
+    mv_sj(&w[1], lid);
+    mv_int(&w[2], gid);
+    mv_sj(&w[3], sj_get(d, e, "salience"));
+    mv_int(&w[4], m && m->type == SJ_ARR ? m->count : 0);
+    w[5].t = MV_SPANS;
+    w[5].u.off = off;
+    w[5].n = (uint32_t)(s->slen - off);
     for (const sj_val *x = sj_child(d, sj_get(d, e, "roles")); x;
          x = sj_next(d, x)) {
-      sqlite3_bind_int64(st, 1, art);
-      sqlite3_bind_int64(st, 2, ++rno);
-      sqlite3_bind_int64(st, 3, gid);
-      bind_val(st, 4, sj_get(d, x, "text"));
-      bind_span(d, st, 5, sj_get(d, x, "span"));
-      STEP(st);
+      if (!(w = mr_row(s, MR_ROLE))) return SQLITE_NOMEM;
+      mv_int(&w[0], art);
+      mv_int(&w[1], ++rno);
+      mv_int(&w[2], gid);
+      mv_sj(&w[3], sj_get(d, x, "text"));
+      mv_span(d, &w[4], sj_get(d, x, "span"));
     }
   }
+  if ((rc = mr_flush(s, MR_ART_ENT)) != SQLITE_OK ||
+      (rc = mr_flush(s, MR_ROLE)) != SQLITE_OK)
+    return rc;
 
-  st = s->q[Q_QUOTE];
   for (const sj_val *q = sj_child(d, sj_get(d, r, "quotes")); q;
        q = sj_next(d, q)) {
     const sj_val *cue = sj_get(d, q, "cue"), *sp = sj_get(d, q, "speaker");
-    sqlite3_bind_int64(st, 1, art);
-    sqlite3_bind_int64(st, 2, ++qno);
-    bind_val(st, 3, sj_get(d, q, "text"));
-    bind_val(st, 4, sj_get(d, q, "kind"));
-    bind_span(d, st, 5, sj_get(d, q, "span"));
-    bind_val(st, 7, cue && cue->type == SJ_OBJ ? sj_get(d, cue, "verb") : cue);
-    bind_val(st, 8, sj_get(d, cue, "lemma"));
+    mval *w = mr_row(s, MR_QUOTE);
+    if (!w) return SQLITE_NOMEM;
+    mv_int(&w[0], art);
+    mv_int(&w[1], ++qno);
+    mv_sj(&w[2], sj_get(d, q, "text"));
+    mv_sj(&w[3], sj_get(d, q, "kind"));
+    mv_span(d, &w[4], sj_get(d, q, "span"));
+    mv_sj(&w[6], cue && cue->type == SJ_OBJ ? sj_get(d, cue, "verb") : cue);
+    mv_sj(&w[7], sj_get(d, cue, "lemma"));
     if (sp && sp->type == SJ_STR) {
-      sqlite3_bind_null(st, 9);
-      bind_val(st, 10, sp);
-      sqlite3_bind_null(st, 11);
-      sqlite3_bind_null(st, 12);
+      mv_null(&w[8]);
+      mv_sj(&w[9], sp);
+      mv_null(&w[10]);
+      mv_null(&w[11]);
     } else {
-      bind_gid(st, 9, local_gid(s, nl, sj_get(d, sp, "entity")));
-      bind_val(st, 10, sj_get(d, sp, "name"));
-      bind_span(d, st, 11, sj_get(d, sp, "span"));
+      mv_gid(&w[8], local_gid(s, nl, sj_get(d, sp, "entity")));
+      mv_sj(&w[9], sj_get(d, sp, "name"));
+      mv_span(d, &w[10], sj_get(d, sp, "span"));
     }
-    STEP(st);
   }
+  if ((rc = mr_flush(s, MR_QUOTE)) != SQLITE_OK) return rc;
 
-  st = s->q[Q_DATE];
   for (const sj_val *x = sj_child(d, sj_get(d, r, "dates")); x;
        x = sj_next(d, x)) {
-    sqlite3_bind_int64(st, 1, art);
-    sqlite3_bind_int64(st, 2, ++no);
-    bind_span(d, st, 3, sj_get(d, x, "span"));
-    bind_val(st, 5, sj_get(d, x, "text"));
-    bind_val(st, 6, sj_get(d, x, "type"));
-    bind_val(st, 7, sj_get(d, x, "value"));
-    bind_val(st, 8, sj_get(d, x, "anchor"));
-    STEP(st);
+    mval *w = mr_row(s, MR_DATE);
+    if (!w) return SQLITE_NOMEM;
+    mv_int(&w[0], art);
+    mv_int(&w[1], ++no);
+    mv_span(d, &w[2], sj_get(d, x, "span"));
+    mv_sj(&w[4], sj_get(d, x, "text"));
+    mv_sj(&w[5], sj_get(d, x, "type"));
+    mv_sj(&w[6], sj_get(d, x, "value"));
+    mv_sj(&w[7], sj_get(d, x, "anchor"));
   }
+  if ((rc = mr_flush(s, MR_DATE)) != SQLITE_OK) return rc;
 
   if (places && places->type == SJ_OBJ) places = sj_get(d, places, "places");
-  st = s->q[Q_PLACE];
   no = 0;
   for (const sj_val *x = sj_child(d, places); x; x = sj_next(d, x)) {
     static const char *const cols[] = {"name", "geonameid", "lat", "lon",
                                        "country", "country3", "admin1",
                                        "feature", "population",
                                        "confidence"};
-    sqlite3_bind_int64(st, 1, art);
-    sqlite3_bind_int64(st, 2, ++no);
-    bind_gid(st, 3, local_gid(s, nl, sj_get(d, x, "entity")));
-    for (int i = 0; i < 10; i++) bind_val(st, 4 + i, sj_get(d, x, cols[i]));
-    STEP(st);
+    mval *w = mr_row(s, MR_PLACE);
+    if (!w) return SQLITE_NOMEM;
+    mv_int(&w[0], art);
+    mv_int(&w[1], ++no);
+    mv_gid(&w[2], local_gid(s, nl, sj_get(d, x, "entity")));
+    for (int i = 0; i < 10; i++) mv_sj(&w[3 + i], sj_get(d, x, cols[i]));
     if (!facet_add(s, FACET_COUNTRY, sj_get(d, x, "country"), UINT32_MAX,
                    art))
       return SQLITE_NOMEM;
   }
+  if ((rc = mr_flush(s, MR_PLACE)) != SQLITE_OK) return rc;
 
   st = s->q[Q_EVENT];
   no = 0;
