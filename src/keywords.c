@@ -160,48 +160,35 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
 #error "edge slots: DL__KW_MAX_WORDS too large"
 #endif
 
-static bool edge_add(const dl_allocator *al, struct dl__wedge **edges, size_t *n,
-                     size_t *cap, uint64_t **slot, size_t *scap, uint32_t u,
-                     uint32_t v)
+/* The edge arrays: the list and its open-addressing slots (ESLOT). */
+struct egraph {
+  struct dl__wedge *e;
+  size_t cap;
+  uint64_t *slot;
+  size_t scap; /* a power of 2, load <= 1/2 */
+};
+
+/* Room for the (n + 1)th edge: the slots doubled (rehashed) and the list
+** grown as needed. The rare path of step 1's loop, which keeps the arrays
+** in locals (stores to the slots would otherwise make the compiler reload
+** sizes it can reach through a pointer). */
+static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n)
 {
-  size_t j, m;
-  uint64_t key, s;
-  if (u > v) {
-    uint32_t t = u;
-    u = v;
-    v = t;
-  }
-  if ((*n + 1) * 2 > *scap) {
-    size_t ncap = *scap ? *scap * 2 : 1024;
+  if ((n + 1) * 2 > g->scap) {
+    size_t ncap = g->scap ? g->scap * 2 : 1024;
     uint64_t *ns = dl__calloc(al, ncap, sizeof *ns);
     if (!ns) return false;
-    for (size_t i = 0; i < *n; i++) {
-      const struct dl__wedge *e = &(*edges)[i];
-      j = edge_hash(e->u, e->v) & (ncap - 1);
+    for (size_t i = 0; i < n; i++) {
+      const struct dl__wedge *e = &g->e[i];
+      size_t j = edge_hash(e->u, e->v) & (ncap - 1);
       while (ns[j]) j = (j + 1) & (ncap - 1);
       ns[j] = ESLOT(e->u, e->v, i);
     }
-    dl__free(al, *slot);
-    *slot = ns;
-    *scap = ncap;
+    dl__free(al, g->slot);
+    g->slot = ns;
+    g->scap = ncap;
   }
-  m = *scap - 1;
-  key = EKEY(u, v);
-  j = edge_hash(u, v) & m;
-  while ((s = (*slot)[j]) != 0) {
-    if (s >> 24 == key) {
-      (*edges)[(s & 0xffffff) - 1].w += 1;
-      return true;
-    }
-    j = (j + 1) & m;
-  }
-  if (!PUSH(al, *edges, *n, *cap)) return false;
-  (*edges)[*n].u = u;
-  (*edges)[*n].v = v;
-  (*edges)[*n].w = 1;
-  (*slot)[j] = ESLOT(u, v, *n);
-  ++*n;
-  return true;
+  return n < g->cap || DL__PUSH(al, g->e, n, g->cap);
 }
 
 #define FC_VERB 4u
@@ -492,8 +479,9 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *vstem; /* vertex -> stem */
   size_t n_v = 0;
   struct dl__wedge *edges;
-  size_t n_edges = 0;
+  size_t n_edges = 0, edges_cap;
   uint64_t *eslot; /* open addressing over edges (ESLOT) */
+  size_t ecap;
   double *deg, *pr;
   struct cand **order;
   uint8_t *tcls, *fcls;
@@ -519,7 +507,9 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   vid = X->vid;
   vstem = X->vstem;
   edges = X->edges;
+  edges_cap = X->edges_cap;
   eslot = X->eslot;
+  ecap = X->ecap;
   deg = X->deg;
   pr = X->pr;
   order = X->order;
@@ -595,10 +585,36 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       last_tok = ti;
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
            p--) {
-        uint32_t u = seq[p - 1];
+        /* The edge {u, v}, u < v: its weight counted, or added. */
+        uint32_t u = seq[p - 1], hi = v;
+        uint64_t key, sv;
+        size_t j;
         if (u == v) continue;
-        if (!edge_add(al, &edges, &n_edges, &X->edges_cap, &eslot, &X->ecap, u, v))
-          goto oom;
+        if (u > hi) {
+          hi = u;
+          u = v;
+        }
+        if ((n_edges + 1) * 2 > ecap || n_edges == edges_cap) {
+          struct egraph eg = {edges, edges_cap, eslot, ecap};
+          bool ok = edge_room(al, &eg, n_edges);
+          edges = eg.e; /* what it grew, even when it then failed */
+          edges_cap = eg.cap;
+          eslot = eg.slot;
+          ecap = eg.scap;
+          if (!ok) goto oom;
+        }
+        key = EKEY(u, hi);
+        j = edge_hash(u, hi) & (ecap - 1);
+        while ((sv = eslot[j]) != 0 && sv >> 24 != key) j = (j + 1) & (ecap - 1);
+        if (sv) {
+          edges[(sv & 0xffffff) - 1].w += 1;
+        } else {
+          edges[n_edges].u = u;
+          edges[n_edges].v = hi;
+          edges[n_edges].w = 1;
+          eslot[j] = ESLOT(u, hi, n_edges);
+          n_edges++;
+        }
       }
     }
   }
@@ -771,7 +787,9 @@ done:
   X->vid = vid;
   X->vstem = vstem;
   X->edges = edges;
+  X->edges_cap = edges_cap;
   X->eslot = eslot;
+  X->ecap = ecap;
   X->deg = deg;
   X->pr = pr;
   X->order = order;
