@@ -338,6 +338,58 @@ eq "full disk, then --resume: indexes built" "$(q "$TMP/fd.db" \
   "select value from meta where key = 'indexes'; select count(*) from sqlite_master where name = 'article_entities_entity'")" "ready
 1"
 
+# ---- a first load's FTS index: built in the side file, copied -----------
+# The side file has automerge off (FTS5 merges only 16 segments of a
+# level; checked on the side file a kill leaves, below), main's
+# articles_fts keeps FTS5's default. Whatever the segments, every query
+# answers as over the index main writes directly (DATELINE_INDEX_NO_SIDE),
+# scores and snippets included. The copy runs in rollback-journal mode
+# when nothing else has the store open, and leaves it in WAL mode.
+gen 600 mg | awk 'NR % 3 == 0 { sub(/"text":"/, "\"text\":\"Crowds and more crowds at a funeral. ") } { print }' >"$TMP/mg.jsonl"
+DATELINE_INDEX_FTS_COMMIT=50 run mg index "$TMP/mg.db" "$TMP/mg.jsonl" --batch 50
+eq "side load: exit 0" "$RC" 0
+DATELINE_INDEX_NO_SIDE=1 run mg3 index "$TMP/mg3.db" "$TMP/mg.jsonl" --batch 50
+eq "direct load: exit 0" "$RC" 0
+eq "side load: main's articles_fts keeps FTS5's automerge" \
+  "$(q "$TMP/mg.db" "select count(*) from articles_fts_config where k = 'automerge'")" 0
+eq "side load: FTS consistent" "$(q "$TMP/mg.db" \
+  "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
+eq "side load: back in WAL mode after the copy" "$(q "$TMP/mg.db" 'pragma journal_mode')" wal
+eq "side load: no side file left" "$(ls "$TMP/mg.db".fts-build* 2>/dev/null | wc -l | tr -d ' ')" 0
+for qq in mourners '"more crowds"' 'crowds OR funeral' 'crowd*'; do
+  eq "side load: '$qq' answers as over the direct index (scores, snippets)" \
+    "$("$DL" search "$TMP/mg.db" "$qq" --json --limit 1000 | md5sum)" \
+    "$("$DL" search "$TMP/mg3.db" "$qq" --json --limit 1000 | md5sum)"
+done
+
+# A kill -9 in the copy (the test hook kills just before its COMMIT, with a
+# page cache so small that the copy's pages are in the file already): the
+# hot journal is rolled back by the next reader (search opens the store
+# read-write for that first) or writer.
+gen 1500 kc >"$TMP/kc.jsonl"
+{ DATELINE_INDEX_TEST_KILL_COPY=1 "$DL" index "$TMP/kc.db" "$TMP/kc.jsonl" >/dev/null 2>&1; } 2>/dev/null
+eq "kill in the copy: killed" "$?" 137
+check "kill in the copy: a hot journal left" test -s "$TMP/kc.db-journal"
+run kcs search "$TMP/kc.db" --person putin --json --limit 5000
+eq "kill in the copy: search answers filters" "$RC:$(wc -l <"$TMP/kcs.out" | tr -d ' ')" "0:1500"
+check "kill in the copy: journal rolled back" test ! -e "$TMP/kc.db-journal"
+eq "kill in the copy: integrity" "$(q "$TMP/kc.db" 'pragma integrity_check')" ok
+eq "kill in the copy: every article, the FTS index still in its side file" \
+  "$(q "$TMP/kc.db" "select count(*) from articles; select value from meta where key = 'fts'; select count(*) from articles_fts_docsize")" "1500
+side
+0"
+eq "kill in the copy: the side file's index has automerge off" \
+  "$(q "$TMP/kc.db.fts-build" "select v from articles_fts_config where k = 'automerge'")" 0
+run kcr index "$TMP/kc.db" "$TMP/kc.jsonl" --resume
+eq "kill in the copy, then --resume: exit 0" "$RC" 0
+eq "kill in the copy, then --resume: FTS consistent" "$(q "$TMP/kc.db" \
+  "insert into articles_fts(articles_fts, rank) values('integrity-check', 1); select 'ok'")" ok
+eq "kill in the copy, then --resume: words match every article, WAL mode" "$(q "$TMP/kc.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners'; pragma journal_mode")" "1500
+wal"
+check "kill in the copy, then --resume: no side file left" \
+  sh -c "! ls '$TMP'/kc.db.fts-build* 2>/dev/null"
+
 # ---- one first load at a time -------------------------------------------
 # A first load holds flock() on the store: a second one, which would write
 # into the same side file, stops with a clear message (flock(1) holds the
