@@ -10,9 +10,10 @@
 **       issue 8 budgets (the pipeline's time with vs without the four,
 **       the words layer they share and the JSON of their fields
 **       included).
-**   build/bench/bench_told pipeline NEWS_DIR REPEAT with|without
-**       Only REPEAT passes with (or without) the four, nothing printed but
-**       their CPU time: for a profiler, to compare the two runs.
+**   build/bench/bench_told pipeline NEWS_DIR REPEAT with|without|tone|...
+**       Only REPEAT passes with (or without) the four, or with one of them
+**       (tone, themes, keywords, summary), nothing printed but their CPU
+**       time: for a profiler, to compare the runs.
 **   build/bench/bench_told lines FILE
 **       One sentence a line: annotates each line as its own document with
 **       DL_FIELD_TONE (cleaning, tokens, sentences, words, tone: what a
@@ -124,7 +125,12 @@ static int pipeline(const char *news, int repeat, dl_annotator *a,
   if (only) {
     /* One field set only, REPEAT passes, for a profiler (callgrind,
     ** perf record) to compare the two. */
-    uint64_t f = strcmp(only, "with") == 0 ? DL_FIELDS_DEFAULT : base;
+    uint64_t f = strcmp(only, "with") == 0      ? DL_FIELDS_DEFAULT
+                 : strcmp(only, "tone") == 0     ? base | DL_FIELD_TONE
+                 : strcmp(only, "themes") == 0   ? base | DL_FIELD_THEMES
+                 : strcmp(only, "keywords") == 0 ? base | DL_FIELD_KEYWORDS
+                 : strcmp(only, "summary") == 0  ? base | DL_FIELD_SUMMARY
+                                                 : base;
     double t = 0;
     for (int r = 0; r < repeat; r++) t += run_pass(a, docs, n, f, NULL);
     printf("%s: %d passes, %.3f s CPU\n", only, repeat, t);
@@ -256,7 +262,8 @@ int main(int argc, char **argv)
   dl_error err;
   int rc;
   const char *dir = getenv("DATELINE_MODEL_DIR");
-  if (argc < 3) die("usage: bench_told pipeline NEWS_DIR [REPEAT [with|without]] | "
+  if (argc < 3) die("usage: bench_told pipeline NEWS_DIR [REPEAT [with|without|tone|"
+        "themes|keywords|summary]] | "
         "lines FILE");
   if (dl_model_load(dir ? dir : "models", NULL, &m, &err) != DL_OK ||
       dl_annotator_create(m, &a, &err) != DL_OK)
