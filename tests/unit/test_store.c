@@ -310,6 +310,52 @@ static void t_store_many_rows(void)
   free(js);
 }
 
+/* The entity dictionary past its first growth (16,384 slots, half
+** full): names met again, before and after the growth, keep their id. */
+static void t_store_dictionary(void)
+{
+  char err[256], *js = malloc(1 << 20);
+  sj_doc d = {0};
+  store *s = store_open(":memory:", true, true, err, sizeof err);
+  /* The third grows the table at its 8,192nd name; the fourth looks up
+  ** every name after that. */
+  static const int range[4][2] = {
+      {0, 5000}, {2500, 7500}, {0, 10000}, {0, 10000}};
+  T_OK(s != NULL && js != NULL);
+  T_EQ_INT(store_begin(s), SQLITE_OK);
+  for (int a = 0; a < 4; a++) {
+    size_t n = (size_t)snprintf(js, 1 << 20,
+                                "{\"id\":\"d%d\",\"text\":\"x\","
+                                "\"entities\":[",
+                                a);
+    for (int i = range[a][0]; i < range[a][1]; i++)
+      n += (size_t)snprintf(js + n, (1 << 20) - n,
+                            "%s{\"id\":\"e%d\",\"type\":\"%s\",\"name\":"
+                            "\"Name %d\",\"mentions\":[]}",
+                            i > range[a][0] ? "," : "", i,
+                            i % 2 ? "PER" : "ORG", i);
+    snprintf(js + n, (1 << 20) - n, "]}");
+    T_EQ_INT(put(s, &d, js), SQLITE_OK);
+  }
+  T_EQ_INT(store_commit(s), SQLITE_OK);
+  T_EQ_INT(count(s, "select count(*) from entities"), 10000);
+  T_EQ_INT(count(s, "select count(distinct name || type) from entities"),
+           10000);
+  /* Each (name, type) one id in all four articles. */
+  T_EQ_INT(count(s, "select count(*) from (select local_id from"
+                    " article_entities group by local_id having"
+                    " count(distinct entity) > 1)"),
+           0);
+  T_EQ_INT(count(s, "select count(*) from article_entities ae join"
+                    " entities e on e.id = ae.entity where e.name <>"
+                    " 'Name ' || substr(ae.local_id, 2)"),
+           0);
+  T_EQ_INT(count(s, "select count(*) from article_entities"), 30000);
+  store_close(s);
+  sj_free(&d);
+  free(js);
+}
+
 static void t_store_rollback(void)
 {
   char err[256];
@@ -396,6 +442,7 @@ static const t_case cases[] = {
     {"sjson_valid", t_sjson_valid},   {"sjson_invalid", t_sjson_invalid},
     {"sjson_depth", t_sjson_depth},   {"sjson_numbers", t_sjson_numbers},   {"store_rows", t_store_rows},
     {"store_many_rows", t_store_many_rows},
+    {"store_dictionary", t_store_dictionary},
     {"store_rollback", t_store_rollback}, {"store_check", t_store_check},
     {"store_key", t_store_key},       {NULL, NULL}};
 

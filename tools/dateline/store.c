@@ -290,12 +290,14 @@ typedef struct mval {
   } u;
 } mval;
 
-/* The entity dictionary: (type, name) -> id, open addressing. */
+/* The entity dictionary: (type, name) -> id, open addressing on the
+** XXH3-128 of "TYPE\x1fname" (the identity the store already gives a
+** textless article): a lookup reads one 24-byte slot and no key string.
+** With the strings (3.1M at 1M articles, a cache miss each) the lookups
+** were 6% of the main thread. lo = hi = 0 marks an empty slot. */
 typedef struct ent_slot {
-  uint64_t h;
+  uint64_t lo, hi;
   int64_t id;
-  char *key; /* "TYPE\x1fname", malloc'd */
-  size_t klen;
 } ent_slot;
 
 struct store {
@@ -350,8 +352,9 @@ static bool ent_grow(store *s)
   for (size_t i = 0; i < s->ent_cap; i++) {
     ent_slot *e = &s->ents[i];
     size_t j;
-    if (!e->key) continue;
-    for (j = e->h & (ncap - 1); nt[j].key; j = (j + 1) & (ncap - 1)) {}
+    if (!(e->lo | e->hi)) continue;
+    j = e->lo & (ncap - 1);
+    while (nt[j].lo | nt[j].hi) j = (j + 1) & (ncap - 1);
     nt[j] = *e;
   }
   free(s->ents);
@@ -360,32 +363,36 @@ static bool ent_grow(store *s)
   return true;
 }
 
-/* Finds (type, name); returns its slot (key NULL when absent). */
-static ent_slot *ent_find(store *s, const char *key, size_t klen, uint64_t h)
+static void ent_hash(const char *key, size_t klen, uint64_t *lo,
+                     uint64_t *hi)
 {
-  size_t j = h & (s->ent_cap - 1);
+  XXH128_hash_t h = XXH3_128bits(key, klen);
+  *lo = h.low64;
+  *hi = h.high64;
+  if (!(*lo | *hi)) *lo = 1; /* 0, 0 is the empty slot */
+}
+
+/* The slot of a key's hash: its own, or the empty one where it goes. */
+static ent_slot *ent_find(store *s, uint64_t lo, uint64_t hi)
+{
+  size_t j = lo & (s->ent_cap - 1);
   for (;;) {
     ent_slot *e = &s->ents[j];
-    if (!e->key) return e;
-    if (e->h == h && e->klen == klen && memcmp(e->key, key, klen) == 0)
-      return e;
+    if (!(e->lo | e->hi) || (e->lo == lo && e->hi == hi)) return e;
     j = (j + 1) & (s->ent_cap - 1);
   }
 }
 
 static bool ent_add(store *s, const char *key, size_t klen, int64_t id)
 {
-  uint64_t h = XXH3_64bits(key, klen);
+  uint64_t lo, hi;
   ent_slot *e;
   if ((s->ent_n + 1) * 2 > s->ent_cap && !ent_grow(s)) return false;
-  e = ent_find(s, key, klen, h);
-  if (e->key) return true;
-  e->key = malloc(klen + 1);
-  if (!e->key) return false;
-  memcpy(e->key, key, klen);
-  e->key[klen] = 0;
-  e->klen = klen;
-  e->h = h;
+  ent_hash(key, klen, &lo, &hi);
+  e = ent_find(s, lo, hi);
+  if (e->lo | e->hi) return true;
+  e->lo = lo;
+  e->hi = hi;
   e->id = id;
   s->ent_n++;
   return true;
@@ -429,20 +436,20 @@ static int ent_id(store *s, const sj_val *type, const sj_val *name,
 {
   size_t kl = (size_t)type->count + 1 + name->count;
   char stackbuf[256], *k = kl <= sizeof stackbuf ? stackbuf : malloc(kl);
-  uint64_t h;
+  uint64_t lo, hi;
   ent_slot *e;
   int rc = SQLITE_OK;
   if (!k) return SQLITE_NOMEM;
   memcpy(k, type->str, type->count);
   k[type->count] = 0x1f;
   memcpy(k + type->count + 1, name->str, name->count);
-  h = XXH3_64bits(k, kl);
+  ent_hash(k, kl, &lo, &hi);
   if ((s->ent_n + 1) * 2 > s->ent_cap && !ent_grow(s)) {
     rc = SQLITE_NOMEM;
     goto done;
   }
-  e = ent_find(s, k, kl, h);
-  if (e->key) {
+  e = ent_find(s, lo, hi);
+  if (e->lo | e->hi) {
     *out = e->id;
     goto done;
   } else {
@@ -468,7 +475,10 @@ static int ent_id(store *s, const sj_val *type, const sj_val *name,
     rc = SQLITE_OK;
     /* A rolled-back batch leaves ids in the table that no longer exist;
     ** store_rollback() reloads the dictionary, so this stays exact. */
-    if (!ent_add(s, k, kl, id)) rc = SQLITE_NOMEM;
+    e->lo = lo;
+    e->hi = hi;
+    e->id = id;
+    s->ent_n++;
     *out = id;
   }
 done:
@@ -478,7 +488,6 @@ done:
 
 static void ent_clear(store *s)
 {
-  for (size_t i = 0; i < s->ent_cap; i++) free(s->ents[i].key);
   free(s->ents);
   s->ents = NULL;
   s->ent_cap = s->ent_n = 0;
