@@ -339,9 +339,9 @@ eq "full disk, then --resume: indexes built" "$(q "$TMP/fd.db" \
 1"
 
 # ---- a first load's FTS index: built in the side file, copied -----------
-# The side file has automerge off (FTS5 merges only 16 segments of a
-# level; checked on the side file a kill leaves, below), main's
-# articles_fts keeps FTS5's default. Whatever the segments, every query
+# The side file merges a level of 8 segments, not 4 (automerge 8, checked
+# on the side file a kill leaves, below); main's articles_fts keeps
+# FTS5's default. Whatever the segments, every query
 # answers as over the index main writes directly (DATELINE_INDEX_NO_SIDE),
 # scores and snippets included. The copy runs in rollback-journal mode
 # when nothing else has the store open, and leaves it in WAL mode.
@@ -378,8 +378,8 @@ eq "kill in the copy: every article, the FTS index still in its side file" \
   "$(q "$TMP/kc.db" "select count(*) from articles; select value from meta where key = 'fts'; select count(*) from articles_fts_docsize")" "1500
 side
 0"
-eq "kill in the copy: the side file's index has automerge off" \
-  "$(q "$TMP/kc.db.fts-build" "select v from articles_fts_config where k = 'automerge'")" 0
+eq "kill in the copy: the side file's index has automerge 8" \
+  "$(q "$TMP/kc.db.fts-build" "select v from articles_fts_config where k = 'automerge'")" 8
 run kcr index "$TMP/kc.db" "$TMP/kc.jsonl" --resume
 eq "kill in the copy, then --resume: exit 0" "$RC" 0
 eq "kill in the copy, then --resume: FTS consistent" "$(q "$TMP/kc.db" \
