@@ -48,6 +48,27 @@ static void t_sjson_valid(void)
   T_OK(sj_get(&d, sj_get(&d, r, "e"), "f") != NULL);
   T_OK(sj_get(&d, r, "zz") == NULL);
   free(b);
+  /* Whitespace wherever the grammar allows it, and a line that is
+  ** whitespace after its value up to the end. */
+  T_OK(parse(&d,
+             " \t{ \"a\" :\r\n[ 1 ,\t2 ] ,\n\"b\"\n: \"x y\" , \"c\":{ } }"
+             " \t \r\n",
+             &b));
+  r = &d.v[0];
+  T_EQ_INT(r->count, 3);
+  v = sj_get(&d, r, "a");
+  T_OK(v && v->type == SJ_ARR && v->count == 2);
+  T_OK(sj_next(&d, sj_child(&d, v))->num == 2);
+  v = sj_get(&d, r, "b");
+  T_OK(v && v->type == SJ_STR);
+  T_EQ_STR(v->str, "x y");
+  v = sj_get(&d, r, "c");
+  T_OK(v && v->type == SJ_OBJ && v->count == 0);
+  free(b);
+  T_OK(!parse(&d, "{\"a\":1} x", &b));
+  free(b);
+  T_OK(!parse(&d, "{\"a\" 1}", &b));
+  free(b);
   sj_free(&d);
 }
 

@@ -30,12 +30,19 @@ static bool perr(parser *ps, const char *at, const char *msg)
   return false;
 }
 
-static void skip_ws(parser *ps)
+static void skip_ws_run(parser *ps)
 {
   while (ps->p < ps->end &&
          (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
           *ps->p == '\r'))
     ps->p++;
+}
+
+/* Compact records have no whitespace at all: one test, inline. (buf[len]
+** is the NUL sj_parse() wrote, so *ps->p is readable at the end too.) */
+static inline void skip_ws(parser *ps)
+{
+  if ((unsigned char)*ps->p <= ' ') skip_ws_run(ps);
 }
 
 static bool new_val(parser *ps, uint32_t *out)
