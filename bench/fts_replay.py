@@ -70,6 +70,9 @@ def main():
     ap.add_argument("--automerge", type=int)
     ap.add_argument("--crisismerge", type=int)
     ap.add_argument("--pgsz", type=int)
+    ap.add_argument("--journal-mode", default="WAL")
+    ap.add_argument("--no-spill", action="store_true",
+                    help="PRAGMA cache_spill=OFF (pages written at COMMIT only)")
     ap.add_argument("--optimize", action="store_true",
                     help="then merge into one segment ('merge', -2000 steps)")
     ap.add_argument("--query", action="append",
@@ -91,9 +94,11 @@ def main():
         if os.path.exists(a.out + sfx):
             os.unlink(a.out + sfx)
     d = sqlite3.connect(a.out, isolation_level=None)
-    d.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
+    d.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=%s;"
                     " PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-                    " PRAGMA wal_autocheckpoint=16384;")
+                    " PRAGMA wal_autocheckpoint=16384;%s"
+                    % (a.journal_mode,
+                       " PRAGMA cache_spill=OFF;" if a.no_spill else ""))
     d.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
               " content='articles', content_rowid='id',"
               " tokenize='unicode61 remove_diacritics 2')")
