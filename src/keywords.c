@@ -163,7 +163,8 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
 /* The edge arrays: the list and its open-addressing slots (ESLOT). */
 struct egraph {
   struct dl__wedge *e;
-  size_t cap;
+  uint32_t *at; /* each edge's slot (the slots are cleared by it) */
+  size_t cap, atcap;
   uint64_t *slot;
   size_t scap; /* a power of 2, load <= 1/2 */
 };
@@ -183,12 +184,15 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n)
       size_t j = edge_hash(e->u, e->v) & (ncap - 1);
       while (ns[j]) j = (j + 1) & (ncap - 1);
       ns[j] = ESLOT(e->u, e->v, i);
+      g->at[i] = (uint32_t)j;
     }
     dl__free(al, g->slot);
     g->slot = ns;
     g->scap = ncap;
   }
-  return n < g->cap || DL__PUSH(al, g->e, n, g->cap);
+  return (n < g->cap || DL__PUSH(al, g->e, n, g->cap)) &&
+         (n < g->atcap || DL__PUSH(al, g->at, n, g->atcap));
+  return true;
 }
 
 #define FC_VERB 4u
@@ -404,9 +408,9 @@ void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
   struct kw_state k;
-  uint32_t *seq, *vid, *vstem;
-  uint64_t *eslot;
-  size_t seq_cap, vid_cap, vstem_cap, ecap;
+  uint32_t *seq, *vid, *vstem, *eat;
+  uint64_t *eslot; /* all zero between documents (cleared by eat) */
+  size_t seq_cap, vid_cap, vstem_cap, ecap, eat_cap;
   struct dl__wedge *edges;
   size_t edges_cap;
   double *deg, *pr;
@@ -425,6 +429,7 @@ void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
   dl__free(al, x->vid);
   dl__free(al, x->vstem);
   dl__free(al, x->eslot);
+  dl__free(al, x->eat);
   dl__free(al, x->edges);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
@@ -481,7 +486,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__wedge *edges;
   size_t n_edges = 0, edges_cap;
   uint64_t *eslot; /* open addressing over edges (ESLOT) */
-  size_t ecap;
+  uint32_t *eat;   /* each edge's slot */
+  size_t ecap, eat_cap;
   double *deg, *pr;
   struct cand **order;
   uint8_t *tcls, *fcls;
@@ -501,14 +507,23 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   k.al = al;
   k.n = k.n_occ = 0;
   SLOTS_RESET(al, k.slot, k.scap, W->n_forms + d->n_entities);
-  SLOTS_RESET(al, X->eslot, X->ecap,
-              DL__KW_WINDOW * DL__MIN(W->n_forms, (size_t)DL__KW_MAX_WORDS));
+  /* The edge slots are cleared one by one after each document (eat), not
+  ** whole: only a table a long document left much larger is dropped. */
+  if (X->ecap > 1024 &&
+      X->ecap > 8 * DL__KW_WINDOW *
+                    DL__MIN(W->n_forms, (size_t)DL__KW_MAX_WORDS)) {
+    dl__free(al, X->eslot);
+    X->eslot = NULL;
+    X->ecap = 0;
+  }
   seq = X->seq;
   vid = X->vid;
   vstem = X->vstem;
   edges = X->edges;
   edges_cap = X->edges_cap;
   eslot = X->eslot;
+  eat = X->eat;
+  eat_cap = X->eat_cap;
   ecap = X->ecap;
   deg = X->deg;
   pr = X->pr;
@@ -594,11 +609,14 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
           hi = u;
           u = v;
         }
-        if ((n_edges + 1) * 2 > ecap || n_edges == edges_cap) {
-          struct egraph eg = {edges, edges_cap, eslot, ecap};
+        if ((n_edges + 1) * 2 > ecap || n_edges == edges_cap ||
+            n_edges == eat_cap) {
+          struct egraph eg = {edges, eat, edges_cap, eat_cap, eslot, ecap};
           bool ok = edge_room(al, &eg, n_edges);
           edges = eg.e; /* what it grew, even when it then failed */
+          eat = eg.at;
           edges_cap = eg.cap;
+          eat_cap = eg.atcap;
           eslot = eg.slot;
           ecap = eg.scap;
           if (!ok) goto oom;
@@ -613,7 +631,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
           edges[n_edges].v = hi;
           edges[n_edges].w = 1;
           eslot[j] = ESLOT(u, hi, n_edges);
-          n_edges++;
+          eat[n_edges++] = (uint32_t)j;
         }
       }
     }
@@ -788,7 +806,10 @@ done:
   X->vstem = vstem;
   X->edges = edges;
   X->edges_cap = edges_cap;
+  for (size_t e = 0; e < n_edges; e++) eslot[eat[e]] = 0;
   X->eslot = eslot;
+  X->eat = eat;
+  X->eat_cap = eat_cap;
   X->ecap = ecap;
   X->deg = deg;
   X->pr = pr;

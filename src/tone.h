@@ -232,17 +232,16 @@ struct dl__told_ws {
   uint64_t *cs_slot; /* open addressing: hash << 32 | id + 1, 0 empty */
   size_t cs_scap;
   dl__arena cache;
-  /* The document's own forms and stems (copied into its arena), and a
-  ** small table over its forms that stays in the CPU cache: most tokens
-  ** repeat a word of their document, and are found there. */
+  /* The document's forms (counted here; their entries and stems are
+  ** written straight into its arena), and a small table over its forms
+  ** that stays in the CPU cache: most tokens repeat a word of their
+  ** document, and are found there. */
   uint64_t *dslot; /* as cs_slot; all zero between documents */
   size_t dscap;    /* its room */
   size_t dsize;    /* the slots in use for this document (a power of 2) */
-  struct dl__form *forms;
   struct dl__dform *df; /* per document form: text, hash */
-  size_t n_forms, forms_cap, df_cap;
-  struct dl__stem *stems;
-  size_t n_stems, stems_cap;
+  size_t n_forms, df_cap;
+  size_t n_stems;
   uint64_t *sslot; /* the document's stems by cache stem id: id << 32 |
                    ** doc stem + 1; all zero between documents */
   size_t sscap, sssize; /* room, slots in use (a power of 2) */

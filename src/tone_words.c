@@ -127,9 +127,7 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->cs);
   dl__free(ws->al, ws->cs_slot);
   dl__arena_free(&ws->cache);
-  dl__free(ws->al, ws->forms);
   dl__free(ws->al, ws->df);
-  dl__free(ws->al, ws->stems);
   dl__free(ws->al, ws->dslot);
   dl__free(ws->al, ws->sslot);
   dl__buf_free(&ws->fold);
@@ -418,7 +416,7 @@ static void cache_reset(struct dl__told_ws *ws)
 }
 
 /* Doubles the document's stem table (its slots for this document). */
-static bool stem_grow(struct dl__told_ws *ws)
+static bool stem_grow(struct dl__told_ws *ws, const struct dl__stem *stems)
 {
   size_t nsize = ws->sssize * 2, m = nsize - 1;
   if (nsize > ws->sscap) {
@@ -431,7 +429,7 @@ static bool stem_grow(struct dl__told_ws *ws)
     memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
   }
   for (size_t k = 0; k < ws->n_stems; k++) {
-    uint32_t id = ws->stems[k].cstem;
+    uint32_t id = stems[k].cstem;
     size_t j = (id * UINT32_C(2654435761)) & m;
     while (ws->sslot[j]) j = (j + 1) & m;
     ws->sslot[j] = (uint64_t)id << 32 | (k + 1);
@@ -443,14 +441,18 @@ static bool stem_grow(struct dl__told_ws *ws)
 /* Fills the document's form x from cache form c, and numbers its stem on
 ** first use in this document (a small table by cache stem id, in the CPU
 ** cache: the cache's stem entries are not read). No text is copied: the
-** document's forms and stems hold ids, flags and numbers only. */
-static bool doc_form(struct dl__told_ws *ws, uint32_t x, struct dl__cform *cf)
+** document's forms and stems hold ids, flags and numbers only. forms and
+** stems are the document's arrays (in its arena), stems with room for a
+** stem a form. */
+static bool doc_form(struct dl__told_ws *ws, struct dl__form *forms,
+                     struct dl__stem *stems, uint32_t x, struct dl__cform *cf)
 {
-  struct dl__form *f = &ws->forms[x];
+  struct dl__form *f = &forms[x];
   uint32_t id = cf->cstem, ds = UINT32_MAX;
   size_t m, j;
   uint64_t v;
-  if ((ws->n_stems + 1) * 2 > ws->sssize && !stem_grow(ws)) return false;
+  if ((ws->n_stems + 1) * 2 > ws->sssize && !stem_grow(ws, stems))
+    return false;
   m = ws->sssize - 1;
   j = (id * UINT32_C(2654435761)) & m;
   while ((v = ws->sslot[j]) != 0) {
@@ -461,12 +463,9 @@ static bool doc_form(struct dl__told_ws *ws, uint32_t x, struct dl__cform *cf)
     j = (j + 1) & m;
   }
   if (ds == UINT32_MAX) {
-    if (ws->n_stems == ws->stems_cap &&
-        !DL__PUSH(ws->al, ws->stems, ws->n_stems, ws->stems_cap))
-      return false;
     ds = (uint32_t)ws->n_stems++;
-    ws->stems[ds].idf = cf->idf;
-    ws->stems[ds].cstem = id;
+    stems[ds].idf = cf->idf;
+    stems[ds].cstem = id;
     /* The stem's theme patterns, looked up once per cache form when the
     ** theme index exists (built by the first themes run). */
     if (cf->pat_n == DL__CF_PAT_UNSET && ws->themes) {
@@ -476,8 +475,8 @@ static bool doc_form(struct dl__told_ws *ws, uint32_t x, struct dl__cform *cf)
         cf->pat_n = (uint8_t)n;
       }
     }
-    ws->stems[ds].pat_lo = cf->pat_lo;
-    ws->stems[ds].pat_n =
+    stems[ds].pat_lo = cf->pat_lo;
+    stems[ds].pat_n =
         cf->pat_n == DL__CF_PAT_UNSET ? UINT32_MAX : cf->pat_n;
     ws->sslot[j] = (uint64_t)id << 32 | (ds + 1);
   }
@@ -774,14 +773,15 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** and entries (and the strings of long forms) of the forms a few on are
   ** prefetched. The entry holds all the document needs: no stem entry is
   ** read. */
-  if (ws->forms_cap < ws->n_forms) {
-    struct dl__form *nf;
-    size_t bytes;
-    if (!dl__mul_ok(ws->n_forms, sizeof *nf, &bytes)) goto oom;
-    nf = dl__realloc(ws->al, ws->forms, ws->forms_cap * sizeof *nf, bytes);
-    if (!nf) goto oom;
-    ws->forms = nf;
-    ws->forms_cap = ws->n_forms;
+  /* The document's forms and stems are written where they stay, in its
+  ** arena (a stem a form at most): no copy, no second array to touch. */
+  if (ws->n_forms) {
+    size_t fb, sb;
+    if (!dl__mul_ok(ws->n_forms, sizeof *W->forms, &fb) ||
+        !dl__mul_ok(ws->n_forms, sizeof *W->stems, &sb) ||
+        !(W->forms = dl__arena_alloc(&d->arena, fb)) ||
+        !(W->stems = dl__arena_alloc(&d->arena, sb)))
+      goto oom;
   }
 #if defined(__GNUC__)
   /* The first forms' entries too (the loop prefetches PF_SLOT ahead). */
@@ -795,7 +795,7 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       __builtin_prefetch(&ws->cf[ws->df[k + PF_SLOT].h & (ws->cf_cap - 1)]);
 #endif
     if (!(c = cache_form(ws, &ws->df[k])) ||
-        !doc_form(ws, (uint32_t)k, c)) {
+        !doc_form(ws, W->forms, W->stems, (uint32_t)k, c)) {
       memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
       goto oom;
     }
@@ -803,13 +803,6 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
   W->n_forms = ws->n_forms;
   W->n_stems = ws->n_stems;
-  if (ws->n_forms) {
-    W->forms = dl__arena_dup(&d->arena, ws->forms,
-                             ws->n_forms * sizeof *W->forms);
-    W->stems = dl__arena_dup(&d->arena, ws->stems,
-                             ws->n_stems * sizeof *W->stems);
-    if (!W->forms || !W->stems) goto oom;
-  }
   d->told->words_ran = true;
   return DL_OK;
 oom:
