@@ -362,6 +362,24 @@ for qq in mourners '"more crowds"' 'crowds OR funeral' 'crowd*'; do
     "$("$DL" search "$TMP/mg3.db" "$qq" --json --limit 1000 | md5sum)"
 done
 
+# A reader with the store open at the end of a first load (the store is
+# empty after the first run: the second is a side load): the journal mode
+# cannot change under it, so the copy goes through the WAL.
+: >"$TMP/rd.jsonl"
+run rd0 index "$TMP/rd.db" "$TMP/rd.jsonl"
+"$SQ" "$TMP/rd.db" "select count(*) from articles" --hold "$TMP/rd.go" >/dev/null &
+hold=$!
+gen 300 rd >"$TMP/rd.jsonl"
+run rd index "$TMP/rd.db" "$TMP/rd.jsonl"
+touch "$TMP/rd.go"
+wait "$hold"
+eq "a reader open at the copy: exit 0" "$RC" 0
+eq "a reader open at the copy: words match every article, FTS consistent, WAL" "$(q "$TMP/rd.db" \
+  "select count(*) from articles_fts where articles_fts match 'mourners';
+   insert into articles_fts(articles_fts, rank) values('integrity-check', 1);
+   pragma journal_mode")" "300
+wal"
+
 # A kill -9 in the copy (the test hook kills just before its COMMIT, with a
 # page cache so small that the copy's pages are in the file already): the
 # hot journal is rolled back by the next reader (search opens the store
