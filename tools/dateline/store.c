@@ -177,13 +177,20 @@ static int make_indexes_sql(sqlite3 *db, char **msg)
 ** the UNIQUE constraint of schema 1. */
 static int make_indexes(sqlite3 *db, char **msg)
 {
+  /* temp_store=FILE: SQLite's sorter writes runs only when temporary
+  ** data may go to files (it changes in a transaction as long as no
+  ** temporary table is open, which the writer never has; if it could
+  ** not, the sort would still be right, in memory). */
   int rc = sqlite3_exec(db,
                         "PRAGMA cache_size=-" STORE_STR(STORE_SORT_CACHE_KB),
                         NULL, NULL, msg);
+  sqlite3_exec(db, "PRAGMA temp_store=FILE", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = make_indexes_sql(db, msg);
-  /* Back to the writer's cache, whatever happened. */
-  sqlite3_exec(db, "PRAGMA cache_size=-" STORE_STR(STORE_CACHE_KB), NULL,
-               NULL, NULL);
+  /* Back to the writer's settings, whatever happened. */
+  sqlite3_exec(db,
+               "PRAGMA temp_store=MEMORY;"
+               "PRAGMA cache_size=-" STORE_STR(STORE_CACHE_KB),
+               NULL, NULL, NULL);
   return rc;
 }
 
@@ -250,8 +257,14 @@ static const char *const q_sql[Q_N] = {
 ** into one `INSERT ... VALUES (...),(...)...` of up to MR_MAX rows
 ** instead of one statement each (17 entity rows, ~7 dates, ~5 quotes an
 ** article): a statement's run costs more than a row's insert. Same rows
-** in the same order (the tables are clustered on (article, n)), and OR
-** IGNORE still applies row by row. */
+** in the same order (the tables are clustered on (article, n)).
+** All are INSERT OR IGNORE: a statement that may stop half-way (a
+** constraint that aborts, and several rows or indexes to write) keeps a
+** statement journal, a copy of every page it changes, which made an
+** incremental load (indexes in place) three times as costly; with IGNORE
+** it cannot stop half-way. Nothing is ignored in fact: (article, n) is
+** new and NOT NULL for every row, and article_entities and quotes (keyed
+** by the record's own ids) ignored duplicates before too. */
 #define MR_MAX 16
 enum { MR_ART_ENT, MR_ROLE, MR_QUOTE, MR_DATE, MR_PLACE, MR_N };
 
@@ -262,19 +275,19 @@ static const struct mr_table {
     {"INSERT OR IGNORE INTO article_entities(article, local_id, entity,"
      " salience, mentions, spans) VALUES",
      6},
-    {"INSERT INTO roles(article, role_no, entity, role, span_start,"
-     " span_end) VALUES",
+    {"INSERT OR IGNORE INTO roles(article, role_no, entity, role,"
+     " span_start, span_end) VALUES",
      6},
     {"INSERT OR IGNORE INTO quotes(article, quote_no, text, kind,"
      " span_start, span_end, cue, cue_lemma, speaker, speaker_name,"
      " speaker_start, speaker_end) VALUES",
      12},
-    {"INSERT INTO dates(article, date_no, span_start, span_end, text, type,"
-     " value, anchor) VALUES",
+    {"INSERT OR IGNORE INTO dates(article, date_no, span_start, span_end,"
+     " text, type, value, anchor) VALUES",
      8},
-    {"INSERT INTO places(article, place_no, entity, name, geonameid, lat,"
-     " lon, country, country3, admin1, feature, population, confidence)"
-     " VALUES",
+    {"INSERT OR IGNORE INTO places(article, place_no, entity, name,"
+     " geonameid, lat, lon, country, country3, admin1, feature, population,"
+     " confidence) VALUES",
      13},
 };
 
@@ -1321,8 +1334,11 @@ store *store_open(const char *path, bool create, bool write, char *err,
                       ** fts_lengths blobs rewritten at each commit):
                       ** -2.5% of the main thread's instructions off. */
                       "PRAGMA secure_delete=OFF;"
-                      /* No temp_store=MEMORY: CREATE INDEX sorts in runs
-                      ** on a temporary file (make_indexes()). */
+                      /* Statement journals (a statement that writes an
+                      ** index too, and may fail half-way) in memory: as
+                      ** files they spill past 64 KB. CREATE INDEX sorts
+                      ** with temporary files (make_indexes()). */
+                      "PRAGMA temp_store=MEMORY;"
                       "PRAGMA wal_autocheckpoint=16384;",
                       NULL, NULL, &msg);
     if (rc != SQLITE_OK) goto fail;
