@@ -71,6 +71,8 @@ def main():
     ap.add_argument("--crisismerge", type=int)
     ap.add_argument("--pgsz", type=int)
     ap.add_argument("--journal-mode", default="WAL")
+    ap.add_argument("--pragma", action="append", default=[],
+                    help="another PRAGMA for OUT, e.g. secure_delete=OFF")
     ap.add_argument("--no-spill", action="store_true",
                     help="PRAGMA cache_spill=OFF (pages written at COMMIT only)")
     ap.add_argument("--optimize", action="store_true",
@@ -99,6 +101,8 @@ def main():
                     " PRAGMA wal_autocheckpoint=16384;%s"
                     % (a.journal_mode,
                        " PRAGMA cache_spill=OFF;" if a.no_spill else ""))
+    for p in a.pragma:
+        d.execute("PRAGMA " + p)
     d.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,"
               " content='articles', content_rowid='id',"
               " tokenize='unicode61 remove_diacritics 2')")
