@@ -374,11 +374,15 @@ static rd_slot *rd_next(reader *r)
   return sl;
 }
 
+/* The reader, which waits on a full ring, is woken when half of it is
+** free, not at every slot: it is the faster of the two, and a wake-up
+** per line (a futex call on each side) was ~7% of its CPU at 1M. */
 static void rd_done(reader *r)
 {
   pthread_mutex_lock(&r->mu);
   r->tail++;
-  if (r->prod_wait) pthread_cond_signal(&r->cv_prod);
+  if (r->prod_wait && r->head - r->tail <= RD_SLOTS / 2)
+    pthread_cond_signal(&r->cv_prod);
   pthread_mutex_unlock(&r->mu);
 }
 
