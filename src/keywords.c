@@ -102,6 +102,15 @@ static bool state_grow(struct kw_state *k)
   return true;
 }
 
+/* The n (<= KW_MAX_LEN) stems of a and b are equal: a loop the compiler
+** unrolls, not a call to memcmp (most candidates are 1-2 stems). */
+static inline bool stems_eq(const uint32_t *a, const uint32_t *b, size_t n)
+{
+  unsigned diff = 0;
+  for (size_t i = 0; i < n; i++) diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
 /* Adds one occurrence of a candidate: a phrase (entity UINT32_MAX, keyed
 ** by its stems) or a mention of an entity (keyed by the entity). */
 static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
@@ -115,14 +124,14 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
     c = &k->c[k->slot[j] - 1];
     if (entity != UINT32_MAX ? c->entity == entity
                              : (c->entity == UINT32_MAX && c->n == n &&
-                                memcmp(c->stem, st, n * sizeof *st) == 0))
+                                stems_eq(c->stem, st, n)))
       goto found;
     j = (j + 1) & (k->scap - 1);
   }
   if (!PUSH(k->al, k->c, k->n, k->cap)) return false;
   c = &k->c[k->n];
   memset(c, 0, sizeof *c);
-  memcpy(c->stem, st, n * sizeof *st);
+  for (size_t i = 0; i < KW_MAX_LEN; i++) c->stem[i] = i < n ? st[i] : 0;
   c->n = (uint8_t)n;
   c->entity = entity;
   c->first_start = start;
@@ -166,8 +175,12 @@ struct egraph {
   uint32_t *at; /* each edge's slot (the slots are cleared by it) */
   size_t cap, atcap;
   uint64_t *slot;
-  size_t scap; /* a power of 2, load <= 1/2 */
+  size_t scap;  /* slots allocated (all zero between documents) */
+  size_t ssize; /* slots in use for this document: a power of 2 <= scap,
+                ** load <= 1/2 */
 };
+
+#define EDGE_SLOTS0 1024 /* the slots a document starts with */
 
 /* Room for the (n + 1)th edge: the slots doubled (rehashed) and the list
 ** grown as needed. The rare path of step 1's loop, which keeps the arrays
@@ -175,20 +188,29 @@ struct egraph {
 ** sizes it can reach through a pointer). */
 static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n)
 {
-  if ((n + 1) * 2 > g->scap) {
-    size_t ncap = g->scap ? g->scap * 2 : 1024;
-    uint64_t *ns = dl__calloc(al, ncap, sizeof *ns);
-    if (!ns) return false;
+  if ((n + 1) * 2 > g->ssize) {
+    /* Doubled: in the table already allocated when it is large enough
+    ** (its used slots cleared first), else in a new one. */
+    size_t nsize = g->ssize ? g->ssize * 2 : EDGE_SLOTS0;
+    uint64_t *ns = g->slot;
+    if (nsize > g->scap) {
+      if (!(ns = dl__calloc(al, nsize, sizeof *ns))) return false;
+    } else {
+      for (size_t i = 0; i < n; i++) ns[g->at[i]] = 0;
+    }
     for (size_t i = 0; i < n; i++) {
       const struct dl__wedge *e = &g->e[i];
-      size_t j = edge_hash(e->u, e->v) & (ncap - 1);
-      while (ns[j]) j = (j + 1) & (ncap - 1);
+      size_t j = edge_hash(e->u, e->v) & (nsize - 1);
+      while (ns[j]) j = (j + 1) & (nsize - 1);
       ns[j] = ESLOT(e->u, e->v, i);
       g->at[i] = (uint32_t)j;
     }
-    dl__free(al, g->slot);
-    g->slot = ns;
-    g->scap = ncap;
+    if (ns != g->slot) {
+      dl__free(al, g->slot);
+      g->slot = ns;
+      g->scap = nsize;
+    }
+    g->ssize = nsize;
   }
   return (n < g->cap || DL__PUSH(al, g->e, n, g->cap)) &&
          (n < g->atcap || DL__PUSH(al, g->at, n, g->atcap));
@@ -487,7 +509,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t n_edges = 0, edges_cap;
   uint64_t *eslot; /* open addressing over edges (ESLOT) */
   uint32_t *eat;   /* each edge's slot */
-  size_t ecap, eat_cap;
+  size_t ecap, esize, eat_cap;
   double *deg, *pr;
   struct cand **order;
   uint8_t *tcls, *fcls;
@@ -525,6 +547,10 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   eat = X->eat;
   eat_cap = X->eat_cap;
   ecap = X->ecap;
+  /* Every document starts with EDGE_SLOTS0 slots in use (a news article
+  ** needs 1,024): its probes stay within 8 KB, whatever size an earlier
+  ** document left the table at. */
+  esize = DL__MIN(ecap, (size_t)EDGE_SLOTS0);
   deg = X->deg;
   pr = X->pr;
   order = X->order;
@@ -609,9 +635,10 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
           hi = u;
           u = v;
         }
-        if ((n_edges + 1) * 2 > ecap || n_edges == edges_cap ||
+        if ((n_edges + 1) * 2 > esize || n_edges == edges_cap ||
             n_edges == eat_cap) {
-          struct egraph eg = {edges, eat, edges_cap, eat_cap, eslot, ecap};
+          struct egraph eg = {edges, eat,  edges_cap, eat_cap,
+                              eslot, ecap, esize};
           bool ok = edge_room(al, &eg, n_edges);
           edges = eg.e; /* what it grew, even when it then failed */
           eat = eg.at;
@@ -619,11 +646,13 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
           eat_cap = eg.atcap;
           eslot = eg.slot;
           ecap = eg.scap;
+          esize = eg.ssize;
           if (!ok) goto oom;
         }
         key = EKEY(u, hi);
-        j = edge_hash(u, hi) & (ecap - 1);
-        while ((sv = eslot[j]) != 0 && sv >> 24 != key) j = (j + 1) & (ecap - 1);
+        j = edge_hash(u, hi) & (esize - 1);
+        while ((sv = eslot[j]) != 0 && sv >> 24 != key)
+          j = (j + 1) & (esize - 1);
         if (sv) {
           edges[(sv & 0xffffff) - 1].w += 1;
         } else {
@@ -632,6 +661,42 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
           edges[n_edges].w = 1;
           eslot[j] = ESLOT(u, hi, n_edges);
           eat[n_edges++] = (uint32_t)j;
+        }
+      }
+    }
+    /* 3a. The sentence's noun phrases outside names (adjective* noun+, at
+    ** most KW_MAX_LEN words): the phrase words are its graph words not in
+    ** a name, kept in gw in place; a gap between two is a word of no
+    ** class. (Every sentence the graph reads, all of it: the sentences
+    ** up to the graph's last word.) */
+    {
+      uint32_t run[KW_MAX_LEN];
+      uint8_t cls[KW_MAX_LEN]; /* 1 adjective only, 2 may be a noun */
+      size_t n = 0, rs = 0, np = 0;
+      for (size_t g = 0; g < ng; g++) {
+        uint32_t ti = gw[g];
+        gw[np] = ti;
+        np += !(tcls[ti] & TC_NAME);
+      }
+      for (size_t g = 0; g <= np; g++) {
+        size_t ti = g < np ? gw[g] : SIZE_MAX;
+        uint8_t c = g < np ? (uint8_t)(tcls[ti] & 3u) : 0;
+        /* A phrase ends at a word of no class, at an adjective after its
+        ** noun ("fighter jets [] last week"), at KW_MAX_LEN words, and at
+        ** the sentence's end. */
+        if (n && (!c || ti != rs + n || (c == 1 && cls[n - 1] == 2) ||
+                  n == KW_MAX_LEN)) {
+          size_t m = n;
+          while (m && cls[m - 1] != 2) m--; /* it ends with its noun */
+          if (m && !add(&k, run, m, false, UINT32_MAX, d->tokens[rs].start,
+                        d->tokens[rs + m - 1].end))
+            goto oom;
+          n = 0;
+        }
+        if (c) {
+          if (!n) rs = ti;
+          cls[n] = c;
+          run[n++] = fstem[W->tform[ti]];
         }
       }
     }
@@ -667,43 +732,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       pr[i] *= (double)W->stems[vstem[i]].idf;
   }
 
-  /* 3. Candidates: noun phrases outside names (adjective* noun+, at most
-  ** KW_MAX_LEN words), and names. */
-  for (size_t si = 0; si < d->n_sentences && n_seq; si++) {
-    const dl__sentence *s = &d->sentences[si];
-    uint32_t run[KW_MAX_LEN];
-    uint8_t cls[KW_MAX_LEN]; /* 1 adjective only, 2 may be a noun */
-    size_t n = 0, rs = 0, ng = 0, te = DL__MIN(s->tok_end, d->n_tokens);
-    if (s->tok_start > last_tok) break;
-    /* The phrase words (a class, not in a name), gathered without a
-    ** branch on each token; a gap between two is a word of no class. */
-    for (size_t ti = s->tok_start; ti < te; ti++) {
-      uint8_t t = tcls[ti];
-      gw[ng] = (uint32_t)ti;
-      ng += (t & 3u) != 0 && !(t & TC_NAME);
-    }
-    for (size_t g = 0; g <= ng; g++) {
-      size_t ti = g < ng ? gw[g] : SIZE_MAX;
-      uint8_t c = g < ng ? (uint8_t)(tcls[ti] & 3u) : 0;
-      /* A phrase ends at a word of no class, at an adjective after its
-      ** noun ("fighter jets [] last week"), at KW_MAX_LEN words, and at
-      ** the sentence's end. */
-      if (n && (!c || ti != rs + n || (c == 1 && cls[n - 1] == 2) ||
-                n == KW_MAX_LEN)) {
-        size_t m = n;
-        while (m && cls[m - 1] != 2) m--; /* it ends with its noun */
-        if (m && !add(&k, run, m, false, UINT32_MAX, d->tokens[rs].start,
-                      d->tokens[rs + m - 1].end))
-          goto oom;
-        n = 0;
-      }
-      if (c) {
-        if (!n) rs = ti;
-        cls[n] = c;
-        run[n++] = fstem[W->tform[ti]];
-      }
-    }
-  }
+  /* 3b. Candidates: names (the noun phrases were added with the graph,
+  ** 3a). */
   for (size_t m = 0; m < d->n_mentions; m++) {
     const dl__mention *mn = &d->mentions[m];
     uint32_t st[KW_MAX_LEN];
