@@ -563,6 +563,44 @@ static void t_json_pieces(void)
     e = dl__told_json_span(buf, 0, 4294967295u);
     *e = 0;
     T_EQ_STR(buf, w.b.p);
+    /* Every digit count and its bounds, and random offsets: the bytes of
+    ** the writer's span. */
+    {
+      uint32_t y = 2463534242u;
+      for (int i = 0; i < 20000; i++) {
+        uint32_t s0, e0;
+        char mine[64];
+        dl__jw w2;
+        if (i < 40) {
+          static const uint32_t p10[] = {1u,         10u,        100u,
+                                         1000u,      10000u,     100000u,
+                                         1000000u,   10000000u,  100000000u,
+                                         1000000000u};
+          s0 = p10[i % 10] - (uint32_t)(i / 10 % 2);
+          e0 = i < 20 ? p10[i % 10] : 4294967295u - (uint32_t)i;
+        } else {
+          y ^= y << 13, y ^= y >> 17, y ^= y << 5;
+          s0 = y >> (y % 32);
+          y ^= y << 13, y ^= y >> 17, y ^= y << 5;
+          e0 = y >> (y % 32);
+        }
+        dl__jw_init(&w2, NULL, false);
+        dl__jw_span(NULL, &w2, 0, s0, e0);
+        e = dl__told_json_span(mine, s0, e0);
+        *e = 0;
+        if (strcmp(mine, w2.b.p) != 0) T_EQ_STR(mine, w2.b.p);
+        dl__jw_free(&w2);
+      }
+    }
+    /* The themes' writer copies codes and labels without the escape test:
+    ** every one of the taxonomy's must need none. */
+    for (size_t i = 0; i < dl__themes_len; i++) {
+      size_t cl = strlen(dl__themes[i].code), ll = strlen(dl__themes[i].label);
+      T_EQ_INT((long long)dl__json_safe_len(dl__themes[i].code, cl),
+               (long long)cl);
+      T_EQ_INT((long long)dl__json_safe_len(dl__themes[i].label, ll),
+               (long long)ll);
+    }
     /* The writers' buffers leave DL__TOLD_JSON_SPAN a span and comma. */
     e = dl__told_json_span(buf, 4294967295u, 4294967295u);
     T_OK(e - buf + 1 <= DL__TOLD_JSON_SPAN);
