@@ -924,6 +924,13 @@ int cmd_search(int argc, char **argv)
     return CLI_EXIT_DATA;
   }
   db = store_db(s);
+  /* A small page cache: pages past SQLite's mmap limit (2 GB in Debian's
+  ** build; a 1M store's indexes and FTS index are written last, past it)
+  ** are read into cache buffers, and a search reads each page about once:
+  ** recycled buffers spare a page fault per 4 KB of every new one.
+  ** --org over 1,282 entities at 1M: 47 -> 26 ms of CPU, the others the
+  ** same or less (bench_index.sh's nine searches). */
+  sqlite3_exec(db, "PRAGMA cache_size=-2048", NULL, NULL, NULL);
   if (store_indexes_pending(s))
     cli_warn(dbpath, 0,
              "the indexes of an interrupted bulk load are not built: "
