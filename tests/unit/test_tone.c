@@ -527,7 +527,12 @@ static void t_json_pieces(void)
                                  0.0004, -0.0004, 1, -1, 0.001, 0.0015,
                                  2.5, 12.3456, -7.9995, 100.1, 0.25,
                                  1e11, 999999999.9996, 1e13, 1e300,
-                                 INFINITY, -INFINITY, NAN, 0.1 + 0.2};
+                                 INFINITY, -INFINITY, NAN, 0.1 + 0.2,
+                                 /* integer parts of 2-10 digits and over
+                                 ** 2^32, trailing zeros to trim */
+                                 10.5, -99.01, 4294967295.125,
+                                 4294967296.25, -123456789012.5, 0.1,
+                                 0.12, 1234.0, -0.0001, 0.9995, 5e14};
   uint64_t x = 88172645463325252ull;
   int fast = 0;
   for (int i = 0; i < 200025; i++) {
@@ -555,6 +560,22 @@ static void t_json_pieces(void)
     dl__jw_free(&w);
   }
   T_OK(fast > 190000);
+  /* Wider values: every integer part length the writer prints. */
+  for (int i = 0; i < 20000; i++) {
+    double v;
+    char mine[64], *e;
+    dl__jw w;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    v = ((double)(x >> 11) / 0x1p53 - 0.5) * pow(10.0, (double)(i % 15));
+    dl__jw_init(&w, NULL, false);
+    dl__jw_double(&w, v, 3);
+    e = dl__told_json_num3(mine, v);
+    if (e) {
+      *e = 0;
+      if (strcmp(mine, w.b.p) != 0) T_EQ_STR(mine, w.b.p);
+    }
+    dl__jw_free(&w);
+  }
   {
     char buf[128], *e;
     dl__jw w;
