@@ -95,11 +95,16 @@ $(BUILD)/tools/dateline/report_assets.o: $(wildcard data/report/*.js data/report
 $(CLI): $(CLI_OBJ) $(STATIC)
 	$(CC) $(OPT) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
 
-# Unit tests link the static library and may include src/internal.h.
+# Unit tests link the static library and may include src/internal.h, or a
+# CLI source whole (test_store.c includes store.c and sjson.c): -MM lists
+# every file a test includes in its own .d, so editing one rebuilds it.
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.c tests/unit/t.h $(STATIC)
 	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit -MM -MP -MT $@ $< > $@.d
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -o $@ $< tests/unit/t.c \
 	  $(STATIC) $(LIB_LIBS) $(CLI_LIBS)
+
+-include $(TEST_BIN:%=%.d)
 
 all: $(EVAL_BIN)
 
