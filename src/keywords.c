@@ -112,7 +112,8 @@ static inline bool stems_eq(const uint32_t *a, const uint32_t *b, size_t n)
 }
 
 /* Adds one occurrence of a candidate: a phrase (entity UINT32_MAX, keyed
-** by its stems) or a mention of an entity (keyed by the entity). */
+** by its stems) or a mention of an entity (keyed by the entity). st is
+** an initialized array of KW_MAX_LEN stems, n of them the candidate's. */
 static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
                 uint32_t entity, uint32_t start, uint32_t end)
 {
@@ -131,7 +132,7 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
   if (!PUSH(k->al, k->c, k->n, k->cap)) return false;
   c = &k->c[k->n];
   memset(c, 0, sizeof *c);
-  for (size_t i = 0; i < KW_MAX_LEN; i++) c->stem[i] = i < n ? st[i] : 0;
+  memcpy(c->stem, st, sizeof c->stem); /* st has KW_MAX_LEN: one move */
   c->n = (uint8_t)n;
   c->entity = entity;
   c->first_start = start;
@@ -670,7 +671,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ** class. (Every sentence the graph reads, all of it: the sentences
     ** up to the graph's last word.) */
     {
-      uint32_t run[KW_MAX_LEN];
+      uint32_t run[KW_MAX_LEN] = {0}; /* add() copies all KW_MAX_LEN */
       uint8_t cls[KW_MAX_LEN]; /* 1 adjective only, 2 may be a noun */
       size_t n = 0, rs = 0, np = 0;
       for (size_t g = 0; g < ng; g++) {
@@ -736,7 +737,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** 3a). */
   for (size_t m = 0; m < d->n_mentions; m++) {
     const dl__mention *mn = &d->mentions[m];
-    uint32_t st[KW_MAX_LEN];
+    uint32_t st[KW_MAX_LEN] = {0}; /* add() copies all KW_MAX_LEN */
     size_t n = 0;
     if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
       continue;

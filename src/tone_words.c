@@ -725,7 +725,8 @@ static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
     if (!added) {
       ws->fold.len = off; /* a repeat: its folded text is not kept */
     } else if (fast) {
-      if (off > UINT32_MAX || !dl__buf_reserve(&ws->fold, KEY_SHORT)) {
+      if (off > UINT32_MAX || (ws->fold.cap - off <= KEY_SHORT &&
+                                !dl__buf_reserve(&ws->fold, KEY_SHORT))) {
         ok = false;
         break;
       }
