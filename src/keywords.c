@@ -274,7 +274,9 @@ static void sym_product(size_t n_e, const struct dl__wedge *e, const double *p,
                         double *acc)
 {
   size_t q = n_e / 4, k;
-  const struct dl__wedge *e1 = e + q, *e2 = e1 + q, *e3 = e2 + q;
+  const struct dl__wedge *e1, *e2, *e3;
+  if (n_e == 0) return; /* e may be NULL: no pointer arithmetic on it */
+  e1 = e + q, e2 = e1 + q, e3 = e2 + q;
   for (k = 0; k < q; k++) {
     uint32_t u0 = e[k].u, v0 = e[k].v, u1 = e1[k].u, v1 = e1[k].v;
     uint32_t u2 = e2[k].u, v2 = e2[k].v, u3 = e3[k].u, v3 = e3[k].v;
