@@ -462,9 +462,9 @@ void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
   dl__free(al, x);
 }
 
-/* Room for n elements in *p (contents not kept). */
-static bool room(const dl_allocator *al, void **p, size_t *cap, size_t n,
-                 size_t elem)
+/* Room for n elements in *p (contents not kept): see tone.h. */
+bool dl__told_room(const dl_allocator *al, void **p, size_t *cap, size_t n,
+                   size_t elem)
 {
   size_t bytes;
   void *np;
@@ -478,7 +478,8 @@ static bool room(const dl_allocator *al, void **p, size_t *cap, size_t n,
   *cap = n;
   return true;
 }
-#define ROOM(al, arr, cap, n) room((al), (void **)&(arr), &(cap), (n), sizeof *(arr))
+#define ROOM(al, arr, cap, n) \
+  dl__told_room((al), (void **)&(arr), &(cap), (n), sizeof *(arr))
 
 /* An open-addressing table emptied for a new document that will hold
 ** about `want` keys: cleared, or dropped (to grow again) when an earlier,

@@ -168,16 +168,7 @@ static bool room0(const dl_allocator *al, void **p, size_t *cap, size_t n,
                   size_t elem, bool zero)
 {
   size_t bytes;
-  if (n > *cap) {
-    void *np;
-    size_t want = n < 2 * *cap ? 2 * *cap : n;
-    if (!dl__mul_ok(want, elem, &bytes)) return false;
-    np = dl__malloc(al, bytes);
-    if (!np) return false;
-    dl__free(al, *p);
-    *p = np;
-    *cap = want;
-  }
+  if (!dl__told_room(al, p, cap, n, elem)) return false;
   if (zero) {
     if (!dl__mul_ok(n, elem, &bytes)) return false;
     memset(*p, 0, bytes);

@@ -288,6 +288,11 @@ struct dl__wedge {
 void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
                        const double *sd, double *x, double *tmp, double tol,
                        int rounds);
+/* Room for n elements of elem bytes in *p, whose capacity is *cap: a new
+** block of at least twice the old when it must grow; the contents are not
+** kept (per-document scratch). False when out of memory or overflowing. */
+bool dl__told_room(const dl_allocator *al, void **p, size_t *cap, size_t n,
+                   size_t elem);
 /* A corpus's own IDF table (models/idf.tsv, tone_wordclass.c): true when
 ** t is loaded, then *docs its documents and *df the stem's (0 unseen). */
 struct dl__idf_table;
