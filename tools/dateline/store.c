@@ -291,7 +291,7 @@ static const struct mr_table {
      13},
 };
 
-/* A value waiting to be bound: what bind_val() would bind. */
+/* A value waiting to be bound (mv_bind()). */
 typedef struct mval {
   enum { MV_NULL, MV_INT, MV_DBL, MV_TEXT, MV_SPANS } t;
   uint32_t n;            /* text bytes */
@@ -1874,23 +1874,81 @@ rec_kind store_check(const sj_doc *d, char *msg, size_t cap)
 ** Inserts
 ** ==================================================================== */
 
+/* Values are bound in two steps, so that the multi-row inserts can keep a
+** row's values until their statement runs: mv_*() says what a value binds
+** as, mv_bind() binds it; bind_val() and bind_gid() do both at once. */
+static void mv_null(mval *m) { m->t = MV_NULL; }
+
+static void mv_int(mval *m, int64_t i)
+{
+  m->t = MV_INT;
+  m->u.i = i;
+}
+
+/* A record value: text, an integer when the number is whole, a double,
+** 1/0 for true/false, NULL for anything else. */
+static void mv_sj(mval *m, const sj_val *v)
+{
+  if (!v) {
+    m->t = MV_NULL;
+  } else if (v->type == SJ_STR) {
+    m->t = MV_TEXT;
+    m->u.p = v->str;
+    m->n = v->count;
+  } else if (v->type == SJ_NUM) {
+    if (v->num == (double)(int64_t)v->num) {
+      mv_int(m, (int64_t)v->num);
+    } else {
+      m->t = MV_DBL;
+      m->u.d = v->num;
+    }
+  } else if (v->type == SJ_TRUE || v->type == SJ_FALSE) {
+    mv_int(m, v->type == SJ_TRUE);
+  } else {
+    m->t = MV_NULL;
+  }
+}
+
+static void mv_span(const sj_doc *d, mval *m, const sj_val *span)
+{
+  mv_sj(m, sj_get(d, span, "start"));
+  mv_sj(m + 1, sj_get(d, span, "end"));
+}
+
+static void mv_gid(mval *m, int64_t gid)
+{
+  if (gid)
+    mv_int(m, gid);
+  else
+    mv_null(m);
+}
+
+/* Binds v as parameter i of st (sbuf: where MV_SPANS offsets point). */
+static void mv_bind(sqlite3_stmt *st, int i, const mval *v, const char *sbuf)
+{
+  switch (v->t) {
+  case MV_INT:
+    sqlite3_bind_int64(st, i, v->u.i);
+    break;
+  case MV_DBL:
+    sqlite3_bind_double(st, i, v->u.d);
+    break;
+  case MV_TEXT:
+    sqlite3_bind_text(st, i, v->u.p, (int)v->n, SQLITE_STATIC);
+    break;
+  case MV_SPANS:
+    sqlite3_bind_text(st, i, sbuf + v->u.off, (int)v->n, SQLITE_STATIC);
+    break;
+  default:
+    sqlite3_bind_null(st, i);
+  }
+}
+
 static void bind_val(sqlite3_stmt *st, int i, const sj_val *v)
 {
-  if (!v)
-    sqlite3_bind_null(st, i);
-  else if (v->type == SJ_STR)
-    sqlite3_bind_text(st, i, v->str, (int)v->count, SQLITE_STATIC);
-  else if (v->type == SJ_NUM) {
-    if (v->num == (double)(int64_t)v->num)
-      sqlite3_bind_int64(st, i, (int64_t)v->num);
-    else
-      sqlite3_bind_double(st, i, v->num);
-  } else if (v->type == SJ_TRUE)
-    sqlite3_bind_int(st, i, 1);
-  else if (v->type == SJ_FALSE)
-    sqlite3_bind_int(st, i, 0);
-  else
-    sqlite3_bind_null(st, i);
+  mval m;
+  mv_sj(&m, v);
+  mv_bind(st, i, &m, NULL);
 }
 
 static void bind_span(const sj_doc *d, sqlite3_stmt *st, int i,
@@ -1902,10 +1960,9 @@ static void bind_span(const sj_doc *d, sqlite3_stmt *st, int i,
 
 static void bind_gid(sqlite3_stmt *st, int i, int64_t gid)
 {
-  if (gid)
-    sqlite3_bind_int64(st, i, gid);
-  else
-    sqlite3_bind_null(st, i);
+  mval m;
+  mv_gid(&m, gid);
+  mv_bind(st, i, &m, NULL);
 }
 
 /* Dictionary id of a local entity reference ("e3"), 0 when unknown. */
@@ -2001,51 +2058,6 @@ static mval *mr_row(store *s, int t)
   return v;
 }
 
-static void mv_null(mval *m) { m->t = MV_NULL; }
-
-static void mv_int(mval *m, int64_t i)
-{
-  m->t = MV_INT;
-  m->u.i = i;
-}
-
-/* What bind_val() binds for v. */
-static void mv_sj(mval *m, const sj_val *v)
-{
-  if (!v) {
-    m->t = MV_NULL;
-  } else if (v->type == SJ_STR) {
-    m->t = MV_TEXT;
-    m->u.p = v->str;
-    m->n = v->count;
-  } else if (v->type == SJ_NUM) {
-    if (v->num == (double)(int64_t)v->num) {
-      mv_int(m, (int64_t)v->num);
-    } else {
-      m->t = MV_DBL;
-      m->u.d = v->num;
-    }
-  } else if (v->type == SJ_TRUE || v->type == SJ_FALSE) {
-    mv_int(m, v->type == SJ_TRUE);
-  } else {
-    m->t = MV_NULL;
-  }
-}
-
-static void mv_span(const sj_doc *d, mval *m, const sj_val *span)
-{
-  mv_sj(m, sj_get(d, span, "start"));
-  mv_sj(m + 1, sj_get(d, span, "end"));
-}
-
-static void mv_gid(mval *m, int64_t gid)
-{
-  if (gid)
-    mv_int(m, gid);
-  else
-    mv_null(m);
-}
-
 /* The INSERT of k rows into table t, prepared the first time. */
 static sqlite3_stmt *mr_stmt(store *s, int t, int k, int *rc)
 {
@@ -2080,25 +2092,8 @@ static int mr_flush(store *s, int t)
     int k = rows > MR_MAX ? MR_MAX : (int)rows;
     sqlite3_stmt *st = mr_stmt(s, t, k, &rc);
     if (!st) return rc;
-    for (int i = 0; i < k * (int)nc; i++, v++) {
-      switch (v->t) {
-      case MV_INT:
-        sqlite3_bind_int64(st, i + 1, v->u.i);
-        break;
-      case MV_DBL:
-        sqlite3_bind_double(st, i + 1, v->u.d);
-        break;
-      case MV_TEXT:
-        sqlite3_bind_text(st, i + 1, v->u.p, (int)v->n, SQLITE_STATIC);
-        break;
-      case MV_SPANS:
-        sqlite3_bind_text(st, i + 1, s->sbuf + v->u.off, (int)v->n,
-                          SQLITE_STATIC);
-        break;
-      default:
-        sqlite3_bind_null(st, i + 1);
-      }
-    }
+    for (int i = 0; i < k * (int)nc; i++, v++)
+      mv_bind(st, i + 1, v, s->sbuf);
     rc = step_reset(st);
     if (rc != SQLITE_OK) return rc;
     rows -= (size_t)k;
