@@ -415,19 +415,32 @@ static void cache_reset(struct dl__told_ws *ws)
   ws->themes = NULL;
 }
 
+/* Room for nsize slots in a document table kept between documents
+** (*slot, *cap slots): a new zeroed block when the kept one is smaller
+** (*fresh true), else the kept one as it is, for the caller to clear the
+** slots it used. False when out of memory. */
+static bool slots_take(const dl_allocator *al, uint64_t **slot, size_t *cap,
+                       size_t nsize, bool *fresh)
+{
+  *fresh = nsize > *cap;
+  if (*fresh) {
+    uint64_t *ns = dl__calloc(al, nsize, sizeof *ns);
+    if (!ns) return false;
+    dl__free(al, *slot);
+    *slot = ns;
+    *cap = nsize;
+  }
+  return true;
+}
+
 /* Doubles the document's stem table (its slots for this document). */
 static bool stem_grow(struct dl__told_ws *ws, const struct dl__stem *stems)
 {
   size_t nsize = ws->sssize * 2, m = nsize - 1;
-  if (nsize > ws->sscap) {
-    uint64_t *ns = dl__calloc(ws->al, nsize, sizeof *ns);
-    if (!ns) return false;
-    dl__free(ws->al, ws->sslot);
-    ws->sslot = ns;
-    ws->sscap = nsize;
-  } else {
-    memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
-  }
+  bool fresh;
+  if (!slots_take(ws->al, &ws->sslot, &ws->sscap, nsize, &fresh))
+    return false;
+  if (!fresh) memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
   for (size_t k = 0; k < ws->n_stems; k++) {
     uint32_t id = stems[k].cstem;
     size_t j = (id * UINT32_C(2654435761)) & m;
@@ -583,15 +596,11 @@ static struct dl__cform *cache_form(struct dl__told_ws *ws,
 static bool doc_grow(struct dl__told_ws *ws)
 {
   size_t nsize = ws->dsize * 2, m = nsize - 1;
-  if (nsize > ws->dscap) {
-    uint64_t *ns = dl__calloc(ws->al, nsize, sizeof *ns);
-    if (!ns) return false;
-    dl__free(ws->al, ws->dslot);
-    ws->dslot = ns;
-    ws->dscap = nsize;
-  } else {
+  bool fresh;
+  if (!slots_take(ws->al, &ws->dslot, &ws->dscap, nsize, &fresh))
+    return false;
+  if (!fresh)
     for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
-  }
   for (size_t k = 0; k < ws->n_forms; k++) {
     size_t j = ws->df[k].h & m;
     while (ws->dslot[j]) j = (j + 1) & m;
