@@ -267,10 +267,21 @@ static char *put_digits(char *end, unsigned long long v)
   return p;
 }
 
+/* The digits v takes: by comparisons up to 32 bits (spans, counts), a
+** division a digit above. */
 char *dl__json_uint(char *p, unsigned long long v)
 {
-  char *end = p + 1;
-  for (unsigned long long t = v; t >= 10; t /= 10) end++;
+  char *end;
+  if (v <= 0xffffffffu) {
+    unsigned n = v < 100000u ? (v < 100u ? (v < 10u ? 1 : 2)
+                                         : v < 1000u ? 3 : v < 10000u ? 4 : 5)
+                 : v < 10000000u ? (v < 1000000u ? 6 : 7)
+                 : v < 100000000u ? 8 : v < 1000000000u ? 9 : 10;
+    end = p + n;
+  } else {
+    end = p + 1;
+    for (unsigned long long t = v; t >= 10; t /= 10) end++;
+  }
   put_digits(end, v);
   return end;
 }

@@ -7,8 +7,8 @@
 ** dl__jw_raw() in one call: the same bytes the key-by-key writer gives,
 ** at a fraction of the calls (each key, value and number cost 100-400
 ** instructions there). The digits, numbers and string test are the
-** writer's own (json.c: dl__json_safe_len; numbers and span offsets by
-** num3 and dec32 below, the bytes of dl__json_fixed and dl__json_uint).
+** writer's own (json.c: dl__json_uint, dl__json_safe_len; numbers by num3
+** below, the bytes of dl__json_fixed).
 ** Any piece the writer's fast path is not sure of (a number near a
 ** rounding tie or out of range, a string with a byte to escape) makes
 ** these return NULL, and the caller writes that object the ordinary way.
@@ -17,39 +17,6 @@
 
 #include <math.h>
 #include <string.h>
-
-/* The decimal digits of v at p (the bytes of dl__json_uint): the digit
-** count by comparisons, then two digits per 32-bit division by a constant
-** (the writer's counts with a division per digit, in 64 bits); the end. */
-static inline char *dec32(char *p, uint32_t v)
-{
-  static const char d2[] =
-      "00010203040506070809101112131415161718192021222324"
-      "25262728293031323334353637383940414243444546474849"
-      "50515253545556575859606162636465666768697071727374"
-      "75767778798081828384858687888990919293949596979899";
-  size_t n = v < 100000u
-                 ? (v < 100u ? (v < 10u ? 1 : 2)
-                             : v < 1000u ? 3 : v < 10000u ? 4 : 5)
-                 : v < 10000000u ? (v < 1000000u ? 6 : 7)
-                                 : v < 100000000u ? 8
-                                                  : v < 1000000000u ? 9 : 10;
-  char *e = p + n, *q = e;
-  while (v >= 100u) {
-    uint32_t r = v % 100u;
-    v /= 100u;
-    q -= 2;
-    q[0] = d2[2 * r];
-    q[1] = d2[2 * r + 1];
-  }
-  if (v >= 10u) {
-    q[-2] = d2[2 * v];
-    q[-1] = d2[2 * v + 1];
-  } else {
-    q[-1] = (char)('0' + v);
-  }
-  return e;
-}
 
 /* dl__jw_double(w, v, 3)'s bytes: json.c's fixed_fast and trim_fixed for
 ** 3 digits, inlined (the same rounding of |v| x 1000, the same test of a
@@ -77,7 +44,7 @@ char *dl__told_json_num3(char *p, double v)
   if (ip < 10)
     *p++ = (char)('0' + ip);
   else
-    p = ip <= UINT32_MAX ? dec32(p, (uint32_t)ip) : dl__json_uint(p, ip);
+    p = dl__json_uint(p, ip);
   if (fp) {
     p[0] = '.';
     p[1] = (char)('0' + fp / 100);
@@ -94,9 +61,9 @@ char *dl__told_json_num3(char *p, double v)
 char *dl__told_json_span(char *p, uint32_t s, uint32_t e)
 {
   memcpy(p, "{\"start\":", 9);
-  p = dec32(p + 9, s);
+  p = dl__json_uint(p + 9, s);
   memcpy(p, ",\"end\":", 7);
-  p = dec32(p + 7, e);
+  p = dl__json_uint(p + 7, e);
   *p++ = '}';
   return p;
 }
