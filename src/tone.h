@@ -70,8 +70,11 @@ enum {
   DL__W_NOUN = 1u << 8,   /* may head a noun phrase (word-class lexicon) */
   DL__W_ADJ = 1u << 9,    /* may be an adjective (word-class lexicon) */
   DL__W_VERB = 1u << 10,  /* may be a verb (word-class lexicon) */
-  DL__W_VCUE = 1u << 11   /* "to", a modal or a subject pronoun: a verb
+  DL__W_VCUE = 1u << 11,  /* "to", a modal or a subject pronoun: a verb
                           ** follows */
+  DL__W_CAL = 1u << 12    /* a month or weekday name, case-folded
+                          ** ("december", "sunday"; also "march", "may",
+                          ** "august": the token's case tells) */
 };
 
 /* Word classes of the lexicon (tone_wordclass.c, models/wordclass.tsv). */
@@ -125,12 +128,14 @@ struct dl__cform {
   uint16_t pat_lo; /* its stem's theme patterns, when pat_n is not */
   uint8_t pat_n;   /* DL__CF_PAT_UNSET (not looked up, or too many) */
   uint8_t len;
-  uint8_t boost;   /* index + 1 into dl__tone_booster, 0 none */
+  uint8_t boost;   /* index + 1 into dl__tone_booster, 0 none (bits
+                   ** 0-6), DL__CF_CAL (bit 7) */
   int8_t val10;    /* VADER valence x 10 (the lexicon's values have one
                    ** decimal; test_tone checks) */
 };
 #define DL__CF_SP_SHIFT 12
 #define DL__CF_PAT_UNSET 0xFF
+#define DL__CF_CAL 0x80 /* in boost: DL__W_CAL (flags' 16 bits are used) */
 
 struct dl__cstem {
   const char *s; /* in the cache arena */

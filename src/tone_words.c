@@ -65,6 +65,13 @@ static const char *const self_words[] = {
     "ourselves", "us", "we", "you", "your", "yours", "yourself",
     "yourselves"};
 
+/* Month and weekday names (DL__W_CAL), sorted bytewise. */
+static const char *const calendar_words[] = {
+    "april",   "august",   "december", "february", "friday",   "january",
+    "july",    "june",     "march",    "may",      "monday",   "november",
+    "october", "saturday", "september", "sunday",  "thursday", "tuesday",
+    "wednesday"};
+
 static int cmp_str(const void *k, const void *e)
 {
   return strcmp((const char *)k, *(const char *const *)e);
@@ -353,7 +360,7 @@ static bool new_cform(struct dl__told_ws *ws, struct dl__cform *f,
   }
   e = bsearch(w, dl__tone_booster, dl__tone_booster_len,
               sizeof *dl__tone_booster, cmp_entry);
-  if (e && e - dl__tone_booster < UINT8_MAX) { /* (the list has 63) */
+  if (e && e - dl__tone_booster < 0x7f) { /* (the list has 63) */
     f->boost = (uint8_t)(e - dl__tone_booster + 1);
     f->flags |= DL__W_BOOST;
   }
@@ -365,6 +372,8 @@ static bool new_cform(struct dl__told_ws *ws, struct dl__cform *f,
   if (in_list(stop_words, DL__COUNTOF(stop_words), w))
     f->flags |= DL__W_STOP;
   if (strcmp(w, "but") == 0) f->flags |= DL__W_BUT;
+  if (in_list(calendar_words, DL__COUNTOF(calendar_words), w))
+    f->boost |= DL__CF_CAL;
   if (n > 4 && memcmp(w + n - 2, "ly", 2) == 0) f->flags |= DL__W_LY;
   /* Word class: without the lexicon every word may head a noun phrase
   ** (no filter); a form the lexicon does not list is an open-class
@@ -496,8 +505,12 @@ static bool doc_form(struct dl__told_ws *ws, struct dl__form *forms,
   f->len = cf->len;
   f->stem = ds;
   f->valence = (float)cf->val10 / 10.0f;
-  f->boost = cf->boost ? dl__tone_booster[cf->boost - 1].v : 0.0f;
-  f->flags = cf->flags & ((1u << DL__CF_SP_SHIFT) - 1);
+  {
+    unsigned b = cf->boost & ~(unsigned)DL__CF_CAL;
+    f->boost = b ? dl__tone_booster[b - 1].v : 0.0f;
+  }
+  f->flags = (cf->flags & ((1u << DL__CF_SP_SHIFT) - 1)) |
+             ((cf->boost & DL__CF_CAL) ? DL__W_CAL : 0u);
   f->special = (uint32_t)cf->flags >> DL__CF_SP_SHIFT;
   return true;
 }

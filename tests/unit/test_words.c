@@ -1,0 +1,112 @@
+/*
+** test_words.c -- the words layer (tone_words.c): the flags a document's
+** forms get from the annotator's form cache (the calendar-word bit among
+** them), the same forms whether a word is new to the cache or found in
+** it, and the cache and the document tables across many documents.
+**
+** Runs on the empty model (the words layer needs no tagger).
+*/
+#include "internal.h"
+#include "tone.h"
+#include "t.h"
+
+#include <stdlib.h>
+
+static dl_model *model;
+static dl_annotator *annot;
+
+#define TOLD (DL_FIELD_TONE | DL_FIELD_THEMES | DL_FIELD_KEYWORDS | \
+              DL_FIELD_SUMMARY | DL_FIELD_SENTENCES)
+
+static dl_doc *run(const char *text)
+{
+  dl_input in;
+  dl_doc *d = NULL;
+  dl_error err;
+  if (!annot && (dl_model_create_empty(NULL, &model, NULL) != DL_OK ||
+                 dl_annotator_create(model, &annot, NULL) != DL_OK))
+    return NULL;
+  memset(&in, 0, sizeof in);
+  in.text = text;
+  in.len = strlen(text);
+  if (dl_annotate(annot, &in, TOLD, &d, &err) != DL_OK) {
+    fprintf(stderr, "annotate: %s\n", err.msg);
+    return NULL;
+  }
+  return d;
+}
+
+/* The form of the first token whose text is w, or NULL. */
+static const struct dl__form *form_of(const dl_doc *d, const char *w)
+{
+  size_t n = strlen(w);
+  for (size_t i = 0; i < d->n_tokens; i++) {
+    uint32_t f = dl__told_form(d, i);
+    if (f != UINT32_MAX && d->tokens[i].end - d->tokens[i].start == n &&
+        memcmp(d->text + d->tokens[i].start, w, n) == 0)
+      return &d->told->words.forms[f];
+  }
+  return NULL;
+}
+
+static const char *const cal_text =
+    "On Sunday, December 5, the very brave minister said in March that "
+    "the march was not bad. MAY and August, Monday and WEDNESDAY. The "
+    "funeral was on a Friday in January; nothing happened in mid-June.";
+
+static void check_cal(void)
+{
+  static const char *const yes[] = {"Sunday", "December", "March", "march",
+                                    "MAY", "August", "Monday", "WEDNESDAY",
+                                    "Friday", "January"};
+  static const char *const no[] = {"On", "the", "very", "brave", "minister",
+                                   "said", "bad", "funeral", "nothing"};
+  dl_doc *d = run(cal_text);
+  const struct dl__form *f;
+  T_OK(d && d->told && d->told->words_ran);
+  for (size_t i = 0; i < DL__COUNTOF(yes); i++) {
+    f = form_of(d, yes[i]);
+    if (!f || !(f->flags & DL__W_CAL)) fprintf(stderr, "cal: %s\n", yes[i]);
+    T_OK(f && (f->flags & DL__W_CAL));
+  }
+  for (size_t i = 0; i < DL__COUNTOF(no); i++) {
+    f = form_of(d, no[i]);
+    if (!f || (f->flags & DL__W_CAL)) fprintf(stderr, "not cal: %s\n", no[i]);
+    T_OK(f && !(f->flags & DL__W_CAL));
+  }
+  /* The bit shares a byte with the booster index: "very" keeps its
+  ** booster value, "December" has none. */
+  f = form_of(d, "very");
+  T_OK(f && (f->flags & DL__W_BOOST) && f->boost > 0.2f && f->boost < 0.4f);
+  f = form_of(d, "December");
+  T_OK(f && f->boost == 0.0f && !(f->flags & DL__W_BOOST));
+  /* Other flags are there as before. */
+  f = form_of(d, "the");
+  T_OK(f && (f->flags & DL__W_STOP));
+  f = form_of(d, "bad");
+  T_OK(f && (f->flags & DL__W_LEX) && f->valence < 0);
+  dl_doc_destroy(d);
+}
+
+/* Twice: the first run makes the cache entries, the second finds them. */
+static void t_calendar(void)
+{
+  check_cal();
+  if (t_failed_now) return;
+  check_cal();
+}
+
+static void t_teardown(void)
+{
+  dl_annotator_destroy(annot);
+  dl_model_destroy(model);
+  annot = NULL;
+  model = NULL;
+}
+
+static const t_case cases[] = {
+    {"calendar", t_calendar},
+    {"teardown", t_teardown},
+    {NULL, NULL}};
+
+T_MAIN(cases)
