@@ -38,15 +38,21 @@
 #define W_ENTITY 0.5
 #define W_LENGTH 0.3
 
+/* A candidate's term. prev links the terms of one stem across the
+** candidates, latest first: the graph's pairs are read off those chains. */
 struct term {
   uint32_t stem;
   float w;
+  uint32_t prev; /* the same stem's term in the nearest earlier candidate,
+                 ** + 1; 0 when none */
+  uint32_t cand; /* its candidate */
 };
 
 struct sent {
   uint32_t index;        /* into d->sentences */
-  uint32_t t0, nt;       /* terms[t0 .. t0+nt), sorted by stem */
+  uint32_t t0, nt;       /* terms[t0 .. t0+nt), in order of first use */
   uint32_t words;
+  bool sorted;           /* its terms sorted by stem (for cosine) */
   double norm, central, ent, score;
 };
 
@@ -65,13 +71,16 @@ static void sort_terms(struct term *t, size_t n)
   }
 }
 
-static double cosine(const struct sent *x, const struct sent *y,
-                     const struct term *T)
+/* The cosine of two candidates by a merge of their terms, sorted by stem
+** here when first needed (only the few the redundancy test compares). */
+static double cosine(struct sent *x, struct sent *y, struct term *T)
 {
   const struct term *a = T + x->t0, *b = T + y->t0;
   size_t i = 0, j = 0;
   double dot = 0;
   if (x->norm == 0 || y->norm == 0) return 0;
+  if (!x->sorted) sort_terms(T + x->t0, x->nt), x->sorted = true;
+  if (!y->sorted) sort_terms(T + y->t0, y->nt), y->sorted = true;
   while (i < x->nt && j < y->nt) {
     if (a[i].stem < b[j].stem) i++;
     else if (a[i].stem > b[j].stem) j++;
@@ -96,6 +105,9 @@ static bool sent_before(const struct sent *a, const struct sent *b)
 ** dozen candidates, where qsort's calls cost more than the work; past
 ** SORT_INLINE it is qsort. */
 #define SORT_INLINE 64
+/* A row's candidates met by insertion sort up to this many, else by a scan
+** of its window. */
+#define TOUCH_SORT 24
 
 static int cmp_score(const void *x, const void *y)
 {
@@ -133,14 +145,13 @@ struct dl__sum_ws {
   struct sent *S;
   struct term *terms;
   struct dl__wedge *edges;
-  uint32_t *seen, *post_at, *post;
-  float *post_w;
-  double *deg, *pr, *ent_sal, *dot, *tmp;
+  uint32_t *seen, *mark, *touch;
+  double *deg, *pr, *ent_sal, *row, *tmp;
   struct sent **order;
   uint32_t *out;
   size_t out_cap;
-  size_t S_cap, terms_cap, edges_cap, seen_cap, post_at_cap, post_cap,
-      post_w_cap, deg_cap, pr_cap, ent_sal_cap, dot_cap, tmp_cap, order_cap;
+  size_t S_cap, terms_cap, edges_cap, seen_cap, mark_cap, touch_cap, deg_cap,
+      pr_cap, ent_sal_cap, row_cap, tmp_cap, order_cap;
 };
 
 void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
@@ -150,13 +161,12 @@ void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
   dl__free(al, x->terms);
   dl__free(al, x->edges);
   dl__free(al, x->seen);
-  dl__free(al, x->post_at);
-  dl__free(al, x->post);
-  dl__free(al, x->post_w);
+  dl__free(al, x->mark);
+  dl__free(al, x->touch);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
   dl__free(al, x->ent_sal);
-  dl__free(al, x->dot);
+  dl__free(al, x->row);
   dl__free(al, x->tmp);
   dl__free(al, x->order);
   dl__free(al, x->out);
@@ -250,9 +260,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     b->len = 0;
     if (!dl__buf_reserve(b, (W->n_forms + 1) * sizeof *fst)) goto oom;
     fst = (uint32_t *)(void *)b->p;
+    fst[0] = UINT32_MAX; /* "no form": UINT32_MAX + 1 */
     for (size_t f = 0; f < W->n_forms; f++)
-      fst[f] = content(&W->forms[f]) ? W->forms[f].stem : UINT32_MAX;
-    fst[W->n_forms] = UINT32_MAX; /* "no form" */
+      fst[f + 1] = content(&W->forms[f]) ? W->forms[f].stem : UINT32_MAX;
     form_stem = fst;
     b = &ws->tmp[3];
     b->len = 0;
@@ -269,12 +279,19 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     /* The sentence's content stems gathered without a branch on each
     ** token (which kind a token is, is what a branch would mispredict). */
     for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
-      uint32_t f = W->tform[ti];
-      uint32_t st = form_stem[f < W->n_forms ? f : W->n_forms];
-      words += f != UINT32_MAX;
+      uint32_t f1 = W->tform[ti] + 1; /* 0: no form */
+      uint32_t st = form_stem[f1];
+      words += f1 != 0;
       cstems[ncs] = st;
       ncs += st != UINT32_MAX;
     }
+    /* Room for every term the sentence may add, so the loop below needs
+    ** no test. */
+    if (n_terms + DL__MIN(ncs, (size_t)DL__SUM_MAX_TERMS) > X->terms_cap &&
+        !dl__grow(al, (void **)&terms, &X->terms_cap,
+                  n_terms + DL__MIN(ncs, (size_t)DL__SUM_MAX_TERMS) - 1,
+                  sizeof *terms))
+      goto oom;
     for (size_t g = 0; g < ncs; g++) {
       uint32_t st = cstems[g];
       if (seen[st] > t0) {
@@ -282,13 +299,16 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         continue;
       }
       if (n_terms - t0 >= DL__SUM_MAX_TERMS) continue;
-      if (!PUSH(al, terms, n_terms, X->terms_cap)) goto oom;
       terms[n_terms].stem = st;
       terms[n_terms].w = 1.0f;
+      terms[n_terms].prev = seen[st];
+      terms[n_terms].cand = (uint32_t)nS;
       seen[st] = (uint32_t)++n_terms;
     }
     if (n_terms - t0 < MIN_TERMS) {
-      for (size_t k = t0; k < n_terms; k++) seen[terms[k].stem] = 0;
+      /* Not a candidate: its stems' chains go back to where they were. */
+      for (size_t k = t0; k < n_terms; k++)
+        seen[terms[k].stem] = terms[k].prev;
       n_terms = t0;
       continue;
     }
@@ -308,7 +328,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       c->norm += (double)w * (double)w;
     }
     c->norm = sqrt(c->norm);
-    sort_terms(terms + t0, c->nt);
+    c->sorted = false;
     nS++;
   }
   if (!nS) goto done;
@@ -319,50 +339,68 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   deg = X->deg;
   pr = X->pr;
   {
-    /* Dot products from an inverted index: each stem's postings (the
-    ** candidates holding it, ascending), pairs within the window. Only
-    ** pairs that share a stem cost anything, and a pair's products are
-    ** added in ascending stem order, as a merge of the two vectors would
-    ** add them. */
-    size_t band = DL__MIN((size_t)DL__SUM_WINDOW, nS - 1), nb;
-    uint32_t *post_at, *post;
-    float *post_w;
-    double *dot;
-    if (!dl__mul_ok(nS, band + 1, &nb) ||
-        !ROOM0(al, X->post_at, X->post_at_cap, W->n_stems + 1) ||
-        !ROOM(al, X->post, X->post_cap, n_terms + 1) ||
-        !ROOM(al, X->post_w, X->post_w_cap, n_terms + 1) ||
-        !ROOM0(al, X->dot, X->dot_cap, nb))
+    /* Dot products from the stems' chains: for candidate j, each term's
+    ** chain gives the earlier candidates holding its stem, nearest first,
+    ** so only the pairs that share a stem cost anything, and the window
+    ** ends a chain's walk. row[i] sums (i, j)'s products; touch lists the
+    ** i met (mark[i] == j + 1), then read in ascending i: the edges come
+    ** out as the pairs (i, j) by j then i, and each degree sums its
+    ** cosines in the order of the pairs by i then j, as a scan of the
+    ** whole band would. */
+    size_t band = DL__MIN((size_t)DL__SUM_WINDOW, nS - 1);
+    uint32_t *mark, *touch;
+    double *row;
+    if (!ROOM0(al, X->mark, X->mark_cap, nS) ||
+        !ROOM0(al, X->row, X->row_cap, nS) ||
+        !ROOM(al, X->touch, X->touch_cap, band + 1))
       goto oom;
-    post_at = X->post_at;
-    post = X->post;
-    post_w = X->post_w;
-    dot = X->dot;
-    for (size_t k = 0; k < n_terms; k++) post_at[terms[k].stem + 1]++;
-    for (size_t st = 0; st < W->n_stems; st++) post_at[st + 1] += post_at[st];
-    for (size_t i = 0; i < nS; i++)
-      for (size_t k = S[i].t0; k < S[i].t0 + S[i].nt; k++) {
-        uint32_t x = post_at[terms[k].stem]++;
-        post[x] = (uint32_t)i;
-        post_w[x] = terms[k].w;
+    mark = X->mark;
+    row = X->row;
+    touch = X->touch;
+    for (size_t j = 1; j < nS; j++) {
+      uint32_t j1 = (uint32_t)j + 1;
+      size_t nt = 0;
+      double nj = S[j].norm;
+      for (size_t k = S[j].t0; k < S[j].t0 + S[j].nt; k++) {
+        double wk = terms[k].w;
+        for (uint32_t q = terms[k].prev; q; q = terms[q - 1].prev) {
+          uint32_t i = terms[q - 1].cand;
+          if (j - i > band) break;
+          touch[nt] = i;
+          nt += mark[i] != j1;
+          mark[i] = j1;
+          row[i] += (double)terms[q - 1].w * wk;
+        }
       }
-    /* post_at[st] is now the end of st's run. */
-    for (size_t st = 0, lo = 0; st < W->n_stems; st++) {
-      size_t hi = post_at[st];
-      for (size_t x = lo; x < hi; x++)
-        for (size_t y = x + 1; y < hi && post[y] - post[x] <= band; y++)
-          dot[(size_t)post[x] * (band + 1) + (post[y] - post[x])] +=
-              (double)post_w[x] * (double)post_w[y];
-      lo = hi;
-    }
-    for (size_t i = 0; i < nS; i++) {
-      for (size_t j = i + 1; j < nS && j - i <= band; j++) {
-        double dt = dot[i * (band + 1) + (j - i)], c;
-        if (dt == 0 || S[i].norm == 0 || S[j].norm == 0) continue;
-        c = dt / (S[i].norm * S[j].norm);
+      if (!nt) continue;
+      if (nt <= TOUCH_SORT) {
+        /* Descending by insertion (a chain gives its candidates nearest
+        ** first, so most are appended), then read from the end. */
+        for (size_t x = 1; x < nt; x++) {
+          uint32_t v = touch[x];
+          size_t y = x;
+          for (; y > 0 && touch[y - 1] < v; y--) touch[y] = touch[y - 1];
+          touch[y] = v;
+        }
+        for (size_t x = 0, y = nt - 1; x < y; x++, y--) {
+          uint32_t t = touch[x];
+          touch[x] = touch[y];
+          touch[y] = t;
+        }
+      } else { /* many: the window's candidates in order */
+        nt = 0;
+        for (size_t i = j > band ? j - band : 0; i < j; i++)
+          if (mark[i] == j1) touch[nt++] = (uint32_t)i;
+      }
+      for (size_t x = 0; x < nt; x++) {
+        uint32_t i = touch[x];
+        double dt = row[i], c;
+        row[i] = 0;
+        if (dt == 0 || S[i].norm == 0 || nj == 0) continue;
+        c = dt / (S[i].norm * nj);
         if (c <= 0.05) continue;
         if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
-        edges[n_edges].u = (uint32_t)i;
+        edges[n_edges].u = i;
         edges[n_edges].v = (uint32_t)j;
         edges[n_edges].w = (double)(float)c;
         n_edges++;
