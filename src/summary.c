@@ -31,8 +31,12 @@
 #define MIN_TERMS 3
 #define REDUNDANT 0.55
 #define DAMPING 0.85
+#ifndef ROUNDS
 #define ROUNDS 50
+#endif
+#ifndef SUM_TOL
 #define SUM_TOL 1e-6
+#endif
 #define W_CENTRAL 1.0
 #define W_POSITION 1.0
 #define W_ENTITY 0.5
@@ -105,9 +109,6 @@ static bool sent_before(const struct sent *a, const struct sent *b)
 ** dozen candidates, where qsort's calls cost more than the work; past
 ** SORT_INLINE it is qsort. */
 #define SORT_INLINE 64
-/* A row's candidates met by insertion sort up to this many, else by a scan
-** of its window. */
-#define TOUCH_SORT 24
 
 static int cmp_score(const void *x, const void *y)
 {
@@ -145,13 +146,13 @@ struct dl__sum_ws {
   struct sent *S;
   struct term *terms;
   struct dl__wedge *edges;
-  uint32_t *seen, *mark, *touch;
+  uint32_t *seen;
   double *deg, *pr, *ent_sal, *row, *tmp;
   struct sent **order;
   uint32_t *out;
   size_t out_cap;
-  size_t S_cap, terms_cap, edges_cap, seen_cap, mark_cap, touch_cap, deg_cap,
-      pr_cap, ent_sal_cap, row_cap, tmp_cap, order_cap;
+  size_t S_cap, terms_cap, edges_cap, seen_cap, deg_cap, pr_cap, ent_sal_cap,
+      row_cap, tmp_cap, order_cap;
 };
 
 void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
@@ -161,8 +162,6 @@ void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
   dl__free(al, x->terms);
   dl__free(al, x->edges);
   dl__free(al, x->seen);
-  dl__free(al, x->mark);
-  dl__free(al, x->touch);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
   dl__free(al, x->ent_sal);
@@ -278,12 +277,14 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     size_t ncs = 0;
     /* The sentence's content stems gathered without a branch on each
     ** token (which kind a token is, is what a branch would mispredict). */
-    for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
-      uint32_t f1 = W->tform[ti] + 1; /* 0: no form */
+    for (const uint32_t *tf = W->tform + s->tok_start,
+                        *te = W->tform + s->tok_end;
+         tf < te; tf++) {
+      uint32_t f1 = *tf + 1; /* 0: no form */
       uint32_t st = form_stem[f1];
       words += f1 != 0;
       cstems[ncs] = st;
-      ncs += st != UINT32_MAX;
+      ncs += st < UINT32_MAX;
     }
     /* Room for every term the sentence may add, so the loop below needs
     ** no test. */
@@ -292,18 +293,26 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
                   n_terms + DL__MIN(ncs, (size_t)DL__SUM_MAX_TERMS) - 1,
                   sizeof *terms))
       goto oom;
+    /* Each new stem's weight is its IDF (tf 1), its square added to the
+    ** norm as it comes; a sentence that repeats a stem (one in five) is
+    ** weighed again below with its counts. */
+    double norm = 0;
+    bool rep = false;
     for (size_t g = 0; g < ncs; g++) {
       uint32_t st = cstems[g];
+      float w;
       if (seen[st] > t0) {
-        terms[seen[st] - 1].w += 1.0f;
+        rep = true;
         continue;
       }
       if (n_terms - t0 >= DL__SUM_MAX_TERMS) continue;
+      w = W->stems[st].idf;
       terms[n_terms].stem = st;
-      terms[n_terms].w = 1.0f;
+      terms[n_terms].w = w;
       terms[n_terms].prev = seen[st];
       terms[n_terms].cand = (uint32_t)nS;
       seen[st] = (uint32_t)++n_terms;
+      norm += (double)w * (double)w;
     }
     if (n_terms - t0 < MIN_TERMS) {
       /* Not a candidate: its stems' chains go back to where they were. */
@@ -312,21 +321,27 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       n_terms = t0;
       continue;
     }
+    if (rep) {
+      /* Sublinear tf: a word said three times is not three times the
+      ** sentence's topic. (1 + logf(1) is 1: no call for most.) */
+      for (size_t k = t0; k < n_terms; k++) terms[k].w = 0;
+      for (size_t g = 0; g < ncs; g++)
+        if (seen[cstems[g]] > t0) terms[seen[cstems[g]] - 1].w += 1.0f;
+      norm = 0;
+      for (size_t k = t0; k < n_terms; k++) {
+        float tf = terms[k].w;
+        float w = (tf == 1.0f ? 1.0f : 1.0f + logf(tf)) *
+                  W->stems[terms[k].stem].idf;
+        terms[k].w = w;
+        norm += (double)w * (double)w;
+      }
+    }
     c->index = (uint32_t)si;
     c->t0 = (uint32_t)t0;
     c->nt = (uint32_t)(n_terms - t0);
     c->words = words;
     c->ent = ent_sal ? ent_sal[si] : 0;
-    c->norm = 0;
-    for (size_t k = t0; k < n_terms; k++) {
-      /* Sublinear tf: a word said three times is not three times the
-      ** sentence's topic. */
-      float tf = terms[k].w; /* 1 + logf(1) is 1: no call for most */
-      float w = (tf == 1.0f ? 1.0f : 1.0f + logf(tf)) *
-                W->stems[terms[k].stem].idf;
-      terms[k].w = w;
-      c->norm += (double)w * (double)w;
-    }
+    c->norm = norm;
     c->norm = sqrt(c->norm);
     c->sorted = false;
     nS++;
@@ -341,66 +356,36 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   {
     /* Dot products from the stems' chains: for candidate j, each term's
     ** chain gives the earlier candidates holding its stem, nearest first,
-    ** so only the pairs that share a stem cost anything, and the window
-    ** ends a chain's walk. row[i] sums (i, j)'s products; touch lists the
-    ** i met (mark[i] == j + 1), then read in ascending i: the edges come
-    ** out as the pairs (i, j) by j then i, and each degree sums its
-    ** cosines in the order of the pairs by i then j, as a scan of the
-    ** whole band would. */
+    ** so only the pairs that share a stem cost a product, and the window
+    ** ends a chain's walk. row[i] sums (i, j)'s products (kept zero
+    ** between rows); the row is then read from the lowest candidate met up
+    ** to j, in ascending i: the edges come out as the pairs (i, j) by j
+    ** then i, and each degree sums its cosines in the order of the pairs
+    ** by i then j, as a scan of the whole band row by row would. */
     size_t band = DL__MIN((size_t)DL__SUM_WINDOW, nS - 1);
-    uint32_t *mark, *touch;
     double *row;
-    if (!ROOM0(al, X->mark, X->mark_cap, nS) ||
-        !ROOM0(al, X->row, X->row_cap, nS) ||
-        !ROOM(al, X->touch, X->touch_cap, band + 1))
-      goto oom;
-    mark = X->mark;
+    if (!ROOM0(al, X->row, X->row_cap, nS)) goto oom;
     row = X->row;
-    touch = X->touch;
     for (size_t j = 1; j < nS; j++) {
-      uint32_t j1 = (uint32_t)j + 1;
-      size_t nt = 0;
+      size_t lo = j;
       double nj = S[j].norm;
       for (size_t k = S[j].t0; k < S[j].t0 + S[j].nt; k++) {
         double wk = terms[k].w;
         for (uint32_t q = terms[k].prev; q; q = terms[q - 1].prev) {
           uint32_t i = terms[q - 1].cand;
           if (j - i > band) break;
-          touch[nt] = i;
-          nt += mark[i] != j1;
-          mark[i] = j1;
+          lo = i < lo ? i : lo;
           row[i] += (double)terms[q - 1].w * wk;
         }
       }
-      if (!nt) continue;
-      if (nt <= TOUCH_SORT) {
-        /* Descending by insertion (a chain gives its candidates nearest
-        ** first, so most are appended), then read from the end. */
-        for (size_t x = 1; x < nt; x++) {
-          uint32_t v = touch[x];
-          size_t y = x;
-          for (; y > 0 && touch[y - 1] < v; y--) touch[y] = touch[y - 1];
-          touch[y] = v;
-        }
-        for (size_t x = 0, y = nt - 1; x < y; x++, y--) {
-          uint32_t t = touch[x];
-          touch[x] = touch[y];
-          touch[y] = t;
-        }
-      } else { /* many: the window's candidates in order */
-        nt = 0;
-        for (size_t i = j > band ? j - band : 0; i < j; i++)
-          if (mark[i] == j1) touch[nt++] = (uint32_t)i;
-      }
-      for (size_t x = 0; x < nt; x++) {
-        uint32_t i = touch[x];
+      for (size_t i = lo; i < j; i++) {
         double dt = row[i], c;
-        row[i] = 0;
-        if (dt == 0 || S[i].norm == 0 || nj == 0) continue;
+        if (dt == 0) continue;
+        row[i] = 0; /* dt != 0: both norms are too */
         c = dt / (S[i].norm * nj);
         if (c <= 0.05) continue;
         if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
-        edges[n_edges].u = i;
+        edges[n_edges].u = (uint32_t)i;
         edges[n_edges].v = (uint32_t)j;
         edges[n_edges].w = (double)(float)c;
         n_edges++;
