@@ -73,8 +73,15 @@ struct kw_state {
   size_t n, cap;
   struct occ *occ;
   size_t n_occ, occ_cap;
-  uint32_t *slot; /* open addressing: cand + 1 */
-  size_t scap;
+  uint32_t *slot; /* open addressing: cand + 1 (phrases of 2+ stems, and
+                  ** the rare one-stem phrase whose stem has no vertex) */
+  size_t scap, nh; /* nh: candidates in slot */
+  /* Direct tables, cand + 1 (0: none yet): a one-stem phrase or name
+  ** without an entity by its stem's vertex (byv, cleared as each vertex
+  ** is made), a name by its entity (bye, cleared per document). */
+  uint32_t *byv, *bye;
+  size_t byv_cap, bye_cap;
+  const uint32_t *vid; /* the document's stem -> vertex */
 };
 
 static uint32_t cand_hash(const uint32_t *st, size_t n, uint32_t entity)
@@ -92,12 +99,17 @@ static bool state_grow(struct kw_state *k)
 {
   size_t ncap;
   uint32_t *ns;
-  if (k->scap && (k->n + 1) * 2 <= k->scap) return true;
+  if (k->scap && (k->nh + 1) * 2 <= k->scap) return true;
   ncap = k->scap ? k->scap * 2 : 256;
   ns = dl__calloc(k->al, ncap, sizeof *ns);
   if (!ns) return false;
   for (size_t i = 0; i < k->n; i++) {
-    size_t j = cand_hash(k->c[i].stem, k->c[i].n, k->c[i].entity) & (ncap - 1);
+    const struct cand *c = &k->c[i];
+    size_t j;
+    if (c->entity != UINT32_MAX ||
+        (c->n == 1 && k->vid[c->stem[0]] != UINT32_MAX))
+      continue; /* in a direct table */
+    j = cand_hash(c->stem, c->n, c->entity) & (ncap - 1);
     while (ns[j]) j = (j + 1) & (ncap - 1);
     ns[j] = (uint32_t)i + 1;
   }
@@ -124,7 +136,25 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
 {
   size_t j;
   struct cand *c;
-  if ((k->n + 1) * 2 > k->scap && !state_grow(k)) return false;
+  uint32_t *direct = NULL;
+  /* A name by its entity, a one-stem phrase by its stem's vertex: an
+  ** array read, no hash. (Each kind of key is always routed the same
+  ** way: vid is final for every word a candidate is made of.) */
+  if (entity != UINT32_MAX)
+    direct = &k->bye[entity];
+  else if (n == 1 && k->vid[st[0]] != UINT32_MAX)
+    direct = &k->byv[k->vid[st[0]]];
+  if (direct) {
+    if (*direct) {
+      c = &k->c[*direct - 1];
+      goto found;
+    }
+    if (!PUSH(k->al, k->c, k->n, k->cap)) return false;
+    c = &k->c[k->n];
+    *direct = (uint32_t)++k->n;
+    goto fill;
+  }
+  if ((k->nh + 1) * 2 > k->scap && !state_grow(k)) return false;
   j = cand_hash(st, n, entity) & (k->scap - 1);
   while (k->slot[j]) {
     c = &k->c[k->slot[j] - 1];
@@ -136,6 +166,9 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
   }
   if (!PUSH(k->al, k->c, k->n, k->cap)) return false;
   c = &k->c[k->n];
+  k->slot[j] = (uint32_t)++k->n;
+  k->nh++;
+fill:
   memset(c, 0, sizeof *c);
   memcpy(c->stem, st, sizeof c->stem); /* st has KW_MAX_LEN: one move */
   c->n = (uint8_t)n;
@@ -143,7 +176,6 @@ static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
   c->first_start = start;
   c->first_end = end;
   c->out = UINT32_MAX;
-  k->slot[j] = (uint32_t)++k->n;
 found:
   c->count++;
   c->name = c->name || name;
@@ -188,17 +220,21 @@ struct egraph {
 
 #define EDGE_SLOTS0 1024 /* the slots a document starts with */
 
-/* Room for the (n + 1)th edge: the slots doubled (rehashed) and the list
-** grown as needed. The rare path of step 1's loop, which keeps the arrays
-** in locals (stores to the slots would otherwise make the compiler reload
-** sizes it can reach through a pointer). */
-static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n)
+/* Room for `need` more edges after the n made: the slots doubled
+** (rehashed) and the list grown as needed. The rare path of step 1's
+** loop, which keeps the arrays in locals (stores to the slots would
+** otherwise make the compiler reload sizes it can reach through a
+** pointer) and asks once a graph word for its DL__KW_WINDOW edges. */
+static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
+                      size_t need)
 {
-  if ((n + 1) * 2 > g->ssize) {
+  size_t last = n + need - 1;
+  if ((n + need) * 2 > g->ssize) {
     /* Doubled: in the table already allocated when it is large enough
     ** (its used slots cleared first), else in a new one. */
     size_t nsize = g->ssize ? g->ssize * 2 : EDGE_SLOTS0;
     uint64_t *ns = g->slot;
+    while ((n + need) * 2 > nsize) nsize *= 2;
     if (nsize > g->scap) {
       if (!(ns = dl__calloc(al, nsize, sizeof *ns))) return false;
     } else {
@@ -218,9 +254,8 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n)
     }
     g->ssize = nsize;
   }
-  return (n < g->cap || DL__PUSH(al, g->e, n, g->cap)) &&
-         (n < g->atcap || DL__PUSH(al, g->at, n, g->atcap));
-  return true;
+  return (last < g->cap || DL__PUSH(al, g->e, last, g->cap)) &&
+         (last < g->atcap || DL__PUSH(al, g->at, last, g->atcap));
 }
 
 #define FC_VERB 4u
@@ -245,6 +280,9 @@ static uint8_t form_class(const struct dl__form *F)
   if (F->flags & DL__W_VCUE) c |= FC_VCUE;
   return c;
 }
+
+static const double kw_sqrt[KW_MAX_LEN + 1] = {0, 1, 1.4142135623730951,
+                                               1.7320508075688772, 2};
 
 /* Candidates best first: higher score, then earlier. Only the first few
 ** are wanted, so they are popped from a binary heap, not sorted. */
@@ -455,6 +493,8 @@ void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
   dl__free(al, x->k.c);
   dl__free(al, x->k.occ);
   dl__free(al, x->k.slot);
+  dl__free(al, x->k.byv);
+  dl__free(al, x->k.bye);
   dl__free(al, x->seq);
   dl__free(al, x->vid);
   dl__free(al, x->vstem);
@@ -536,8 +576,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   X = ws->kw;
   k = X->k;
   k.al = al;
-  k.n = k.n_occ = 0;
-  SLOTS_RESET(al, k.slot, k.scap, W->n_forms + d->n_entities);
+  k.n = k.n_occ = k.nh = 0;
+  SLOTS_RESET(al, k.slot, k.scap, W->n_forms / 4);
   /* The edge slots are cleared one by one after each document (eat), not
   ** whole: only a table a long document left much larger is dropped. */
   if (X->ecap > 1024 &&
@@ -567,8 +607,13 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   /* 1. The graph's words (content words that may be nouns or adjectives:
   ** TextRank's syntactic filter) and their co-occurrence edges, per
   ** sentence. Vertices are the stems of those words, numbered as met. */
-  if (!ROOM(al, vid, X->vid_cap, W->n_stems)) goto oom;
+  if (!ROOM(al, vid, X->vid_cap, W->n_stems) ||
+      !ROOM(al, k.byv, k.byv_cap, W->n_stems) ||
+      !ROOM(al, k.bye, k.bye_cap, d->n_entities + 1))
+    goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
+  memset(k.bye, 0, (d->n_entities + 1) * sizeof *k.bye);
+  k.vid = vid;
   {
     /* Each form's class, then each token's once, for the graph and the
     ** candidates (which read the sentences up to the graph's last word);
@@ -579,9 +624,12 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         !dl__buf_reserve(bf, W->n_forms + 2))
       goto oom;
     tcls = (uint8_t *)b->p;
-    fcls = (uint8_t *)bf->p;
+    fcls = (uint8_t *)bf->p; /* by form id + 1: fcls[0] is "no form"'s,
+                             ** UINT32_MAX + 1 (tform's "not a word") */
     memset(tcls, 0, d->n_tokens + 1);
-    for (size_t f = 0; f < W->n_forms; f++) fcls[f] = form_class(&W->forms[f]);
+    fcls[0] = 0;
+    for (size_t f = 0; f < W->n_forms; f++)
+      fcls[f + 1] = form_class(&W->forms[f]);
     for (size_t m = 0; m < d->n_mentions; m++) {
       const dl__mention *mn = &d->mentions[m];
       if (mn->flags & (DL__MEN_PRONOUN | DL__MEN_NOMINAL | DL__MEN_CREDIT))
@@ -602,7 +650,6 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     fstem = (uint32_t *)(void *)bs->p;
     gw = (uint32_t *)(void *)bi->p;
     for (size_t f = 0; f < W->n_forms; f++) fstem[f] = W->forms[f].stem;
-    fcls[W->n_forms] = 0; /* the class of "no form" */
   }
   for (size_t si = 0; si < d->n_sentences && n_seq < DL__KW_MAX_WORDS; si++) {
     const dl__sentence *s = &d->sentences[si];
@@ -611,8 +658,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     /* Each token's class without a branch on it (the classes are what
     ** the branches would have to guess), the graph words gathered. */
     for (size_t ti = s->tok_start; ti < te; ti++) {
-      uint32_t f = W->tform[ti];
-      uint8_t fc = fcls[f < W->n_forms ? f : W->n_forms];
+      uint8_t fc = fcls[(uint32_t)(W->tform[ti] + 1u)];
       unsigned kill = ((fc >> 2) & (pc >> 3) & 1u) | /* FC_VERB, FC_VCUE */
                       ((d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC))
                            != 0);
@@ -628,11 +674,27 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if (v == UINT32_MAX) {
         if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
         vstem[n_v] = st;
+        k.byv[n_v] = 0;
         v = vid[st] = (uint32_t)n_v++;
       }
       if (!PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
       seq[n_seq++] = v;
       last_tok = ti;
+      /* Room for the word's edges (at most DL__KW_WINDOW), asked once. */
+      if ((n_edges + DL__KW_WINDOW) * 2 > esize ||
+          n_edges + DL__KW_WINDOW > edges_cap ||
+          n_edges + DL__KW_WINDOW > eat_cap) {
+        struct egraph eg = {edges, eat, edges_cap, eat_cap, eslot, ecap, esize};
+        bool ok = edge_room(al, &eg, n_edges, DL__KW_WINDOW);
+        edges = eg.e; /* what it grew, even when it then failed */
+        eat = eg.at;
+        edges_cap = eg.cap;
+        eat_cap = eg.atcap;
+        eslot = eg.slot;
+        ecap = eg.scap;
+        esize = eg.ssize;
+        if (!ok) goto oom;
+      }
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
            p--) {
         /* The edge {u, v}, u < v: its weight counted, or added. */
@@ -643,20 +705,6 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         if (u > hi) {
           hi = u;
           u = v;
-        }
-        if ((n_edges + 1) * 2 > esize || n_edges == edges_cap ||
-            n_edges == eat_cap) {
-          struct egraph eg = {edges, eat,  edges_cap, eat_cap,
-                              eslot, ecap, esize};
-          bool ok = edge_room(al, &eg, n_edges);
-          edges = eg.e; /* what it grew, even when it then failed */
-          eat = eg.at;
-          edges_cap = eg.cap;
-          eat_cap = eg.atcap;
-          eslot = eg.slot;
-          ecap = eg.scap;
-          esize = eg.ssize;
-          if (!ok) goto oom;
         }
         key = EKEY(u, hi);
         j = edge_hash(u, hi) & (esize - 1);
@@ -769,7 +817,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     double sum = 0;
     for (size_t j = 0; j < c->n; j++)
       if (vid[c->stem[j]] != UINT32_MAX) sum += pr[vid[c->stem[j]]];
-    c->score = sum / sqrt((double)c->n) *
+    /* (sqrt(n) for n <= KW_MAX_LEN: the same doubles as the call) */
+    c->score = sum / kw_sqrt[c->n] *
                (c->count > 1 ? 1.0 + log((double)c->count) : 1.0);
     if (c->name) c->score *= 1.5;
     order[i] = c;
