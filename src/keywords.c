@@ -260,6 +260,7 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
 
 #define FC_VERB 4u
 #define FC_VCUE 8u
+#define FC_CAL 16u
 #define TC_NAME 0x80u /* in tcls: the token is in a name */
 
 /* A keyword word's class at a token: 0 none (a stop word, number,
@@ -269,7 +270,11 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
 ** ("to work", "we call"): the lexicon alone cannot tell. The part of it
 ** that is the form's alone is computed once per form of the document:
 ** the class (bits 0-1), FC_VERB when it may be a verb, FC_VCUE when it is
-** a verb cue; the graph pass adds the token's part. */
+** a verb cue, FC_CAL when it is a month or weekday name; the graph pass
+** adds the token's part. A calendar word is no keyword word when its
+** token is capitalized and outside a name ("in December", "on Sunday":
+** a date, not a topic; lower-case "may" and "march" are the modal and
+** the verb, "Sunday Times" and "Theresa May" names). */
 static uint8_t form_class(const struct dl__form *F)
 {
   uint8_t c = 0;
@@ -278,6 +283,7 @@ static uint8_t form_class(const struct dl__form *F)
     c = (F->flags & DL__W_NOUN) ? 2 : 1;
   if (F->flags & DL__W_VERB) c |= FC_VERB;
   if (F->flags & DL__W_VCUE) c |= FC_VCUE;
+  if (F->flags & DL__W_CAL) c |= FC_CAL;
   return c;
 }
 
@@ -659,9 +665,11 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ** the branches would have to guess), the graph words gathered. */
     for (size_t ti = s->tok_start; ti < te; ti++) {
       uint8_t fc = fcls[(uint32_t)(W->tform[ti] + 1u)];
+      uint32_t tf = d->tokens[ti].flags;
       unsigned kill = ((fc >> 2) & (pc >> 3) & 1u) | /* FC_VERB, FC_VCUE */
-                      ((d->tokens[ti].flags & (DL__TOK_NUM | DL__TOK_CLITIC))
-                           != 0);
+                      ((tf & (DL__TOK_NUM | DL__TOK_CLITIC)) != 0) |
+                      ((fc >> 4) & ((tf & DL__TOK_CAP) != 0) &
+                       !(tcls[ti] & TC_NAME)); /* FC_CAL */
       uint8_t c = (uint8_t)((fc & 3u) & (kill - 1u));
       tcls[ti] |= c;
       gw[ng] = (uint32_t)ti;

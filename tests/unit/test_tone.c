@@ -334,6 +334,27 @@ static void t_keywords_class(void)
 
 /* Corpus-level IDF: a model folder's idf.tsv replaces the built-in table,
 ** so a word every document of the caller's corpus uses weighs little. */
+/* Month and weekday names are dates, not topics: capitalized outside a
+** name they are no keyword words (DL__W_CAL), however often they recur. */
+static void t_keywords_calendar(void)
+{
+  const char *text =
+      "The council met on Tuesday to discuss the bridge in December.\n\n"
+      "In December the council said the bridge would open in December.\n\n"
+      "On Tuesday and again in December, residents asked the council about "
+      "the bridge and its December opening.\n";
+  dl_doc *d = run(text);
+  bool council = false;
+  T_OK(d && d->told && d->told->keywords.n > 0);
+  for (size_t i = 0; d && i < d->told->keywords.n; i++) {
+    const char *kw = d->told->keywords.kw[i].text;
+    T_OK(!strstr(kw, "December") && !strstr(kw, "Tuesday"));
+    if (strstr(kw, "council")) council = true;
+  }
+  T_OK(council);
+  dl_doc_destroy(d);
+}
+
 static void t_corpus_idf(void)
 {
   char dir[] = "/tmp/dl_told_idfXXXXXX", path[64];
@@ -667,6 +688,7 @@ static const t_case cases[] = {
     {"summary_order", t_summary_order},
     {"summary_option", t_summary_option},
     {"keywords_class", t_keywords_class},
+    {"keywords_calendar", t_keywords_calendar},
     {"corpus_idf", t_corpus_idf},
     {"karlov", t_karlov},
     {"no_words", t_no_words},
