@@ -90,23 +90,26 @@ enum {
 };
 
 /* A form's text is not kept in the document: the stages read its flags,
-** valence and stem; the text is the token's (d->text). */
+** valence and stem; the text is the token's (d->text). 16 bytes: the
+** stages read these per form, and every byte is one more the CPU's
+** caches hold per document. */
 struct dl__form {
-  uint32_t len;    /* bytes of the case-folded text */
-  uint32_t stem;   /* stem id */
-  float valence;   /* VADER valence, 0 when not in the lexicon */
-  float boost;     /* booster scalar, 0 when not a booster */
-  uint32_t flags;  /* DL__W_* */
-  uint32_t special; /* DL__SP_* */
+  uint32_t stem;    /* stem id */
+  float valence;    /* VADER valence, 0 when not in the lexicon */
+  float boost;      /* booster scalar, 0 when not a booster */
+  uint16_t flags;   /* DL__W_* */
+  uint8_t len;      /* bytes of the case-folded text (<= DL__TOLD_MAX_FORM) */
+  uint8_t special;  /* DL__SP_* */
 };
 
 struct dl__stem {
   float idf;      /* from the corpus table, or the unseen-stem default */
   uint32_t cstem; /* the workspace cache's stem id (during annotation) */
-  uint32_t pat_lo, pat_n; /* the theme patterns starting with it (from the
-                          ** cache form); pat_n UINT32_MAX: themes.c
-                          ** looks them up */
+  uint16_t pat_lo, pat_n; /* the theme patterns starting with it (from the
+                          ** cache form); pat_n DL__STEM_PAT_UNSET:
+                          ** themes.c looks them up */
 };
+#define DL__STEM_PAT_UNSET UINT16_MAX
 
 /* The workspace's cache of every form and stem seen by the annotator, so
 ** that a word's look-ups and stemming are done once per annotator, not
@@ -218,10 +221,9 @@ struct sb_stemmer;
 struct dl__theme_index;
 struct dl__kw_ws;
 struct dl__sum_ws;
-struct dl__dform { /* 32 bytes, two a cache line */
-  uint32_t off, len, h; /* folded text in ws->fold, its hash */
-  uint32_t slot;        /* its slot in ws->dslot (cleared after) */
-  uint64_t k0, k1;      /* as dl__cform's */
+struct dl__dform { /* 12 bytes */
+  uint32_t off, len, h; /* folded text in ws->fold (KEY_SHORT bytes
+                        ** readable there), its hash */
 };
 struct dl__told_ws {
   const dl_allocator *al;
@@ -241,14 +243,16 @@ struct dl__told_ws {
   ** written straight into its arena), and a small table over its forms
   ** that stays in the CPU cache: most tokens repeat a word of their
   ** document, and are found there. */
-  uint64_t *dslot; /* as cs_slot; all zero between documents */
+  uint32_t *dslot; /* form id + 1, 0 empty (open addressing by the
+                   ** form's hash); all zero between documents */
   size_t dscap;    /* its room */
   size_t dsize;    /* the slots in use for this document (a power of 2) */
   struct dl__dform *df; /* per document form: text, hash */
   size_t n_forms, df_cap;
   size_t n_stems;
-  uint64_t *sslot; /* the document's stems by cache stem id: id << 32 |
-                   ** doc stem + 1; all zero between documents */
+  uint32_t *sslot; /* the document's stems by cache stem id: doc stem +
+                   ** 1 (its cache stem id in the stems); all zero between
+                   ** documents */
   size_t sscap, sssize; /* room, slots in use (a power of 2) */
   dl__buf fold;            /* the document's folded words, end to end */
   dl__arena strings; /* activity and theme stems: few allocations */

@@ -222,6 +222,31 @@ static inline void key16(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
   memcpy(k1, b + 8, 8);
 }
 
+/* The masks that keep the first n (1..16) bytes of a 16-byte load, as two
+** little-endian words: masks[n][0] for the first word, [1] the second. */
+#define M8(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (n))) - 1)
+#define MROW(n) {M8(n), (n) > 8 ? M8((n) - 8) : 0}
+static const uint64_t key_masks[KEY_SHORT + 1][2] = {
+    {0, 0},    MROW(1),  MROW(2),  MROW(3),  MROW(4),  MROW(5),
+    MROW(6),   MROW(7),  MROW(8),  MROW(9),  MROW(10), MROW(11),
+    MROW(12),  MROW(13), MROW(14), MROW(15), MROW(16)};
+
+/* The key of n (<= KEY_SHORT) folded bytes at s, with KEY_SHORT bytes
+** readable there (the fold buffer keeps that room): key16's words, by two
+** loads and masks. */
+static inline void fold_key(const char *s, size_t n, uint64_t *k0,
+                            uint64_t *k1)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(k0, s, 8);
+  memcpy(k1, s + 8, 8);
+  *k0 &= key_masks[n][0];
+  *k1 &= key_masks[n][1];
+#else
+  key16(s, n, k0, k1);
+#endif
+}
+
 static inline uint32_t hash16(uint64_t k0, uint64_t k1, size_t n)
 {
   uint64_t h = (k0 ^ UINT64_C(0x9E3779B97F4A7C15)) * UINT64_C(0xBF58476D1CE4E5B9);
@@ -428,12 +453,12 @@ static void cache_reset(struct dl__told_ws *ws)
 ** (*slot, *cap slots): a new zeroed block when the kept one is smaller
 ** (*fresh true), else the kept one as it is, for the caller to clear the
 ** slots it used. False when out of memory. */
-static bool slots_take(const dl_allocator *al, uint64_t **slot, size_t *cap,
+static bool slots_take(const dl_allocator *al, uint32_t **slot, size_t *cap,
                        size_t nsize, bool *fresh)
 {
   *fresh = nsize > *cap;
   if (*fresh) {
-    uint64_t *ns = dl__calloc(al, nsize, sizeof *ns);
+    uint32_t *ns = dl__calloc(al, nsize, sizeof *ns);
     if (!ns) return false;
     dl__free(al, *slot);
     *slot = ns;
@@ -442,44 +467,22 @@ static bool slots_take(const dl_allocator *al, uint64_t **slot, size_t *cap,
   return true;
 }
 
-/* Doubles the document's stem table (its slots for this document). */
-static bool stem_grow(struct dl__told_ws *ws, const struct dl__stem *stems)
-{
-  size_t nsize = ws->sssize * 2, m = nsize - 1;
-  bool fresh;
-  if (!slots_take(ws->al, &ws->sslot, &ws->sscap, nsize, &fresh))
-    return false;
-  if (!fresh) memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
-  for (size_t k = 0; k < ws->n_stems; k++) {
-    uint32_t id = stems[k].cstem;
-    size_t j = (id * UINT32_C(2654435761)) & m;
-    while (ws->sslot[j]) j = (j + 1) & m;
-    ws->sslot[j] = (uint64_t)id << 32 | (k + 1);
-  }
-  ws->sssize = nsize;
-  return true;
-}
-
 /* Fills the document's form x from cache form c, and numbers its stem on
 ** first use in this document (a small table by cache stem id, in the CPU
-** cache: the cache's stem entries are not read). No text is copied: the
+** cache: the cache's stem entries are not read; a slot holds the document
+** stem + 1, whose cache stem id is in stems). No text is copied: the
 ** document's forms and stems hold ids, flags and numbers only. forms and
 ** stems are the document's arrays (in its arena), stems with room for a
-** stem a form. */
-static bool doc_form(struct dl__told_ws *ws, struct dl__form *forms,
+** stem a form; the stem table has room for them all at load <= 1/2. */
+static void doc_form(struct dl__told_ws *ws, struct dl__form *forms,
                      struct dl__stem *stems, uint32_t x, struct dl__cform *cf)
 {
   struct dl__form *f = &forms[x];
-  uint32_t id = cf->cstem, ds = UINT32_MAX;
-  size_t m, j;
-  uint64_t v;
-  if ((ws->n_stems + 1) * 2 > ws->sssize && !stem_grow(ws, stems))
-    return false;
-  m = ws->sssize - 1;
-  j = (id * UINT32_C(2654435761)) & m;
+  uint32_t id = cf->cstem, ds = UINT32_MAX, v;
+  size_t m = ws->sssize - 1, j = (id * UINT32_C(2654435761)) & m;
   while ((v = ws->sslot[j]) != 0) {
-    if ((uint32_t)(v >> 32) == id) {
-      ds = (uint32_t)v - 1;
+    if (stems[v - 1].cstem == id) {
+      ds = v - 1;
       break;
     }
     j = (j + 1) & m;
@@ -498,9 +501,9 @@ static bool doc_form(struct dl__told_ws *ws, struct dl__form *forms,
       }
     }
     stems[ds].pat_lo = cf->pat_lo;
-    stems[ds].pat_n =
-        cf->pat_n == DL__CF_PAT_UNSET ? UINT32_MAX : cf->pat_n;
-    ws->sslot[j] = (uint64_t)id << 32 | (ds + 1);
+    stems[ds].pat_n = cf->pat_n == DL__CF_PAT_UNSET ? DL__STEM_PAT_UNSET
+                                                    : cf->pat_n;
+    ws->sslot[j] = ds + 1;
   }
   f->len = cf->len;
   f->stem = ds;
@@ -509,10 +512,9 @@ static bool doc_form(struct dl__told_ws *ws, struct dl__form *forms,
     unsigned b = cf->boost & ~(unsigned)DL__CF_CAL;
     f->boost = b ? dl__tone_booster[b - 1].v : 0.0f;
   }
-  f->flags = (cf->flags & ((1u << DL__CF_SP_SHIFT) - 1)) |
-             ((cf->boost & DL__CF_CAL) ? DL__W_CAL : 0u);
-  f->special = (uint32_t)cf->flags >> DL__CF_SP_SHIFT;
-  return true;
+  f->flags = (uint16_t)((cf->flags & ((1u << DL__CF_SP_SHIFT) - 1)) |
+                        ((cf->boost & DL__CF_CAL) ? DL__W_CAL : 0u));
+  f->special = (uint8_t)(cf->flags >> DL__CF_SP_SHIFT);
 }
 
 /* Appends the folded token text to ws->fold: ASCII by hand, the rest
@@ -586,12 +588,14 @@ static struct dl__cform *cache_form(struct dl__told_ws *ws,
   const char *fs = ws->fold.p + x->off;
   struct dl__cform *f;
   size_t j, m;
+  uint64_t k0 = 0, k1 = 0;
   if ((ws->n_cf + 1) * 2 > ws->cf_cap && !cache_grow(ws)) return NULL;
+  if (x->len <= KEY_SHORT) fold_key(fs, x->len, &k0, &k1);
   m = ws->cf_cap - 1;
   j = x->h & m;
   while ((f = &ws->cf[j])->len) {
     if (f->len == x->len &&
-        (x->len <= KEY_SHORT ? f->k0 == x->k0 && f->k1 == x->k1
+        (x->len <= KEY_SHORT ? f->k0 == k0 && f->k1 == k1
                              : memcmp(f->s, fs, x->len) == 0))
       return f;
     j = (j + 1) & m;
@@ -612,13 +616,11 @@ static bool doc_grow(struct dl__told_ws *ws)
   bool fresh;
   if (!slots_take(ws->al, &ws->dslot, &ws->dscap, nsize, &fresh))
     return false;
-  if (!fresh)
-    for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
+  if (!fresh) memset(ws->dslot, 0, ws->dsize * sizeof *ws->dslot);
   for (size_t k = 0; k < ws->n_forms; k++) {
     size_t j = ws->df[k].h & m;
     while (ws->dslot[j]) j = (j + 1) & m;
-    ws->dslot[j] = SLOT(ws->df[k].h, k);
-    ws->df[k].slot = (uint32_t)j;
+    ws->dslot[j] = (uint32_t)k + 1;
   }
   ws->dsize = nsize;
   return true;
@@ -627,27 +629,34 @@ static bool doc_grow(struct dl__told_ws *ws)
 /* Finds the document's form of the key (k0, k1 when n <= KEY_SHORT, else
 ** the n folded bytes at ws->fold.p + off) with hash h, or adds it (its
 ** text is then the bytes at off, which the caller keeps); the form's id,
-** or UINT32_MAX when out of memory. */
+** or UINT32_MAX when out of memory. A form's key is read back from its
+** folded text (KEY_SHORT bytes readable at its offset), so the document's
+** form is 12 bytes, not 32 with a copy of the key. */
 static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
                                 uint64_t k0, uint64_t k1, size_t off,
                                 size_t n, bool *added)
 {
   size_t m, dj;
-  uint64_t v;
+  uint32_t v, id;
   struct dl__dform *x;
-  uint32_t id;
   if ((ws->n_forms + 1) * 2 > ws->dsize && !doc_grow(ws)) return UINT32_MAX;
   m = ws->dsize - 1;
   dj = h & m;
   while ((v = ws->dslot[dj]) != 0) {
-    if (SLOT_H(v) == h) {
-      x = &ws->df[SLOT_ID(v)];
-      if (x->len == n &&
-          (n <= KEY_SHORT ? x->k0 == k0 && x->k1 == k1
-                          : memcmp(ws->fold.p + x->off, ws->fold.p + off,
-                                   n) == 0)) {
+    x = &ws->df[v - 1];
+    if (x->h == h && x->len == n) {
+      const char *xs = ws->fold.p + x->off;
+      bool eq;
+      if (n <= KEY_SHORT) {
+        uint64_t x0, x1;
+        fold_key(xs, n, &x0, &x1);
+        eq = x0 == k0 && x1 == k1;
+      } else {
+        eq = memcmp(xs, ws->fold.p + off, n) == 0;
+      }
+      if (eq) {
         *added = false;
-        return SLOT_ID(v);
+        return v - 1;
       }
     }
     dj = (dj + 1) & m;
@@ -660,22 +669,20 @@ static inline uint32_t doc_find(struct dl__told_ws *ws, uint32_t h,
   x->off = (uint32_t)off;
   x->len = (uint32_t)n;
   x->h = h;
-  x->k0 = k0;
-  x->k1 = k1;
-  x->slot = (uint32_t)dj; /* < 2^32: forms < tokens < 2^31 */
-  ws->dslot[dj] = SLOT(h, id);
+  ws->dslot[dj] = id + 1; /* < 2^32: forms < tokens < 2^31 */
   *added = true;
   return id;
 }
 
 /* Pass 1 of the words layer: every word token's document form (tform),
 ** the forms numbered in order of first use, each with its folded text
-** (kept for its first occurrence only) and hash. The
-** document's table stays in the CPU cache (most tokens repeat a word of
-** their document): it starts small for each document and doubles as its
-** forms need (load <= 1/2), and its slots are cleared one by one
-** afterwards, not the whole table per document. */
+** (kept for its first occurrence only, with KEY_SHORT bytes readable
+** from its start) and hash. The document's table stays in the CPU cache
+** (most tokens repeat a word of their document): it starts small for each
+** document and doubles as its forms need (load <= 1/2), and the slots it
+** used are cleared afterwards. */
 #define DOC_SLOTS0 512
+#define STEM_SLOTS0 64
 static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
 {
   bool ok = true;
@@ -732,6 +739,11 @@ static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
         ws->fold.len = off;
         continue;
       }
+      if (ws->fold.cap - ws->fold.len < KEY_SHORT &&
+          !dl__buf_reserve(&ws->fold, KEY_SHORT)) {
+        ok = false;
+        break;
+      }
       if (n <= KEY_SHORT) {
         key16(ws->fold.p + off, n, &k0, &k1);
         h = hash16(k0, k1, n);
@@ -758,7 +770,7 @@ static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
     }
     tform[i] = id;
   }
-  for (size_t k = 0; k < ws->n_forms; k++) ws->dslot[ws->df[k].slot] = 0;
+  memset(ws->dslot, 0, ws->dsize * sizeof *ws->dslot);
   return ok;
 }
 
@@ -781,15 +793,21 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
       &d->arena, (d->n_tokens ? d->n_tokens : 1) * sizeof(uint32_t));
   if (!W->tform) goto oom;
   if (!doc_pass(ws, d, W->tform)) goto oom;
-  if (ws->sscap < DOC_SLOTS0 ||
-      (ws->sscap > 65536 && ws->sscap > 16 * (ws->n_forms + 1))) {
-    dl__free(ws->al, ws->sslot);
-    ws->sscap = 0;
-    if (!(ws->sslot = dl__calloc(ws->al, DOC_SLOTS0, sizeof *ws->sslot)))
+  /* The document's stem table: room for a stem a form at load <= 1/2,
+  ** sized once for the document (no growth); the kept block is zero. */
+  {
+    size_t nsize = STEM_SLOTS0;
+    bool fresh;
+    while (nsize < 2 * (ws->n_forms + 1)) nsize *= 2;
+    if (ws->sscap > 65536 && ws->sscap > 16 * nsize) {
+      dl__free(ws->al, ws->sslot);
+      ws->sslot = NULL;
+      ws->sscap = 0;
+    }
+    if (!slots_take(ws->al, &ws->sslot, &ws->sscap, nsize, &fresh))
       goto oom;
-    ws->sscap = DOC_SLOTS0;
+    ws->sssize = nsize;
   }
-  ws->sssize = DOC_SLOTS0;
   /* Pass 2: each distinct form's cache entry (its look-ups and stem), in
   ** order of first use. The cache outgrows the CPU caches and its misses
   ** were most of this stage's time; knowing the forms ahead, the slots
@@ -817,11 +835,11 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (ws->cf_cap && k + PF_SLOT < ws->n_forms)
       __builtin_prefetch(&ws->cf[ws->df[k + PF_SLOT].h & (ws->cf_cap - 1)]);
 #endif
-    if (!(c = cache_form(ws, &ws->df[k])) ||
-        !doc_form(ws, W->forms, W->stems, (uint32_t)k, c)) {
+    if (!(c = cache_form(ws, &ws->df[k]))) {
       memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
       goto oom;
     }
+    doc_form(ws, W->forms, W->stems, (uint32_t)k, c);
   }
   memset(ws->sslot, 0, ws->sssize * sizeof *ws->sslot);
   W->n_forms = ws->n_forms;

@@ -96,6 +96,57 @@ static void t_calendar(void)
   check_cal();
 }
 
+/* The form id of the first token whose text is w, or UINT32_MAX. */
+static uint32_t form_id(const dl_doc *d, const char *w)
+{
+  size_t n = strlen(w);
+  for (size_t i = 0; i < d->n_tokens; i++)
+    if (d->tokens[i].end - d->tokens[i].start == n &&
+        memcmp(d->text + d->tokens[i].start, w, n) == 0)
+      return dl__told_form(d, i);
+  return UINT32_MAX;
+}
+
+/* One document form per case-folded word, whichever way its key was made:
+** ASCII words of up to 16 bytes (folded eight bytes at a time), longer
+** ones, non-ASCII ones (folded by utf8proc). */
+static void t_forms(void)
+{
+  static const char *const same[][2] = {
+      {"Caf\xc3\xa9", "CAF\xc3\x89"},
+      {"internationalisation", "INTERNATIONALISATION"},
+      {"Internationalisations", "internationalisations"},
+      {"sixteen-letters1", "SIXTEEN-LETTERS1"},
+      {"fifteen-letter1", "Fifteen-Letter1"},
+      {"eight888", "EIGHT888"},
+      {"seven77", "Seven77"},
+      {"na\xc3\xafve", "NA\xc3\x8fVE"},
+      {"\xc3\xa9t\xc3\xa9-longer-than-sixteen", "\xc3\x89T\xc3\x89-LONGER-THAN-SIXTEEN"}};
+  char text[2048];
+  size_t n = 0;
+  for (int rep = 0; rep < 2; rep++) {
+    dl_doc *d;
+    n = 0;
+    for (size_t i = 0; i < DL__COUNTOF(same); i++)
+      n += (size_t)snprintf(text + n, sizeof text - n, "%s and %s, ",
+                            same[i][0], same[i][1]);
+    snprintf(text + n, sizeof text - n, "end.");
+    d = run(text);
+    T_OK(d && d->told && d->told->words_ran);
+    for (size_t i = 0; i < DL__COUNTOF(same); i++) {
+      uint32_t a = form_id(d, same[i][0]), b = form_id(d, same[i][1]);
+      if (a == UINT32_MAX || a != b)
+        fprintf(stderr, "forms: %s %u, %s %u\n", same[i][0], a, same[i][1], b);
+      T_OK(a != UINT32_MAX && a == b);
+      for (size_t j = 0; j < i; j++)
+        T_OK(form_id(d, same[j][0]) != a);
+    }
+    T_EQ_INT(d->told->words.forms[form_id(d, "and")].len, 3);
+    T_EQ_INT(d->told->words.forms[form_id(d, "internationalisation")].len, 20);
+    dl_doc_destroy(d);
+  }
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -106,6 +157,7 @@ static void t_teardown(void)
 
 static const t_case cases[] = {
     {"calendar", t_calendar},
+    {"forms", t_forms},
     {"teardown", t_teardown},
     {NULL, NULL}};
 
