@@ -11,7 +11,8 @@
 **  3. A similarity graph joins candidates at most DL__SUM_WINDOW apart
 **     (the whole article for news-length texts; a window, not the full
 **     square, for very long ones) with their cosine; PageRank (damping
-**     0.85, 30 rounds) gives each its centrality.
+**     0.85), approximated by one conjugate-gradient step from its
+**     degree-based start, gives each its centrality (centrality()).
 **  4. The score adds priors: position (the lead matters in news), the
 **     salience of the entities the sentence names (entity stage), and a
 **     mild length term (a three-word sentence says little).
@@ -19,7 +20,8 @@
 **     sentence already taken (cosine over REDUNDANT), and written in
 **     article order.
 ** Time: O(S * W * T) for S candidates, window W and T terms a sentence,
-** all capped; memory O(S * (W + T)).
+** all capped (only pairs sharing a stem cost a product); memory
+** O(S * W + terms).
 */
 #include "tone.h"
 
@@ -31,12 +33,8 @@
 #define MIN_TERMS 3
 #define REDUNDANT 0.55
 #define DAMPING 0.85
-#ifndef ROUNDS
-#define ROUNDS 50
-#endif
-#ifndef SUM_TOL
-#define SUM_TOL 1e-6
-#endif
+#define CG_ROUNDS 1 /* conjugate-gradient steps (see centrality()) */
+#define CG_TOL 1e-6 /* or fewer, at this relative residual */
 #define W_CENTRAL 1.0
 #define W_POSITION 1.0
 #define W_ENTITY 0.5
@@ -58,6 +56,12 @@ struct sent {
   uint32_t words;
   bool sorted;           /* its terms sorted by stem (for cosine) */
   double norm, central, ent, score;
+};
+
+/* An edge of the similarity graph: i < j, c their cosine (as a float). */
+struct sedge {
+  uint32_t i, j;
+  float c;
 };
 
 /* A sentence's terms by stem (distinct, at most DL__SUM_MAX_TERMS):
@@ -97,6 +101,83 @@ static double cosine(struct sent *x, struct sent *y, struct term *T)
   return dot / (x->norm * y->norm);
 }
 
+/* acc = S p for S = D^-1/2 C D^-1/2, C the cosines of the edges, inv[i]
+** = 1/sqrt(D_i) (0 without an edge); u is scratch. */
+static void sym_product(size_t n, size_t n_e, const struct sedge *e,
+                        const double *inv, const double *p, double *u,
+                        double *acc)
+{
+  for (size_t i = 0; i < n; i++) {
+    u[i] = inv[i] * p[i];
+    acc[i] = 0;
+  }
+  for (size_t k = 0; k < n_e; k++) {
+    double c = e[k].c;
+    acc[e[k].i] += c * u[e[k].j];
+    acc[e[k].j] += c * u[e[k].i];
+  }
+  for (size_t i = 0; i < n; i++) acc[i] *= inv[i];
+}
+
+/* Centrality: the PageRank (damping 0.85) of the similarity graph,
+** approximated. With y = D^-1/2 x, PageRank is the solution of the
+** symmetric positive definite system (I - d S) y = D^-1/2 1 (keywords.c's
+** dl__told_pagerank solves the same system). The start is its d -> 1
+** limit, the degree distribution with the teleport share mixed in (exact
+** along the top eigenvector of a connected graph); then CG_ROUNDS
+** conjugate-gradient steps. One step is 2 products over the edges where
+** solving to a relative residual of 1e-6 took 9; against those converged
+** ranks (BBC, 2,225 articles) a candidate's centrality / max is off by
+** 0.019 on average, 155 articles take other sentences, and ROUGE is up a
+** little in each category (R-1/R-2/R-L 0.5496/0.4920/0.4143 ->
+** 0.5505/0.4933/0.4153): the priors weigh more than that difference.
+** (CG_ROUNDS 50: the converged ranks, the records of dl__told_pagerank
+** to 1e-6 byte for byte.) x gets n values up to a factor; tmp holds 6 n
+** doubles. */
+static void centrality(size_t n, size_t n_e, const struct sedge *e,
+                       const double *sd, double *x, double *tmp)
+{
+  double *y = tmp, *r = y + n, *p = r + n, *inv = p + n, *u = inv + n;
+  double *acc = u + n;
+  double total = 0, rr = 0, bb = 0;
+  for (size_t i = 0; i < n; i++) total += sd[i] * sd[i];
+  for (size_t i = 0; i < n; i++) {
+    double x0 = 1.0 + (total > 0 ? DAMPING / (1.0 - DAMPING) * (double)n *
+                                       sd[i] * sd[i] / total
+                                 : 0);
+    inv[i] = sd[i] > 0 ? 1.0 / sd[i] : 0;
+    y[i] = sd[i] > 0 ? x0 * inv[i] : 1.0;
+  }
+  /* r = D^-1/2 1 - (I - d S) y */
+  sym_product(n, n_e, e, inv, y, u, acc);
+  for (size_t i = 0; i < n; i++) {
+    double bi = sd[i] > 0 ? inv[i] : 1.0;
+    r[i] = bi - (y[i] - DAMPING * acc[i]);
+    p[i] = r[i];
+    rr += r[i] * r[i];
+    bb += bi * bi;
+  }
+  for (int it = 0; it < CG_ROUNDS && rr > CG_TOL * CG_TOL * bb; it++) {
+    double pq = 0, rr2 = 0, alpha, beta;
+    sym_product(n, n_e, e, inv, p, u, acc);
+    for (size_t i = 0; i < n; i++) {
+      acc[i] = p[i] - DAMPING * acc[i];
+      pq += p[i] * acc[i];
+    }
+    if (!(pq > 0)) break;
+    alpha = rr / pq;
+    for (size_t i = 0; i < n; i++) {
+      y[i] += alpha * p[i];
+      r[i] -= alpha * acc[i];
+      rr2 += r[i] * r[i];
+    }
+    beta = rr2 / rr;
+    rr = rr2;
+    for (size_t i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
+  }
+  for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? y[i] * sd[i] : 1.0;
+}
+
 /* Best first: higher score, then earlier (a total order, so any sort
 ** gives the same sequence). */
 static bool sent_before(const struct sent *a, const struct sent *b)
@@ -105,17 +186,25 @@ static bool sent_before(const struct sent *a, const struct sent *b)
   return a->index < b->index;
 }
 
-/* The candidates best first. Insertion sort: a news article has a few
-** dozen candidates, where qsort's calls cost more than the work; past
-** SORT_INLINE it is qsort. */
-#define SORT_INLINE 64
-
-static int cmp_score(const void *x, const void *y)
+/* The candidates best first: a heap by sent_before, popped as the
+** summary takes them (a handful of pops, where a sort orders them all). */
+static void heap_down(struct sent **h, size_t n, size_t i)
 {
-  const struct sent *a = *(const struct sent *const *)x;
-  const struct sent *b = *(const struct sent *const *)y;
-  return sent_before(a, b) ? -1 : sent_before(b, a) ? 1 : 0;
+  for (;;) {
+    size_t l = 2 * i + 1, best = i;
+    struct sent *t;
+    if (l < n && sent_before(h[l], h[best])) best = l;
+    if (l + 1 < n && sent_before(h[l + 1], h[best])) best = l + 1;
+    if (best == i) return;
+    t = h[i];
+    h[i] = h[best];
+    h[best] = t;
+    i = best;
+  }
 }
+
+/* Past this many, the article order is qsort's. */
+#define SORT_INLINE 64
 
 static int cmp_u32(const void *x, const void *y)
 {
@@ -123,29 +212,13 @@ static int cmp_u32(const void *x, const void *y)
   return a < b ? -1 : a > b;
 }
 
-static void sort_order(struct sent **o, size_t n)
-{
-  if (n > SORT_INLINE) {
-    qsort(o, n, sizeof *o, cmp_score);
-    return;
-  }
-  for (size_t i = 1; i < n; i++) {
-    struct sent *x = o[i];
-    size_t j = i;
-    while (j > 0 && sent_before(x, o[j - 1])) {
-      o[j] = o[j - 1];
-      j--;
-    }
-    o[j] = x;
-  }
-}
 
 /* The stage's arrays, kept in the annotator between documents (their
 ** room only; every document fills them anew). */
 struct dl__sum_ws {
   struct sent *S;
   struct term *terms;
-  struct dl__wedge *edges;
+  struct sedge *edges;
   uint32_t *seen;
   double *deg, *pr, *ent_sal, *row, *tmp;
   struct sent **order;
@@ -205,7 +278,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   struct dl__sum_ws *X;
   struct sent *S, **order;
   struct term *terms;
-  struct dl__wedge *edges;
+  struct sedge *edges;
   double *deg, *pr, *ent_sal = NULL;
   uint32_t *seen, *out;
   const uint32_t *form_stem;
@@ -298,21 +371,31 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ** weighed again below with its counts. */
     double norm = 0;
     bool rep = false;
-    for (size_t g = 0; g < ncs; g++) {
-      uint32_t st = cstems[g];
-      float w;
-      if (seen[st] > t0) {
+    /* At most DL__SUM_MAX_TERMS terms, without a test on each: a stretch
+    ** of stems no longer than the room left cannot overflow it. Once it is
+    ** full, the rest only adds counts (rep: weighed again below). */
+    for (size_t g = 0; g < ncs;) {
+      size_t room = DL__SUM_MAX_TERMS - (n_terms - t0);
+      size_t end = DL__MIN(ncs, g + room);
+      if (!room) {
         rep = true;
-        continue;
+        break;
       }
-      if (n_terms - t0 >= DL__SUM_MAX_TERMS) continue;
-      w = W->stems[st].idf;
-      terms[n_terms].stem = st;
-      terms[n_terms].w = w;
-      terms[n_terms].prev = seen[st];
-      terms[n_terms].cand = (uint32_t)nS;
-      seen[st] = (uint32_t)++n_terms;
-      norm += (double)w * (double)w;
+      for (; g < end; g++) {
+        uint32_t st = cstems[g];
+        float w;
+        if (seen[st] > t0) {
+          rep = true;
+          continue;
+        }
+        w = W->stems[st].idf;
+        terms[n_terms].stem = st;
+        terms[n_terms].w = w;
+        terms[n_terms].prev = seen[st];
+        terms[n_terms].cand = (uint32_t)nS;
+        seen[st] = (uint32_t)++n_terms;
+        norm += (double)w * (double)w;
+      }
     }
     if (n_terms - t0 < MIN_TERMS) {
       /* Not a candidate: its stems' chains go back to where they were. */
@@ -385,9 +468,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         c = dt / (S[i].norm * nj);
         if (c <= 0.05) continue;
         if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
-        edges[n_edges].u = (uint32_t)i;
-        edges[n_edges].v = (uint32_t)j;
-        edges[n_edges].w = (double)(float)c;
+        edges[n_edges].i = (uint32_t)i;
+        edges[n_edges].j = (uint32_t)j;
+        edges[n_edges].c = (float)c;
         n_edges++;
         deg[i] += c;
         deg[j] += c;
@@ -395,14 +478,10 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
   }
   {
-    /* PageRank of the similarity graph (undirected): solved by conjugate
-    ** gradients over its edges (dl__told_pagerank, keywords.c), to the
-    ** fixed point rather than 30 power rounds. */
-    if (!ROOM(al, X->tmp, X->tmp_cap, 5 * nS)) goto oom;
+    /* Centrality over the graph (see centrality()). */
+    if (!ROOM(al, X->tmp, X->tmp_cap, 6 * nS)) goto oom;
     for (size_t i = 0; i < nS; i++) deg[i] = sqrt(deg[i]);
-    for (size_t e = 0; e < n_edges; e++)
-      edges[e].w /= deg[edges[e].u] * deg[edges[e].v];
-    dl__told_pagerank(nS, n_edges, edges, deg, pr, X->tmp, SUM_TOL, ROUNDS);
+    centrality(nS, n_edges, edges, deg, pr, X->tmp);
   }
 
   /* 4. Priors. */
@@ -429,15 +508,18 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   order = X->order;
   out = X->out;
   for (size_t i = 0; i < nS; i++) order[i] = &S[i];
-  sort_order(order, nS);
-  for (size_t i = 0; i < nS && n_out < want; i++) {
+  for (size_t i = nS / 2; i-- > 0;) heap_down(order, nS, i);
+  for (size_t hn = nS; hn && n_out < want;) {
+    struct sent *best = order[0];
     bool dup = false;
+    order[0] = order[--hn];
+    heap_down(order, hn, 0);
     for (size_t k = 0; k < n_out && !dup; k++) {
       /* out[] holds candidate positions while choosing. */
-      if (cosine(order[i], &S[out[k]], terms) > REDUNDANT) dup = true;
+      if (cosine(best, &S[out[k]], terms) > REDUNDANT) dup = true;
     }
     if (dup) continue;
-    out[n_out++] = (uint32_t)(order[i] - S);
+    out[n_out++] = (uint32_t)(best - S);
   }
   if (n_out > SORT_INLINE) { /* article order */
     qsort(out, n_out, sizeof *out, cmp_u32);
