@@ -187,11 +187,17 @@ found:
   return true;
 }
 
-/* An undirected co-occurrence edge (struct dl__wedge), u < v, weighted
-** by how many times the two stems fall within the window of each other
-** (normalized before PageRank): weighted PageRank over merged edges has
-** the same fixed point as over the repeated ones, in a fraction of the
-** additions per round. */
+/* An undirected co-occurrence edge, u < v, weighted by how many times the
+** two stems fall within the window of each other (normalized before
+** PageRank): weighted PageRank over merged edges has the same fixed point
+** as over the repeated ones, in a fraction of the additions per round.
+** Single precision: the ranks are solved to a relative residual of KW_TOL
+** (3e-3), far above float's rounding, and a count is exact up to 2^24. */
+struct kw_edge {
+  uint32_t u, v;
+  float w;
+};
+
 static uint32_t edge_hash(uint32_t u, uint32_t v)
 {
   return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
@@ -209,7 +215,7 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
 
 /* The edge arrays: the list and its open-addressing slots (ESLOT). */
 struct egraph {
-  struct dl__wedge *e;
+  struct kw_edge *e;
   uint32_t *at; /* each edge's slot (the slots are cleared by it) */
   size_t cap, atcap;
   uint64_t *slot;
@@ -241,7 +247,7 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
       for (size_t i = 0; i < n; i++) ns[g->at[i]] = 0;
     }
     for (size_t i = 0; i < n; i++) {
-      const struct dl__wedge *e = &g->e[i];
+      const struct kw_edge *e = &g->e[i];
       size_t j = edge_hash(e->u, e->v) & (nsize - 1);
       while (ns[j]) j = (j + 1) & (nsize - 1);
       ns[j] = ESLOT(e->u, e->v, i);
@@ -478,6 +484,167 @@ void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
   for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? y[i] * sd[i] : 1.0;
 }
 
+/* Keywords' PageRank: the conjugate gradients of dl__told_pagerank in
+** single precision over kw_edge, n padded to a multiple of 4 (the pad
+** entries stay 0), with the direction's product A p carried as a
+** recurrence, q = A r + beta q, so that a round is one product (of r) and
+** two passes over the vectors instead of three:
+**     acc = S r;  p = r + beta p;  q = (r - d acc) + beta q;  pq = p.q
+**     alpha = rr / pq;  y += alpha p;  r -= alpha q;  rr' = r.r
+** (the same iterates as the textbook form, up to rounding). sd: D^1/2,
+** padded with zeros; x the n results (double); w 5 padded vectors. Stops
+** at a relative residual of tol or after rounds products. */
+#define KW_PAD4(n) (((n) + 3) & ~(size_t)3)
+
+static void kw_product(size_t n_e, const struct kw_edge *e, const float *p,
+                       float *acc)
+{
+  size_t q = n_e / 4, k;
+  const struct kw_edge *e1, *e2, *e3;
+  if (n_e == 0) return; /* e may be NULL: no pointer arithmetic on it */
+  e1 = e + q, e2 = e1 + q, e3 = e2 + q;
+  for (k = 0; k < q; k++) {
+    uint32_t u0 = e[k].u, v0 = e[k].v, u1 = e1[k].u, v1 = e1[k].v;
+    uint32_t u2 = e2[k].u, v2 = e2[k].v, u3 = e3[k].u, v3 = e3[k].v;
+    float w0 = e[k].w, w1 = e1[k].w, w2 = e2[k].w, w3 = e3[k].w;
+    float pu0 = p[u0], pv0 = p[v0], pu1 = p[u1], pv1 = p[v1];
+    float pu2 = p[u2], pv2 = p[v2], pu3 = p[u3], pv3 = p[v3];
+    acc[u0] += w0 * pv0;
+    acc[u1] += w1 * pv1;
+    acc[u2] += w2 * pv2;
+    acc[u3] += w3 * pv3;
+    acc[v0] += w0 * pu0;
+    acc[v1] += w1 * pu1;
+    acc[v2] += w2 * pu2;
+    acc[v3] += w3 * pu3;
+  }
+  for (k = 4 * q; k < n_e; k++) {
+    uint32_t u = e[k].u, v = e[k].v;
+    acc[u] += e[k].w * p[v];
+    acc[v] += e[k].w * p[u];
+  }
+}
+
+#if PR_VEC
+typedef float v4f __attribute__((vector_size(16)));
+
+static inline v4f ld4(const float *p)
+{
+  v4f v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline void st4(float *p, v4f v)
+{
+  memcpy(p, &v, sizeof v);
+}
+
+static inline float hsum4(v4f v)
+{
+  return (v[0] + v[1]) + (v[2] + v[3]);
+}
+#endif
+
+/* p = r + beta p; q = (r - d acc) + beta q; acc = 0; returns p.q. */
+static float kw_pass_dir(size_t n4, const float *r, float *p, float *q,
+                         float *acc, float beta)
+{
+#if PR_VEC
+  const v4f b = {beta, beta, beta, beta},
+            dd = {(float)DAMPING, (float)DAMPING, (float)DAMPING,
+                  (float)DAMPING},
+            z = {0, 0, 0, 0};
+  v4f s = z;
+  for (size_t i = 0; i < n4; i += 4) {
+    v4f ri = ld4(r + i), pi = ri + b * ld4(p + i);
+    v4f qi = (ri - dd * ld4(acc + i)) + b * ld4(q + i);
+    st4(p + i, pi);
+    st4(q + i, qi);
+    st4(acc + i, z);
+    s += pi * qi;
+  }
+  return hsum4(s);
+#else
+  float l[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < n4; i++) {
+    p[i] = r[i] + beta * p[i];
+    q[i] = (r[i] - (float)DAMPING * acc[i]) + beta * q[i];
+    acc[i] = 0;
+    l[i & 3] += p[i] * q[i];
+  }
+  return (l[0] + l[1]) + (l[2] + l[3]);
+#endif
+}
+
+/* y += alpha p; r -= alpha q; returns r.r. */
+static float kw_pass_step(size_t n4, float *y, float *r, const float *p,
+                          const float *q, float alpha)
+{
+#if PR_VEC
+  const v4f a = {alpha, alpha, alpha, alpha}, z = {0, 0, 0, 0};
+  v4f s = z;
+  for (size_t i = 0; i < n4; i += 4) {
+    v4f ri = ld4(r + i) - a * ld4(q + i);
+    st4(y + i, ld4(y + i) + a * ld4(p + i));
+    st4(r + i, ri);
+    s += ri * ri;
+  }
+  return hsum4(s);
+#else
+  float l[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < n4; i++) {
+    y[i] += alpha * p[i];
+    r[i] -= alpha * q[i];
+    l[i & 3] += r[i] * r[i];
+  }
+  return (l[0] + l[1]) + (l[2] + l[3]);
+#endif
+}
+
+static void kw_pagerank(size_t n, size_t n_e, const struct kw_edge *e,
+                        const float *sd, double *x, float *w, float tol,
+                        int rounds)
+{
+  size_t n4 = KW_PAD4(n);
+  float *y = w, *r = y + n4, *p = r + n4, *q = p + n4, *acc = q + n4;
+  float total = 0, rr = 0, bb = 0, pq;
+  for (size_t i = 0; i < n; i++) total += sd[i] * sd[i];
+  /* Start from the degree distribution (PageRank's fixed point without
+  ** damping, teleport mixed in) for b = 1. */
+  for (size_t i = 0; i < n4; i++) {
+    float x0 = 1.0f + (total > 0 ? (float)(DAMPING / (1.0 - DAMPING)) *
+                                       (float)n * sd[i] * sd[i] / total
+                                 : 0);
+    y[i] = i >= n ? 0 : sd[i] > 0 ? x0 / sd[i] : 1.0f;
+    acc[i] = p[i] = q[i] = 0;
+  }
+  /* r = D^-1/2 b - A y. */
+  kw_product(n_e, e, y, acc);
+  for (size_t i = 0; i < n4; i++) {
+    float bi = i >= n ? 0 : sd[i] > 0 ? 1.0f / sd[i] : 1.0f;
+    r[i] = bi - (y[i] - (float)DAMPING * acc[i]);
+    acc[i] = 0;
+    rr += r[i] * r[i];
+    bb += bi * bi;
+  }
+  if (rounds <= 0 || !(rr > tol * tol * bb)) goto out;
+  kw_product(n_e, e, r, acc);
+  pq = kw_pass_dir(n4, r, p, q, acc, 0);
+  for (int it = 1;; it++) {
+    float rr2, alpha;
+    if (!(pq > 0)) break;
+    alpha = rr / pq;
+    rr2 = kw_pass_step(n4, y, r, p, q, alpha);
+    if (it >= rounds || !(rr2 > tol * tol * bb)) break;
+    kw_product(n_e, e, r, acc);
+    pq = kw_pass_dir(n4, r, p, q, acc, rr2 / rr);
+    rr = rr2;
+  }
+out:
+  for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? (double)(y[i] * sd[i]) : 1.0;
+}
+
 /* The stage's arrays, kept in the annotator between documents (their
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
@@ -485,10 +652,11 @@ struct dl__kw_ws {
   uint32_t *seq, *vid, *vstem, *eat;
   uint64_t *eslot; /* all zero between documents (cleared by eat) */
   size_t seq_cap, vid_cap, vstem_cap, ecap, eat_cap;
-  struct dl__wedge *edges;
+  struct kw_edge *edges;
   size_t edges_cap;
-  double *deg, *pr;
-  size_t deg_cap, pr_cap;
+  float *deg, *fw; /* D^1/2 (padded to 4), the solver's work */
+  double *pr;
+  size_t deg_cap, pr_cap, fw_cap;
   struct cand **order;
   size_t order_cap;
 };
@@ -508,6 +676,7 @@ void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
   dl__free(al, x->eat);
   dl__free(al, x->edges);
   dl__free(al, x->deg);
+  dl__free(al, x->fw);
   dl__free(al, x->pr);
   dl__free(al, x->order);
   dl__free(al, x);
@@ -560,12 +729,13 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *vid;   /* stem -> vertex, UINT32_MAX: not in the graph */
   uint32_t *vstem; /* vertex -> stem */
   size_t n_v = 0;
-  struct dl__wedge *edges;
+  struct kw_edge *edges;
   size_t n_edges = 0, edges_cap;
   uint64_t *eslot; /* open addressing over edges (ESLOT) */
   uint32_t *eat;   /* each edge's slot */
   size_t ecap, esize, eat_cap;
-  double *deg, *pr;
+  float *deg;
+  double *pr;
   struct cand **order;
   uint8_t *tcls, *fcls;
   uint32_t *fstem, *gw;
@@ -667,9 +837,9 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       uint8_t fc = fcls[(uint32_t)(W->tform[ti] + 1u)];
       uint32_t tf = d->tokens[ti].flags;
       unsigned kill = ((fc >> 2) & (pc >> 3) & 1u) | /* FC_VERB, FC_VCUE */
-                      ((tf & (DL__TOK_NUM | DL__TOK_CLITIC)) != 0) |
-                      ((fc >> 4) & ((tf & DL__TOK_CAP) != 0) &
-                       !(tcls[ti] & TC_NAME)); /* FC_CAL */
+                      ((tf & (DL__TOK_NUM | DL__TOK_CLITIC)) != 0);
+      if (fc & FC_CAL) /* rare (a month or weekday): a predictable branch */
+        kill |= (tf & DL__TOK_CAP) && !(tcls[ti] & TC_NAME);
       uint8_t c = (uint8_t)((fc & 3u) & (kill - 1u));
       tcls[ti] |= c;
       gw[ng] = (uint32_t)ti;
@@ -779,20 +949,21 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** needs 30 rounds for a rougher answer. The edges' weights become the
   ** symmetric w / sqrt(D_u D_v); b = 1, since only the ratios of the
   ** scores matter. */
-  if (!ROOM(al, deg, X->deg_cap, n_v + 1) ||
-      !ROOM(al, pr, X->pr_cap, 6 * (n_v + 1)))
+  /* (n_v + 1: never an empty array, so no memset of a null pointer) */
+  if (!ROOM(al, deg, X->deg_cap, KW_PAD4(n_v + 1)) ||
+      !ROOM(al, pr, X->pr_cap, n_v + 1) ||
+      !ROOM(al, X->fw, X->fw_cap, 5 * KW_PAD4(n_v + 1)))
     goto oom;
-  memset(deg, 0, (n_v + 1) * sizeof *deg);
+  memset(deg, 0, KW_PAD4(n_v) * sizeof *deg);
   for (size_t e = 0; e < n_edges; e++) {
     deg[edges[e].u] += edges[e].w;
     deg[edges[e].v] += edges[e].w;
   }
-  for (size_t i = 0; i < n_v; i++) deg[i] = sqrt(deg[i]); /* D^1/2 */
+  for (size_t i = 0; i < n_v; i++) deg[i] = sqrtf(deg[i]); /* D^1/2 */
   for (size_t e = 0; e < n_edges; e++)
     edges[e].w /= deg[edges[e].u] * deg[edges[e].v];
   if (n_v) {
-    dl__told_pagerank(n_v, n_edges, edges, deg, pr, pr + (n_v + 1), KW_TOL,
-                      ROUNDS);
+    kw_pagerank(n_v, n_edges, edges, deg, pr, X->fw, (float)KW_TOL, ROUNDS);
     for (size_t i = 0; i < n_v; i++)
       pr[i] *= (double)W->stems[vstem[i]].idf;
   }
