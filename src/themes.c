@@ -383,9 +383,6 @@ static int cmp_count(const void *a, const void *b)
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Longer codes or labels: written key by key. */
-#define THEME_FAST_TEXT 200
-
 void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
 {
   const struct dl__themes *th;
@@ -421,40 +418,53 @@ void dl__themes_json(const dl_doc *d, dl__jw *w, unsigned flags)
     }
     tc[j] = t;
   }
+  if (!w->pretty && !(flags & DL_JSON_CHARS)) {
+    /* The whole array written straight into the writer's buffer
+    ** (tone_json.c), room asked once. Codes and labels are copied as they
+    ** are: the taxonomy's are plain ASCII with nothing to escape, which
+    ** test_tone checks for every theme with the writer's own test
+    ** (dl__json_safe_len); counts and offsets are plain numbers. */
+    size_t max = 2;
+    char *p;
+    for (size_t k = 0; k < n; k++) {
+      const struct dl__theme_def *def = &dl__themes[tc[k].theme];
+      size_t shown = DL__MIN(tc[k].count, (uint32_t)DL__THEME_MAX_SPANS);
+      max += strlen(def->code) + strlen(def->label) + 64 +
+             DL__TOLD_JSON_SPAN * shown;
+    }
+    if (!(p = dl__told_json_begin(w, max))) return;
+    *p++ = '[';
+    for (size_t k = 0; k < n; k++) {
+      const struct dl__theme_def *def = &dl__themes[tc[k].theme];
+      size_t shown = DL__MIN(tc[k].count, (uint32_t)DL__THEME_MAX_SPANS);
+      size_t cl = strlen(def->code), ll = strlen(def->label);
+      if (k) *p++ = ',';
+      memcpy(p, "{\"theme\":\"", 10);
+      memcpy(p + 10, def->code, cl);
+      p += 10 + cl;
+      memcpy(p, "\",\"label\":\"", 11);
+      memcpy(p + 11, def->label, ll);
+      p += 11 + ll;
+      *p++ = '"';
+      memcpy(p, ",\"count\":", 9);
+      p = dl__json_uint(p + 9, tc[k].count);
+      memcpy(p, ",\"spans\":[", 10);
+      p += 10;
+      for (size_t i = tc[k].first; i < tc[k].first + shown; i++) {
+        if (i > tc[k].first) *p++ = ',';
+        p = dl__told_json_span(p, th->hits[i].start, th->hits[i].end);
+      }
+      *p++ = ']';
+      *p++ = '}';
+    }
+    *p++ = ']';
+    dl__told_json_end(w, p);
+    return;
+  }
   dl__jw_arr_begin(w);
   for (size_t k = 0; k < n; k++) {
     const struct dl__theme_def *def = &dl__themes[tc[k].theme];
     size_t shown = DL__MIN(tc[k].count, (uint32_t)DL__THEME_MAX_SPANS);
-    if (!w->pretty && !(flags & DL_JSON_CHARS)) {
-      /* The object as one raw value (tone_json.c). Code and label are
-      ** copied as they are: the taxonomy's are plain ASCII with nothing
-      ** to escape, which test_tone checks for every theme with the
-      ** writer's own test (dl__json_safe_len). */
-      char buf[2 * THEME_FAST_TEXT + 128 +
-               DL__TOLD_JSON_SPAN * DL__THEME_MAX_SPANS], *p = buf;
-      size_t cl = strlen(def->code), ll = strlen(def->label);
-      if (cl <= THEME_FAST_TEXT && ll <= THEME_FAST_TEXT) {
-        memcpy(p, "{\"theme\":\"", 10);
-        memcpy(p + 10, def->code, cl);
-        p += 10 + cl;
-        memcpy(p, "\",\"label\":\"", 11);
-        memcpy(p + 11, def->label, ll);
-        p += 11 + ll;
-        *p++ = '"';
-        memcpy(p, ",\"count\":", 9);
-        p = dl__json_uint(p + 9, tc[k].count);
-        memcpy(p, ",\"spans\":[", 10);
-        p += 10;
-        for (size_t i = tc[k].first; i < tc[k].first + shown; i++) {
-          if (i > tc[k].first) *p++ = ',';
-          p = dl__told_json_span(p, th->hits[i].start, th->hits[i].end);
-        }
-        *p++ = ']';
-        *p++ = '}';
-        dl__jw_raw(w, buf, (size_t)(p - buf));
-        continue;
-      }
-    }
     dl__jw_obj_begin(w);
     dl__jw_key(w, "theme");
     dl__jw_cstr(w, def->code);

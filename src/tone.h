@@ -338,5 +338,11 @@ static inline uint32_t dl__told_form(const dl_doc *d, size_t i)
 char *dl__told_json_num3(char *p, double v);
 char *dl__told_json_span(char *p, uint32_t s, uint32_t e);
 char *dl__told_json_plain(char *p, const char *s, size_t n);
+/* A compact value written straight into the writer's buffer (no copy
+** from a stack buffer): dl__told_json_begin writes its comma as
+** dl__jw_raw does and returns room for max bytes (NULL when out of
+** memory); dl__told_json_end(w, end) takes the bytes up to end. */
+char *dl__told_json_begin(dl__jw *w, size_t max);
+void dl__told_json_end(dl__jw *w, char *end);
 
 #endif /* DL_TONE_H */

@@ -45,3 +45,25 @@ char *dl__told_json_plain(char *p, const char *s, size_t n)
   *p++ = '"';
   return p;
 }
+
+/* One compact value written straight into the writer's buffer: its comma
+** (or nothing after a key) as dl__jw_raw writes it, then room for max
+** bytes; the place to write them, or NULL when out of memory (the writer
+** then has oom set). dl__told_json_end() ends it. The caller writes only
+** bytes the writer itself would (as for the pieces above). */
+char *dl__told_json_begin(dl__jw *w, size_t max)
+{
+  dl__jw_raw(w, "", 0);
+  if (w->oom) return NULL;
+  if (w->b.cap - w->b.len <= max && !dl__buf_reserve(&w->b, max)) {
+    w->oom = true;
+    return NULL;
+  }
+  return w->b.p + w->b.len;
+}
+
+void dl__told_json_end(dl__jw *w, char *end)
+{
+  w->b.len = (size_t)(end - w->b.p);
+  w->b.p[w->b.len] = 0;
+}

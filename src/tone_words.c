@@ -713,13 +713,8 @@ static bool doc_pass(struct dl__told_ws *ws, const dl_doc *d, uint32_t *tform)
     if (n - 1 < KEY_SHORT && t->start + KEY_SHORT <= d->len) {
       memcpy(&k0, p, 8);
       memcpy(&k1, p + 8, 8);
-      if (n < 8) {
-        k0 &= (UINT64_C(1) << (8 * n)) - 1;
-        k1 = 0;
-      } else {
-        k1 &= n == KEY_SHORT ? ~UINT64_C(0)
-                             : (UINT64_C(1) << (8 * (n - 8))) - 1;
-      }
+      k0 &= key_masks[n][0];
+      k1 &= key_masks[n][1];
       if (!((k0 | k1) & UINT64_C(0x8080808080808080))) {
         k0 = lower8(k0);
         k1 = lower8(k1);
