@@ -130,9 +130,11 @@ static inline bool stems_eq(const uint32_t *a, const uint32_t *b, size_t n)
 
 /* Adds one occurrence of a candidate: a phrase (entity UINT32_MAX, keyed
 ** by its stems) or a mention of an entity (keyed by the entity). st is
-** an initialized array of KW_MAX_LEN stems, n of them the candidate's. */
-static bool add(struct kw_state *k, const uint32_t *st, size_t n, bool name,
-                uint32_t entity, uint32_t start, uint32_t end)
+** an initialized array of KW_MAX_LEN stems, n of them the candidate's.
+** add() is the inline path of a candidate met before that sits in a
+** direct table (most occurrences), add_new() the rest. */
+static bool add_new(struct kw_state *k, const uint32_t *st, size_t n,
+                    bool name, uint32_t entity, uint32_t start, uint32_t end)
 {
   size_t j;
   struct cand *c;
@@ -185,6 +187,26 @@ found:
   k->occ[k->n_occ].end = end;
   k->n_occ++;
   return true;
+}
+
+static inline bool add(struct kw_state *k, const uint32_t *st, size_t n,
+                       bool name, uint32_t entity, uint32_t start,
+                       uint32_t end)
+{
+  uint32_t ci = entity != UINT32_MAX ? k->bye[entity]
+                : n == 1 && k->vid[st[0]] != UINT32_MAX ? k->byv[k->vid[st[0]]]
+                                                        : 0;
+  if (ci && k->n_occ < k->occ_cap) {
+    struct cand *c = &k->c[ci - 1];
+    c->count++;
+    c->name = c->name || name;
+    k->occ[k->n_occ].cand = ci - 1;
+    k->occ[k->n_occ].start = start;
+    k->occ[k->n_occ].end = end;
+    k->n_occ++;
+    return true;
+  }
+  return add_new(k, st, n, name, entity, start, end);
 }
 
 /* An undirected co-occurrence edge, u < v, weighted by how many times the
@@ -785,6 +807,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** sentence. Vertices are the stems of those words, numbered as met. */
   if (!ROOM(al, vid, X->vid_cap, W->n_stems) ||
       !ROOM(al, k.byv, k.byv_cap, W->n_stems) ||
+      !ROOM(al, deg, X->deg_cap, KW_PAD4(W->n_stems + 1)) ||
       !ROOM(al, k.bye, k.bye_cap, d->n_entities + 1))
     goto oom;
   memset(vid, 0xff, W->n_stems * sizeof *vid);
@@ -853,6 +876,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
         vstem[n_v] = st;
         k.byv[n_v] = 0;
+        deg[n_v] = 0; /* the weighted degree, counted with the edges */
         v = vid[st] = (uint32_t)n_v++;
       }
       if (!PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
@@ -888,6 +912,8 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         j = edge_hash(u, hi) & (esize - 1);
         while ((sv = eslot[j]) != 0 && sv >> 24 != key)
           j = (j + 1) & (esize - 1);
+        deg[u] += 1;
+        deg[hi] += 1;
         if (sv) {
           edges[(sv & 0xffffff) - 1].w += 1;
         } else {
@@ -949,16 +975,12 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** needs 30 rounds for a rougher answer. The edges' weights become the
   ** symmetric w / sqrt(D_u D_v); b = 1, since only the ratios of the
   ** scores matter. */
-  /* (n_v + 1: never an empty array, so no memset of a null pointer) */
-  if (!ROOM(al, deg, X->deg_cap, KW_PAD4(n_v + 1)) ||
-      !ROOM(al, pr, X->pr_cap, n_v + 1) ||
+  /* (deg has room for KW_PAD4(n_stems + 1) >= KW_PAD4(n_v + 1); its
+  ** weighted degrees were counted with the edges, integers: exact) */
+  if (!ROOM(al, pr, X->pr_cap, n_v + 1) ||
       !ROOM(al, X->fw, X->fw_cap, 5 * KW_PAD4(n_v + 1)))
     goto oom;
-  memset(deg, 0, KW_PAD4(n_v) * sizeof *deg);
-  for (size_t e = 0; e < n_edges; e++) {
-    deg[edges[e].u] += edges[e].w;
-    deg[edges[e].v] += edges[e].w;
-  }
+  for (size_t i = n_v; i < KW_PAD4(n_v); i++) deg[i] = 0;
   for (size_t i = 0; i < n_v; i++) deg[i] = sqrtf(deg[i]); /* D^1/2 */
   for (size_t e = 0; e < n_edges; e++)
     edges[e].w /= deg[edges[e].u] * deg[edges[e].v];
@@ -1084,9 +1106,19 @@ done:
   return rc;
 }
 
+/* The most one keyword's object takes on the fast path below. */
+#define KW_OBJ_MAX (KW_FAST_TEXT + 128 + DL__TOLD_JSON_SPAN * KW_MAX_SPANS)
+#define KW_BATCH (3 * KW_OBJ_MAX + 512) /* bytes of objects written at once */
+
 void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
 {
   const struct dl__keywords *K;
+  /* Compact output with byte offsets: the objects are built here
+  ** ("{...},{...}", tone_json.c's pieces) and handed to the writer a
+  ** batch at a time (one dl__jw_raw for a news article's ten), else key
+  ** by key. */
+  char buf[KW_BATCH], *p = buf;
+  bool fast = !w->pretty && !(flags & DL_JSON_CHARS);
   dl__jw_key(w, "keywords");
   if (!d->told || !d->told->keywords_ran) {
     dl__jw_null(w);
@@ -1096,35 +1128,45 @@ void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
   dl__jw_arr_begin(w);
   for (size_t i = 0; i < K->n; i++) {
     const struct dl__keyword *kw = &K->kw[i];
-    if (!w->pretty && !(flags & DL_JSON_CHARS) && kw->n_spans <= KW_MAX_SPANS) {
-      /* The object as one raw value (tone_json.c) when the text needs
-      ** no escape and the score has the writer's fast form. */
-      char buf[KW_FAST_TEXT + 128 + DL__TOLD_JSON_SPAN * KW_MAX_SPANS], *p = buf;
+    if (fast && kw->n_spans <= KW_MAX_SPANS) {
+      /* The object when the text needs no escape and the score has the
+      ** writer's fast form (else NULL: the key-by-key path). */
+      char *o;
       size_t tl = strlen(kw->text);
-      if (tl <= KW_FAST_TEXT) {
-        memcpy(p, "{\"text\":", 8);
-        p = dl__told_json_plain(p + 8, kw->text, tl);
-      } else {
-        p = NULL;
-      }
-      if (p) {
-        memcpy(p, ",\"score\":", 9);
-        p = dl__told_json_num3(p + 9, kw->score);
-      }
-      if (p) {
-        memcpy(p, ",\"count\":", 9);
-        p = dl__json_uint(p + 9, kw->count);
-        memcpy(p, ",\"spans\":[", 10);
-        p += 10;
-        for (size_t j = 0; j < kw->n_spans; j++) {
-          if (j) *p++ = ',';
-          p = dl__told_json_span(p, kw->spans[2 * j], kw->spans[2 * j + 1]);
-        }
-        *p++ = ']';
-        *p++ = '}';
+      if ((size_t)(buf + sizeof buf - p) < KW_OBJ_MAX + 1) {
         dl__jw_raw(w, buf, (size_t)(p - buf));
+        p = buf;
+      }
+      o = p + (p != buf); /* a comma between two objects of a batch */
+      if (tl <= KW_FAST_TEXT) {
+        memcpy(o, "{\"text\":", 8);
+        o = dl__told_json_plain(o + 8, kw->text, tl);
+      } else {
+        o = NULL;
+      }
+      if (o) {
+        memcpy(o, ",\"score\":", 9);
+        o = dl__told_json_num3(o + 9, kw->score);
+      }
+      if (o) {
+        if (p != buf) *p = ',';
+        memcpy(o, ",\"count\":", 9);
+        o = dl__json_uint(o + 9, kw->count);
+        memcpy(o, ",\"spans\":[", 10);
+        o += 10;
+        for (size_t j = 0; j < kw->n_spans; j++) {
+          if (j) *o++ = ',';
+          o = dl__told_json_span(o, kw->spans[2 * j], kw->spans[2 * j + 1]);
+        }
+        *o++ = ']';
+        *o++ = '}';
+        p = o;
         continue;
       }
+    }
+    if (p != buf) { /* the batch first: the objects keep their order */
+      dl__jw_raw(w, buf, (size_t)(p - buf));
+      p = buf;
     }
     dl__jw_obj_begin(w);
     dl__jw_key(w, "text");
@@ -1140,5 +1182,6 @@ void dl__keywords_json(const dl_doc *d, dl__jw *w, unsigned flags)
     dl__jw_arr_end(w);
     dl__jw_obj_end(w);
   }
+  if (p != buf) dl__jw_raw(w, buf, (size_t)(p - buf));
   dl__jw_arr_end(w);
 }
