@@ -55,7 +55,8 @@ struct sent {
   uint32_t t0, nt;       /* terms[t0 .. t0+nt), in order of first use */
   uint32_t words;
   bool sorted;           /* its terms sorted by stem (for cosine) */
-  double norm, central, ent, score;
+  double norm, inv;      /* |vector| and 1 / it (0 when 0) */
+  double central, ent, score;
 };
 
 /* An edge of the similarity graph: i < j, c their cosine (as a float). */
@@ -307,17 +308,35 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   seen = X->seen;
 
   /* Entity salience per sentence: the sum over the distinct entities it
-  ** names (a mention's tokens give its sentence). */
+  ** names (a mention's first token gives its sentence). Mentions come
+  ** mostly in text order, so the sentence is found by walking the
+  ** sentences' token ranges along (a binary search when a mention goes
+  ** back), not by reading the token (a cache line each); the token's
+  ** sentence field when no sentence's range holds it. */
   if (d->n_mentions && d->n_entities) {
+    size_t si = 0;
     if (!ROOM0(al, X->ent_sal, X->ent_sal_cap, d->n_sentences)) goto oom;
     ent_sal = X->ent_sal;
     for (size_t m = 0; m < d->n_mentions; m++) {
       const dl__mention *mn = &d->mentions[m];
-      uint32_t s;
-      if (mn->entity >= d->n_entities || mn->tok_end <= mn->tok_start ||
-          mn->tok_start >= d->n_tokens)
+      uint32_t s, t = mn->tok_start;
+      if (mn->entity >= d->n_entities || mn->tok_end <= t ||
+          t >= d->n_tokens)
         continue;
-      s = d->tokens[mn->tok_start].sent;
+      if (si < d->n_sentences && t < d->sentences[si].tok_start) {
+        size_t lo = 0, hi = si; /* back: the first sentence ending past t */
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (d->sentences[mid].tok_end <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        si = lo;
+      }
+      while (si < d->n_sentences && t >= d->sentences[si].tok_end) si++;
+      if (si < d->n_sentences && t >= d->sentences[si].tok_start)
+        s = (uint32_t)si;
+      else
+        s = d->tokens[t].sent;
       if (s < d->n_sentences)
         ent_sal[s] += d->entities[mn->entity].salience;
     }
@@ -333,8 +352,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (!dl__buf_reserve(b, (W->n_forms + 1) * sizeof *fst)) goto oom;
     fst = (uint32_t *)(void *)b->p;
     fst[0] = UINT32_MAX; /* "no form": UINT32_MAX + 1 */
-    for (size_t f = 0; f < W->n_forms; f++)
-      fst[f + 1] = content(&W->forms[f]) ? W->forms[f].stem : UINT32_MAX;
+    for (size_t f = 0; f < W->n_forms; f++) /* no branch: half are stop words */
+      fst[f + 1] = W->forms[f].stem | (0u - (uint32_t)!content(&W->forms[f]));
     form_stem = fst;
     b = &ws->tmp[3];
     b->len = 0;
@@ -424,8 +443,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     c->nt = (uint32_t)(n_terms - t0);
     c->words = words;
     c->ent = ent_sal ? ent_sal[si] : 0;
-    c->norm = norm;
-    c->norm = sqrt(c->norm);
+    c->norm = sqrt(norm);
+    c->inv = c->norm > 0 ? 1.0 / c->norm : 0;
     c->sorted = false;
     nS++;
   }
@@ -451,7 +470,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     row = X->row;
     for (size_t j = 1; j < nS; j++) {
       size_t lo = j;
-      double nj = S[j].norm;
+      double ij = S[j].inv, dj = 0;
       for (size_t k = S[j].t0; k < S[j].t0 + S[j].nt; k++) {
         double wk = terms[k].w;
         for (uint32_t q = terms[k].prev; q; q = terms[q - 1].prev) {
@@ -464,8 +483,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       for (size_t i = lo; i < j; i++) {
         double dt = row[i], c;
         if (dt == 0) continue;
-        row[i] = 0; /* dt != 0: both norms are too */
-        c = dt / (S[i].norm * nj);
+        row[i] = 0;
+        c = dt * (S[i].inv * ij);
         if (c <= 0.05) continue;
         if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
         edges[n_edges].i = (uint32_t)i;
@@ -473,8 +492,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         edges[n_edges].c = (float)c;
         n_edges++;
         deg[i] += c;
-        deg[j] += c;
+        dj += c;
       }
+      deg[j] = dj; /* row j comes before every row that adds to it */
     }
   }
   {
