@@ -234,6 +234,7 @@ struct dl__told_ws {
   struct dl__cform *cf; /* open addressing over the entries themselves
                         ** (len 0: empty): a look-up reads one line */
   size_t n_cf, cf_cap;  /* entries, slots (a power of 2, load <= 1/2) */
+  void *cf_mem;         /* the allocation cf is in (64-byte aligned) */
   struct dl__cstem *cs;
   size_t n_cs, cs_cap;
   uint64_t *cs_slot; /* open addressing: hash << 32 | id + 1, 0 empty */
