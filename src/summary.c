@@ -53,6 +53,7 @@ struct term {
 struct sent {
   uint32_t index;        /* into d->sentences */
   uint32_t t0, nt;       /* terms[t0 .. t0+nt), in order of first use */
+  uint32_t l0, nl;       /* links[l0 .. l0+nl): its terms with a prev */
   uint32_t words;
   bool sorted;           /* its terms sorted by stem (for cosine) */
   double norm, inv;      /* |vector| and 1 / it (0 when 0) */
@@ -220,13 +221,13 @@ struct dl__sum_ws {
   struct sent *S;
   struct term *terms;
   struct sedge *edges;
-  uint32_t *seen;
+  uint32_t *seen, *links;
   double *deg, *pr, *ent_sal, *row, *tmp;
   struct sent **order;
   uint32_t *out;
   size_t out_cap;
   size_t S_cap, terms_cap, edges_cap, seen_cap, deg_cap, pr_cap, ent_sal_cap,
-      row_cap, tmp_cap, order_cap;
+      row_cap, tmp_cap, order_cap, links_cap;
 };
 
 void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
@@ -236,6 +237,7 @@ void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
   dl__free(al, x->terms);
   dl__free(al, x->edges);
   dl__free(al, x->seen);
+  dl__free(al, x->links);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
   dl__free(al, x->ent_sal);
@@ -284,7 +286,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   uint32_t *seen, *out;
   const uint32_t *form_stem;
   uint32_t *cstems; /* one sentence's content stems */
-  size_t nS = 0, n_terms = 0, n_edges = 0;
+  size_t nS = 0, n_terms = 0, n_edges = 0, n_links = 0;
   size_t want = a->m->opt.summary_sentences ? a->m->opt.summary_sentences
                                             : DL_DEFAULT_SUMMARY_SENTENCES;
   size_t n_out = 0, max_s;
@@ -301,7 +303,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   terms = X->terms; /* grown here, handed back at the end */
   edges = X->edges;
   max_s = DL__MIN(d->n_sentences, (size_t)DL__SUM_MAX_SENTS);
-  if (!ROOM0(al, X->S, X->S_cap, max_s) ||
+  if (!ROOM(al, X->S, X->S_cap, max_s) || /* every field set for each */
       !ROOM0(al, X->seen, X->seen_cap, W->n_stems)) /* stem -> term + 1 */
     goto oom;
   S = X->S;
@@ -385,6 +387,11 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
                   n_terms + DL__MIN(ncs, (size_t)DL__SUM_MAX_TERMS) - 1,
                   sizeof *terms))
       goto oom;
+    if (X->links_cap < X->terms_cap &&
+        !dl__grow(al, (void **)&X->links, &X->links_cap, X->terms_cap - 1,
+                  sizeof *X->links))
+      goto oom;
+    size_t l0 = n_links;
     /* Each new stem's weight is its IDF (tf 1), its square added to the
     ** norm as it comes; a sentence that repeats a stem (one in five) is
     ** weighed again below with its counts. */
@@ -412,6 +419,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         terms[n_terms].w = w;
         terms[n_terms].prev = seen[st];
         terms[n_terms].cand = (uint32_t)nS;
+        X->links[n_links] = (uint32_t)n_terms; /* kept when it has a prev */
+        n_links += seen[st] != 0;
         seen[st] = (uint32_t)++n_terms;
         norm += (double)w * (double)w;
       }
@@ -421,6 +430,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
       for (size_t k = t0; k < n_terms; k++)
         seen[terms[k].stem] = terms[k].prev;
       n_terms = t0;
+      n_links = l0;
       continue;
     }
     if (rep) {
@@ -441,6 +451,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     c->index = (uint32_t)si;
     c->t0 = (uint32_t)t0;
     c->nt = (uint32_t)(n_terms - t0);
+    c->l0 = (uint32_t)l0;
+    c->nl = (uint32_t)(n_links - l0);
     c->words = words;
     c->ent = ent_sal ? ent_sal[si] : 0;
     c->norm = sqrt(norm);
@@ -451,10 +463,11 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   if (!nS) goto done;
 
   /* 3. The windowed graph and PageRank. */
-  if (!ROOM0(al, X->deg, X->deg_cap, nS) || !ROOM0(al, X->pr, X->pr_cap, nS))
+  if (!ROOM(al, X->deg, X->deg_cap, nS) || !ROOM(al, X->pr, X->pr_cap, nS))
     goto oom;
-  deg = X->deg;
+  deg = X->deg; /* deg[j] set by row j, before the rows that add to it */
   pr = X->pr;
+  deg[0] = 0;
   {
     /* Dot products from the stems' chains: for candidate j, each term's
     ** chain gives the earlier candidates holding its stem, nearest first,
@@ -471,7 +484,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t j = 1; j < nS; j++) {
       size_t lo = j;
       double ij = S[j].inv, dj = 0;
-      for (size_t k = S[j].t0; k < S[j].t0 + S[j].nt; k++) {
+      /* Only the terms whose stem an earlier candidate holds (links). */
+      for (size_t x = S[j].l0; x < S[j].l0 + S[j].nl; x++) {
+        uint32_t k = X->links[x];
         double wk = terms[k].w;
         for (uint32_t q = terms[k].prev; q; q = terms[q - 1].prev) {
           uint32_t i = terms[q - 1].cand;
@@ -480,17 +495,22 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
           row[i] += (double)terms[q - 1].w * wk;
         }
       }
+      /* The row without a branch on each pair (whether a pair shares a
+      ** stem, or passes the threshold, is what a branch would
+      ** mispredict): every slot is written, the edge kept by its count. */
+      if (n_edges + (j - lo) >= X->edges_cap &&
+          !dl__grow(al, (void **)&edges, &X->edges_cap, n_edges + (j - lo),
+                    sizeof *edges))
+        goto oom;
       for (size_t i = lo; i < j; i++) {
-        double dt = row[i], c;
-        if (dt == 0) continue;
+        double c = row[i] * (S[i].inv * ij);
+        bool keep = c > 0.05;
         row[i] = 0;
-        c = dt * (S[i].inv * ij);
-        if (c <= 0.05) continue;
-        if (!PUSH(al, edges, n_edges, X->edges_cap)) goto oom;
         edges[n_edges].i = (uint32_t)i;
         edges[n_edges].j = (uint32_t)j;
         edges[n_edges].c = (float)c;
-        n_edges++;
+        n_edges += keep;
+        c = keep ? c : 0;
         deg[i] += c;
         dj += c;
       }
