@@ -267,12 +267,6 @@ static bool room0(const dl_allocator *al, void **p, size_t *cap, size_t n,
 /* DL__PUSH without the call while there is room. */
 #define PUSH(al, arr, n, cap) ((n) < (cap) || DL__PUSH(al, arr, n, cap))
 
-/* Content word: a form that is no stop word, has a letter, two bytes. */
-static bool content(const struct dl__form *f)
-{
-  return !(f->flags & DL__W_STOP) && f->len >= 2;
-}
-
 dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
 {
   struct dl__told *TL = d->told;
@@ -345,8 +339,9 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   }
 
   /* 1-2. Candidates and their vectors. Each form's stem when it is a
-  ** content word (UINT32_MAX when not), once per form: the token loop
-  ** reads one small array instead of the forms. */
+  ** content word (no stop word, two bytes at least; UINT32_MAX when not),
+  ** once per form: the token loop reads one small array instead of the
+  ** forms. */
   {
     dl__buf *b = &ws->tmp[2]; /* scratch, as in keywords.c */
     uint32_t *fst;
@@ -354,8 +349,11 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (!dl__buf_reserve(b, (W->n_forms + 1) * sizeof *fst)) goto oom;
     fst = (uint32_t *)(void *)b->p;
     fst[0] = UINT32_MAX; /* "no form": UINT32_MAX + 1 */
-    for (size_t f = 0; f < W->n_forms; f++) /* no branch: half are stop words */
-      fst[f + 1] = W->forms[f].stem | (0u - (uint32_t)!content(&W->forms[f]));
+    for (size_t f = 0; f < W->n_forms; f++) { /* no branch: half are stop words */
+      const struct dl__form *F = &W->forms[f];
+      uint32_t no = (uint32_t)((F->flags & DL__W_STOP) != 0) | (F->len < 2);
+      fst[f + 1] = F->stem | (0u - no);
+    }
     form_stem = fst;
     b = &ws->tmp[3];
     b->len = 0;
