@@ -222,7 +222,10 @@ struct kw_edge {
 
 static uint32_t edge_hash(uint32_t u, uint32_t v)
 {
-  return (u * 2654435761u) ^ (v * 2246822519u + 0x9e3779b9u);
+  /* The high half of the key times a 64-bit odd constant: every bit of u
+  ** and v reaches the low bits the slot mask keeps (small vertex numbers
+  ** times 32-bit constants, XORed, clustered in a 1,024-slot table). */
+  return (uint32_t)((((uint64_t)u << 20 | v) * 0x9E3779B97F4A7C15ull) >> 32);
 }
 
 /* An edge slot holds its key, u << 20 | v, above its index + 1 (24
@@ -246,7 +249,8 @@ struct egraph {
                 ** load <= 1/2 */
 };
 
-#define EDGE_SLOTS0 1024 /* the slots a document starts with */
+#define EDGE_SLOTS0 1024 /* the slots a document starts with, at least */
+#define EDGE_SLOTS_MAX (1u << 17) /* ... at most (DL__KW_MAX_WORDS words) */
 
 /* Room for `need` more edges after the n made: the slots doubled
 ** (rehashed) and the list grown as needed. The rare path of step 1's
@@ -305,14 +309,14 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
 ** the verb, "Sunday Times" and "Theresa May" names). */
 static uint8_t form_class(const struct dl__form *F)
 {
-  uint8_t c = 0;
-  if (!(F->flags & (DL__W_STOP | DL__W_LY)) && F->len >= 2 &&
-      (F->flags & (DL__W_NOUN | DL__W_ADJ)))
-    c = (F->flags & DL__W_NOUN) ? 2 : 1;
-  if (F->flags & DL__W_VERB) c |= FC_VERB;
-  if (F->flags & DL__W_VCUE) c |= FC_VCUE;
-  if (F->flags & DL__W_CAL) c |= FC_CAL;
-  return c;
+  /* Arithmetic, not branches: the flags vary from form to form. */
+  uint32_t f = F->flags;
+  unsigned ok = ((f & (DL__W_STOP | DL__W_LY)) == 0) & (F->len >= 2) &
+                ((f & (DL__W_NOUN | DL__W_ADJ)) != 0);
+  unsigned c = ok * (1u + ((f & DL__W_NOUN) != 0));
+  c |= ((f & DL__W_VERB) != 0) * FC_VERB | ((f & DL__W_VCUE) != 0) * FC_VCUE |
+       ((f & DL__W_CAL) != 0) * FC_CAL;
+  return (uint8_t)c;
 }
 
 static const double kw_sqrt[KW_MAX_LEN + 1] = {0, 1, 1.4142135623730951,
@@ -667,6 +671,8 @@ out:
   for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? (double)(y[i] * sd[i]) : 1.0;
 }
 
+#define KW_LOGN 64
+
 /* The stage's arrays, kept in the annotator between documents (their
 ** capacities only: every document starts them empty). */
 struct dl__kw_ws {
@@ -681,6 +687,9 @@ struct dl__kw_ws {
   size_t deg_cap, pr_cap, fw_cap;
   struct cand **order;
   size_t order_cap;
+  /* 1 + log(c) for a count 0 < c < KW_LOGN (1 for c = 1), from log()
+  ** itself when the workspace is made: the same doubles as the call */
+  double lc[KW_LOGN];
 };
 
 void dl__kw_ws_free(const dl_allocator *al, struct dl__kw_ws *x)
@@ -769,8 +778,13 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   W = &TL->words;
   TL->keywords_ran = true;
   if (!W->n_stems || !ws) return DL_OK;
-  if (!ws->kw && !(ws->kw = dl__calloc(al, 1, sizeof *ws->kw)))
-    return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+  if (!ws->kw) {
+    if (!(ws->kw = dl__calloc(al, 1, sizeof *ws->kw)))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    ws->kw->lc[0] = ws->kw->lc[1] = 1.0;
+    for (size_t c = 2; c < KW_LOGN; c++)
+      ws->kw->lc[c] = 1.0 + log((double)c);
+  }
   X = ws->kw;
   k = X->k;
   k.al = al;
@@ -798,9 +812,27 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** needs 1,024): its probes stay within 8 KB, whatever size an earlier
   ** document left the table at. */
   esize = DL__MIN(ecap, (size_t)EDGE_SLOTS0);
-  deg = X->deg;
+  deg = X->deg; /* (all the arrays in locals before any goto oom) */
   pr = X->pr;
   order = X->order;
+  {
+    /* A longer text starts with more: about 0.7 edges a token (BBC), the
+    ** slots twice the edges, so that most documents never rehash. */
+    size_t want = EDGE_SLOTS0;
+    while (want < 3 * (d->n_tokens / 2) && want < EDGE_SLOTS_MAX) want *= 2;
+    if (want > esize) {
+      struct egraph eg = {edges, eat, edges_cap, eat_cap, eslot, ecap, esize};
+      bool ok = edge_room(al, &eg, 0, want / 2);
+      edges = eg.e;
+      eat = eg.at;
+      edges_cap = eg.cap;
+      eat_cap = eg.atcap;
+      eslot = eg.slot;
+      ecap = eg.scap;
+      esize = eg.ssize;
+      if (!ok) goto oom;
+    }
+  }
 
   /* 1. The graph's words (content words that may be nouns or adjectives:
   ** TextRank's syntactic filter) and their co-occurrence edges, per
@@ -899,30 +931,32 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       }
       for (size_t p = n_seq - 1; p > first && n_seq - p < DL__KW_WINDOW + 1;
            p--) {
-        /* The edge {u, v}, u < v: its weight counted, or added. */
-        uint32_t u = seq[p - 1], hi = v;
+        /* The edge {u, v}, u < v: its weight counted, or added. Found
+        ** or new is a coin toss for the branch predictor, so both are
+        ** one path: the entry past the list is written as the new edge
+        ** (room for the word's edges was asked above) and kept only
+        ** when the probe found an empty slot. */
+        uint32_t w0 = seq[p - 1], u, hi;
         uint64_t key, sv;
-        size_t j;
-        if (u == v) continue;
-        if (u > hi) {
-          hi = u;
-          u = v;
-        }
+        size_t j, at, fresh;
+        if (w0 == v) continue;
+        u = w0 < v ? w0 : v;
+        hi = w0 ^ v ^ u;
         key = EKEY(u, hi);
         j = edge_hash(u, hi) & (esize - 1);
         while ((sv = eslot[j]) != 0 && sv >> 24 != key)
           j = (j + 1) & (esize - 1);
         deg[u] += 1;
         deg[hi] += 1;
-        if (sv) {
-          edges[(sv & 0xffffff) - 1].w += 1;
-        } else {
-          edges[n_edges].u = u;
-          edges[n_edges].v = hi;
-          edges[n_edges].w = 1;
-          eslot[j] = ESLOT(u, hi, n_edges);
-          eat[n_edges++] = (uint32_t)j;
-        }
+        fresh = sv == 0;
+        at = fresh ? n_edges : (size_t)(sv & 0xffffff) - 1;
+        edges[n_edges].u = u;
+        edges[n_edges].v = hi;
+        edges[n_edges].w = 0;
+        edges[at].w += 1;
+        eslot[j] = fresh ? ESLOT(u, hi, n_edges) : sv;
+        eat[n_edges] = (uint32_t)j;
+        n_edges += fresh;
       }
     }
     /* 3a. The sentence's noun phrases outside names (adjective* noun+, at
@@ -1020,8 +1054,9 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
       if (vid[c->stem[j]] != UINT32_MAX) sum += pr[vid[c->stem[j]]];
     /* (sqrt(n) for n <= KW_MAX_LEN: the same doubles as the call) */
     c->score = sum / kw_sqrt[c->n] *
-               (c->count > 1 ? 1.0 + log((double)c->count) : 1.0);
-    if (c->name) c->score *= 1.5;
+               (c->count < KW_LOGN ? X->lc[c->count]
+                                   : 1.0 + log((double)c->count));
+    c->score *= c->name ? 1.5 : 1.0; /* (x 1.0 exact; no branch) */
     order[i] = c;
   }
   for (size_t i = k.n / 2; i-- > 0;) heap_down(order, k.n, i);
