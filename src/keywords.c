@@ -838,7 +838,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** TextRank's syntactic filter) and their co-occurrence edges, per
   ** sentence. Vertices are the stems of those words, numbered as met. */
   if (!ROOM(al, vid, X->vid_cap, W->n_stems) ||
-      !ROOM(al, k.byv, k.byv_cap, W->n_stems) ||
+      !ROOM(al, k.byv, k.byv_cap, W->n_stems + 1) ||
       !ROOM(al, deg, X->deg_cap, KW_PAD4(W->n_stems + 1)) ||
       !ROOM(al, k.bye, k.bye_cap, d->n_entities + 1))
     goto oom;
@@ -904,13 +904,16 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t g = 0; g < ng && n_seq < DL__KW_MAX_WORDS; g++) {
       size_t ti = gw[g];
       uint32_t st = fstem[W->tform[ti]], v = vid[st];
-      if (v == UINT32_MAX) {
-        if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
-        vstem[n_v] = st;
-        k.byv[n_v] = 0;
-        deg[n_v] = 0; /* the weighted degree, counted with the edges */
-        v = vid[st] = (uint32_t)n_v++;
-      }
+      size_t fresh = v == UINT32_MAX, npair = 0;
+      /* New vertex or not is a coin toss too: the next vertex's entries
+      ** are written either way and kept when it is new. */
+      if (!PUSH(al, vstem, n_v, X->vstem_cap)) goto oom;
+      vstem[n_v] = st;
+      k.byv[n_v] = 0;
+      deg[n_v] = 0; /* the weighted degree, counted with the edges */
+      v = fresh ? (uint32_t)n_v : v;
+      vid[st] = v;
+      n_v += fresh;
       if (!PUSH(al, seq, n_seq, X->seq_cap)) goto oom;
       seq[n_seq++] = v;
       last_tok = ti;
@@ -938,7 +941,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         ** when the probe found an empty slot. */
         uint32_t w0 = seq[p - 1], u, hi;
         uint64_t key, sv;
-        size_t j, at, fresh;
+        size_t j, at, enew;
         if (w0 == v) continue;
         u = w0 < v ? w0 : v;
         hi = w0 ^ v ^ u;
@@ -946,18 +949,19 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         j = edge_hash(u, hi) & (esize - 1);
         while ((sv = eslot[j]) != 0 && sv >> 24 != key)
           j = (j + 1) & (esize - 1);
-        deg[u] += 1;
-        deg[hi] += 1;
-        fresh = sv == 0;
-        at = fresh ? n_edges : (size_t)(sv & 0xffffff) - 1;
+        deg[w0] += 1; /* deg[v]: once for the word's pairs, below */
+        npair++;
+        enew = sv == 0;
+        at = enew ? n_edges : (size_t)(sv & 0xffffff) - 1;
         edges[n_edges].u = u;
         edges[n_edges].v = hi;
         edges[n_edges].w = 0;
         edges[at].w += 1;
-        eslot[j] = fresh ? ESLOT(u, hi, n_edges) : sv;
+        eslot[j] = enew ? ESLOT(u, hi, n_edges) : sv;
         eat[n_edges] = (uint32_t)j;
-        n_edges += fresh;
+        n_edges += enew;
       }
+      deg[v] += (float)npair;
     }
     /* 3a. The sentence's noun phrases outside names (adjective* noun+, at
     ** most KW_MAX_LEN words): the phrase words are its graph words not in
