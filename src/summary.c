@@ -463,9 +463,8 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
   /* 3. The windowed graph and PageRank. */
   if (!ROOM(al, X->deg, X->deg_cap, nS) || !ROOM(al, X->pr, X->pr_cap, nS))
     goto oom;
-  deg = X->deg; /* deg[j] set by row j, before the rows that add to it */
+  deg = X->deg;
   pr = X->pr;
-  deg[0] = 0;
   {
     /* Dot products from the stems' chains: for candidate j, each term's
     ** chain gives the earlier candidates holding its stem, nearest first,
@@ -481,7 +480,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     row = X->row;
     for (size_t j = 1; j < nS; j++) {
       size_t lo = j;
-      double ij = S[j].inv, dj = 0;
+      double ij = S[j].inv;
       /* Only the terms whose stem an earlier candidate holds (links). */
       for (size_t x = S[j].l0; x < S[j].l0 + S[j].nl; x++) {
         uint32_t k = X->links[x];
@@ -502,17 +501,19 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
         goto oom;
       for (size_t i = lo; i < j; i++) {
         double c = row[i] * (S[i].inv * ij);
-        bool keep = c > 0.05;
         row[i] = 0;
         edges[n_edges].i = (uint32_t)i;
         edges[n_edges].j = (uint32_t)j;
         edges[n_edges].c = (float)c;
-        n_edges += keep;
-        c = keep ? c : 0;
-        deg[i] += c;
-        dj += c;
+        n_edges += c > 0.05;
       }
-      deg[j] = dj; /* row j comes before every row that adds to it */
+    }
+    /* Degrees from the edges, in their order (pairs by j then i): each
+    ** vertex sums its cosines by i then j, as a scan of the band would. */
+    for (size_t i = 0; i < nS; i++) deg[i] = 0;
+    for (size_t e = 0; e < n_edges; e++) {
+      deg[edges[e].i] += edges[e].c;
+      deg[edges[e].j] += edges[e].c;
     }
   }
   {
