@@ -220,7 +220,7 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
   const struct dl__words *W;
   uint32_t *last_end;        /* per theme: token end of the last hit */
   uint8_t *sflag;            /* per theme: SENT_* in this sentence */
-  uint32_t *fpat, *starts;
+  uint32_t *frange, *fcs, *starts;
   struct cand *cands;        /* this sentence's candidate hits */
   size_t n_cands = 0, cands_cap;
   struct dl__theme_hit *hits; /* the document's, in text order */
@@ -248,11 +248,9 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
   memset(last_end, 0, nt * sizeof *last_end);
   memset(sflag, 0, nt);
   /* Per form of the document (one more for "no form"): its stem's
-  ** pattern range and cache stem id, written by the words layer as it
-  ** filled the form (a range it could not copy from the cache form, while
-  ** the index did not exist, is looked up here); and room for the
-  ** pattern-starting tokens of the longest sentence (not of the
-  ** document: fewer bytes to hold in the CPU's caches). */
+  ** pattern range and cache stem id, so the scan reads small arrays; and
+  ** room for the pattern-starting tokens of the longest sentence (not of
+  ** the document: fewer bytes to hold in the CPU's caches). */
   {
     dl__buf *b = &ws->tmp[2];
     size_t nf = W->n_forms, longest = 0;
@@ -260,15 +258,24 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
       longest = DL__MAX(longest, (size_t)(d->sentences[si].tok_end -
                                           d->sentences[si].tok_start));
     b->len = 0;
-    if (!dl__buf_reserve(b, (longest + 1) * sizeof(uint32_t))) goto oom;
-    starts = (uint32_t *)(void *)b->p;
-    fpat = ws->fpat;
-    for (size_t f = 0; ws->n_fpat_unset && f < nf; f++)
-      if (fpat[3 * f + 1] == DL__STEM_PAT_UNSET)
-        fpat[3 * f + 1] = dl__theme_starting(x, fpat[3 * f + 2],
-                                             &fpat[3 * f]);
-    fpat[3 * nf] = fpat[3 * nf + 1] = 0;
-    fpat[3 * nf + 2] = UINT32_MAX; /* no pattern word's */
+    if (!dl__buf_reserve(b, (3 * (nf + 1) + longest + 1) * sizeof(uint32_t)))
+      goto oom;
+    frange = (uint32_t *)(void *)b->p;
+    fcs = frange + 2 * (nf + 1);
+    starts = fcs + nf + 1;
+    for (size_t f = 0; f < nf; f++) {
+      /* Copied from the cache form by the words layer, once looked up. */
+      const struct dl__stem *ds = &W->stems[W->forms[f].stem];
+      if (ds->pat_n != DL__STEM_PAT_UNSET) {
+        frange[2 * f] = ds->pat_lo;
+        frange[2 * f + 1] = ds->pat_n;
+      } else {
+        frange[2 * f + 1] = dl__theme_starting(x, ds->cstem, &frange[2 * f]);
+      }
+      fcs[f] = ds->cstem;
+    }
+    frange[2 * nf] = frange[2 * nf + 1] = 0;
+    fcs[nf] = UINT32_MAX; /* no pattern word's */
   }
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *S = &d->sentences[si];
@@ -279,13 +286,13 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t ti = S->tok_start; ti < S->tok_end; ti++) {
       uint32_t f = W->tform[ti];
       starts[ns] = (uint32_t)ti;
-      ns += fpat[3 * (f < nf ? f : nf) + 1] != 0;
+      ns += frange[2 * (f < nf ? f : nf) + 1] != 0;
     }
     for (size_t g = 0; g < ns; g++) {
       size_t ti = starts[g];
       uint32_t f = W->tform[ti], lo, cnt;
-      lo = fpat[3 * f];
-      cnt = fpat[3 * f + 1];
+      lo = frange[2 * f];
+      cnt = frange[2 * f + 1];
       for (uint32_t k = lo; k < lo + cnt; k++) {
         const struct pattern *p = &x->p[k];
         size_t tj = ti + 1;
@@ -294,7 +301,7 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
           uint32_t h;
           if (tj >= S->tok_end) break;
           h = W->tform[tj];
-          if (fpat[3 * (h < nf ? h : nf) + 2] != p->sid[m]) break;
+          if (fcs[h < nf ? h : nf] != p->sid[m]) break;
         }
         if (m < p->n) continue;
         if (p->role == ROLE_CONTEXT) {

@@ -33,10 +33,9 @@
 
 #define N_SCALAR (-0.74)
 
-/* A form's kind for the token loop (tone.h; bit 2 and 3 are counted by
-** shifts). */
-enum { K_NONE = DL__FK_NONE, K_POSS = DL__FK_POSS, K_NT = DL__FK_NT,
-       K_SHORT = DL__FK_SHORT };
+/* A form's kind for the token loop (bit 2 and 3 are counted by shifts). */
+enum { K_NONE = 1, K_POSS = 2, K_ACTIVE = 4, K_SELF = 8, K_NT = 16,
+       K_SHORT = 32 };
 
 struct item {
   uint32_t form;
@@ -162,10 +161,24 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
   tn->sent = dl__arena_alloc(&d->arena, (d->n_sentences ? d->n_sentences : 1) *
                                             sizeof *tn->sent);
   if (!tn->sent) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
-  /* Each form's kind for the token loop, written by the words layer as
-  ** it filled the form (one more for "no form"). */
-  fk = ws->fkind;
-  fk[nf] = K_NONE;
+  {
+    /* Each form's kind for the token loop, once per form (one more for
+    ** "no form"). */
+    dl__buf *b = &ws->tmp[1];
+    b->len = 0;
+    if (!dl__buf_reserve(b, nf + 1))
+      return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
+    fk = (uint8_t *)b->p;
+    for (size_t f = 0; f < nf; f++) {
+      const struct dl__form *x = &F[f];
+      fk[f] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
+                        ((x->flags & DL__W_ACTIVE) ? K_ACTIVE : 0) |
+                        ((x->flags & DL__W_SELF) ? K_SELF : 0) |
+                        (is_form(x, DL__SP_NT) ? K_NT : 0) |
+                        (x->len < 2 ? K_SHORT : 0));
+    }
+    fk[nf] = K_NONE;
+  }
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t n = 0, need = s->tok_end - s->tok_start;

@@ -83,13 +83,6 @@ enum {
   DL__WC_VERB = 1u << 3, DL__WC_ADV = 1u << 4, DL__WC_FUNC = 1u << 5
 };
 
-/* A form's kind for tone's token loop (dl__told_ws.fkind): bits 2 and 3
-** are counted by shifts. */
-enum {
-  DL__FK_NONE = 1, DL__FK_POSS = 2, DL__FK_ACTIVE = 4, DL__FK_SELF = 8,
-  DL__FK_NT = 16, DL__FK_SHORT = 32
-};
-
 /* Words VADER's rules name (dl__form.special). */
 enum {
   DL__SP_NONE = 0, DL__SP_POSS, DL__SP_NT, DL__SP_KIND, DL__SP_OF,
@@ -263,15 +256,6 @@ struct dl__told_ws {
                    ** documents */
   size_t sscap, sssize; /* room, slots in use (a power of 2) */
   dl__buf fold;            /* the document's folded words, end to end */
-  /* Per document form, written by the words layer as it fills the form
-  ** (so tone and themes do not read the forms and stems again): its kind
-  ** for tone's token loop (DL__FK_*), and for themes its stem's first
-  ** pattern, their count and its cache stem id (3 words a form; count
-  ** DL__STEM_PAT_UNSET: themes looks the range up, n_fpat_unset of them).
-  ** Room for one more form each ("no form", set by the stage). */
-  uint8_t *fkind;
-  uint32_t *fpat;
-  size_t fx_cap, n_fpat_unset;
   dl__arena strings; /* activity and theme stems: few allocations */
   char **act;        /* activity stems, sorted */
   size_t n_act;

@@ -138,8 +138,6 @@ void dl__told_ws_free(dl_annotator *a)
   dl__free(ws->al, ws->dslot);
   dl__free(ws->al, ws->sslot);
   dl__buf_free(&ws->fold);
-  dl__free(ws->al, ws->fkind);
-  dl__free(ws->al, ws->fpat);
   dl__free(ws->al, ws->act);
   dl__theme_index_free(ws->al, ws->themes);
   dl__kw_ws_free(ws->al, ws->kw);
@@ -507,19 +505,6 @@ static void doc_form(struct dl__told_ws *ws, struct dl__form *forms,
                                                     : cf->pat_n;
     ws->sslot[j] = ds + 1;
   }
-  {
-    uint32_t *fp = &ws->fpat[3 * (size_t)x];
-    unsigned sp = (unsigned)cf->flags >> DL__CF_SP_SHIFT;
-    fp[0] = stems[ds].pat_lo;
-    fp[1] = stems[ds].pat_n;
-    fp[2] = id;
-    ws->n_fpat_unset += stems[ds].pat_n == DL__STEM_PAT_UNSET;
-    ws->fkind[x] = (uint8_t)((sp == DL__SP_POSS ? DL__FK_POSS : 0) |
-                             ((cf->flags & DL__W_ACTIVE) ? DL__FK_ACTIVE : 0) |
-                             ((cf->flags & DL__W_SELF) ? DL__FK_SELF : 0) |
-                             (sp == DL__SP_NT ? DL__FK_NT : 0) |
-                             (cf->len < 2 ? DL__FK_SHORT : 0));
-  }
   f->len = cf->len;
   f->stem = ds;
   f->valence = (float)cf->val10 / 10.0f;
@@ -835,22 +820,6 @@ dl_status dl__words_run(dl_annotator *a, dl_doc *d, dl_error *err)
   ** read. */
   /* The document's forms and stems are written where they stay, in its
   ** arena (a stem a form at most): no copy, no second array to touch. */
-  if (ws->n_forms + 1 > ws->fx_cap) {
-    size_t cap = DL__MAX(ws->n_forms + 1, 2 * ws->fx_cap), fb;
-    uint8_t *k = NULL;
-    uint32_t *fp = NULL;
-    if (!dl__mul_ok(cap, 3 * sizeof *fp, &fb) ||
-        !(k = dl__malloc(ws->al, cap)) || !(fp = dl__malloc(ws->al, fb))) {
-      dl__free(ws->al, k);
-      goto oom;
-    }
-    dl__free(ws->al, ws->fkind);
-    dl__free(ws->al, ws->fpat);
-    ws->fkind = k;
-    ws->fpat = fp;
-    ws->fx_cap = cap;
-  }
-  ws->n_fpat_unset = 0;
   if (ws->n_forms) {
     size_t fb, sb;
     if (!dl__mul_ok(ws->n_forms, sizeof *W->forms, &fb) ||
