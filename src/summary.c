@@ -222,6 +222,8 @@ struct dl__sum_ws {
   struct term *terms;
   struct sedge *edges;
   uint32_t *seen, *links;
+  double *pos; /* 1 / sqrt(1 + i) for i < pos_n */
+  size_t pos_n, pos_cap;
   double *deg, *pr, *ent_sal, *row, *tmp;
   struct sent **order;
   uint32_t *out;
@@ -238,6 +240,7 @@ void dl__sum_ws_free(const dl_allocator *al, struct dl__sum_ws *x)
   dl__free(al, x->edges);
   dl__free(al, x->seen);
   dl__free(al, x->links);
+  dl__free(al, x->pos);
   dl__free(al, x->deg);
   dl__free(al, x->pr);
   dl__free(al, x->ent_sal);
@@ -523,7 +526,12 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     centrality(nS, n_edges, edges, deg, pr, X->tmp);
   }
 
-  /* 4. Priors. */
+  /* 4. Priors. The position prior 1/sqrt(1 + i) is kept in the
+  ** workspace once computed (the same doubles for every document). */
+  for (; X->pos_n < nS; X->pos_n++) {
+    if (!PUSH(al, X->pos, X->pos_n, X->pos_cap)) goto oom;
+    X->pos[X->pos_n] = 1.0 / sqrt(1.0 + (double)X->pos_n);
+  }
   {
     double pmax = 0, emax = 0;
     for (size_t i = 0; i < nS; i++) {
@@ -532,7 +540,7 @@ dl_status dl__summary_run(dl_annotator *a, dl_doc *d, dl_error *err)
     }
     for (size_t i = 0; i < nS; i++) {
       struct sent *c = &S[i];
-      double pos = 1.0 / sqrt(1.0 + (double)i);
+      double pos = X->pos[i];
       double len = DL__MIN((double)c->words / 20.0, 1.0);
       c->central = pmax > 0 ? pr[i] / pmax : 0;
       c->score = W_CENTRAL * c->central + W_POSITION * pos +
