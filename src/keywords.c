@@ -346,41 +346,6 @@ static void heap_down(struct cand **h, size_t n, size_t i)
   }
 }
 
-/* acc += S p for the symmetric matrix S of the edges, each edge once, in
-** one flat loop (rows of a few entries each ended in a mispredicted
-** branch). Edges are made in text order, so neighbours share a vertex:
-** four streams a quarter of the list apart are interleaved, so that the
-** additions to one acc[] entry do not wait on each other. */
-static void sym_product(size_t n_e, const struct dl__wedge *e, const double *p,
-                        double *acc)
-{
-  size_t q = n_e / 4, k;
-  const struct dl__wedge *e1, *e2, *e3;
-  if (n_e == 0) return; /* e may be NULL: no pointer arithmetic on it */
-  e1 = e + q, e2 = e1 + q, e3 = e2 + q;
-  for (k = 0; k < q; k++) {
-    uint32_t u0 = e[k].u, v0 = e[k].v, u1 = e1[k].u, v1 = e1[k].v;
-    uint32_t u2 = e2[k].u, v2 = e2[k].v, u3 = e3[k].u, v3 = e3[k].v;
-    /* Everything read before acc is written (p and w are not acc). */
-    double w0 = e[k].w, w1 = e1[k].w, w2 = e2[k].w, w3 = e3[k].w;
-    double pu0 = p[u0], pv0 = p[v0], pu1 = p[u1], pv1 = p[v1];
-    double pu2 = p[u2], pv2 = p[v2], pu3 = p[u3], pv3 = p[v3];
-    acc[u0] += w0 * pv0;
-    acc[u1] += w1 * pv1;
-    acc[u2] += w2 * pv2;
-    acc[u3] += w3 * pv3;
-    acc[v0] += w0 * pu0;
-    acc[v1] += w1 * pu1;
-    acc[v2] += w2 * pu2;
-    acc[v3] += w3 * pu3;
-  }
-  for (k = 4 * q; k < n_e; k++) {
-    uint32_t u = e[k].u, v = e[k].v;
-    acc[u] += e[k].w * p[v];
-    acc[v] += e[k].w * p[u];
-  }
-}
-
 #ifndef PR_VEC
 #if defined(__GNUC__)
 #define PR_VEC 1
@@ -388,129 +353,12 @@ static void sym_product(size_t n_e, const struct dl__wedge *e, const double *p,
 #define PR_VEC 0
 #endif
 #endif
-#if PR_VEC
-/* Two doubles (GCC/Clang vector extension: SSE2 on x86-64), loaded and
-** stored with memcpy: no alignment assumed. */
-typedef double v2d __attribute__((vector_size(16)));
 
-static inline v2d ld2(const double *p)
-{
-  v2d v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline void st2(double *p, v2d v)
-{
-  memcpy(p, &v, sizeof v);
-}
-#endif
-
-/* PageRank (damping 0.85) of an undirected weighted graph, up to a
-** factor, by conjugate gradients (see step 2 of dl__keywords_run): the
-** edges e with weights w / sqrt(D_u D_v), sd[i] = sqrt(D_i) (0 for a
-** vertex without an edge), x the n results, tmp 5n doubles. Stops at a
-** relative residual of tol or after rounds products. */
-void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
-                       const double *sd, double *x, double *tmp, double tol,
-                       int rounds)
-{
-  double *y = tmp, *r = y + n, *p = r + n, *q = p + n, *acc = q + n;
-  double total = 0, rr = 0, bb = 0;
-  int it;
-  for (size_t i = 0; i < n; i++) total += sd[i] * sd[i];
-  /* Start from the degree distribution (PageRank's fixed point without
-  ** damping, teleport mixed in) for b = 1. */
-  for (size_t i = 0; i < n; i++) {
-    double x0 = 1.0 + (total > 0 ? DAMPING / (1.0 - DAMPING) * (double)n *
-                                       sd[i] * sd[i] / total
-                                 : 0);
-    y[i] = sd[i] > 0 ? x0 / sd[i] : 1.0;
-    acc[i] = 0;
-  }
-  /* r = D^-1/2 b - S y, p = r. */
-  sym_product(n_e, e, y, acc);
-  for (size_t i = 0; i < n; i++) {
-    double bi = sd[i] > 0 ? 1.0 / sd[i] : 1.0;
-    r[i] = bi - (y[i] - DAMPING * acc[i]);
-    acc[i] = 0;
-    p[i] = r[i];
-    rr += r[i] * r[i];
-    bb += bi * bi;
-  }
-  /* The two sums of a round in four partial sums each (i mod 4): one sum
-  ** is a chain of dependent additions, four chains overlap. The vector
-  ** loops take two doubles at a time where the compiler has vectors (the
-  ** same operations, lane by lane: the same bits as the scalar loop). */
-  for (it = 0; it < rounds && rr > tol * tol * bb; it++) {
-    double l[4] = {0, 0, 0, 0}, pq, rr2, alpha, beta;
-    size_t i = 0;
-    sym_product(n_e, e, p, acc);
-#if PR_VEC
-    {
-      const v2d dd = {DAMPING, DAMPING}, z = {0, 0};
-      v2d s0 = z, s1 = z;
-      for (; i + 4 <= n; i += 4) {
-        v2d p0 = ld2(p + i), p1 = ld2(p + i + 2);
-        v2d q0 = p0 - dd * ld2(acc + i), q1 = p1 - dd * ld2(acc + i + 2);
-        st2(q + i, q0);
-        st2(q + i + 2, q1);
-        st2(acc + i, z);
-        st2(acc + i + 2, z);
-        s0 += p0 * q0;
-        s1 += p1 * q1;
-      }
-      l[0] = s0[0], l[1] = s0[1], l[2] = s1[0], l[3] = s1[1];
-    }
-#endif
-    for (; i < n; i++) {
-      q[i] = p[i] - DAMPING * acc[i];
-      acc[i] = 0;
-      l[i & 3] += p[i] * q[i];
-    }
-    pq = (l[0] + l[1]) + (l[2] + l[3]);
-    if (!(pq > 0)) break;
-    alpha = rr / pq;
-    l[0] = l[1] = l[2] = l[3] = 0;
-    i = 0;
-#if PR_VEC
-    {
-      const v2d a2 = {alpha, alpha}, z = {0, 0};
-      v2d s0 = z, s1 = z;
-      for (; i + 4 <= n; i += 4) {
-        v2d r0 = ld2(r + i) - a2 * ld2(q + i);
-        v2d r1 = ld2(r + i + 2) - a2 * ld2(q + i + 2);
-        st2(y + i, ld2(y + i) + a2 * ld2(p + i));
-        st2(y + i + 2, ld2(y + i + 2) + a2 * ld2(p + i + 2));
-        st2(r + i, r0);
-        st2(r + i + 2, r1);
-        s0 += r0 * r0;
-        s1 += r1 * r1;
-      }
-      l[0] = s0[0], l[1] = s0[1], l[2] = s1[0], l[3] = s1[1];
-    }
-#endif
-    for (; i < n; i++) {
-      y[i] += alpha * p[i];
-      r[i] -= alpha * q[i];
-      l[i & 3] += r[i] * r[i];
-    }
-    rr2 = (l[0] + l[1]) + (l[2] + l[3]);
-    beta = rr2 / rr;
-    rr = rr2;
-    i = 0;
-#if PR_VEC
-    {
-      const v2d b2 = {beta, beta};
-      for (; i + 2 <= n; i += 2) st2(p + i, ld2(r + i) + b2 * ld2(p + i));
-    }
-#endif
-    for (; i < n; i++) p[i] = r[i] + beta * p[i];
-  }
-  for (size_t i = 0; i < n; i++) x[i] = sd[i] > 0 ? y[i] * sd[i] : 1.0;
-}
-
-/* Keywords' PageRank: the conjugate gradients of dl__told_pagerank in
+/* Keywords' PageRank (damping 0.85) of the undirected weighted graph, up
+** to a factor: with y = D^-1/2 x it solves the symmetric positive definite
+** system (I - d S) y = D^-1/2 1, S the edges' weights w_uv / sqrt(D_u D_v),
+** by conjugate gradients from the degree distribution with the teleport
+** share mixed in (PageRank's fixed point without damping), in
 ** single precision over kw_edge, n padded to a multiple of 4 (the pad
 ** entries stay 0), with the direction's product A p carried as a
 ** recurrence, q = A r + beta q, so that a round is one product (of r) and

@@ -124,7 +124,7 @@ static void sym_product(size_t n, size_t n_e, const struct sedge *e,
 /* Centrality: the PageRank (damping 0.85) of the similarity graph,
 ** approximated. With y = D^-1/2 x, PageRank is the solution of the
 ** symmetric positive definite system (I - d S) y = D^-1/2 1 (keywords.c's
-** dl__told_pagerank solves the same system). The start is its d -> 1
+** kw_pagerank solves the same system in single precision). The start is its d -> 1
 ** limit, the degree distribution with the teleport share mixed in (exact
 ** along the top eigenvector of a connected graph); then CG_ROUNDS
 ** conjugate-gradient steps. One step is 2 products over the edges where
@@ -133,8 +133,8 @@ static void sym_product(size_t n, size_t n_e, const struct sedge *e,
 ** 0.019 on average, 155 articles take other sentences, and ROUGE is up a
 ** little in each category (R-1/R-2/R-L 0.5496/0.4920/0.4143 ->
 ** 0.5505/0.4933/0.4153): the priors weigh more than that difference.
-** (CG_ROUNDS 50: the converged ranks, the records of dl__told_pagerank
-** to 1e-6 byte for byte.) x gets n values up to a factor; tmp holds 6 n
+** (CG_ROUNDS 50: the converged ranks, the records of the double solve to
+** 1e-6 of 0c4f903 byte for byte.) x gets n values up to a factor; tmp holds 6 n
 ** doubles. */
 static void centrality(size_t n, size_t n_e, const struct sedge *e,
                        const double *sd, double *x, double *tmp)

@@ -285,19 +285,6 @@ uint32_t dl__told_cstem(struct dl__told_ws *ws, const char *s, size_t n);
 /* The classes (DL__WC_*) of a lower-cased, NUL-ended form; 0 when the
 ** lexicon does not list it (an open-class noun) or wc is NULL. */
 uint32_t dl__wordclass_get(const struct dl__wordclass *wc, const char *s);
-/* One undirected edge of a graph PageRank ranks (keywords.c, summary.c):
-** u != v, w its symmetric weight w_uv / sqrt(D_u D_v). */
-struct dl__wedge {
-  uint32_t u, v;
-  double w;
-};
-/* PageRank (damping 0.85) of an undirected weighted graph of n vertices,
-** up to a factor, by conjugate gradients over its n_e edges: sd[i] =
-** sqrt(D_i) (0 for a vertex without an edge), x the n results, tmp 5n
-** doubles. Stops at a relative residual of tol or after rounds products. */
-void dl__told_pagerank(size_t n, size_t n_e, const struct dl__wedge *e,
-                       const double *sd, double *x, double *tmp, double tol,
-                       int rounds);
 /* Room for n elements of elem bytes in *p, whose capacity is *cap: a new
 ** block of at least twice the old when it must grow; the contents are not
 ** kept (per-document scratch). False when out of memory or overflowing. */
