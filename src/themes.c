@@ -35,9 +35,11 @@ enum { ROLE_TERM = 0, ROLE_WEAK, ROLE_CONTEXT, ROLE_EXCLUDE };
 
 #define PAT_WORDS 4
 
-/* 20 bytes: the scan reads the patterns of a token's stem, one run. */
+/* 16 bytes, four a cache line (the array starts on a line): the scan
+** reads the patterns of a token's stem, one run. The first word's stem
+** is the run's, not stored. */
 struct pattern {
-  uint32_t sid[PAT_WORDS]; /* its words' stems, as cache stem ids */
+  uint32_t sid[PAT_WORDS - 1]; /* its other words' stems, cache stem ids */
   uint8_t n;
   uint8_t role;
   uint16_t theme;
@@ -47,7 +49,8 @@ struct pattern {
 struct bpat {
   const char *stem0; /* in the workspace's string arena */
   size_t ord;        /* the order of the lists (ties keep it) */
-  struct pattern p;
+  uint32_t sid[PAT_WORDS]; /* its words' stems, cache stem ids */
+  struct pattern p;        /* n, role, theme */
 };
 
 /* The patterns starting with one stem: a run of the sorted array. */
@@ -69,6 +72,7 @@ struct dl__theme_index {
   struct dl__theme_hit *hits;
   size_t hits_cap;
   struct pattern *p; /* sorted by stem[0], then longest first */
+  void *p_mem;       /* the allocation p is in (64-byte aligned) */
   size_t n;
   struct start *st; /* open addressing by cache stem id: a few hundred
                     ** first stems, a table that stays in the CPU cache */
@@ -81,7 +85,7 @@ void dl__theme_index_free(const dl_allocator *al, struct dl__theme_index *x)
   if (!x) return;
   dl__free(al, x->cands);
   dl__free(al, x->hits);
-  dl__free(al, x->p);
+  dl__free(al, x->p_mem);
   dl__free(al, x->st);
   dl__free(al, x);
 }
@@ -119,6 +123,7 @@ static bool add_list(struct dl__told_ws *ws, struct bpat **bp, size_t *nb,
   while (*p) {
     const char *e = p;
     struct pattern pat;
+    uint32_t sid[PAT_WORDS];
     const char *stem0 = NULL;
     while (*e && *e != ',') e++;
     memset(&pat, 0, sizeof pat);
@@ -143,14 +148,17 @@ static bool add_list(struct dl__told_ws *ws, struct bpat **bp, size_t *nb,
       if (!st || !(sc = dl__arena_strndup(&ws->strings, st, sn)))
         return false;
       if (!pat.n) stem0 = sc;
-      pat.sid[pat.n] = dl__told_cstem(ws, sc, sn);
-      if (pat.sid[pat.n] == UINT32_MAX) return false;
+      sid[pat.n] = dl__told_cstem(ws, sc, sn);
+      if (sid[pat.n] == UINT32_MAX) return false;
       pat.n++;
     }
     if (pat.n) {
       if (!DL__PUSH(ws->al, *bp, *nb, *cap)) return false;
       (*bp)[*nb].stem0 = stem0;
       (*bp)[*nb].ord = *nb;
+      memset((*bp)[*nb].sid, 0, sizeof (*bp)[*nb].sid);
+      memcpy((*bp)[*nb].sid, sid, pat.n * sizeof *sid);
+      for (int k = 1; k < pat.n; k++) pat.sid[k - 1] = sid[k];
       (*bp)[*nb].p = pat;
       ++*nb;
     }
@@ -177,34 +185,42 @@ static struct dl__theme_index *build_index(struct dl__told_ws *ws)
     }
   }
   if (nb) qsort(bp, nb, sizeof *bp, cmp_pat);
-  if (!(x->p = dl__calloc(ws->al, nb + 1, sizeof *x->p))) {
-    dl__free(ws->al, bp);
-    dl__theme_index_free(ws->al, x);
-    return NULL;
+  {
+    size_t bytes = (nb + 1) * sizeof *x->p;
+    char *m = dl__malloc(ws->al, bytes + 64);
+    if (!m) {
+      dl__free(ws->al, bp);
+      dl__theme_index_free(ws->al, x);
+      return NULL;
+    }
+    x->p_mem = m;
+    x->p = (struct pattern *)(void *)(m + (64 - (uintptr_t)m % 64) % 64);
+    memset(x->p, 0, bytes);
   }
   for (size_t i = 0; i < nb; i++) x->p[i] = bp[i].p;
   x->n = nb;
-  dl__free(ws->al, bp);
   /* Equal first stems are one cache stem: each run gets a slot. */
   {
     size_t runs = 0;
     for (size_t i = 0; i < x->n; i++)
-      if (!i || x->p[i].sid[0] != x->p[i - 1].sid[0]) runs++;
+      if (!i || bp[i].sid[0] != bp[i - 1].sid[0]) runs++;
     x->st_cap = 16;
     while (x->st_cap < 2 * runs) x->st_cap *= 2;
     if (!(x->st = dl__calloc(ws->al, x->st_cap, sizeof *x->st))) {
+      dl__free(ws->al, bp);
       dl__theme_index_free(ws->al, x);
       return NULL;
     }
     for (size_t i = 0, j; i < x->n; i = j) {
-      struct start *s = &x->st[start_slot(x, x->p[i].sid[0])];
-      for (j = i + 1; j < x->n && x->p[j].sid[0] == x->p[i].sid[0]; j++) {
+      struct start *s = &x->st[start_slot(x, bp[i].sid[0])];
+      for (j = i + 1; j < x->n && bp[j].sid[0] == bp[i].sid[0]; j++) {
       }
-      s->sid1 = x->p[i].sid[0] + 1;
+      s->sid1 = bp[i].sid[0] + 1;
       s->lo = (uint32_t)i;
       s->n = (uint32_t)(j - i);
     }
   }
+  dl__free(ws->al, bp);
   return x;
 }
 
@@ -301,7 +317,7 @@ dl_status dl__themes_run(dl_annotator *a, dl_doc *d, dl_error *err)
           uint32_t h;
           if (tj >= S->tok_end) break;
           h = W->tform[tj];
-          if (fcs[h < nf ? h : nf] != p->sid[m]) break;
+          if (fcs[h < nf ? h : nf] != p->sid[m - 1]) break;
         }
         if (m < p->n) continue;
         if (p->role == ROLE_CONTEXT) {
