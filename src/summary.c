@@ -607,6 +607,32 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags)
   dl__jw_arr_begin(w);
   for (size_t k = 0; k < sm->n; k++) {
     const dl__sentence *s = &d->sentences[sm->sent[k]];
+    if (!w->pretty && !(flags & DL_JSON_CHARS)) {
+      /* The whole object written straight into the writer's buffer
+      ** (tone_json.c) when its text has no byte to escape and its score
+      ** the writer's fast form; else taken back and written key by key
+      ** (the first three pairs still as one raw piece). */
+      size_t n = s->end - s->start;
+      dl__told_json_mark m = dl__told_json_mark_of(w);
+      char *p = dl__told_json_begin(w, n + 160);
+      if (!p) return; /* out of memory: the writer has oom set */
+      memcpy(p, "{\"sentence\":", 12);
+      p = dl__json_uint(p + 12, sm->sent[k]);
+      memcpy(p, ",\"span\":", 8);
+      p = dl__told_json_span(p + 8, s->start, s->end);
+      memcpy(p, ",\"score\":", 9);
+      p = dl__told_json_num3(p + 9, sm->score[k]);
+      if (p) {
+        memcpy(p, ",\"text\":", 8);
+        p = dl__told_json_plain(p + 8, d->text + s->start, n);
+      }
+      if (p) {
+        *p++ = '}';
+        dl__told_json_end(w, p);
+        continue;
+      }
+      dl__told_json_undo(w, m);
+    }
     dl__jw_obj_begin(w);
     dl__jw_key(w, "sentence");
     if (!w->pretty && !(flags & DL_JSON_CHARS)) {

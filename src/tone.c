@@ -223,10 +223,12 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
   return DL_OK;
 }
 
-/* The raw fast path's bound: 6 numbers of up to 17 bytes, the keys,
-** and up to 7 bytes a sentence ("-0.123,": scores are in -1..1, and a
-** larger one that slipped through would still fit with the margin). */
-enum { TONE_FAST_SENTS = 400, TONE_FAST_BYTES = 400 + 24 * TONE_FAST_SENTS };
+/* The fast path's room: 6 numbers of up to 24 bytes and the keys, and
+** 24 bytes a sentence (a score is "-0.123,": scores are in -1..1, and a
+** larger one that slipped through would still fit). Past TONE_FAST_SENTS
+** sentences the key-by-key writer is used (the room asked would be
+** three times the bytes written). */
+enum { TONE_FAST_SENTS = 1 << 16, TONE_FAST_HEAD = 400, TONE_FAST_SENT = 24 };
 
 void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags)
 {
@@ -239,19 +241,26 @@ void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags)
   }
   tn = &d->told->tone;
   if (!w->pretty && d->n_sentences <= TONE_FAST_SENTS) {
-    /* The whole object as one raw value (tone_json.c), when every
-    ** number has the writer's fast form; else key by key below. */
-    char buf[TONE_FAST_BYTES], *p = buf;
-    static const char *const keys[] = {
-        "{\"tone\":", ",\"positive\":", ",\"negative\":",
-        ",\"polarity\":", ",\"activity\":", ",\"self_group\":"};
+    /* The whole object written straight into the writer's buffer
+    ** (tone_json.c), the sentence scores in one run; when a number has
+    ** not the writer's fast form the value is taken back and written
+    ** key by key below. */
+#define TONE_KEY(s) {s, sizeof s - 1}
+    static const struct { const char *s; size_t n; } keys[] = {
+        TONE_KEY("{\"tone\":"), TONE_KEY(",\"positive\":"),
+        TONE_KEY(",\"negative\":"), TONE_KEY(",\"polarity\":"),
+        TONE_KEY(",\"activity\":"), TONE_KEY(",\"self_group\":")};
+#undef TONE_KEY
     const double v[] = {tn->tone, tn->positive,
                         tn->negative, tn->polarity, tn->activity,
                         tn->self_group};
+    dl__told_json_mark m = dl__told_json_mark_of(w);
+    char *p = dl__told_json_begin(
+        w, TONE_FAST_HEAD + TONE_FAST_SENT * (size_t)d->n_sentences);
+    if (!p) return; /* out of memory: the writer has oom set */
     for (size_t k = 0; p && k < DL__COUNTOF(keys); k++) {
-      size_t n = strlen(keys[k]);
-      memcpy(p, keys[k], n);
-      p = dl__told_json_num3(p + n, v[k]);
+      memcpy(p, keys[k].s, keys[k].n);
+      p = dl__told_json_num3(p + keys[k].n, v[k]);
     }
     if (p) {
       memcpy(p, ",\"words\":", 9);
@@ -266,9 +275,10 @@ void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags)
     if (p) {
       *p++ = ']';
       *p++ = '}';
-      dl__jw_raw(w, buf, (size_t)(p - buf));
+      dl__told_json_end(w, p);
       return;
     }
+    dl__told_json_undo(w, m);
   }
   dl__jw_obj_begin(w);
   dl__jw_key(w, "tone");

@@ -332,5 +332,14 @@ char *dl__told_json_plain(char *p, const char *s, size_t n);
 ** memory); dl__told_json_end(w, end) takes the bytes up to end. */
 char *dl__told_json_begin(dl__jw *w, size_t max);
 void dl__told_json_end(dl__jw *w, char *end);
+/* The writer's state before a dl__told_json_begin; dl__told_json_undo
+** takes the value back (its comma too) when the fast path gives up half
+** way, and the caller writes it key by key. */
+typedef struct dl__told_json_mark {
+  size_t len;
+  bool after_key, comma;
+} dl__told_json_mark;
+dl__told_json_mark dl__told_json_mark_of(const dl__jw *w);
+void dl__told_json_undo(dl__jw *w, dl__told_json_mark m);
 
 #endif /* DL_TONE_H */

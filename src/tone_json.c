@@ -67,3 +67,24 @@ void dl__told_json_end(dl__jw *w, char *end)
   w->b.len = (size_t)(end - w->b.p);
   w->b.p[w->b.len] = 0;
 }
+
+/* The writer's state before dl__told_json_begin, to take back a value
+** the fast path could not finish (a number only the writer's own call
+** writes): the caller then writes it the ordinary way. */
+dl__told_json_mark dl__told_json_mark_of(const dl__jw *w)
+{
+  dl__told_json_mark m;
+  m.len = w->b.len;
+  m.after_key = w->after_key;
+  m.comma = w->depth > 0 && w->depth < 64 ? w->need_comma[w->depth] : false;
+  return m;
+}
+
+void dl__told_json_undo(dl__jw *w, dl__told_json_mark m)
+{
+  if (w->oom) return;
+  w->b.len = m.len;
+  w->b.p[m.len] = 0;
+  w->after_key = m.after_key;
+  if (w->depth > 0 && w->depth < 64) w->need_comma[w->depth] = m.comma;
+}

@@ -668,6 +668,39 @@ static void t_json_pieces(void)
   }
 }
 
+/* A value begun in the writer's buffer and taken back leaves the writer
+** as it was: the value written after it has the comma it would have had. */
+static void t_json_undo(void)
+{
+  static const char *const want[] = {"[1,2]", "[5]", "{\"a\":3}"};
+  for (int c = 0; c < 3; c++) {
+    dl__jw w;
+    dl__told_json_mark m;
+    char *p;
+    dl__jw_init(&w, NULL, false);
+    if (c == 2) {
+      dl__jw_obj_begin(&w);
+      dl__jw_key(&w, "a");
+    } else {
+      dl__jw_arr_begin(&w);
+      if (c == 0) dl__jw_uint(&w, 1);
+    }
+    m = dl__told_json_mark_of(&w);
+    p = dl__told_json_begin(&w, 100);
+    T_OK(p != NULL);
+    memcpy(p, "{\"x\":", 5);
+    dl__told_json_end(&w, p + 5);
+    dl__told_json_undo(&w, m);
+    dl__jw_uint(&w, c == 0 ? 2 : c == 1 ? 5 : 3);
+    if (c == 2)
+      dl__jw_obj_end(&w);
+    else
+      dl__jw_arr_end(&w);
+    T_EQ_STR(w.b.p, want[c]);
+    dl__jw_free(&w);
+  }
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -695,6 +728,7 @@ static const t_case cases[] = {
     {"long_sentence", t_long_sentence},
     {"million_sentences", t_million_sentences},
     {"json_pieces", t_json_pieces},
+    {"json_undo", t_json_undo},
     {"teardown", t_teardown},
     {NULL, NULL}};
 
