@@ -228,22 +228,23 @@ static uint32_t edge_hash(uint32_t u, uint32_t v)
   return (uint32_t)((((uint64_t)u << 20 | v) * 0x9E3779B97F4A7C15ull) >> 32);
 }
 
-/* An edge slot holds its key, u << 20 | v, above its index + 1 (24
-** bits): a probe compares keys without reading the edge. The graph has at
-** most DL__KW_MAX_WORDS vertices and DL__KW_WINDOW edges a word. */
-#define EKEY(u, v) ((uint64_t)(u) << 20 | (uint64_t)(v))
-#define ESLOT(u, v, i) (EKEY(u, v) << 24 | ((uint64_t)(i) + 1))
-#if DL__KW_MAX_WORDS >= (1 << 20) || \
-    DL__KW_MAX_WORDS * DL__KW_WINDOW >= (1 << 24) - 1
+/* An edge slot holds the edge's index + 1 (0: empty), 4 bytes: a probe
+** compares the key with the edge's {u, v} in the list (the few edges a
+** probe meets are in cache: the list is short and written in order), and
+** the table the prefetch brings in at the start of a document is half
+** the 8-byte {key, index} slots' (4 KB for a news article's 1,024). The
+** graph has at most DL__KW_MAX_WORDS vertices and DL__KW_WINDOW edges a
+** word. */
+#if DL__KW_MAX_WORDS * DL__KW_WINDOW >= 0xffffffff
 #error "edge slots: DL__KW_MAX_WORDS too large"
 #endif
 
-/* The edge arrays: the list and its open-addressing slots (ESLOT). */
+/* The edge arrays: the list and its open-addressing slots (index + 1). */
 struct egraph {
   struct kw_edge *e;
   uint32_t *at; /* each edge's slot (the slots are cleared by it) */
   size_t cap, atcap;
-  uint64_t *slot;
+  uint32_t *slot;
   size_t scap;  /* slots allocated (all zero between documents) */
   size_t ssize; /* slots in use for this document: a power of 2 <= scap,
                 ** load <= 1/2 */
@@ -265,7 +266,7 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
     /* Doubled: in the table already allocated when it is large enough
     ** (its used slots cleared first), else in a new one. */
     size_t nsize = g->ssize ? g->ssize * 2 : EDGE_SLOTS0;
-    uint64_t *ns = g->slot;
+    uint32_t *ns = g->slot;
     while ((n + need) * 2 > nsize) nsize *= 2;
     if (nsize > g->scap) {
       if (!(ns = dl__calloc(al, nsize, sizeof *ns))) return false;
@@ -276,7 +277,7 @@ static bool edge_room(const dl_allocator *al, struct egraph *g, size_t n,
       const struct kw_edge *e = &g->e[i];
       size_t j = edge_hash(e->u, e->v) & (nsize - 1);
       while (ns[j]) j = (j + 1) & (nsize - 1);
-      ns[j] = ESLOT(e->u, e->v, i);
+      ns[j] = (uint32_t)i + 1;
       g->at[i] = (uint32_t)j;
     }
     if (ns != g->slot) {
@@ -526,7 +527,7 @@ out:
 struct dl__kw_ws {
   struct kw_state k;
   uint32_t *seq, *vid, *vstem, *eat;
-  uint64_t *eslot; /* all zero between documents (cleared by eat) */
+  uint32_t *eslot; /* all zero between documents (cleared by eat) */
   size_t seq_cap, vid_cap, vstem_cap, ecap, eat_cap;
   struct kw_edge *edges;
   size_t edges_cap;
@@ -610,7 +611,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   size_t n_v = 0;
   struct kw_edge *edges;
   size_t n_edges = 0, edges_cap;
-  uint64_t *eslot; /* open addressing over edges (ESLOT) */
+  uint32_t *eslot; /* open addressing over edges: index + 1 */
   uint32_t *eat;   /* each edge's slot */
   size_t ecap, esize, eat_cap;
   float *deg;
@@ -795,25 +796,24 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
         ** one path: the entry past the list is written as the new edge
         ** (room for the word's edges was asked above) and kept only
         ** when the probe found an empty slot. */
-        uint32_t w0 = seq[p - 1], u, hi;
-        uint64_t key, sv;
+        uint32_t w0 = seq[p - 1], u, hi, sv;
         size_t j, at, enew;
         if (w0 == v) continue;
         u = w0 < v ? w0 : v;
         hi = w0 ^ v ^ u;
-        key = EKEY(u, hi);
         j = edge_hash(u, hi) & (esize - 1);
-        while ((sv = eslot[j]) != 0 && sv >> 24 != key)
+        while ((sv = eslot[j]) != 0 &&
+               ((edges[sv - 1].u ^ u) | (edges[sv - 1].v ^ hi)) != 0)
           j = (j + 1) & (esize - 1);
         deg[w0] += 1; /* deg[v]: once for the word's pairs, below */
         npair++;
         enew = sv == 0;
-        at = enew ? n_edges : (size_t)(sv & 0xffffff) - 1;
+        at = enew ? n_edges : (size_t)sv - 1;
         edges[n_edges].u = u;
         edges[n_edges].v = hi;
         edges[n_edges].w = 0;
         edges[at].w += 1;
-        eslot[j] = enew ? ESLOT(u, hi, n_edges) : sv;
+        eslot[j] = enew ? (uint32_t)n_edges + 1 : sv;
         eat[n_edges] = (uint32_t)j;
         n_edges += enew;
       }
