@@ -621,7 +621,7 @@ void dl__summary_json(const dl_doc *d, dl__jw *w, unsigned flags)
       memcpy(p, ",\"span\":", 8);
       p = dl__told_json_span(p + 8, s->start, s->end);
       memcpy(p, ",\"score\":", 9);
-      p = dl__told_json_num3(p + 9, sm->score[k]);
+      p = dl__told_json_float3(p + 9, sm->score[k]);
       if (p) {
         memcpy(p, ",\"text\":", 8);
         p = dl__told_json_plain(p + 8, d->text + s->start, n);

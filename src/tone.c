@@ -269,7 +269,7 @@ void dl__tone_json(const dl_doc *d, dl__jw *w, unsigned flags)
       p += 14;
       for (size_t i = 0; p && i < d->n_sentences; i++) {
         if (i) *p++ = ',';
-        p = dl__told_json_num3(p, tn->sent[i]);
+        p = dl__told_json_float3(p, tn->sent[i]);
       }
     }
     if (p) {

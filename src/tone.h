@@ -324,6 +324,7 @@ static inline uint32_t dl__told_form(const dl_doc *d, size_t i)
 ** DL__TOLD_JSON_SPAN, a string n + 2. */
 #define DL__TOLD_JSON_SPAN 40 /* {"start":S,"end":E}, 10-digit S and E: 37 */
 char *dl__told_json_num3(char *p, double v);
+char *dl__told_json_float3(char *p, float v); /* the same for a float */
 char *dl__told_json_span(char *p, uint32_t s, uint32_t e);
 char *dl__told_json_plain(char *p, const char *s, size_t n);
 /* A compact value written straight into the writer's buffer (no copy

@@ -14,6 +14,7 @@
 */
 #include "tone.h"
 
+#include <math.h>
 #include <string.h>
 
 /* dl__jw_double(w, v, 3)'s bytes. */
@@ -21,6 +22,41 @@ char *dl__told_json_num3(char *p, double v)
 {
   int n = dl__json_fixed(p, v, 3);
   return n < 0 ? NULL : p + n;
+}
+
+/* dl__jw_double(w, v, 3)'s bytes for a float, without the writer's
+** general path: (double)v * 1000 is exact (24 + 10 bits), so its integer
+** and fraction give the correctly rounded thousandths, which is what the
+** writer prints (its fast path, or printf when that is unsure). An exact
+** tie (printf's rounding mode decides) and numbers from 2^52 thousandths
+** on, NaN and infinities give NULL: the caller writes those as for
+** dl__told_json_num3. Trimmed as the writer does (0.500 -> 0.5, 1.000 ->
+** 1, -0.000 -> 0). At most 24 bytes. */
+char *dl__told_json_float3(char *p, float v)
+{
+  double x = fabs((double)v) * 1000.0, r, f;
+  unsigned long long q;
+  unsigned fp;
+  if (!(x < 0x1p52)) return NULL;
+  r = floor(x);
+  f = x - r;
+  if (f == 0.5) return NULL;
+  q = (unsigned long long)r + (f > 0.5);
+  if (q == 0) {
+    *p++ = '0';
+    return p;
+  }
+  if (signbit(v)) *p++ = '-';
+  p = dl__json_uint(p, q / 1000);
+  fp = (unsigned)(q % 1000);
+  if (fp) {
+    p[0] = '.';
+    p[1] = (char)('0' + fp / 100);
+    p[2] = (char)('0' + fp / 10 % 10);
+    p[3] = (char)('0' + fp % 10);
+    p += fp % 100 ? fp % 10 ? 4 : 3 : 2;
+  }
+  return p;
 }
 
 /* {"start":S,"end":E} (byte offsets). Spans are most of the four's

@@ -668,6 +668,66 @@ static void t_json_pieces(void)
   }
 }
 
+/* dl__told_json_float3 gives dl__jw_double(w, v, 3)'s bytes for every
+** float it writes: the thousandths and a few ulps either side (ties and
+** near ties), random scores and wider values, signed zeros, tiny
+** negatives (-0.000 -> 0); NULL only for exact ties and non-finite or
+** huge values. */
+static void t_json_float3(void)
+{
+  uint64_t x = 88172645463325252ull;
+  long fast = 0, total = 0;
+  for (int i = 0; i < 400000; i++) {
+    float v;
+    char mine[64], *e;
+    dl__jw w;
+    if (i < 2001 * 9) {
+      int k = i / 9 - 1000, u = i % 9 - 4;
+      v = (float)k / 1000.0f;
+      for (; u > 0; u--) v = nextafterf(v, 2.0f);
+      for (; u < 0; u++) v = nextafterf(v, -2.0f);
+      if (i % 2) v = (float)((double)k / 1000.0 + 0.0005); /* ties */
+    } else {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      v = (float)(((double)(x >> 11) / 0x1p53 - 0.5) *
+                  (i % 5 ? 2.0 : pow(10.0, (double)(i % 13))));
+      if (i % 17 == 0) v = (float)((double)(x >> 40) * 1e-12) * -1.0f;
+    }
+    dl__jw_init(&w, NULL, false);
+    dl__jw_double(&w, v, 3);
+    e = dl__told_json_float3(mine, v);
+    total++;
+    if (e) {
+      fast++;
+      *e = 0;
+      if (strcmp(mine, w.b.p) != 0) T_EQ_STR(mine, w.b.p);
+    } else {
+      double t = fabs((double)v) * 1000.0;
+      T_OK(t - floor(t) == 0.5 || !(t < 0x1p52));
+    }
+    dl__jw_free(&w);
+  }
+  T_OK(fast > total - 20000);
+  {
+    static const float sp[] = {0.0f, -0.0f, -1e-30f, 1e-30f, -0.0004f,
+                               1.0f, -1.0f, 0.5f, -0.05f, 0.001f};
+    static const char *const want[] = {"0", "0", "0", "0", "0",
+                                       "1", "-1", "0.5", "-0.05", "0.001"};
+    for (size_t k = 0; k < DL__COUNTOF(sp); k++) {
+      char mine[64], *e = dl__told_json_float3(mine, sp[k]);
+      T_OK(e != NULL);
+      if (e) {
+        *e = 0;
+        T_EQ_STR(mine, want[k]);
+      }
+    }
+    T_OK(dl__told_json_float3((char[64]){0}, NAN) == NULL);
+    T_OK(dl__told_json_float3((char[64]){0}, INFINITY) == NULL);
+    T_OK(dl__told_json_float3((char[64]){0}, -INFINITY) == NULL);
+    T_OK(dl__told_json_float3((char[64]){0}, 1e30f) == NULL);
+  }
+}
+
 /* A value begun in the writer's buffer and taken back leaves the writer
 ** as it was: the value written after it has the comma it would have had. */
 static void t_json_undo(void)
@@ -729,6 +789,7 @@ static const t_case cases[] = {
     {"million_sentences", t_million_sentences},
     {"json_pieces", t_json_pieces},
     {"json_undo", t_json_undo},
+    {"json_float3", t_json_float3},
     {"teardown", t_teardown},
     {NULL, NULL}};
 
