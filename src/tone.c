@@ -162,8 +162,9 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
                                             sizeof *tn->sent);
   if (!tn->sent) return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
   {
-    /* Each form's kind for the token loop, once per form (one more for
-    ** "no form"). */
+    /* Each form's kind for the token loop, once per form, at fk[id + 1];
+    ** fk[0] is "no form" (tform's UINT32_MAX + 1 wraps to 0, as in
+    ** summary.c). */
     dl__buf *b = &ws->tmp[1];
     b->len = 0;
     if (!dl__buf_reserve(b, nf + 1))
@@ -171,13 +172,13 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
     fk = (uint8_t *)b->p;
     for (size_t f = 0; f < nf; f++) {
       const struct dl__form *x = &F[f];
-      fk[f] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
+      fk[f + 1] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
                         ((x->flags & DL__W_ACTIVE) ? K_ACTIVE : 0) |
                         ((x->flags & DL__W_SELF) ? K_SELF : 0) |
                         (is_form(x, DL__SP_NT) ? K_NT : 0) |
                         (x->len < 2 ? K_SHORT : 0));
     }
-    fk[nf] = K_NONE;
+    fk[0] = K_NONE;
   }
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *s = &d->sentences[si];
@@ -193,7 +194,7 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
     ** negates the item before it; VADER drops one-letter words. */
     for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
       uint32_t fid = d->told->words.tform[ti];
-      unsigned k = fk[fid < nf ? fid : nf], w = !(k & (K_NONE | K_POSS));
+      unsigned k = fk[(uint32_t)(fid + 1u)], w = !(k & (K_NONE | K_POSS));
       words += w;
       active += w & (k >> 2);
       self += w & (k >> 3);
