@@ -33,9 +33,13 @@
 
 #define N_SCALAR (-0.74)
 
-/* A form's kind for the token loop (bit 2 and 3 are counted by shifts). */
-enum { K_NONE = 1, K_POSS = 2, K_ACTIVE = 4, K_SELF = 8, K_NT = 16,
-       K_SHORT = 32 };
+/* A form's kind for the token loop (bit 3 and 4 are counted by shifts;
+** they are the form's own flag bits, copied with one mask). */
+enum { K_NONE = 1, K_POSS = 2, K_SELF = 8, K_ACTIVE = 16, K_NT = 32,
+       K_SHORT = 64 };
+_Static_assert((unsigned)K_SELF == (unsigned)DL__W_SELF &&
+                   (unsigned)K_ACTIVE == (unsigned)DL__W_ACTIVE,
+               "tone's kinds copy the form's SELF and ACTIVE bits");
 
 struct item {
   uint32_t form;
@@ -173,8 +177,7 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t f = 0; f < nf; f++) {
       const struct dl__form *x = &F[f];
       fk[f + 1] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
-                        ((x->flags & DL__W_ACTIVE) ? K_ACTIVE : 0) |
-                        ((x->flags & DL__W_SELF) ? K_SELF : 0) |
+                        (x->flags & (K_SELF | K_ACTIVE)) |
                         (is_form(x, DL__SP_NT) ? K_NT : 0) |
                         (x->len < 2 ? K_SHORT : 0));
     }
@@ -196,7 +199,7 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
       uint32_t fid = d->told->words.tform[ti];
       unsigned k = fk[(uint32_t)(fid + 1u)], w = !(k & (K_NONE | K_POSS));
       words += w;
-      active += w & (k >> 2);
+      active += w & (k >> 4);
       self += w & (k >> 3);
       if ((k & K_NT) && w && n > 0) {
         it[n - 1].neg = true;
