@@ -34,12 +34,14 @@
 #define N_SCALAR (-0.74)
 
 /* A form's kind for the token loop (bit 3 and 4 are counted by shifts;
-** they are the form's own flag bits, copied with one mask). */
-enum { K_NONE = 1, K_POSS = 2, K_SELF = 8, K_ACTIVE = 16, K_NT = 32,
-       K_SHORT = 64 };
+** bits 3 to 6 are the form's own flag bits, copied with one mask). */
+enum { K_NONE = 1, K_POSS = 2, K_NT = 4, K_SELF = 8, K_ACTIVE = 16,
+       K_BUT = 32, K_LEX = 64, K_SHORT = 128 };
 _Static_assert((unsigned)K_SELF == (unsigned)DL__W_SELF &&
-                   (unsigned)K_ACTIVE == (unsigned)DL__W_ACTIVE,
-               "tone's kinds copy the form's SELF and ACTIVE bits");
+                   (unsigned)K_ACTIVE == (unsigned)DL__W_ACTIVE &&
+                   (unsigned)K_BUT == (unsigned)DL__W_BUT &&
+                   (unsigned)K_LEX == (unsigned)DL__W_LEX,
+               "tone's kinds copy the form's flag bits");
 
 struct item {
   uint32_t form;
@@ -81,13 +83,13 @@ static double never_check(const struct dl__form *F, const struct item *it,
 /* Scores the n items of one sentence; adds the document's weighted
 ** positive and negative word counts. */
 static double score_items(const struct dl__form *F, const struct item *it,
-                          size_t n, const char *s, size_t slen,
+                          size_t n, bool has_but, const char *s, size_t slen,
                           double *pos_w, double *neg_w)
 {
   double sum = 0;
   size_t but = SIZE_MAX;
   int ep = 0, qm = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; has_but && i < n; i++)
     if (F[it[i].form].flags & DL__W_BUT) {
       but = i;
       break;
@@ -156,7 +158,7 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
   double pos_w = 0, neg_w = 0;
   size_t words = 0, active = 0, self = 0;
   struct item *it;
-  size_t cap = 0, nf;
+  size_t nf;
   uint8_t *fk;
   if (!T || !T->words_ran || !ws) return DL_OK;
   F = T->words.forms;
@@ -177,7 +179,7 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
     for (size_t f = 0; f < nf; f++) {
       const struct dl__form *x = &F[f];
       fk[f + 1] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
-                        (x->flags & (K_SELF | K_ACTIVE)) |
+                        (x->flags & (K_SELF | K_ACTIVE | K_BUT | K_LEX)) |
                         (is_form(x, DL__SP_NT) ? K_NT : 0) |
                         (x->len < 2 ? K_SHORT : 0));
     }
@@ -186,18 +188,19 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
   for (size_t si = 0; si < d->n_sentences; si++) {
     const dl__sentence *s = &d->sentences[si];
     size_t n = 0, need = s->tok_end - s->tok_start;
+    unsigned any = 0; /* the kinds of the sentence's tokens, or'ed */
     dl__buf *b = &ws->tmp[0];
     b->len = 0;
     if (!dl__buf_reserve(b, (need ? need : 1) * sizeof *it))
       return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     it = (struct item *)(void *)b->p;
-    cap = need;
     /* Counts and items without a branch on the kind of each token (which
     ** a branch would mispredict): a word (not a clitic 's) counts; n't
     ** negates the item before it; VADER drops one-letter words. */
     for (size_t ti = s->tok_start; ti < s->tok_end; ti++) {
       uint32_t fid = d->told->words.tform[ti];
       unsigned k = fk[(uint32_t)(fid + 1u)], w = !(k & (K_NONE | K_POSS));
+      any |= k;
       words += w;
       active += w & (k >> 4);
       self += w & (k >> 3);
@@ -205,14 +208,20 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
         it[n - 1].neg = true;
         continue;
       }
-      if (n < cap) {
-        it[n].form = fid;
-        it[n].neg = false;
-        n += w & !(k & K_SHORT);
-      }
+      /* n < need: n grows at most once a token. */
+      it[n].form = fid;
+      it[n].neg = false;
+      n += w & !(k & K_SHORT);
     }
-    tn->sent[si] = (float)score_items(F, it, n, d->view + s->start,
-                                      s->end - s->start, &pos_w, &neg_w);
+    /* A sentence without a lexicon word has no item with a valence
+    ** (a valence is 0 when not in the lexicon): score_items would give
+    ** +0 and add nothing. Without a "but" it need not look for one. */
+    if (!(any & K_LEX))
+      tn->sent[si] = 0.0f;
+    else
+      tn->sent[si] = (float)score_items(F, it, n, (any & K_BUT) != 0,
+                                        d->view + s->start, s->end - s->start,
+                                        &pos_w, &neg_w);
   }
   tn->words = words;
   if (words) {
