@@ -176,12 +176,14 @@ dl_status dl__tone_run(dl_annotator *a, dl_doc *d, dl_error *err)
     if (!dl__buf_reserve(b, nf + 1))
       return dl__fail(err, DL_ERR_NOMEM, 0, "out of memory");
     fk = (uint8_t *)b->p;
+    /* special's kind bits by table (special is a uint8_t). */
+    static const uint8_t sp_kind[256] = {[DL__SP_POSS] = K_POSS,
+                                         [DL__SP_NT] = K_NT};
     for (size_t f = 0; f < nf; f++) {
       const struct dl__form *x = &F[f];
-      fk[f + 1] = (uint8_t)((is_form(x, DL__SP_POSS) ? K_POSS : 0) |
-                        (x->flags & (K_SELF | K_ACTIVE | K_BUT | K_LEX)) |
-                        (is_form(x, DL__SP_NT) ? K_NT : 0) |
-                        (x->len < 2 ? K_SHORT : 0));
+      fk[f + 1] = (uint8_t)(sp_kind[x->special] |
+                            (x->flags & (K_SELF | K_ACTIVE | K_BUT | K_LEX)) |
+                            (x->len < 2 ? K_SHORT : 0));
     }
     fk[0] = K_NONE;
   }
