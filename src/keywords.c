@@ -658,7 +658,7 @@ dl_status dl__keywords_run(dl_annotator *a, dl_doc *d, dl_error *err)
   eat_cap = X->eat_cap;
   ecap = X->ecap;
   /* Every document starts with EDGE_SLOTS0 slots in use (a news article
-  ** needs 1,024): its probes stay within 8 KB, whatever size an earlier
+  ** needs 1,024): its probes stay within 4 KB, whatever size an earlier
   ** document left the table at. */
   esize = DL__MIN(ecap, (size_t)EDGE_SLOTS0);
   deg = X->deg; /* (all the arrays in locals before any goto oom) */
