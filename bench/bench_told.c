@@ -6,8 +6,7 @@
 **       annotates all of them and writes their JSON records, once with
 **       DL_FIELDS_DEFAULT without the four fields and once with them
 **       (interleaved, best pass of REPEAT kept, default 3). Prints both
-**       times and the overhead of the four in percent and seconds, and the
-**       median over the REPEAT pairs of (with / without just before): what
+**       times and the overhead of the four in percent and seconds: what
 **       issue 8 budgets (the pipeline's time with vs without the four,
 **       the words layer they share and the JSON of their fields
 **       included).
@@ -96,12 +95,6 @@ static double run_pass(dl_annotator *a, const struct doc *docs, size_t n,
   return cpu_now() - t0;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-  double a = *(const double *)x, b = *(const double *)y;
-  return (a > b) - (a < b);
-}
-
 static int pipeline(const char *news, int repeat, dl_annotator *a,
                     const char *only)
 {
@@ -109,7 +102,7 @@ static int pipeline(const char *news, int repeat, dl_annotator *a,
                                      "sport", "tech"};
   struct doc *docs = NULL;
   size_t n = 0, cap = 0, bytes = 0;
-  double best_base = 1e30, best_all = 1e30, *ratio;
+  double best_base = 1e30, best_all = 1e30;
   struct split sb, sa, sp;
   memset(&sb, 0, sizeof sb);
   memset(&sa, 0, sizeof sa);
@@ -145,13 +138,11 @@ static int pipeline(const char *news, int repeat, dl_annotator *a,
     free(docs);
     return 0;
   }
-  ratio = xrealloc(NULL, (size_t)repeat * sizeof *ratio);
   for (int r = 0; r < repeat; r++) {
     double tb = run_pass(a, docs, n, base, NULL);
     double ta = run_pass(a, docs, n, DL_FIELDS_DEFAULT, NULL);
     if (tb < best_base) best_base = tb;
     if (ta < best_all) best_all = ta;
-    ratio[r] = ta / tb;
   }
   printf("articles %zu, %.2f MB, best of %d passes, one thread, CPU time\n", n,
          (double)bytes / 1e6, repeat);
@@ -164,20 +155,6 @@ static int pipeline(const char *news, int repeat, dl_annotator *a,
   printf("overhead of the four stages: %+.1f%% (%.3f s CPU, their words "
          "layer and JSON fields included; issue 8's budget is +20%%)\n",
          100.0 * (best_all - best_base) / best_base, best_all - best_base);
-  /* The two bests are each one pass, so one lucky pass of either moves the
-  ** line above by points; each with-pass against the without-pass just
-  ** before it, the median of those ratios, is what a slower or faster
-  ** stretch of the machine moves least. */
-  qsort(ratio, (size_t)repeat, sizeof *ratio, cmp_double);
-  printf("overhead, median of the %d interleaved pairs: %+.1f%% (pairs "
-         "%+.1f%% to %+.1f%%)\n",
-         repeat,
-         100.0 * ((repeat & 1) ? ratio[repeat / 2] - 1
-                               : (ratio[repeat / 2 - 1] + ratio[repeat / 2]) /
-                                         2 -
-                                     1),
-         100.0 * (ratio[0] - 1), 100.0 * (ratio[repeat - 1] - 1));
-  free(ratio);
   {
     /* The split, from as many more passes with the annotator's stage
     ** timer on (its thread-CPU clock reads are system calls: they would
