@@ -224,7 +224,12 @@ static inline void key16(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 
 /* The masks that keep the first n (1..16) bytes of a 16-byte load, as two
 ** little-endian words: masks[n][0] for the first word, [1] the second. */
-#define M8(n) ((n) >= 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * (n))) - 1)
+/* (n & 7: the shift count stays in 0..56 in the arm not taken too, where
+** clang would warn of a negative one.) */
+#define M8(n)                                                                 \
+  ((n) >= 8   ? ~UINT64_C(0)                                                  \
+   : (n) <= 0 ? 0                                                             \
+              : (UINT64_C(1) << (8 * ((n) & 7))) - 1)
 #define MROW(n) {M8(n), (n) > 8 ? M8((n) - 8) : 0}
 static const uint64_t key_masks[KEY_SHORT + 1][2] = {
     {0, 0},    MROW(1),  MROW(2),  MROW(3),  MROW(4),  MROW(5),
