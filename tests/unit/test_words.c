@@ -147,6 +147,47 @@ static void t_forms(void)
   }
 }
 
+/* tone.c scores a sentence only when one of its tokens has DL__W_LEX: it
+** relies on a form having a valence only with that flag. Every word of the
+** lexicon, then words outside it, each run twice (new to the cache, then
+** found in it): no form has a valence without the flag, and the lexicon's
+** words do get it. */
+static void t_lexicon_flag(void)
+{
+  static const char *const outside[] = {"minister", "table", "Thursday",
+                                        "the", "Ankara", "walked"};
+  dl__buf b;
+  dl__buf_init(&b, NULL);
+  for (size_t i = 0; i < dl__tone_lexicon_len; i++) {
+    T_OK(dl__buf_append(&b, dl__tone_lexicon[i].word,
+                        strlen(dl__tone_lexicon[i].word)));
+    T_OK(dl__buf_append(&b, i % 20 == 19 ? ".\n" : " ", i % 20 == 19 ? 2 : 1));
+  }
+  for (size_t i = 0; i < DL__COUNTOF(outside); i++) {
+    T_OK(dl__buf_append(&b, outside[i], strlen(outside[i])));
+    T_OK(dl__buf_append(&b, " ", 1));
+  }
+  for (int rep = 0; rep < 2; rep++) {
+    dl_doc *d = run(b.p);
+    size_t lex = 0, bad = 0;
+    T_OK(d && d->told && d->told->words_ran);
+    if (!d || !d->told) break;
+    for (size_t i = 0; i < d->told->words.n_forms; i++) {
+      const struct dl__form *f = &d->told->words.forms[i];
+      if (f->flags & DL__W_LEX) lex++;
+      if (f->valence != 0 && !(f->flags & DL__W_LEX)) bad++;
+    }
+    T_EQ_INT(bad, 0);
+    T_OK(lex > dl__tone_lexicon_len / 2);
+    for (size_t i = 0; i < DL__COUNTOF(outside); i++) {
+      const struct dl__form *f = form_of(d, outside[i]);
+      T_OK(f && !(f->flags & DL__W_LEX) && f->valence == 0);
+    }
+    dl_doc_destroy(d);
+  }
+  dl__buf_free(&b);
+}
+
 static void t_teardown(void)
 {
   dl_annotator_destroy(annot);
@@ -158,6 +199,7 @@ static void t_teardown(void)
 static const t_case cases[] = {
     {"calendar", t_calendar},
     {"forms", t_forms},
+    {"lexicon_flag", t_lexicon_flag},
     {"teardown", t_teardown},
     {NULL, NULL}};
 
